@@ -1,0 +1,394 @@
+// Building expressions the way TVM's operators do: JS numbers become constants of the other
+// operand's dtype, operand types are matched (int -> float, narrower int -> wider int, scalar ->
+// broadcast), and constants are folded with the rules of TVM's TryConstFold. Printing depends on
+// this folding (a loop's end prints as min + extent), so keep it faithful.
+
+import { DataType, type DTypeLike } from "./dtype.js";
+import {
+  Add, And, Broadcast, Call, Cast, Div, EQ, FloatImm, FloorDiv, FloorMod, GE, GT, IntImm, LE, LT,
+  Max, Min, Mod, Mul, NE, Not, Or, PrimExpr, Select, Sub, type ExprLike,
+} from "./expr.js";
+
+/** A constant of `dtype` (vector dtypes give a broadcast). */
+export function constant(value: number | boolean, dtype: DTypeLike = typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : "float32"): PrimExpr {
+  const t = DataType.parse(dtype);
+  if (t.lanes > 1) return new Broadcast(constant(value, t.element()), t.lanes);
+  const v = typeof value === "boolean" ? (value ? 1 : 0) : value;
+  if (t.isFloat()) return new FloatImm(t, v);
+  if (t.isHandle()) throw new Error(`cannot make a constant of dtype handle`);
+  if (t.isBool()) return new IntImm(t, v ? 1 : 0);
+  if (!Number.isInteger(v)) throw new Error(`constant ${v} is not an integer, but dtype ${t} is`);
+  return new IntImm(t, v);
+}
+
+/** Converts a JS value to an expression; numbers take `like`'s dtype when given. */
+export function toExpr(v: ExprLike, like?: DataType): PrimExpr {
+  if (v instanceof PrimExpr) return v;
+  if (typeof v === "boolean") return constant(v, "bool");
+  if (typeof v !== "number" || Number.isNaN(v) && like === undefined) {
+    throw new Error(`expected an expression or a number, got ${describe(v)}`);
+  }
+  if (like && !like.isHandle() && !like.isBool()) {
+    if (like.isFloat() || Number.isInteger(v)) return constant(v, like);
+    return constant(v, DataType.float(32, like.lanes));
+  }
+  return constant(v);
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "undefined";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return `an object (${(v as object).constructor?.name ?? "Object"})`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Casts `value` to `dtype`, folding constants. */
+export function cast(dtype: DTypeLike, value: ExprLike): PrimExpr {
+  const t = DataType.parse(dtype);
+  const v = toExpr(value);
+  if (v.dtype === t) return v;
+  if (t.lanes === 1 && v.dtype.lanes === 1) {
+    if (v instanceof IntImm) return t.isFloat() ? new FloatImm(t, v.value) : constantWrapped(v.value, t);
+    if (v instanceof FloatImm && !t.isHandle()) {
+      return t.isFloat() ? new FloatImm(t, v.value) : t.isBool() ? new IntImm(t, v.value !== 0 ? 1 : 0) : new IntImm(t, Math.trunc(v.value));
+    }
+  }
+  if (t.lanes !== v.dtype.lanes) {
+    if (v.dtype.lanes === 1) return new Broadcast(cast(t.element(), v), t.lanes);
+    throw new Error(`cannot cast ${v.dtype} to ${t}: lane counts differ`);
+  }
+  return new Cast(t, v);
+}
+
+function constantWrapped(value: number, t: DataType): PrimExpr {
+  if (t.isBool()) return new IntImm(t, value !== 0 ? 1 : 0);
+  return new IntImm(t, value);
+}
+
+/** Matches operand types as TVM's BinaryOpMatchTypes does; `opName` is for the error message. */
+export function matchTypes(opName: string, lhs: ExprLike, rhs: ExprLike): [PrimExpr, PrimExpr] {
+  let a: PrimExpr;
+  let b: PrimExpr;
+  if (lhs instanceof PrimExpr && !(rhs instanceof PrimExpr)) {
+    a = lhs;
+    b = toExpr(rhs, lhs.dtype.element());
+  } else if (!(lhs instanceof PrimExpr) && rhs instanceof PrimExpr) {
+    b = rhs;
+    a = toExpr(lhs, rhs.dtype.element());
+  } else {
+    a = toExpr(lhs);
+    b = toExpr(rhs);
+  }
+  if (a.dtype === b.dtype) return [a, b];
+  if (a.dtype.lanes === 1 && b.dtype.lanes !== 1) a = new Broadcast(a, b.dtype.lanes);
+  else if (b.dtype.lanes === 1 && a.dtype.lanes !== 1) b = new Broadcast(b, a.dtype.lanes);
+  else if (a.dtype.lanes !== b.dtype.lanes) {
+    throw new Error(`${opName}: cannot match types ${a.dtype} and ${b.dtype} (different lanes)`);
+  }
+  if (a.dtype === b.dtype) return [a, b];
+  const ta = a.dtype;
+  const tb = b.dtype;
+  if (!ta.isFloat() && tb.isFloat() && !ta.isHandle()) a = cast(tb, a);
+  else if (ta.isFloat() && !tb.isFloat() && !tb.isHandle()) b = cast(ta, b);
+  else if ((ta.isInt() && tb.isInt()) || (ta.isUInt() && tb.isUInt())) {
+    if (ta.bits < tb.bits) a = cast(tb, a);
+    else b = cast(ta, b);
+  } else if ((ta.isInt() && tb.isUInt()) || (ta.isUInt() && tb.isInt())) {
+    const bits = Math.max(ta.bits, tb.bits);
+    a = cast(DataType.int(bits, ta.lanes), a);
+    b = cast(DataType.int(bits, tb.lanes), b);
+  } else {
+    throw new Error(`${opName}: mismatched dtypes ${ta} and ${tb}; cast one side explicitly with .cast()`);
+  }
+  return [a, b];
+}
+
+function ints(a: PrimExpr, b: PrimExpr): [IntImm | undefined, IntImm | undefined] {
+  return [a instanceof IntImm ? a : undefined, b instanceof IntImm ? b : undefined];
+}
+function floats(a: PrimExpr, b: PrimExpr): [FloatImm | undefined, FloatImm | undefined] {
+  return [a instanceof FloatImm ? a : undefined, b instanceof FloatImm ? b : undefined];
+}
+
+/** Wraps an integer result to the dtype's range (two's complement), as C would. */
+export function wrapInt(value: number, t: DataType): number {
+  if (t.isBool()) return value !== 0 ? 1 : 0;
+  if (t.bits >= 53) return value;
+  const m = 2 ** t.bits;
+  let v = ((value % m) + m) % m;
+  if (t.isInt() && v >= m / 2) v -= m;
+  return v;
+}
+
+function intConst(t: DataType, v: number): IntImm { return new IntImm(t, wrapInt(v, t)); }
+
+export function add(x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes("add", x, y);
+  const [pa, pb] = ints(a, b);
+  if (pa && pb) return intConst(a.dtype, pa.value + pb.value);
+  if (pa && pa.value === 0) return b;
+  if (pb && pb.value === 0) return a;
+  const [fa, fb] = floats(a, b);
+  if (fa && fb) return new FloatImm(a.dtype, fa.value + fb.value);
+  if (fa && fa.value === 0) return b;
+  if (fb && fb.value === 0) return a;
+  return new Add(a, b);
+}
+
+export function sub(x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes("sub", x, y);
+  const [pa, pb] = ints(a, b);
+  if (pa && pb) return intConst(a.dtype, pa.value - pb.value);
+  if (pb && pb.value === 0) return a;
+  const [fa, fb] = floats(a, b);
+  if (fa && fb) return new FloatImm(a.dtype, fa.value - fb.value);
+  if (fb && fb.value === 0) return a;
+  return new Sub(a, b);
+}
+
+export function mul(x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes("mul", x, y);
+  const [pa, pb] = ints(a, b);
+  if (pa && pb) return intConst(a.dtype, Number(BigInt(pa.value) * BigInt(pb.value) % (2n ** 64n)));
+  if (pa) {
+    if (pa.value === 1) return b;
+    if (pa.value === 0) return a;
+  }
+  if (pb) {
+    if (pb.value === 1) return a;
+    if (pb.value === 0) return b;
+  }
+  const [fa, fb] = floats(a, b);
+  if (fa && fb) return new FloatImm(a.dtype, fa.value * fb.value);
+  if (fa) {
+    if (fa.value === 1) return b;
+    if (fa.value === 0) return a;
+  }
+  if (fb) {
+    if (fb.value === 1) return a;
+    if (fb.value === 0) return b;
+  }
+  return new Mul(a, b);
+}
+
+function checkNonZero(opName: string, b: IntImm | undefined): void {
+  if (b && b.value === 0) throw new Error(`${opName}: division by zero`);
+}
+
+/** Truncating division for integers, true division for floats. */
+export function div(x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes("div", x, y);
+  const [pa, pb] = ints(a, b);
+  checkNonZero("div", pb);
+  if (pa && pb) return intConst(a.dtype, Math.trunc(pa.value / pb.value));
+  if (pa && pa.value === 0) return a;
+  if (pb && pb.value === 1) return a;
+  const [fa, fb] = floats(a, b);
+  if (fa && fb && fb.value !== 0) return new FloatImm(a.dtype, fa.value / fb.value);
+  if (fa && fa.value === 0) return a;
+  if (fb && fb.value === 1) return a;
+  return new Div(a, b);
+}
+
+export const truncdiv = div;
+
+export function truncmod(x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes("mod", x, y);
+  if (a.dtype.isFloat()) throw new Error(`mod: needs integers, got ${a.dtype}; use floormod`);
+  const [pa, pb] = ints(a, b);
+  checkNonZero("mod", pb);
+  if (pa && pb) return intConst(a.dtype, pa.value % pb.value);
+  if (pa && pa.value === 0) return a;
+  if (pb && pb.value === 1) return constant(0, a.dtype);
+  return new Mod(a, b);
+}
+
+export function floordiv(x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes("floordiv", x, y);
+  if (a.dtype.isFloat()) return floor(div(a, b));
+  const [pa, pb] = ints(a, b);
+  checkNonZero("floordiv", pb);
+  if (pa && pb) return intConst(a.dtype, Math.floor(pa.value / pb.value));
+  if (pa && pa.value === 0) return a;
+  if (pb && pb.value === 1) return a;
+  return new FloorDiv(a, b);
+}
+
+export function floormod(x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes("floormod", x, y);
+  if (a.dtype.isFloat()) return sub(a, mul(floor(div(a, b)), b));
+  const [pa, pb] = ints(a, b);
+  checkNonZero("floormod", pb);
+  if (pa && pb) return intConst(a.dtype, pa.value - Math.floor(pa.value / pb.value) * pb.value);
+  if (pa && pa.value === 0) return a;
+  if (pb && pb.value === 1) return constant(0, a.dtype);
+  return new FloorMod(a, b);
+}
+
+export function min(x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes("min", x, y);
+  const [pa, pb] = ints(a, b);
+  if (pa && pb) return new IntImm(a.dtype, Math.min(pa.value, pb.value));
+  const [fa, fb] = floats(a, b);
+  if (fa && fb) return new FloatImm(a.dtype, Math.min(fa.value, fb.value));
+  return new Min(a, b);
+}
+
+export function max(x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes("max", x, y);
+  const [pa, pb] = ints(a, b);
+  if (pa && pb) return new IntImm(a.dtype, Math.max(pa.value, pb.value));
+  const [fa, fb] = floats(a, b);
+  if (fa && fb) return new FloatImm(a.dtype, Math.max(fa.value, fb.value));
+  return new Max(a, b);
+}
+
+type CmpCtor = new (a: PrimExpr, b: PrimExpr) => PrimExpr;
+function compare(name: string, ctor: CmpCtor, test: (p: number, q: number) => boolean, x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes(name, x, y);
+  const [pa, pb] = ints(a, b);
+  if (pa && pb) return constant(test(pa.value, pb.value), "bool");
+  const [fa, fb] = floats(a, b);
+  if (fa && fb) return constant(test(fa.value, fb.value), "bool");
+  return new ctor(a, b);
+}
+
+export function eq(x: ExprLike, y: ExprLike): PrimExpr { return compare("eq", EQ, (p, q) => p === q, x, y); }
+export function ne(x: ExprLike, y: ExprLike): PrimExpr { return compare("ne", NE, (p, q) => p !== q, x, y); }
+export function lt(x: ExprLike, y: ExprLike): PrimExpr { return compare("lt", LT, (p, q) => p < q, x, y); }
+export function le(x: ExprLike, y: ExprLike): PrimExpr { return compare("le", LE, (p, q) => p <= q, x, y); }
+export function gt(x: ExprLike, y: ExprLike): PrimExpr { return compare("gt", GT, (p, q) => p > q, x, y); }
+export function ge(x: ExprLike, y: ExprLike): PrimExpr { return compare("ge", GE, (p, q) => p >= q, x, y); }
+
+function toBool(name: string, v: ExprLike): PrimExpr {
+  const e = toExpr(v);
+  if (!e.dtype.isBool()) throw new Error(`${name}: needs a bool expression, got ${e.dtype} (${e})`);
+  return e;
+}
+
+export function logicalAnd(x: ExprLike, y: ExprLike): PrimExpr {
+  const a = toBool("and", x);
+  const b = toBool("and", y);
+  const [pa, pb] = ints(a, b);
+  if (pa && pb) return constant(pa.value !== 0 && pb.value !== 0, "bool");
+  if (pa) return pa.value ? b : a;
+  if (pb) return pb.value ? a : b;
+  return new And(a, b);
+}
+
+export function logicalOr(x: ExprLike, y: ExprLike): PrimExpr {
+  const a = toBool("or", x);
+  const b = toBool("or", y);
+  const [pa, pb] = ints(a, b);
+  if (pa && pb) return constant(pa.value !== 0 || pb.value !== 0, "bool");
+  if (pa) return pa.value ? a : b;
+  if (pb) return pb.value ? b : a;
+  return new Or(a, b);
+}
+
+export function logicalNot(x: ExprLike): PrimExpr {
+  const a = toBool("not", x);
+  if (a instanceof IntImm) return constant(a.value === 0, "bool");
+  return new Not(a);
+}
+
+export function neg(x: ExprLike): PrimExpr {
+  const a = toExpr(x);
+  if (a instanceof IntImm) return intConst(a.dtype, -a.value);
+  if (a instanceof FloatImm) return new FloatImm(a.dtype, -a.value);
+  return sub(constant(0, a.dtype), a);
+}
+
+export function select(cond: ExprLike, t: ExprLike, f: ExprLike): PrimExpr {
+  const c = toBool("select", cond);
+  const [a, b] = matchTypes("select", t, f);
+  return new Select(c, a, b);
+}
+
+/** A call of a TIR intrinsic, e.g. intrin("float32", "tir.exp", x). */
+export function intrin(dtype: DTypeLike, name: string, ...args: PrimExpr[]): Call {
+  return new Call(dtype, name, args);
+}
+
+function floatUnary(name: string, x: ExprLike): PrimExpr {
+  const a = toExpr(x);
+  if (!a.dtype.isFloat()) throw new Error(`${name}: needs a float expression, got ${a.dtype}; cast it first`);
+  return new Call(a.dtype, `tir.${name}`, [a]);
+}
+
+export const exp = (x: ExprLike): PrimExpr => floatUnary("exp", x);
+export const exp2 = (x: ExprLike): PrimExpr => floatUnary("exp2", x);
+export const log = (x: ExprLike): PrimExpr => floatUnary("log", x);
+export const log2 = (x: ExprLike): PrimExpr => floatUnary("log2", x);
+export const log10 = (x: ExprLike): PrimExpr => floatUnary("log10", x);
+export const sqrt = (x: ExprLike): PrimExpr => floatUnary("sqrt", x);
+export const rsqrt = (x: ExprLike): PrimExpr => floatUnary("rsqrt", x);
+export const tanh = (x: ExprLike): PrimExpr => floatUnary("tanh", x);
+export const sigmoid = (x: ExprLike): PrimExpr => floatUnary("sigmoid", x);
+export const sin = (x: ExprLike): PrimExpr => floatUnary("sin", x);
+export const cos = (x: ExprLike): PrimExpr => floatUnary("cos", x);
+export const erf = (x: ExprLike): PrimExpr => floatUnary("erf", x);
+
+function roundingUnary(name: string, x: ExprLike, fold: (v: number) => number): PrimExpr {
+  const a = toExpr(x);
+  if (a.dtype.isIntegral()) return a;
+  if (a instanceof FloatImm) return new FloatImm(a.dtype, fold(a.value));
+  return floatUnary(name, a);
+}
+export const floor = (x: ExprLike): PrimExpr => roundingUnary("floor", x, Math.floor);
+export const ceil = (x: ExprLike): PrimExpr => roundingUnary("ceil", x, Math.ceil);
+export const round = (x: ExprLike): PrimExpr => roundingUnary("round", x, Math.round);
+export const trunc = (x: ExprLike): PrimExpr => roundingUnary("trunc", x, Math.trunc);
+
+export function abs(x: ExprLike): PrimExpr {
+  const a = toExpr(x);
+  if (a.dtype.isUInt() || a.dtype.isBool()) return a;
+  if (a.dtype.isInt()) {
+    if (a instanceof IntImm) return new IntImm(a.dtype, Math.abs(a.value));
+    return select(ge(a, 0), a, neg(a));
+  }
+  if (a instanceof FloatImm) return new FloatImm(a.dtype, Math.abs(a.value));
+  return floatUnary("fabs", a);
+}
+
+export function pow(x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes("pow", x, y);
+  if (!a.dtype.isFloat()) throw new Error(`pow: needs float operands, got ${a.dtype}; cast first`);
+  return new Call(a.dtype, "tir.pow", [a, b]);
+}
+
+/** A hint that `cond` is usually true (TVM's likely); used for tail guards. */
+export function likely(cond: ExprLike): PrimExpr {
+  const c = toBool("likely", cond);
+  if (c instanceof IntImm) return c;
+  return new Call(c.dtype, "tir.likely", [c]);
+}
+
+/** Conditional expression that evaluates only the taken branch (TVM's if_then_else). */
+export function ifThenElse(cond: ExprLike, t: ExprLike, f: ExprLike): PrimExpr {
+  const c = toBool("ifThenElse", cond);
+  const [a, b] = matchTypes("ifThenElse", t, f);
+  if (c instanceof IntImm) return c.value ? a : b;
+  return new Call(a.dtype, "tir.if_then_else", [c, a, b]);
+}
+
+/** The smallest value of a dtype. */
+export function minValue(dtype: DTypeLike): PrimExpr {
+  const t = DataType.parse(dtype);
+  if (t.isInt()) return constant(t.bits >= 53 ? Number.MIN_SAFE_INTEGER : -(2 ** (t.bits - 1)), t);
+  if (t.isUInt() || t.isBool()) return constant(0, t);
+  if (t.isFloat()) return constant(t.bits === 16 ? -65504 : t.bits === 32 ? -3.4028234663852886e38 : -Number.MAX_VALUE, t);
+  throw new Error(`minValue: no minimum for ${t}`);
+}
+
+/** The largest value of a dtype. */
+export function maxValue(dtype: DTypeLike): PrimExpr {
+  const t = DataType.parse(dtype);
+  if (t.isInt()) return constant(t.bits >= 53 ? Number.MAX_SAFE_INTEGER : 2 ** (t.bits - 1) - 1, t);
+  if (t.isUInt()) return constant(t.bits >= 53 ? Number.MAX_SAFE_INTEGER : 2 ** t.bits - 1, t);
+  if (t.isBool()) return constant(1, t);
+  if (t.isFloat()) return constant(t.bits === 16 ? 65504 : t.bits === 32 ? 3.4028234663852886e38 : Number.MAX_VALUE, t);
+  throw new Error(`maxValue: no maximum for ${t}`);
+}
+
