@@ -1,0 +1,383 @@
+// NDArray: an n-dimensional, possibly strided view over a JavaScript TypedArray, never copying
+// the data. It is what compiled kernels receive (marshalled per call to a DLPack DLTensor that
+// points into the same memory), what JS callbacks get from kernels (views over the kernel's
+// memory), and what the TIR interpreter builds with `NDArray.view` to mirror those views.
+//
+// Layout: element [i0, …, ik] lives at data[elemOffset + Σ i_d * strides[d]], with
+// elemOffset = byteOffset / bytesPerElement. Strides are in elements, byteOffset in bytes from
+// the start of `data` (the TypedArray whose first element is where DLTensor.data points).
+
+export type DType =
+  | "bool"
+  | "int8" | "int16" | "int32" | "int64"
+  | "uint8" | "uint16" | "uint32" | "uint64"
+  | "float32" | "float64";
+
+export type TypedArray =
+  | Int8Array | Int16Array | Int32Array | BigInt64Array
+  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array | BigUint64Array
+  | Float32Array | Float64Array;
+
+/** An element value: bigint for int64/uint64, boolean for bool, number otherwise. */
+export type Scalar = number | bigint | boolean;
+
+type TypedArrayCtor = { new (length: number): TypedArray; readonly BYTES_PER_ELEMENT: number; readonly name: string };
+
+/** How a dtype is stored, and its DLPack DLDataType (code 0 int, 1 uint, 2 float). */
+export interface DTypeInfo {
+  readonly name: DType;
+  readonly ctor: TypedArrayCtor;
+  readonly bytes: number;
+  readonly code: 0 | 1 | 2;
+  readonly bits: number;
+  readonly big: boolean;
+}
+
+function info(name: DType, ctor: TypedArrayCtor, code: 0 | 1 | 2, bits: number): DTypeInfo {
+  return { name, ctor, bytes: ctor.BYTES_PER_ELEMENT, code, bits, big: bits === 64 && code !== 2 };
+}
+
+const DTYPES: Record<DType, DTypeInfo> = {
+  bool: info("bool", Uint8Array, 1, 1), // TVM's bool: DLDataType {uint, 1 bit}, one byte per element
+  int8: info("int8", Int8Array, 0, 8),
+  int16: info("int16", Int16Array, 0, 16),
+  int32: info("int32", Int32Array, 0, 32),
+  int64: info("int64", BigInt64Array, 0, 64),
+  uint8: info("uint8", Uint8Array, 1, 8),
+  uint16: info("uint16", Uint16Array, 1, 16),
+  uint32: info("uint32", Uint32Array, 1, 32),
+  uint64: info("uint64", BigUint64Array, 1, 64),
+  float32: info("float32", Float32Array, 2, 32),
+  float64: info("float64", Float64Array, 2, 64),
+};
+
+/** Storage and DLPack type of a dtype name; an Error listing the supported ones otherwise. */
+export function dtypeInfo(dtype: string): DTypeInfo {
+  const d = (DTYPES as Record<string, DTypeInfo | undefined>)[dtype];
+  if (!d) throw new Error(`unsupported NDArray dtype '${dtype}': expected one of ${Object.keys(DTYPES).join(", ")}`);
+  return d;
+}
+
+/** The dtype name of a DLPack DLDataType, or undefined when NDArray cannot hold it. */
+export function dtypeFromDL(code: number, bits: number, lanes: number): DType | undefined {
+  if (lanes !== 1) return undefined;
+  for (const d of Object.values(DTYPES)) if (d.code === code && d.bits === bits) return d.name;
+  return undefined;
+}
+
+export function isTypedArray(x: unknown): x is TypedArray {
+  return ArrayBuffer.isView(x) && !(x instanceof DataView);
+}
+
+/** The dtype a TypedArray holds by default (a Uint8Array is uint8; pass "bool" explicitly). */
+export function dtypeOfTypedArray(a: TypedArray): DType {
+  if (a instanceof Uint8ClampedArray) return "uint8";
+  for (const d of Object.values(DTYPES)) if (d.name !== "bool" && a instanceof d.ctor) return d.name;
+  throw new Error(`unsupported TypedArray ${Object.prototype.toString.call(a)}`);
+}
+
+function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (Array.isArray(x)) return "Array";
+  if (typeof x === "object") return (x as object).constructor?.name ?? "object";
+  return typeof x;
+}
+
+function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+function checkShape(shape: readonly number[], what: string): number[] {
+  if (!Array.isArray(shape)) throw new Error(`${what}: shape must be an array of non-negative integers, got ${describe(shape)}`);
+  shape.forEach((s, d) => {
+    if (!Number.isSafeInteger(s) || s < 0) {
+      throw new Error(`${what}: shape[${d}] must be a non-negative integer, got ${String(s)}`);
+    }
+  });
+  return [...shape];
+}
+
+/** Compact row-major strides (in elements) of a shape. */
+export function compactStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= shape[d];
+  }
+  return strides;
+}
+
+function product(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+/** Converts a value to what a TypedArray of `d` stores (bigint for 64-bit ints). */
+function toElement(d: DTypeInfo, v: unknown, what: string): number | bigint {
+  if (typeof v === "boolean") v = v ? 1 : 0;
+  if (d.big) {
+    if (typeof v === "bigint") return v;
+    if (typeof v === "number" && Number.isFinite(v)) return BigInt(Math.trunc(v));
+    throw new Error(`${what}: expected a bigint or finite number for dtype ${d.name}, got ${String(v)}`);
+  }
+  if (typeof v === "bigint") v = Number(v);
+  if (typeof v !== "number") throw new Error(`${what}: expected a number for dtype ${d.name}, got ${describe(v)}`);
+  if (d.name === "bool") return v ? 1 : 0;
+  return v;
+}
+
+function fromElement(d: DTypeInfo, v: number | bigint): Scalar {
+  return d.name === "bool" ? v !== 0 : v;
+}
+
+/** Calls fn(k, offset) for every element in row-major order: k its rank, offset its data index. */
+function forEachOffset(shape: readonly number[], strides: readonly number[], base: number, fn: (k: number, off: number) => void): void {
+  const n = product(shape);
+  if (n === 0) return;
+  const nd = shape.length;
+  if (nd === 0) {
+    fn(0, base);
+    return;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  const last = nd - 1;
+  const lastExtent = shape[last];
+  const lastStride = strides[last];
+  let off = base;
+  for (let k = 0; k < n; ) {
+    for (let i = 0; i < lastExtent; i++, k++) fn(k, off + i * lastStride);
+    // Carry into the outer dimensions.
+    let d = last - 1;
+    for (; d >= 0; d--) {
+      idx[d]++;
+      off += strides[d];
+      if (idx[d] < shape[d]) break;
+      off -= strides[d] * shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
+}
+
+const RELEASE = Symbol("tejit.release");
+
+export class NDArray {
+  /** Extent of each dimension. */
+  readonly shape: number[];
+  readonly dtype: DType;
+  /** Distance between neighbouring elements of each dimension, in elements. */
+  readonly strides: number[];
+  /** Bytes from the start of `data` to element [0, …, 0]. */
+  readonly byteOffset: number;
+  /** The backing TypedArray; DLTensor.data points at its first element. */
+  readonly data: TypedArray;
+  readonly #info: DTypeInfo;
+  readonly #elemOffset: number;
+  readonly #size: number;
+  readonly #contiguous: boolean;
+  #released: string | undefined;
+
+  /**
+   * Wraps `data` without copying. `strides` (elements) default to compact row-major,
+   * `byteOffset` (bytes, a multiple of the element size) to 0, `dtype` to the TypedArray's own
+   * (only "bool" may be given over a Uint8Array). Every element must lie inside `data`.
+   */
+  constructor(data: TypedArray, shape: readonly number[], strides?: readonly number[] | null, byteOffset = 0, dtype?: DType | string) {
+    const what = "NDArray";
+    if (!isTypedArray(data)) throw new Error(`${what}: data must be a TypedArray, got ${describe(data)}`);
+    const own = dtypeOfTypedArray(data);
+    let dt: DType = own;
+    if (dtype !== undefined) {
+      const d = dtypeInfo(dtype);
+      if (!(d.name === own || (d.name === "bool" && own === "uint8"))) {
+        throw new Error(`${what}: dtype '${dtype}' does not match the data, a ${data.constructor.name} (dtype ${own})`);
+      }
+      dt = d.name;
+    }
+    this.#info = DTYPES[dt];
+    const shp = checkShape(shape, what);
+    let str: number[];
+    if (strides === undefined || strides === null) {
+      str = compactStrides(shp);
+    } else {
+      if (!Array.isArray(strides) || strides.length !== shp.length) {
+        throw new Error(`${what}: strides must be an array of ${shp.length} integers (one per dimension of shape ${fmtShape(shp)}), got ${Array.isArray(strides) ? fmtShape(strides) : describe(strides)}`);
+      }
+      strides.forEach((s, d) => {
+        if (!Number.isSafeInteger(s)) throw new Error(`${what}: strides[${d}] must be an integer, got ${String(s)}`);
+      });
+      str = [...strides];
+    }
+    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % this.#info.bytes !== 0) {
+      throw new Error(`${what}: byteOffset must be a non-negative multiple of ${this.#info.bytes} (the size of ${dt}), got ${String(byteOffset)}`);
+    }
+    const size = product(shp);
+    const eo = byteOffset / this.#info.bytes;
+    if (size > 0) {
+      let lo = eo;
+      let hi = eo;
+      for (let d = 0; d < shp.length; d++) {
+        const span = (shp[d] - 1) * str[d];
+        if (span < 0) lo += span;
+        else hi += span;
+      }
+      if (lo < 0 || hi >= data.length) {
+        throw new Error(`${what}: shape ${fmtShape(shp)} with strides ${fmtShape(str)} and byteOffset ${byteOffset} reaches elements ${lo}..${hi}, outside the data's ${data.length} elements`);
+      }
+    }
+    this.data = data;
+    this.dtype = dt;
+    this.shape = Object.freeze(shp) as number[];
+    this.strides = Object.freeze(str) as number[];
+    this.byteOffset = byteOffset;
+    this.#elemOffset = eo;
+    this.#size = size;
+    let contiguous = true;
+    const compact = compactStrides(shp);
+    if (size > 0) for (let d = 0; d < shp.length; d++) if (shp[d] !== 1 && str[d] !== compact[d]) contiguous = false;
+    this.#contiguous = contiguous;
+  }
+
+  /** A strided view over an existing TypedArray: the same view a kernel would pass. */
+  static view(data: TypedArray, shape: readonly number[], strides: readonly number[] | null | undefined, byteOffset: number, dtype?: DType | string): NDArray {
+    return new NDArray(data, shape, strides, byteOffset, dtype);
+  }
+
+  get ndim(): number { return this.shape.length; }
+  /** Number of elements. */
+  get size(): number { return this.#size; }
+  /** Index into `data` of element [0, …, 0] (byteOffset / bytes per element). */
+  get elemOffset(): number { return this.#elemOffset; }
+  /** Storage and DLPack type of the dtype. */
+  get dtypeInfo(): DTypeInfo { return this.#info; }
+  /** True once a callback view has been released. */
+  get released(): boolean { return this.#released !== undefined; }
+
+  /** Compact row-major (dimensions of extent 1 may have any stride). */
+  isContiguous(): boolean { return this.#contiguous; }
+
+  /** Throws if this view was released; `what` names the operation. */
+  assertLive(what: string): void {
+    if (this.#released !== undefined) throw new Error(`${what}: ${this.#released}`);
+  }
+
+  /** The elements in row-major order: a no-copy view when contiguous, else a compact copy. */
+  toTypedArray(): TypedArray {
+    this.assertLive("NDArray.toTypedArray");
+    const eo = this.#elemOffset;
+    if (this.#contiguous) return this.data.subarray(eo, eo + this.#size);
+    const out = new this.#info.ctor(this.#size);
+    const src = this.data as unknown as ArrayLike<number | bigint>;
+    const dst = out as unknown as { [k: number]: number | bigint };
+    forEachOffset(this.shape, this.strides, eo, (k, off) => { dst[k] = src[off]; });
+    return out;
+  }
+
+  /** Copies `src` into this array in row-major order, honouring strides; converts element types. */
+  copyFrom(src: TypedArray | readonly (number | bigint | boolean)[] | NDArray): this {
+    const what = "NDArray.copyFrom";
+    this.assertLive(what);
+    let values: ArrayLike<unknown>;
+    if (src instanceof NDArray) {
+      src.assertLive(what);
+      if (src.shape.length !== this.shape.length || src.shape.some((s, d) => s !== this.shape[d])) {
+        throw new Error(`${what}: source shape ${fmtShape(src.shape)} differs from destination shape ${fmtShape(this.shape)}`);
+      }
+      values = src.toTypedArray();
+    } else if (isTypedArray(src) || Array.isArray(src)) {
+      values = src as ArrayLike<unknown>;
+    } else {
+      throw new Error(`${what}: expected a TypedArray, an array of numbers or an NDArray, got ${describe(src)}`);
+    }
+    if (values.length !== this.#size) {
+      throw new Error(`${what}: source has ${values.length} elements, destination shape ${fmtShape(this.shape)} has ${this.#size}`);
+    }
+    const d = this.#info;
+    const dst = this.data as unknown as { [k: number]: number | bigint; set(a: ArrayLike<number | bigint>, o: number): void };
+    const sameKind = isTypedArray(values) && (values instanceof BigInt64Array || values instanceof BigUint64Array) === d.big;
+    if (this.#contiguous && sameKind && d.name !== "bool") {
+      dst.set(values as ArrayLike<number | bigint>, this.#elemOffset);
+      return this;
+    }
+    forEachOffset(this.shape, this.strides, this.#elemOffset, (k, off) => {
+      dst[off] = toElement(d, values[k], what);
+    });
+    return this;
+  }
+
+  /** Offset into `data` of an index, bounds-checked per dimension. */
+  offsetOf(index: readonly number[], what = "NDArray.offsetOf"): number {
+    if (!Array.isArray(index) || index.length !== this.shape.length) {
+      throw new Error(`${what}: index must have ${this.shape.length} entries for shape ${fmtShape(this.shape)}, got ${Array.isArray(index) ? fmtShape(index) : describe(index)}`);
+    }
+    let off = this.#elemOffset;
+    for (let d = 0; d < index.length; d++) {
+      const i = index[d];
+      if (!Number.isInteger(i) || i < 0 || i >= this.shape[d]) {
+        throw new Error(`${what}: index ${String(i)} is out of range for dimension ${d} of extent ${this.shape[d]} (shape ${fmtShape(this.shape)})`);
+      }
+      off += i * this.strides[d];
+    }
+    return off;
+  }
+
+  /** The element at `index`: bigint for int64/uint64, boolean for bool, number otherwise. */
+  get(index: readonly number[]): Scalar {
+    this.assertLive("NDArray.get");
+    const off = this.offsetOf(index, "NDArray.get");
+    return fromElement(this.#info, (this.data as unknown as ArrayLike<number | bigint>)[off]);
+  }
+
+  /** Sets the element at `index` (numbers, bigints and booleans are converted to the dtype). */
+  set(index: readonly number[], value: Scalar): void {
+    this.assertLive("NDArray.set");
+    const off = this.offsetOf(index, "NDArray.set");
+    (this.data as unknown as { [k: number]: number | bigint })[off] = toElement(this.#info, value, "NDArray.set");
+  }
+
+  toString(): string {
+    return `NDArray(${this.dtype}, shape ${fmtShape(this.shape)}${this.#contiguous ? "" : `, strides ${fmtShape(this.strides)}`}${this.byteOffset ? `, byteOffset ${this.byteOffset}` : ""}${this.released ? ", released" : ""})`;
+  }
+
+  /** @internal Marks the view released; later use throws `message`. Used by the callback trampoline. */
+  [RELEASE](message: string): void {
+    this.#released = message;
+  }
+}
+
+/** @internal Releases a callback view: any later get/set/toTypedArray/copyFrom throws `message`. */
+export function releaseView(a: NDArray, message: string): void {
+  a[RELEASE](message);
+}
+
+/**
+ * Wraps a TypedArray without copying (shape defaults to [length]; dtype "bool" may be given for a
+ * Uint8Array). A plain array of numbers is copied into a new TypedArray of `dtype` (default float32).
+ */
+export function array(src: TypedArray | readonly (number | bigint | boolean)[], shape?: readonly number[], dtype?: DType | string): NDArray {
+  let data: TypedArray;
+  if (isTypedArray(src)) {
+    data = src;
+  } else if (Array.isArray(src)) {
+    const d = dtypeInfo(dtype ?? "float32");
+    data = new d.ctor(src.length);
+    const dst = data as unknown as { [k: number]: number | bigint };
+    src.forEach((v, k) => { dst[k] = toElement(d, v, "nd.array"); });
+  } else {
+    throw new Error(`nd.array: expected a TypedArray or an array of numbers, got ${describe(src)}`);
+  }
+  const shp = shape === undefined ? [data.length] : checkShape(shape, "nd.array");
+  if (product(shp) !== data.length) {
+    throw new Error(`nd.array: shape ${fmtShape(shp)} holds ${product(shp)} elements but the data has ${data.length}`);
+  }
+  return new NDArray(data, shp, null, 0, dtype);
+}
+
+/** A new zero-filled compact array. */
+export function empty(shape: readonly number[], dtype: DType | string = "float32"): NDArray {
+  const d = dtypeInfo(dtype);
+  const shp = checkShape(shape, "nd.empty");
+  return new NDArray(new d.ctor(product(shp)), shp, null, 0, d.name);
+}
