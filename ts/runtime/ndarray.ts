@@ -21,7 +21,12 @@ export type TypedArray =
 /** An element value: bigint for int64/uint64, boolean for bool, number otherwise. */
 export type Scalar = number | bigint | boolean;
 
-type TypedArrayCtor = { new (length: number): TypedArray; readonly BYTES_PER_ELEMENT: number; readonly name: string };
+type TypedArrayCtor = {
+  new (length: number): TypedArray;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedArray;
+  readonly BYTES_PER_ELEMENT: number;
+  readonly name: string;
+};
 
 /** How a dtype is stored, and its DLPack DLDataType (code 0 int, 1 uint, 2 float). */
 export interface DTypeInfo {

@@ -1,0 +1,132 @@
+// runtime.h: the addon's internal declarations shared by its translation units: per-environment
+// state, call contexts (which thread may run JS for a kernel call), the packed-function table
+// that __TVMBackendGetFuncFromEnv hands out, the thread-local last error, and the entry points
+// each file implements. The C ABI itself is in tejit_abi.h.
+#pragma once
+
+#define TEJIT_ABI_NO_DECLARATIONS
+#include "tejit_abi.h"
+
+#include <node_api.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tejit {
+
+// ---- last error (thread-local, as TVM's TVMAPISetLastError) ----
+void SetLastError(const std::string& msg);
+const std::string& LastError();
+void ClearLastError();
+
+// ---- packed functions registered from JS, by name ----
+// Entries are never freed, so a handle returned by GetFuncFromEnv is stable per name; whether the
+// name is currently registered is a flag the JS registry toggles.
+struct FuncEntry {
+  static constexpr uint64_t kMagic = 0x74656a6974666e31ull;  // "tejitfn1"
+  uint64_t magic = kMagic;
+  std::string name;
+  int32_t id = 0;
+  std::atomic<bool> registered{false};
+};
+FuncEntry* DeclareFunc(const std::string& name);  // creates on first sight
+FuncEntry* FindFunc(const char* name);              // nullptr if never declared
+
+struct EnvState;
+
+// A request to run a JS packed function on the JS thread, made by another thread.
+struct JsResult {
+  int rc = 0;
+  std::string error;
+  TVMValue value{};
+  int32_t code = kTVMNullptr;
+  std::string str;  // holds a string result until the caller copies it
+};
+struct JsRequest {
+  FuncEntry* func;
+  const TVMValue* args;
+  const int32_t* codes;
+  int32_t num_args;
+  JsResult result;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+};
+
+// Who may run JS during a kernel call. A synchronous call runs the kernel on the JS thread: JS
+// packed calls from that thread go straight to JS, those from pool threads are queued here and
+// serviced by the JS thread while it waits for the parallel region. An async call (callAsync)
+// runs the kernel on a libuv worker: every JS packed call goes through the env's threadsafe
+// function and blocks its thread until the JS function has returned.
+struct CallContext {
+  EnvState* st = nullptr;
+  bool async = false;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<JsRequest*> queue;
+};
+CallContext*& CurrentContext();  // thread-local
+
+// Arguments of one JS->kernel call (call.cc), reused across synchronous calls of one depth.
+struct CallArgs {
+  std::vector<TVMValue> values;
+  std::vector<int32_t> codes;
+  std::vector<DLTensor> tensors;
+  std::vector<int64_t> dims;
+  std::vector<std::string> strings;
+  std::vector<napi_value> arrays;  // the TypedArrays behind the tensors
+};
+
+// Per-Node-environment state (one per main thread or worker_thread loading the addon).
+struct EnvState {
+  napi_env env = nullptr;
+  std::thread::id js_thread;
+  napi_ref dispatcher = nullptr;  // JS: (id, ...values) => result
+  napi_ref cb_meta_ref = nullptr;  // Float64Array: tensor descriptors for the dispatcher
+  double* cb_meta = nullptr;
+  size_t cb_meta_len = 0;
+  napi_ref call_meta_ref = nullptr;  // Float64Array: argument descriptors written by JS per call
+  double* call_meta = nullptr;
+  size_t call_meta_len = 0;
+  napi_threadsafe_function tsfn = nullptr;
+  int call_depth = 0;  // nesting of synchronous calls (callbacks calling kernels)
+  std::vector<std::unique_ptr<CallArgs>> args_stack;
+};
+
+// ---- js_bridge.cc: running JS packed functions ----
+// On the JS thread, inside a napi call: calls the dispatcher, returns rc and the result.
+void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* codes,
+              int32_t num_args, JsResult* out);
+// Services queued requests of a synchronous context until *done (under ctx->mu) is true.
+void ServiceUntil(CallContext* ctx, const bool* done);
+// Runs f for the current thread's context (direct, queued or via the threadsafe function).
+int32_t CallPacked(FuncEntry* f, const TVMValue* args, const int32_t* codes, int32_t num_args,
+                   TVMValue* ret, int32_t* ret_code);
+napi_status CreateThreadsafeFunction(EnvState* st);
+
+// ---- thread_pool.cc ----
+int32_t ParallelLaunch(FTVMParallelLambda flambda, void* cdata, int32_t num_task);
+int32_t ParallelBarrier(int32_t task_id, TVMParallelGroupEnv* penv);
+// Sets the pool size (0 = TEJIT_NUM_THREADS or the number of cores); false if a region runs.
+bool SetNumThreads(int n);
+int GetNumThreads();
+
+// ---- c_api.cc: the functions the loader stores in a library's globals ----
+struct RuntimeTable {
+  void* func_call;
+  void* get_func_from_env;
+  void* set_last_error;
+  void* alloc_workspace;
+  void* free_workspace;
+  void* parallel_launch;
+  void* parallel_barrier;
+};
+const RuntimeTable& Runtime();
+
+}  // namespace tejit

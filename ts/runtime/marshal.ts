@@ -1,0 +1,108 @@
+// Marshalling of JS arguments for a kernel call: each argument's descriptor goes into the shared
+// Float64Array the addon reads (kind; for an NDArray its DLPack dtype, byte offset, shape and
+// strides, strides omitted when compact so the kernel sees NULL), and the values that carry data
+// (the NDArray's TypedArray, bigints, strings) are returned to be passed to the addon. Nothing is
+// copied. An optional parameter description checks kinds, dtypes and ranks and decides whether a
+// number goes as int (type code 0) or float (code 2); without it integers go as int.
+import { NDArray, isTypedArray } from "./ndarray.js";
+
+/** A kernel parameter, as described to createModuleFromSource (and embedded in the library). */
+export type ParamInfo =
+  | { kind: "tensor"; name?: string; dtype?: string; ndim?: number }
+  | { kind: "scalar"; name?: string; dtype: string };
+
+/** What a module knows about one of its functions. */
+export interface FunctionInfo {
+  params: ParamInfo[];
+}
+
+// Descriptor kinds, as native/call.cc reads them.
+const TENSOR = 1, INT = 2, FLOAT = 3, BIGINT = 4, STRING = 5, NULL = 6;
+
+function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (typeof x === "object") return (x as object).constructor?.name ?? "object";
+  return typeof x;
+}
+
+function paramLabel(fname: string, i: number, p?: ParamInfo): string {
+  return `${fname}: argument ${i}${p?.name ? ` ('${p.name}')` : ""}`;
+}
+
+/** Fills `meta` for `args` and returns the values to pass to the addon after the kernel handle. */
+export function encodeArgs(fname: string, args: readonly unknown[], params: readonly ParamInfo[] | undefined, meta: Float64Array): unknown[] {
+  if (params && args.length !== params.length) {
+    throw new Error(`${fname}: expected ${params.length} arguments (${params.map((p, i) => p.name ?? `${p.kind} ${i}`).join(", ")}), got ${args.length}`);
+  }
+  const values = new Array<unknown>(args.length);
+  const cap = meta.length;
+  meta[0] = args.length;
+  let pos = 1;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const p = params?.[i];
+    if (a instanceof NDArray) {
+      if (p && p.kind !== "tensor") throw new Error(`${paramLabel(fname, i, p)}: expected a ${p.dtype} scalar, got an NDArray`);
+      if (p?.dtype !== undefined && p.dtype !== a.dtype) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray of dtype ${p.dtype}, got ${a.dtype}`);
+      if (p?.ndim !== undefined && p.ndim !== a.ndim) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray of ${p.ndim} dimensions, got shape [${a.shape.join(", ")}]`);
+      a.assertLive(paramLabel(fname, i, p));
+      const nd = a.ndim;
+      const strided = !a.isContiguous();
+      if (pos + 7 + 2 * nd > cap) throw new Error(`${fname}: too many arguments or dimensions for one call`);
+      const info = a.dtypeInfo;
+      meta[pos] = TENSOR;
+      meta[pos + 1] = info.code;
+      meta[pos + 2] = info.bits;
+      meta[pos + 3] = 1;
+      meta[pos + 4] = a.byteOffset;
+      meta[pos + 5] = nd;
+      meta[pos + 6] = strided ? 1 : 0;
+      pos += 7;
+      const shape = a.shape;
+      for (let d = 0; d < nd; d++) meta[pos + d] = shape[d];
+      pos += nd;
+      if (strided) {
+        const strides = a.strides;
+        for (let d = 0; d < nd; d++) meta[pos + d] = strides[d];
+        pos += nd;
+      }
+      values[i] = a.data;
+      continue;
+    }
+    if (pos + 2 > cap) throw new Error(`${fname}: too many arguments for one call`);
+    if (p?.kind === "tensor" && a !== null) {
+      throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray${p.dtype ? ` of dtype ${p.dtype}` : ""}, got ${describe(a)}${isTypedArray(a) ? " (wrap TypedArrays with nd.array(data, shape))" : ""}`);
+    }
+    const asFloat = p?.kind === "scalar" && p.dtype.startsWith("float");
+    if (typeof a === "number" || typeof a === "boolean") {
+      const v = Number(a);
+      if (asFloat || (!p && !Number.isInteger(v))) {
+        meta[pos++] = FLOAT;
+        meta[pos++] = v;
+      } else {
+        if (!Number.isInteger(v) || Math.abs(v) >= 2 ** 63) {
+          throw new Error(`${paramLabel(fname, i, p)}: expected an integer${p ? ` for ${p.kind === "scalar" ? p.dtype : "it"}` : ""}, got ${v}`);
+        }
+        meta[pos++] = INT;
+        meta[pos++] = v;
+      }
+    } else if (typeof a === "bigint") {
+      if (asFloat) {
+        meta[pos++] = FLOAT;
+        meta[pos++] = Number(a);
+      } else {
+        if (a < -(2n ** 63n) || a >= 2n ** 63n) throw new Error(`${paramLabel(fname, i, p)}: bigint ${a} is outside the int64 range`);
+        meta[pos++] = BIGINT;
+        values[i] = a;
+      }
+    } else if (typeof a === "string") {
+      meta[pos++] = STRING;
+      values[i] = a;
+    } else if (a === null) {
+      meta[pos++] = NULL;
+    } else {
+      throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray, number, bigint or string, got ${describe(a)}${isTypedArray(a) ? " (wrap TypedArrays with nd.array(data, shape))" : ""}`);
+    }
+  }
+  return values;
+}

@@ -1,0 +1,163 @@
+// Module: a loaded kernel library and the JS functions over its packed-ABI entry points.
+// createModuleFromSource compiles C (through the cache) and loads it, which is what build() calls;
+// loadModule loads a library exported earlier. Optional per-function parameter descriptions are
+// embedded in the library as `const char __tejit_metadata[]` (JSON) so a loaded library keeps them.
+import { copyFileSync, existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
+import { compileSource, type CompileOptions } from "./compile.js";
+import { encodeArgs, type FunctionInfo } from "./marshal.js";
+
+export type { FunctionInfo, ParamInfo } from "./marshal.js";
+
+/** A kernel as a JS function; `callAsync` runs it off the JS thread. */
+export interface PackedKernel {
+  (...args: unknown[]): unknown;
+  callAsync(...args: unknown[]): Promise<unknown>;
+  readonly name: string;
+}
+
+/** Seconds per call of each repeat (each the mean of `number` calls), as TVM's ProfileResult. */
+export interface TimeResult {
+  results: number[];
+  mean: number;
+}
+
+export interface TimeEvaluatorOptions {
+  /** Calls per repeat (default 10). */
+  number?: number;
+  /** Repeats (default 1). */
+  repeat?: number;
+}
+
+/** Metadata embedded in a library. */
+export interface ModuleMetadata {
+  functions: Record<string, FunctionInfo>;
+}
+
+export interface ModuleOptions extends CompileOptions {
+  /** Parameter descriptions by function name (embedded in the library). */
+  functions?: Record<string, FunctionInfo>;
+}
+
+export class Module {
+  readonly #lib: LibraryHandle;
+  readonly #source: string;
+  readonly #kernels = new Map<string, KernelHandle>();
+  /** Path of the loaded shared library. */
+  readonly libraryPath: string;
+  readonly metadata: ModuleMetadata;
+
+  /** @internal Use createModuleFromSource or loadModule. */
+  constructor(lib: LibraryHandle, libraryPath: string, source: string, metadata: ModuleMetadata) {
+    this.#lib = lib;
+    this.libraryPath = libraryPath;
+    this.#source = source;
+    this.metadata = metadata;
+  }
+
+  #kernel(name: string): KernelHandle {
+    if (typeof name !== "string" || name === "") throw new Error(`Module.getFunction: name must be a non-empty string`);
+    let k = this.#kernels.get(name);
+    if (!k) {
+      k = getAddon().getFunction(this.#lib, name);
+      this.#kernels.set(name, k);
+    }
+    return k;
+  }
+
+  /** The packed function `name` as a JS function (an Error if the library has none). */
+  getFunction(name: string): PackedKernel {
+    const kernel = this.#kernel(name);
+    const params = this.metadata.functions[name]?.params;
+    const addon = getAddon();
+    const f = (...args: unknown[]): unknown => addon.call(kernel, ...encodeArgs(name, args, params, callMeta));
+    const callAsync = (...args: unknown[]): Promise<unknown> => {
+      try {
+        return addon.callAsync(kernel, ...encodeArgs(name, args, params, callMeta));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    };
+    Object.defineProperty(f, "name", { value: name });
+    return Object.assign(f, { callAsync }) as PackedKernel;
+  }
+
+  /** The C source the library was built from ("" for a library loaded from a file). */
+  getSource(): string {
+    return this.#source;
+  }
+
+  /** Copies the shared library to `path`, for runtime.loadModule(path) later. */
+  exportLibrary(path: string): void {
+    if (typeof path !== "string" || path === "") throw new Error("Module.exportLibrary: path must be a non-empty string");
+    copyFileSync(this.libraryPath, path);
+  }
+
+  /**
+   * A function that runs `name` (after one warm-up call) `repeat` times `number` times and
+   * returns the seconds per call of each repeat. The timing is done natively, around the kernel.
+   */
+  timeEvaluator(name: string, opts: TimeEvaluatorOptions = {}): (...args: unknown[]) => TimeResult {
+    const number = opts.number ?? 10;
+    const repeat = opts.repeat ?? 1;
+    for (const [k, v] of [["number", number], ["repeat", repeat]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`timeEvaluator: ${k} must be a positive integer, got ${String(v)}`);
+    }
+    const kernel = this.#kernel(name);
+    const params = this.metadata.functions[name]?.params;
+    return (...args: unknown[]): TimeResult => {
+      const results = getAddon().timeCall(kernel, number, repeat, ...encodeArgs(name, args, params, callMeta));
+      return { results, mean: results.reduce((a, b) => a + b, 0) / results.length };
+    };
+  }
+}
+
+function parseMetadata(json: string | null, path: string): ModuleMetadata {
+  if (json === null) return { functions: {} };
+  try {
+    const m = JSON.parse(json) as Partial<ModuleMetadata>;
+    return { functions: m.functions ?? {} };
+  } catch (e) {
+    throw new Error(`library ${path} has malformed __tejit_metadata: ${(e as Error).message}`);
+  }
+}
+
+function open(path: string, source: string): Module {
+  const addon = getAddon();
+  const lib = addon.loadLibrary(path);
+  return new Module(lib, path, source, parseMetadata(addon.libraryMetadata(lib), path));
+}
+
+/** A C string literal for `s` (UTF-8; quotes, backslashes and non-printable bytes in octal). */
+function cStringLiteral(s: string): string {
+  let out = '"';
+  for (const b of Buffer.from(s, "utf8")) {
+    out += b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c && b !== 0x3f ? String.fromCharCode(b) : `\\${b.toString(8).padStart(3, "0")}`;
+  }
+  return out + '"';
+}
+
+/** The C definition of the metadata symbol for `functions`. */
+export function metadataDefinition(functions: Record<string, FunctionInfo>): string {
+  const json = JSON.stringify({ functions });
+  return `\n/* tejit: parameter descriptions, read back by runtime.loadModule */\nconst char __tejit_metadata[] = ${cStringLiteral(json)};\n`;
+}
+
+/** Compiles C source (cached) and loads it: what build() calls. */
+export function createModuleFromSource(cSource: string, opts: ModuleOptions = {}): Module {
+  let full = cSource;
+  if (opts.functions) {
+    if (cSource.includes("__tejit_metadata")) throw new Error("createModuleFromSource: the source already defines __tejit_metadata; do not pass `functions` too");
+    full = cSource + metadataDefinition(opts.functions);
+  }
+  return open(compileSource(full, opts), cSource);
+}
+
+/** Loads a library written by Module.exportLibrary (or any library following the ABI). */
+export function loadModule(path: string): Module {
+  if (typeof path !== "string" || path === "") throw new Error("loadModule: path must be a non-empty string");
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new Error(`loadModule: no such file ${abs}`);
+  return open(abs, "");
+}

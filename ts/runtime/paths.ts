@@ -1,0 +1,42 @@
+// Locations inside the installed tejit package: its root (found by walking up from this file, so
+// it works from ts/ under tsx and from dist/ts/ when compiled), the native addon binary, and the
+// directory holding tejit_abi.h, which kernel sources include.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+let root: string | undefined;
+
+/** The directory of tejit's package.json. */
+export function packageRoot(): string {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pj = join(dir, "package.json");
+    if (existsSync(pj)) {
+      try {
+        if ((JSON.parse(readFileSync(pj, "utf8")) as { name?: string }).name === "tejit") return (root = dir);
+      } catch {
+        // not ours; keep walking
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`tejit: cannot find the package root above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+}
+
+/** Where cmake-js puts the addon. */
+export function addonBinaryPath(): string {
+  return join(packageRoot(), "build", "Release", "tejit.node");
+}
+
+/** The directory of tejit_abi.h (added with -I when compiling kernels). */
+export function nativeIncludeDir(): string {
+  return join(packageRoot(), "native");
+}
+
+/** The path of the ABI header that generated code and fixtures include. */
+export function abiHeaderPath(): string {
+  return join(nativeIncludeDir(), "tejit_abi.h");
+}

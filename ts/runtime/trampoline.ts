@@ -1,0 +1,47 @@
+// The JS half of the kernel-to-JS trampoline. The addon calls `dispatch(id, ...values)` on the JS
+// thread for every packed call a kernel makes to a registered name: tensors arrive as external
+// ArrayBuffers over the kernel's memory, described (dtype, byte offset, shape, strides) in a
+// shared Float64Array; they become NDArray views, the registered function runs, and the views
+// are released when it returns (the addon then detaches the buffers), so later use throws.
+import { NDArray, dtypeFromDL, dtypeInfo, releaseView } from "./ndarray.js";
+import { getGlobalFunc } from "./registry.js";
+
+/** Capacity, in doubles, of the tensor descriptors of one callback. */
+export const CALLBACK_META_LENGTH = 4096;
+
+export function makeDispatcher(names: readonly string[], meta: Float64Array): (id: number, ...values: unknown[]) => unknown {
+  return function dispatch(id: number, ...args: unknown[]): unknown {
+    const name = names[id];
+    const fn = getGlobalFunc(name, { allowMissing: true });
+    if (!fn) throw new Error(`packed function '${name}' is not registered`);
+    let views: [number, NDArray][] | undefined;
+    let pos = 0;
+    // Read every descriptor before running JS: a nested kernel call may reuse the buffer.
+    for (let i = 0; i < args.length; i++) {
+      const buffer = args[i];
+      if (!(buffer instanceof ArrayBuffer)) continue;
+      const [code, bits, lanes, byteOffset, ndim] = [meta[pos], meta[pos + 1], meta[pos + 2], meta[pos + 3], meta[pos + 4]];
+      const shape = Array.from(meta.subarray(pos + 5, pos + 5 + ndim));
+      const strides = Array.from(meta.subarray(pos + 5 + ndim, pos + 5 + 2 * ndim));
+      pos += 5 + 2 * ndim;
+      const dtype = dtypeFromDL(code, bits, lanes);
+      if (!dtype) {
+        throw new Error(`argument ${i} of packed function '${name}' has DLPack dtype {code ${code}, bits ${bits}, lanes ${lanes}}, which an NDArray cannot hold`);
+      }
+      const view = NDArray.view(new (dtypeInfo(dtype).ctor)(buffer), shape, strides, byteOffset, dtype);
+      (views ??= []).push([i, view]);
+      args[i] = view;
+    }
+    try {
+      const result = fn(...args);
+      if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+        throw new Error(`packed function '${name}' returned a Promise: functions called from kernels must be synchronous`);
+      }
+      return result;
+    } finally {
+      if (views) {
+        for (const [i, v] of views) releaseView(v, `this NDArray view (argument ${i} of packed function '${name}') was released when the callback returned; copy what you need (e.g. view.toTypedArray().slice()) before returning`);
+      }
+    }
+  };
+}
