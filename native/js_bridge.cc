@@ -282,24 +282,39 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
   napi_close_handle_scope(env, scope);
 }
 
-void ServiceUntil(CallContext* ctx, const bool* done) {
-  std::unique_lock<std::mutex> lk(ctx->mu);
+namespace {
+
+// Marks a request done and wakes its thread. The notify happens under the lock and the waiter
+// takes the lock before it returns, so the request (on the waiter's stack) outlives both.
+void Complete(JsRequest* req) {
+  std::lock_guard<std::mutex> g(req->mu);
+  req->done.store(true, std::memory_order_release);
+  req->cv.notify_one();
+}
+
+void WaitDone(JsRequest* req) {
+  SpinUntil([&] { return req->done.load(std::memory_order_acquire); });
+  std::unique_lock<std::mutex> lk(req->mu);
+  req->cv.wait(lk, [&] { return req->done.load(); });
+}
+
+}  // namespace
+
+void ServiceUntil(CallContext* ctx, const std::atomic<bool>* done) {
   for (;;) {
-    if (!ctx->queue.empty()) {
-      JsRequest* req = ctx->queue.front();
-      ctx->queue.pop_front();
-      lk.unlock();
-      InvokeJs(ctx->st, req->func, req->args, req->codes, req->num_args, &req->result);
-      {
-        std::lock_guard<std::mutex> g(req->mu);
-        req->done = true;
-      }
-      req->cv.notify_one();
-      lk.lock();
-      continue;
+    SpinUntil([&] { return ctx->pending.load(std::memory_order_acquire) > 0 || done->load(std::memory_order_acquire); });
+    JsRequest* req = nullptr;
+    {
+      std::unique_lock<std::mutex> lk(ctx->mu);
+      ctx->cv.wait(lk, [&] { return ctx->head != nullptr || done->load(); });
+      if (ctx->head == nullptr) return;  // done, and nothing left to service
+      req = ctx->head;
+      ctx->head = req->next;
+      if (ctx->head == nullptr) ctx->tail = nullptr;
+      ctx->pending--;
     }
-    if (*done) return;
-    ctx->cv.wait(lk);
+    InvokeJs(ctx->st, req->func, req->args, req->codes, req->num_args, &req->result);
+    Complete(req);
   }
 }
 
@@ -314,11 +329,7 @@ void TsfnCallJs(napi_env env, napi_value /*js_cb*/, void* context, void* data) {
   } else {
     InvokeJs(st, req->func, req->args, req->codes, req->num_args, &req->result);
   }
-  {
-    std::lock_guard<std::mutex> g(req->mu);
-    req->done = true;
-  }
-  req->cv.notify_one();
+  Complete(req);
 }
 
 thread_local std::string tls_ret_str;
@@ -366,12 +377,14 @@ int32_t CallPacked(FuncEntry* f, const TVMValue* args, const int32_t* codes, int
     } else {
       {
         std::lock_guard<std::mutex> g(ctx->mu);
-        ctx->queue.push_back(&req);
+        if (ctx->tail) ctx->tail->next = &req;
+        else ctx->head = &req;
+        ctx->tail = &req;
+        ctx->pending++;
       }
       ctx->cv.notify_all();
     }
-    std::unique_lock<std::mutex> lk(req.mu);
-    req.cv.wait(lk, [&] { return req.done; });
+    WaitDone(&req);
     res = &req.result;
   }
   if (res->rc != 0) {

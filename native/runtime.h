@@ -10,8 +10,8 @@
 #include <node_api.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,15 +49,40 @@ struct JsResult {
   std::string str;  // holds a string result until the caller copies it
 };
 struct JsRequest {
-  FuncEntry* func;
-  const TVMValue* args;
-  const int32_t* codes;
-  int32_t num_args;
+  FuncEntry* func = nullptr;
+  const TVMValue* args = nullptr;
+  const int32_t* codes = nullptr;
+  int32_t num_args = 0;
   JsResult result;
+  JsRequest* next = nullptr;  // queue link
   std::mutex mu;
   std::condition_variable cv;
-  bool done = false;
+  std::atomic<bool> done{false};  // set under mu
 };
+
+// Waits briefly for pred() by spinning (yielding the CPU now and then) before a caller blocks on
+// a condition variable: thread wake-ups cost tens of microseconds on small VMs, while most waits
+// here (a short JS callback, a small parallel region) end sooner.
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+template <typename Pred>
+bool SpinUntil(Pred pred, int64_t max_ns = 50000) {
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 1;; i++) {
+    if (pred()) return true;
+    if ((i & 63) == 0) {
+      if (std::chrono::steady_clock::now() - start > std::chrono::nanoseconds(max_ns)) return false;
+      std::this_thread::yield();
+    } else {
+      CpuRelax();
+    }
+  }
+}
 
 // Who may run JS during a kernel call. A synchronous call runs the kernel on the JS thread: JS
 // packed calls from that thread go straight to JS, those from pool threads are queued here and
@@ -69,7 +94,9 @@ struct CallContext {
   bool async = false;
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<JsRequest*> queue;
+  JsRequest* head = nullptr;  // FIFO of requests from pool workers, under mu
+  JsRequest* tail = nullptr;
+  std::atomic<int> pending{0};
 };
 CallContext*& CurrentContext();  // thread-local
 
@@ -103,8 +130,8 @@ struct EnvState {
 // On the JS thread, inside a napi call: calls the dispatcher, returns rc and the result.
 void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* codes,
               int32_t num_args, JsResult* out);
-// Services queued requests of a synchronous context until *done (under ctx->mu) is true.
-void ServiceUntil(CallContext* ctx, const bool* done);
+// Services queued requests of a synchronous context until *done (set under ctx->mu) is true.
+void ServiceUntil(CallContext* ctx, const std::atomic<bool>* done);
 // Runs f for the current thread's context (direct, queued or via the threadsafe function).
 int32_t CallPacked(FuncEntry* f, const TVMValue* args, const int32_t* codes, int32_t num_args,
                    TVMValue* ret, int32_t* ret_code);

@@ -28,7 +28,7 @@ struct Job {
   std::condition_variable own_cv;
   std::mutex* done_mu = &own_mu;
   std::condition_variable* done_cv = &own_cv;
-  bool done = false;
+  std::atomic<bool> done{false};  // set under *done_mu
   // first failure
   std::mutex err_mu;
   bool failed = false;
@@ -66,7 +66,7 @@ class Pool {
   ~Pool() {
     {
       std::lock_guard<std::mutex> g(mu_);
-      stop_ = true;
+      stop_.store(true);
     }
     cv_.notify_all();
     for (auto& t : threads_) t.join();
@@ -79,7 +79,7 @@ class Pool {
       std::lock_guard<std::mutex> g(mu_);
       job_ = j;
       nworkers_ = nworkers;
-      gen_++;
+      gen_.fetch_add(1, std::memory_order_release);
     }
     cv_.notify_all();
   }
@@ -90,11 +90,14 @@ class Pool {
     for (;;) {
       Job* j;
       int nw;
+      // Spin a little for the next region before sleeping; then read it under the lock so
+      // that generation, job and worker count are consistent.
+      SpinUntil([&] { return gen_.load(std::memory_order_acquire) != seen || stop_.load(); }, 100000);
       {
         std::unique_lock<std::mutex> lk(mu_);
-        cv_.wait(lk, [&] { return stop_ || gen_ != seen; });
-        if (stop_) return;
-        seen = gen_;
+        cv_.wait(lk, [&] { return stop_.load() || gen_.load() != seen; });
+        if (stop_.load()) return;
+        seen = gen_.load();
         j = job_;
         nw = nworkers_;
       }
@@ -104,7 +107,7 @@ class Pool {
       CurrentContext() = nullptr;
       if (j->remaining.fetch_sub(1) == 1) {
         std::lock_guard<std::mutex> g(*j->done_mu);
-        j->done = true;
+        j->done.store(true, std::memory_order_release);
         j->done_cv->notify_all();
       }
     }
@@ -113,10 +116,10 @@ class Pool {
   std::vector<std::thread> threads_;
   std::mutex mu_;
   std::condition_variable cv_;
-  uint64_t gen_ = 0;
+  std::atomic<uint64_t> gen_{0};
   Job* job_ = nullptr;
   int nworkers_ = 0;
-  bool stop_ = false;
+  std::atomic<bool> stop_{false};
   std::atomic<bool> busy_{false};
 };
 
@@ -176,8 +179,9 @@ int32_t ParallelLaunch(FTVMParallelLambda flambda, void* cdata, int32_t num_task
       if (service) {
         ServiceUntil(ctx, &job.done);
       } else {
-        std::unique_lock<std::mutex> lk(job.own_mu);
-        job.own_cv.wait(lk, [&] { return job.done; });
+        SpinUntil([&] { return job.done.load(std::memory_order_acquire); });
+        std::unique_lock<std::mutex> lk(job.own_mu);  // also waits out the worker's notify
+        job.own_cv.wait(lk, [&] { return job.done.load(); });
       }
     }
     p->Release();

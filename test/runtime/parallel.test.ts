@@ -125,6 +125,20 @@ test.serial("a callback throwing in one task fails the kernel with its message (
   checkRows(t, a, 64, 2);
 });
 
+test.serial("a callback from a pool thread can run a parallel kernel itself (it runs serially, no deadlock)", (t) => {
+  const count = mod.getFunction("count_tasks");
+  const inner: number[] = [];
+  registerFunc("test.par", (row: NDArray, task: number) => {
+    const a = empty([8], "int32");
+    inner.push(count(a, 8, -1) as number);
+    row.set([0], (a.data as Int32Array).reduce((x, y) => x + y, 0) + task);
+  }, { override: true });
+  const a = empty([16, 1]);
+  mod.getFunction("par_callback")(a, 16);
+  t.deepEqual(inner, new Array(16).fill(8));
+  t.deepEqual([...(a.data as Float32Array)], Array.from({ length: 16 }, (_, i) => 8 + i));
+});
+
 test.serial("setNumThreads resizes the pool and rejects bad counts", (t) => {
   setNumThreads(2);
   t.is(getNumThreads(), 2);

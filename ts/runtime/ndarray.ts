@@ -75,7 +75,12 @@ export function isTypedArray(x: unknown): x is TypedArray {
 }
 
 /** The dtype a TypedArray holds by default (a Uint8Array is uint8; pass "bool" explicitly). */
+const CTOR_DTYPE = new Map<unknown, DType>([[Uint8ClampedArray, "uint8"]]);
+for (const d of Object.values(DTYPES)) if (d.name !== "bool") CTOR_DTYPE.set(d.ctor, d.name);
+
 export function dtypeOfTypedArray(a: TypedArray): DType {
+  const known = CTOR_DTYPE.get(a.constructor);
+  if (known) return known;
   if (a instanceof Uint8ClampedArray) return "uint8";
   for (const d of Object.values(DTYPES)) if (d.name !== "bool" && a instanceof d.ctor) return d.name;
   throw new Error(`unsupported TypedArray ${Object.prototype.toString.call(a)}`);
@@ -94,12 +99,12 @@ function fmtShape(shape: readonly number[]): string {
 
 function checkShape(shape: readonly number[], what: string): number[] {
   if (!Array.isArray(shape)) throw new Error(`${what}: shape must be an array of non-negative integers, got ${describe(shape)}`);
-  shape.forEach((s, d) => {
-    if (!Number.isSafeInteger(s) || s < 0) {
-      throw new Error(`${what}: shape[${d}] must be a non-negative integer, got ${String(s)}`);
-    }
-  });
-  return [...shape];
+  const out = shape.slice();
+  for (let d = 0; d < out.length; d++) {
+    const s = out[d];
+    if (!Number.isSafeInteger(s) || s < 0) throw new Error(`${what}: shape[${d}] must be a non-negative integer, got ${String(s)}`);
+  }
+  return out;
 }
 
 /** Compact row-major strides (in elements) of a shape. */
@@ -201,36 +206,45 @@ export class NDArray {
       }
       dt = d.name;
     }
-    this.#info = DTYPES[dt];
+    const info = DTYPES[dt];
+    this.#info = info;
     const shp = checkShape(shape, what);
+    const nd = shp.length;
     let str: number[];
     if (strides === undefined || strides === null) {
       str = compactStrides(shp);
     } else {
-      if (!Array.isArray(strides) || strides.length !== shp.length) {
-        throw new Error(`${what}: strides must be an array of ${shp.length} integers (one per dimension of shape ${fmtShape(shp)}), got ${Array.isArray(strides) ? fmtShape(strides) : describe(strides)}`);
+      if (!Array.isArray(strides) || strides.length !== nd) {
+        throw new Error(`${what}: strides must be an array of ${nd} integers (one per dimension of shape ${fmtShape(shp)}), got ${Array.isArray(strides) ? fmtShape(strides) : describe(strides)}`);
       }
-      strides.forEach((s, d) => {
-        if (!Number.isSafeInteger(s)) throw new Error(`${what}: strides[${d}] must be an integer, got ${String(s)}`);
-      });
-      str = [...strides];
+      str = strides.slice();
+      for (let d = 0; d < nd; d++) {
+        if (!Number.isSafeInteger(str[d])) throw new Error(`${what}: strides[${d}] must be an integer, got ${String(str[d])}`);
+      }
     }
-    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % this.#info.bytes !== 0) {
-      throw new Error(`${what}: byteOffset must be a non-negative multiple of ${this.#info.bytes} (the size of ${dt}), got ${String(byteOffset)}`);
+    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % info.bytes !== 0) {
+      throw new Error(`${what}: byteOffset must be a non-negative multiple of ${info.bytes} (the size of ${dt}), got ${String(byteOffset)}`);
     }
-    const size = product(shp);
-    const eo = byteOffset / this.#info.bytes;
-    if (size > 0) {
-      let lo = eo;
-      let hi = eo;
-      for (let d = 0; d < shp.length; d++) {
-        const span = (shp[d] - 1) * str[d];
-        if (span < 0) lo += span;
-        else hi += span;
-      }
-      if (lo < 0 || hi >= data.length) {
-        throw new Error(`${what}: shape ${fmtShape(shp)} with strides ${fmtShape(str)} and byteOffset ${byteOffset} reaches elements ${lo}..${hi}, outside the data's ${data.length} elements`);
-      }
+    const eo = byteOffset / info.bytes;
+    // One pass: size, the lowest and highest element reached, and compactness.
+    let size = 1;
+    let lo = eo;
+    let hi = eo;
+    let contiguous = true;
+    let compact = 1;
+    for (let d = nd - 1; d >= 0; d--) {
+      const n = shp[d];
+      const st = str[d];
+      size *= n;
+      if (n !== 1 && st !== compact) contiguous = false;
+      compact *= n;
+      const span = (n - 1) * st;
+      if (span < 0) lo += span;
+      else hi += span;
+    }
+    if (size === 0) contiguous = true;
+    else if (lo < 0 || hi >= data.length) {
+      throw new Error(`${what}: shape ${fmtShape(shp)} with strides ${fmtShape(str)} and byteOffset ${byteOffset} reaches elements ${lo}..${hi}, outside the data's ${data.length} elements`);
     }
     this.data = data;
     this.dtype = dt;
@@ -239,9 +253,6 @@ export class NDArray {
     this.byteOffset = byteOffset;
     this.#elemOffset = eo;
     this.#size = size;
-    let contiguous = true;
-    const compact = compactStrides(shp);
-    if (size > 0) for (let d = 0; d < shp.length; d++) if (shp[d] !== 1 && str[d] !== compact[d]) contiguous = false;
     this.#contiguous = contiguous;
   }
 

@@ -20,9 +20,13 @@ export function makeDispatcher(names: readonly string[], meta: Float64Array): (i
     for (let i = 0; i < args.length; i++) {
       const buffer = args[i];
       if (!(buffer instanceof ArrayBuffer)) continue;
-      const [code, bits, lanes, byteOffset, ndim] = [meta[pos], meta[pos + 1], meta[pos + 2], meta[pos + 3], meta[pos + 4]];
-      const shape = Array.from(meta.subarray(pos + 5, pos + 5 + ndim));
-      const strides = Array.from(meta.subarray(pos + 5 + ndim, pos + 5 + 2 * ndim));
+      const code = meta[pos], bits = meta[pos + 1], lanes = meta[pos + 2], byteOffset = meta[pos + 3], ndim = meta[pos + 4];
+      const shape = new Array<number>(ndim);
+      const strides = new Array<number>(ndim);
+      for (let d = 0; d < ndim; d++) {
+        shape[d] = meta[pos + 5 + d];
+        strides[d] = meta[pos + 5 + ndim + d];
+      }
       pos += 5 + 2 * ndim;
       const dtype = dtypeFromDL(code, bits, lanes);
       if (!dtype) {
