@@ -13,10 +13,14 @@ export type DType =
   | "uint8" | "uint16" | "uint32" | "uint64"
   | "float32" | "float64";
 
-export type TypedArray =
-  | Int8Array | Int16Array | Int32Array | BigInt64Array
-  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array | BigUint64Array
+/** TypedArrays whose elements are numbers. */
+export type NumberTypedArray =
+  | Int8Array | Int16Array | Int32Array
+  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array
   | Float32Array | Float64Array;
+/** TypedArrays whose elements are bigints (int64, uint64). */
+export type BigIntTypedArray = BigInt64Array | BigUint64Array;
+export type TypedArray = NumberTypedArray | BigIntTypedArray;
 
 /** An element value: bigint for int64/uint64, boolean for bool, number otherwise. */
 export type Scalar = number | bigint | boolean;
@@ -173,7 +177,16 @@ function forEachOffset(shape: readonly number[], strides: readonly number[], bas
 
 const RELEASE = Symbol("tejit.release");
 
-export class NDArray {
+/** An NDArray of any dtype. */
+export type AnyNDArray = NDArray<TypedArray>;
+
+/**
+ * The type parameter is the type of `data` (and of `toTypedArray()`): number-valued TypedArrays
+ * by default, so that `view.toTypedArray().map((v) => v + 1)` typechecks; arrays made from a
+ * BigInt64Array/BigUint64Array (or `empty(shape, "int64")`) are `NDArray<BigIntTypedArray>`.
+ * A parameter that accepts any NDArray can be typed `NDArray<TypedArray>` (AnyNDArray).
+ */
+export class NDArray<T extends TypedArray = NumberTypedArray> {
   /** Extent of each dimension. */
   readonly shape: number[];
   readonly dtype: DType;
@@ -182,7 +195,7 @@ export class NDArray {
   /** Bytes from the start of `data` to element [0, …, 0]. */
   readonly byteOffset: number;
   /** The backing TypedArray; DLTensor.data points at its first element. */
-  readonly data: TypedArray;
+  readonly data: T;
   readonly #info: DTypeInfo;
   readonly #elemOffset: number;
   readonly #size: number;
@@ -246,7 +259,7 @@ export class NDArray {
     else if (lo < 0 || hi >= data.length) {
       throw new Error(`${what}: shape ${fmtShape(shp)} with strides ${fmtShape(str)} and byteOffset ${byteOffset} reaches elements ${lo}..${hi}, outside the data's ${data.length} elements`);
     }
-    this.data = data;
+    this.data = data as T;
     this.dtype = dt;
     this.shape = Object.freeze(shp) as number[];
     this.strides = Object.freeze(str) as number[];
@@ -257,7 +270,9 @@ export class NDArray {
   }
 
   /** A strided view over an existing TypedArray: the same view a kernel would pass. */
-  static view(data: TypedArray, shape: readonly number[], strides: readonly number[] | null | undefined, byteOffset: number, dtype?: DType | string): NDArray {
+  static view(data: BigIntTypedArray, shape: readonly number[], strides: readonly number[] | null | undefined, byteOffset: number, dtype?: DType | string): NDArray<BigIntTypedArray>;
+  static view(data: TypedArray, shape: readonly number[], strides: readonly number[] | null | undefined, byteOffset: number, dtype?: DType | string): NDArray;
+  static view(data: TypedArray, shape: readonly number[], strides: readonly number[] | null | undefined, byteOffset: number, dtype?: DType | string): NDArray<TypedArray> {
     return new NDArray(data, shape, strides, byteOffset, dtype);
   }
 
@@ -280,11 +295,11 @@ export class NDArray {
   }
 
   /** The elements in row-major order: a no-copy view when contiguous, else a compact copy. */
-  toTypedArray(): TypedArray {
+  toTypedArray(): T {
     this.assertLive("NDArray.toTypedArray");
     const eo = this.#elemOffset;
-    if (this.#contiguous) return this.data.subarray(eo, eo + this.#size);
-    const out = new this.#info.ctor(this.#size);
+    if (this.#contiguous) return this.data.subarray(eo, eo + this.#size) as T;
+    const out = new this.#info.ctor(this.#size) as T;
     const src = this.data as unknown as ArrayLike<number | bigint>;
     const dst = out as unknown as { [k: number]: number | bigint };
     forEachOffset(this.shape, this.strides, eo, (k, off) => { dst[k] = src[off]; });
@@ -292,7 +307,7 @@ export class NDArray {
   }
 
   /** Copies `src` into this array in row-major order, honouring strides; converts element types. */
-  copyFrom(src: TypedArray | readonly (number | bigint | boolean)[] | NDArray): this {
+  copyFrom(src: TypedArray | readonly (number | bigint | boolean)[] | NDArray<TypedArray>): this {
     const what = "NDArray.copyFrom";
     this.assertLive(what);
     let values: ArrayLike<unknown>;
@@ -364,7 +379,7 @@ export class NDArray {
 }
 
 /** @internal Releases a callback view: any later get/set/toTypedArray/copyFrom throws `message`. */
-export function releaseView(a: NDArray, message: string): void {
+export function releaseView(a: NDArray<TypedArray>, message: string): void {
   a[RELEASE](message);
 }
 
@@ -372,7 +387,9 @@ export function releaseView(a: NDArray, message: string): void {
  * Wraps a TypedArray without copying (shape defaults to [length]; dtype "bool" may be given for a
  * Uint8Array). A plain array of numbers is copied into a new TypedArray of `dtype` (default float32).
  */
-export function array(src: TypedArray | readonly (number | bigint | boolean)[], shape?: readonly number[], dtype?: DType | string): NDArray {
+export function array(src: BigIntTypedArray, shape?: readonly number[], dtype?: DType | string): NDArray<BigIntTypedArray>;
+export function array(src: TypedArray | readonly (number | bigint | boolean)[], shape?: readonly number[], dtype?: DType | string): NDArray;
+export function array(src: TypedArray | readonly (number | bigint | boolean)[], shape?: readonly number[], dtype?: DType | string): NDArray<TypedArray> {
   let data: TypedArray;
   if (isTypedArray(src)) {
     data = src;
@@ -392,7 +409,9 @@ export function array(src: TypedArray | readonly (number | bigint | boolean)[], 
 }
 
 /** A new zero-filled compact array. */
-export function empty(shape: readonly number[], dtype: DType | string = "float32"): NDArray {
+export function empty(shape: readonly number[], dtype: "int64" | "uint64"): NDArray<BigIntTypedArray>;
+export function empty(shape: readonly number[], dtype?: DType | string): NDArray;
+export function empty(shape: readonly number[], dtype: DType | string = "float32"): NDArray<TypedArray> {
   const d = dtypeInfo(dtype);
   const shp = checkShape(shape, "nd.empty");
   return new NDArray(new d.ctor(product(shp)), shp, null, 0, d.name);
