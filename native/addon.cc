@@ -59,21 +59,27 @@ Napi::Value SetRegistered(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-using LibBox = std::shared_ptr<Library>;
+// A library handle held by JS (the magic guards against being handed another External).
+struct LibBox {
+  static constexpr uint64_t kMagic = 0x74656a69746c6962ull;  // "tejitlib"
+  uint64_t magic = kMagic;
+  std::shared_ptr<Library> lib;
+};
 
 // loadLibrary(path) -> library handle
 Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   std::string path = StringArg(info, 0, "loadLibrary");
   std::string err;
-  LibBox lib = OpenLibrary(path, &err);
+  std::shared_ptr<Library> lib = OpenLibrary(path, &err);
   if (!lib) throw Napi::Error::New(info.Env(), err);
-  return Napi::External<LibBox>::New(info.Env(), new LibBox(std::move(lib)),
+  return Napi::External<LibBox>::New(info.Env(), new LibBox{LibBox::kMagic, std::move(lib)},
                                      [](Napi::Env, LibBox* box) { delete box; });
 }
 
-LibBox& LibArg(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::Error::New(info.Env(), "expected a library handle");
-  return *info[0].As<Napi::External<LibBox>>().Data();
+std::shared_ptr<Library>& LibArg(const Napi::CallbackInfo& info) {
+  LibBox* box = info.Length() > 0 && info[0].IsExternal() ? info[0].As<Napi::External<LibBox>>().Data() : nullptr;
+  if (box == nullptr || box->magic != LibBox::kMagic) throw Napi::Error::New(info.Env(), "expected a library handle");
+  return box->lib;
 }
 
 // libraryMetadata(lib) -> string | null
@@ -85,7 +91,7 @@ Napi::Value LibraryMetadataJs(const Napi::CallbackInfo& info) {
 
 // getFunction(lib, name) -> kernel handle
 Napi::Value GetFunction(const Napi::CallbackInfo& info) {
-  LibBox& lib = LibArg(info);
+  std::shared_ptr<Library>& lib = LibArg(info);
   std::string name = StringArg(info, 1, "getFunction");
   std::string err;
   TVMBackendPackedCFunc fn = FindKernel(*lib, name, &err);

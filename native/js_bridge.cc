@@ -217,7 +217,15 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
     out->error = "packed function '" + f->name + "': cannot open a JS handle scope";
     return;
   }
-  std::vector<napi_value> argv(static_cast<size_t>(num_args) + 1);
+  constexpr size_t kStack = 16;
+  napi_value argv_stack[kStack];
+  std::vector<napi_value> argv_heap;
+  const size_t argc = static_cast<size_t>(num_args) + 1;
+  napi_value* argv = argv_stack;
+  if (argc > kStack) {
+    argv_heap.resize(argc);
+    argv = argv_heap.data();
+  }
   std::vector<napi_value> views;
   size_t pos = 0;
   bool ok = true;
@@ -261,7 +269,7 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
     napi_value dispatcher;
     napi_get_global(env, &global);
     napi_get_reference_value(env, st->dispatcher, &dispatcher);
-    napi_status status = napi_call_function(env, global, dispatcher, argv.size(), argv.data(), &result);
+    napi_status status = napi_call_function(env, global, dispatcher, argc, argv, &result);
     for (napi_value ab : views) {
       bool detached = false;
       if (napi_is_detached_arraybuffer(env, ab, &detached) == napi_ok && !detached) {

@@ -55,6 +55,16 @@ test.serial("a view of a view: the kernel's argument passes through with its str
   t.is(got, "2,2 | 6,2 | 28 | 7,9,13,15");
 });
 
+test.serial("two views of the same memory in one call alias each other", (t) => {
+  registerFunc("test.alias", (x: NDArray, y: NDArray) => {
+    x.set([1], 42);
+    return y.get([1]);
+  }, { override: true });
+  const a = array(new Float64Array([1, 2, 3]));
+  for (let i = 0; i < 100; i++) t.is(mod.getFunction("pass_twice")("test.alias", a), 42);
+  t.is(a.get([1]), 42);
+});
+
 test.serial("scalars reach JS as numbers (bigint beyond 2^53), strings and null; results come back", (t) => {
   let args: unknown[] = [];
   registerFunc("test.scalars", (...a: unknown[]) => {
