@@ -96,6 +96,14 @@ test.serial("a compiler error names the source file and carries the compiler's m
   });
 });
 
+test.serial("an unusable cache directory is a clear Error", (t) => {
+  const file = join(work, "a-file");
+  writeFileSync(file, "");
+  withEnv({ TEJIT_CACHE_DIR: join(file, "cache") }, () => {
+    t.throws(() => compileSource(source("e")), { message: new RegExp(`^cannot create the tejit cache directory ${file}/cache .*set TEJIT_CACHE_DIR to a writable directory`) });
+  });
+});
+
 test.serial("a missing compiler is a clear Error", (t) => {
   t.throws(() => compileSource(source("b"), { cc: "/nonexistent/tejit-cc" }), {
     message: "C compiler '/nonexistent/tejit-cc' not found (chosen by the cc option): install gcc or clang, or set TEJIT_CC to a C compiler",

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { abiHeaderPath, nativeIncludeDir } from "./paths.js";
 
 export interface CompileOptions {
@@ -129,8 +129,12 @@ export function compileSource(cSource: string, opts: CompileOptions = {}): strin
     .update(cSource)
     .digest("hex");
   const useCache = process.env.TEJIT_DISABLE_CACHE !== "1";
-  const dir = useCache ? cacheDir() : freshTempDir();
-  mkdirSync(dir, { recursive: true });
+  const dir = useCache ? resolve(cacheDir()) : freshTempDir();
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new Error(`cannot create the tejit cache directory ${dir} (${(e as Error).message}): set TEJIT_CACHE_DIR to a writable directory, or TEJIT_DISABLE_CACHE=1`);
+  }
   const lib = join(dir, `${hash}.so`);
   if (useCache && existsSync(lib)) return lib;
 
