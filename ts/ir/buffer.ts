@@ -2,9 +2,9 @@
 // Strides empty means compact row-major; elemOffset is the element offset of index 0.
 
 import { DataType, type DTypeLike } from "./dtype.js";
-import { BufferLoad, type ExprLike, IntImm, PrimExpr, pointerVar, Var } from "./expr.js";
+import { BufferLoad, type ExprLike, IntImm, PrimExpr, isConstInt, pointerVar, Var } from "./expr.js";
 import { BufferStore } from "./stmt.js";
-import { add, mul, toExpr } from "./op.js";
+import { add, mul, sub, toExpr } from "./op.js";
 
 export interface BufferOptions {
   data?: Var;
@@ -13,6 +13,7 @@ export interface BufferOptions {
   scope?: string;
   dataAlignment?: number;
   offsetFactor?: number;
+  bufferType?: "default" | "autoBroadcast";
 }
 
 export class Buffer {
@@ -28,6 +29,8 @@ export class Buffer {
     readonly scope = "global",
     readonly dataAlignment = 128,
     readonly offsetFactor = 1,
+    /** "autoBroadcast" for arguments with symbolic shapes (TVM prints type="auto"). */
+    readonly bufferType: "default" | "autoBroadcast" = "default",
   ) {
     this.strides = strides;
     this.elemOffset = elemOffset;
@@ -60,6 +63,40 @@ export class Buffer {
     return add(this.elemOffset, offset);
   }
 
+  /** The same memory with explicit row-major strides (no-op when strides are already set). */
+  makeStrideView(): Buffer {
+    if (this.strides.length > 0 || this.shape.length === 0) return this;
+    const strides: PrimExpr[] = [];
+    let acc: PrimExpr = new IntImm("int32", 1);
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      strides.unshift(acc);
+      acc = mul(acc, this.shape[i]);
+    }
+    return new Buffer(this.data, this.dtype, this.shape, strides, this.elemOffset, this.name, this.scope, this.dataAlignment, this.offsetFactor, this.bufferType);
+  }
+
+  /**
+   * The sub-buffer starting at `begins` with `extents` (TVM's MakeSlice). `simplify` normalizes
+   * the offset. A compact buffer stays compact when the slice is contiguous, else gets strides.
+   */
+  makeSlice(begins: PrimExpr[], extents: PrimExpr[], simplify: (e: PrimExpr) => PrimExpr): Buffer {
+    const b = begins.map(simplify);
+    if (this.strides.length === 0) {
+      let canRelax = true;
+      let needStride = false;
+      for (let i = 0; i < extents.length; i++) {
+        if (!canRelax) {
+          const full = simplify(sub(extents[i], this.shape[i]));
+          if (!isConstInt(b[i], 0) || !isConstInt(full, 0)) needStride = true;
+        }
+        if (!isConstInt(extents[i], 1)) canRelax = false;
+      }
+      if (needStride) return this.makeStrideView().makeSlice(begins, extents, simplify);
+    }
+    const offset = simplify(this.elemOffsetOf(b));
+    return new Buffer(this.data, this.dtype, extents, this.strides, offset, this.name + "_slice", this.scope, this.dataAlignment, 1, this.bufferType);
+  }
+
   private checkRank(indices: ExprLike[]): void {
     if (indices.length !== this.shape.length) {
       throw new Error(`buffer '${this.name}' has ${this.shape.length} dimensions, indexed with ${indices.length}`);
@@ -74,5 +111,5 @@ export function declBuffer(shape: ExprLike[], dtype: DTypeLike = "float32", name
   const data = opts.data ?? pointerVar(name, t, opts.scope && opts.scope !== "global" ? opts.scope : "");
   const strides = (opts.strides ?? []).map((s) => toExpr(s, DataType.int32()));
   const elemOffset = opts.elemOffset === undefined ? new IntImm("int32", 0) : toExpr(opts.elemOffset, DataType.int32());
-  return new Buffer(data, t, shapeExprs, strides, elemOffset, name, opts.scope ?? "global", opts.dataAlignment ?? 128, opts.offsetFactor ?? 1);
+  return new Buffer(data, t, shapeExprs, strides, elemOffset, name, opts.scope ?? "global", opts.dataAlignment ?? 128, opts.offsetFactor ?? 1, opts.bufferType ?? "default");
 }

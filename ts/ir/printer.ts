@@ -98,6 +98,7 @@ export class TIRTextPrinter {
     if (b.scope !== "global") s += `, scope=${strLiteral(b.scope)}`;
     if (b.dataAlignment !== 128) s += `, align=${b.dataAlignment}`;
     if (b.offsetFactor !== 1) s += `, offset_factor=${b.offsetFactor}`;
+    if (b.bufferType !== "default") s += `, type="auto"`;
     return s + ")";
   }
 

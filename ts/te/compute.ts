@@ -1,0 +1,135 @@
+// ComputeOp: a tensor defined elementwise by an expression of its indices (optionally a
+// reduction over reduce axes, or several outputs sharing one loop nest).
+
+import { DataType } from "../ir/dtype.js";
+import { type ExprLike, PrimExpr, ProducerLoad, Reduce, Var } from "../ir/expr.js";
+import { ExprMutator, ExprVisitor } from "../ir/functor.js";
+import { IterVar, Range } from "../ir/iter_var.js";
+import { describe, toExpr } from "../ir/op.js";
+import { Operation } from "./operation.js";
+import { Tensor } from "./tensor.js";
+import { toShape } from "./shape.js";
+import { axisNames } from "./fn_params.js";
+
+export class ComputeOp extends Operation {
+  constructor(
+    name: string,
+    tag: string,
+    attrs: Readonly<Record<string, unknown>>,
+    private readonly axes: IterVar[],
+    readonly body: PrimExpr[],
+  ) {
+    super(name, tag, attrs);
+    validateBody(name, body);
+  }
+
+  override get axis(): IterVar[] { return this.axes; }
+  override get reduceAxis(): IterVar[] {
+    const b = this.body[0];
+    return b instanceof Reduce ? b.axis : [];
+  }
+  get numOutputs(): number { return this.body.length; }
+  outputShape(): PrimExpr[] { return this.axes.map((iv) => iv.dom!.extent); }
+  outputDType(i: number): DataType { return this.body[i].dtype; }
+  rootIterVars(): IterVar[] { return [...this.axes, ...this.reduceAxis]; }
+
+  inputTensors(): Tensor[] {
+    const found: Tensor[] = [];
+    class Collector extends ExprVisitor {
+      override visitProducerLoad(e: ProducerLoad): void {
+        const t = e.producer as Tensor;
+        if (!found.includes(t)) found.push(t);
+        super.visitProducerLoad(e);
+      }
+    }
+    const c = new Collector();
+    this.body.forEach((b) => c.visitExpr(b));
+    return found;
+  }
+
+  replaceInputs(map: ReadonlyMap<Tensor, Tensor>): Operation {
+    const body = replaceTensorReads(this.body, map);
+    if (body.every((b, i) => b === this.body[i])) return this;
+    return new ComputeOp(this.name, this.tag, this.attrs, this.axes, body);
+  }
+
+  /** A copy whose body is `body` (same axes). */
+  withBody(body: PrimExpr[]): ComputeOp {
+    return new ComputeOp(this.name, this.tag, this.attrs, this.axes, body);
+  }
+}
+
+/** Replaces reads of tensors in `exprs`; multi-value reductions stay shared between outputs. */
+export function replaceTensorReads(exprs: PrimExpr[], map: ReadonlyMap<Tensor, Tensor>): PrimExpr[] {
+  if (map.size === 0) return exprs;
+  class Replacer extends ExprMutator {
+    override visitProducerLoad(e: ProducerLoad): PrimExpr {
+      const base = super.visitProducerLoad(e) as ProducerLoad;
+      const t = map.get(base.producer as Tensor);
+      return t ? new ProducerLoad(t, base.indices) : base;
+    }
+  }
+  const r = new Replacer();
+  if (exprs[0] instanceof Reduce && exprs.length > 1) {
+    const first = r.visitExpr(exprs[0]) as Reduce;
+    if (first === exprs[0]) return exprs;
+    return exprs.map((_, i) => new Reduce(first.combiner, first.source, first.axis, first.condition, i, first.init));
+  }
+  return exprs.map((e) => r.visitExpr(e));
+}
+
+function validateBody(name: string, body: PrimExpr[]): void {
+  if (body.length === 0) throw new Error(`compute '${name}': fcompute returned no expression`);
+  const isReduce = body[0] instanceof Reduce;
+  body.forEach((b, i) => {
+    if (!(b instanceof PrimExpr)) throw new Error(`compute '${name}': fcompute must return an expression, got ${describe(b)}`);
+    if ((b instanceof Reduce) !== isReduce) {
+      throw new Error(`compute '${name}': outputs must be all reductions or none (output ${i} differs)`);
+    }
+    if (b instanceof Reduce && i > 0) {
+      const r0 = body[0] as Reduce;
+      if (b.axis.length !== r0.axis.length || b.axis.some((a, k) => a !== r0.axis[k]) || b.combiner !== r0.combiner) {
+        throw new Error(`compute '${name}': the reductions of a multi-output compute must share combiner and axes`);
+      }
+    }
+    const nested = b instanceof Reduce ? [...b.source, b.condition] : [b];
+    class NestedReduce extends ExprVisitor {
+      override visitReduce(): void {
+        throw new Error(`compute '${name}': a reduction may only be the top level of a compute body, not nested inside an expression`);
+      }
+    }
+    nested.forEach((e) => new NestedReduce().visitExpr(e));
+  });
+}
+
+export interface ComputeOptions {
+  tag?: string;
+  attrs?: Record<string, unknown>;
+}
+
+/** A tensor computed elementwise: `compute(shape, (i, j) => expr, name = "compute")`; an
+ * fcompute returning an array (e.g. a multi-value reduction) gives one tensor per element. */
+export function compute<R extends ExprLike | ExprLike[]>(
+  shape: ExprLike[] | number,
+  fcompute: (...indices: Var[]) => R,
+  name = "compute",
+  opts: ComputeOptions = {},
+): R extends unknown[] ? Tensor[] : Tensor {
+  if (typeof fcompute !== "function") throw new Error(`compute '${name}': fcompute must be a function of the indices, got ${describe(fcompute)}`);
+  const dims = toShape(shape, `compute '${name}'`);
+  const names = axisNames(fcompute, dims.length, `compute '${name}'`);
+  const axes = dims.map((d, i) => new IterVar(new Range(toExpr(0, d.dtype), d), new Var(names[i], d.dtype), "DataPar"));
+  const result: ExprLike | ExprLike[] = fcompute(...axes.map((iv) => iv.var));
+  if (result === undefined || result === null) {
+    throw new Error(`compute '${name}': fcompute returned ${result}; it must return an expression (e.g. A.at(i).add(1))`);
+  }
+  const list = Array.isArray(result) ? result : [result];
+  const body = list.map((e, i) => {
+    if (!(e instanceof PrimExpr) && typeof e !== "number" && typeof e !== "boolean") {
+      throw new Error(`compute '${name}': fcompute must return an expression, got ${describe(e)}${list.length > 1 ? ` for output ${i}` : ""}`);
+    }
+    return toExpr(e);
+  });
+  const op = new ComputeOp(name, opts.tag ?? "", opts.attrs ?? {}, axes, body);
+  return (Array.isArray(result) ? op.outputs : op.output(0)) as R extends unknown[] ? Tensor[] : Tensor;
+}

@@ -1,0 +1,122 @@
+// ExternOp: a stage computed by arbitrary code (usually a packed call) on whole buffers.
+// As in TVM, fcompute receives placeholder buffers for inputs and outputs and returns the body;
+// lowering binds them to the real buffers with buffer_bind_scope and marks the body with
+// `extern_scope`. Without a region map the op is opaque (no axes, whole-tensor regions).
+
+import { DataType, type DTypeLike } from "../ir/dtype.js";
+import { Buffer, declBuffer } from "../ir/buffer.js";
+import { type ExprLike, PrimExpr, Var } from "../ir/expr.js";
+import { IterVar, Range } from "../ir/iter_var.js";
+import { describe, toExpr } from "../ir/op.js";
+import { Evaluate, Stmt } from "../ir/stmt.js";
+import { Operation } from "./operation.js";
+import { Tensor } from "./tensor.js";
+import { toShape } from "./shape.js";
+
+/** A region: one {min, extent} a dimension. */
+export type Region = { min: PrimExpr; extent: PrimExpr }[];
+
+/** How an extern's input regions follow from its output region (see docs/extern.md). */
+export type RegionMap = "elementwise" | ((out: Region) => Region[]);
+
+export class ExternOp extends Operation {
+  constructor(
+    name: string,
+    tag: string,
+    attrs: Readonly<Record<string, unknown>>,
+    readonly inputs: Tensor[],
+    readonly inputPlaceholders: Buffer[],
+    readonly outputPlaceholders: Buffer[],
+    readonly body: Stmt,
+    readonly regionMap?: RegionMap,
+    private readonly axes: IterVar[] = [],
+  ) {
+    super(name, tag, attrs);
+  }
+
+  get numOutputs(): number { return this.outputPlaceholders.length; }
+  outputShape(i: number): PrimExpr[] { return this.outputPlaceholders[i].shape; }
+  outputDType(i: number): DataType { return this.outputPlaceholders[i].dtype; }
+  inputTensors(): Tensor[] { return this.inputs; }
+  /** One axis per output dimension when the extern has a region map; none otherwise. */
+  override get axis(): IterVar[] { return this.axes; }
+  rootIterVars(): IterVar[] { return this.axes; }
+
+  replaceInputs(map: ReadonlyMap<Tensor, Tensor>): Operation {
+    const inputs = this.inputs.map((t) => map.get(t) ?? t);
+    if (inputs.every((t, i) => t === this.inputs[i])) return this;
+    return new ExternOp(this.name, this.tag, this.attrs, inputs, this.inputPlaceholders, this.outputPlaceholders, this.body, this.regionMap, this.axes);
+  }
+}
+
+export interface ExternOptions {
+  name?: string;
+  tag?: string;
+  dtype?: DTypeLike | DTypeLike[];
+  inBuffers?: Buffer[];
+  outBuffers?: Buffer[];
+  attrs?: Record<string, unknown>;
+  /** Makes the extern tileable: "elementwise" or a function from the output region to input regions. */
+  regionMap?: RegionMap;
+}
+
+export type ExternFCompute = (ins: Buffer[], outs: Buffer[]) => Stmt | PrimExpr;
+
+function isShapeList(shape: unknown): shape is ExprLike[][] {
+  return Array.isArray(shape) && shape.length > 0 && Array.isArray(shape[0]);
+}
+
+/**
+ * A stage computed by external code: `extern(shape, [A], (ins, outs) => tir.callPacked("f",
+ * ins[0], outs[0]))`. Several output shapes give several tensors.
+ */
+export function extern(shape: ExprLike[] | ExprLike[][], inputs: Tensor[], fcompute: ExternFCompute, opts: ExternOptions = {}): Tensor | Tensor[] {
+  const name = opts.name ?? "extern";
+  const what = `extern '${name}'`;
+  if (!Array.isArray(inputs) || inputs.some((t) => !(t instanceof Tensor))) {
+    throw new Error(`${what}: inputs must be an array of tensors, got ${describe(inputs)}`);
+  }
+  if (typeof fcompute !== "function") throw new Error(`${what}: fcompute must be a function (ins, outs) => statement, got ${describe(fcompute)}`);
+  const multi = isShapeList(shape);
+  const shapes = (multi ? shape : [shape as ExprLike[]]).map((s, i) => toShape(s, `${what} output ${i}`));
+  let dtypes: DataType[];
+  if (opts.dtype === undefined) {
+    const types = [...new Set(inputs.map((t) => t.dtype))];
+    if (types.length !== 1) {
+      throw new Error(`${what}: cannot infer the output dtype from inputs (${types.length === 0 ? "none" : types.join(", ")}); pass {dtype}`);
+    }
+    dtypes = shapes.map(() => types[0]);
+  } else {
+    const list = Array.isArray(opts.dtype) ? opts.dtype : shapes.map(() => opts.dtype as DTypeLike);
+    if (list.length !== shapes.length) throw new Error(`${what}: ${shapes.length} output shapes but ${list.length} dtypes`);
+    dtypes = list.map((t) => DataType.parse(t));
+  }
+  const tileable = opts.regionMap !== undefined;
+  if (tileable && opts.regionMap !== "elementwise" && typeof opts.regionMap !== "function") {
+    throw new Error(`${what}: regionMap must be "elementwise" or a function from the output region to input regions, got ${describe(opts.regionMap)}`);
+  }
+  const placeholderBuffer = (s: PrimExpr[], t: DataType, bufName: string): Buffer =>
+    declBuffer(s, t, bufName, {
+      elemOffset: new Var("elem_offset", "int32"),
+      strides: tileable ? s.map((_, d) => new Var(`stride_${d}`, "int32")) : undefined,
+    });
+  const inBuffers = opts.inBuffers ?? inputs.map((t) => placeholderBuffer(t.shape, t.dtype, t.op.name));
+  const outBuffers = opts.outBuffers ?? shapes.map((s, i) => placeholderBuffer(s, dtypes[i], name));
+  if (inBuffers.length !== inputs.length) throw new Error(`${what}: ${inputs.length} inputs but ${inBuffers.length} inBuffers`);
+  if (outBuffers.length !== shapes.length) throw new Error(`${what}: ${shapes.length} outputs but ${outBuffers.length} outBuffers`);
+  const result = fcompute(inBuffers, outBuffers);
+  if (result === undefined || result === null) {
+    throw new Error(`${what}: fcompute returned ${result}; it must return a statement or an expression, e.g. tir.callPacked("f", ins[0], outs[0]) or an irBuilder's get()`);
+  }
+  let body: Stmt;
+  if (result instanceof Stmt) body = result;
+  else if (result instanceof PrimExpr) body = new Evaluate(result);
+  else throw new Error(`${what}: fcompute must return a statement or an expression, got ${describe(result)}`);
+  let axes: IterVar[] = [];
+  if (tileable) {
+    if (shapes.length !== 1) throw new Error(`${what}: a region map needs exactly one output, got ${shapes.length}`);
+    axes = shapes[0].map((d, i) => new IterVar(new Range(toExpr(0, d.dtype), d), new Var(`${name}.ax${i}`, d.dtype), "DataPar"));
+  }
+  const op = new ExternOp(name, opts.tag ?? "", opts.attrs ?? {}, inputs, inBuffers, outBuffers, body, opts.regionMap, axes);
+  return multi ? op.outputs : op.output(0);
+}

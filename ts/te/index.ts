@@ -1,0 +1,30 @@
+// The `te` namespace: tensor expressions as TVM's tvm.te names them (camelCase).
+
+import { DataType, type DTypeLike } from "../ir/dtype.js";
+import { SizeVar, Var } from "../ir/expr.js";
+import { constant } from "../ir/op.js";
+
+export { Tensor } from "./tensor.js";
+export { Operation } from "./operation.js";
+export { PlaceholderOp, placeholder } from "./placeholder.js";
+export { ComputeOp, compute } from "./compute.js";
+export { ExternOp, extern, type ExternOptions, type Region, type RegionMap } from "./extern.js";
+export { reduceAxis, commReducer, sum, max, min, type Reducer } from "./reduce.js";
+export { Schedule, createSchedule } from "../schedule/schedule.js";
+export { Stage } from "../schedule/stage.js";
+export {
+  exp, exp2, log, log2, log10, sqrt, rsqrt, tanh, sigmoid, sin, cos, erf, floor, ceil, round, trunc, abs,
+  pow, ifThenElse, select, likely, floordiv, floormod, minValue, maxValue,
+} from "../ir/op.js";
+
+/** A scalar variable: `te.var("n")` (int32 by default). */
+export function variable(name = "tindex", dtype: DTypeLike = "int32"): Var {
+  return new Var(name, DataType.parse(dtype));
+}
+
+/** A non-negative size variable (for symbolic shapes). */
+export function sizeVar(name = "size", dtype: DTypeLike = "int32"): SizeVar {
+  return new SizeVar(name, DataType.parse(dtype));
+}
+
+export { variable as var, constant as const };

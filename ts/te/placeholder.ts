@@ -1,0 +1,24 @@
+// Placeholder: an input tensor of the program (a function argument once lowered).
+
+import { DataType, type DTypeLike } from "../ir/dtype.js";
+import type { ExprLike, PrimExpr } from "../ir/expr.js";
+import type { IterVar } from "../ir/iter_var.js";
+import { Operation } from "./operation.js";
+import type { Tensor } from "./tensor.js";
+import { toShape } from "./shape.js";
+
+export class PlaceholderOp extends Operation {
+  constructor(name: string, readonly shape: PrimExpr[], readonly dtype: DataType) { super(name); }
+  get numOutputs(): number { return 1; }
+  outputShape(): PrimExpr[] { return this.shape; }
+  outputDType(): DataType { return this.dtype; }
+  inputTensors(): Tensor[] { return []; }
+  rootIterVars(): IterVar[] { return []; }
+  replaceInputs(): Operation { return this; }
+}
+
+/** An input tensor: `placeholder(shape, dtype = "float32", name = "placeholder")`. */
+export function placeholder(shape: ExprLike[] | number, dtype: DTypeLike = "float32", name = "placeholder"): Tensor {
+  const t = DataType.parse(dtype);
+  return new PlaceholderOp(name, toShape(shape, `placeholder '${name}'`), t).output(0);
+}

@@ -1,0 +1,85 @@
+// Reductions: reduce axes, commutative reducers (sum, max, min, user-defined, multi-value),
+// building TE Reduce expressions as TVM's te.comm_reducer does.
+
+import { DataType } from "../ir/dtype.js";
+import { CommReducer, type ExprLike, PrimExpr, Reduce, Var } from "../ir/expr.js";
+import { IterVar, Range } from "../ir/iter_var.js";
+import { add, constant, describe, max as maxOp, maxValue, min as minOp, minValue, toExpr, sub } from "../ir/op.js";
+
+/** A reduction axis over [lo, hi): `reduceAxis([0, 16], "k")`. */
+export function reduceAxis(dom: [ExprLike, ExprLike] | Range, name = "rv"): IterVar {
+  let range: Range;
+  if (dom instanceof Range) range = dom;
+  else {
+    if (!Array.isArray(dom) || dom.length !== 2) throw new Error(`reduceAxis '${name}': domain must be [lo, hi], got ${describe(dom)}`);
+    const lo = toExpr(dom[0], DataType.int32());
+    const hi = toExpr(dom[1], DataType.int32());
+    range = new Range(lo, sub(hi, lo));
+  }
+  return new IterVar(range, new Var(name, range.extent.dtype), "CommReduce");
+}
+
+export type Reducer = {
+  (expr: PrimExpr, axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike): PrimExpr;
+  (expr: PrimExpr[], axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike[]): PrimExpr[];
+};
+
+type Combine = ((x: PrimExpr, y: PrimExpr) => PrimExpr) | ((x: PrimExpr[], y: PrimExpr[]) => PrimExpr[]);
+type Identity = ((t: DataType) => ExprLike) | ((...t: DataType[]) => ExprLike[]);
+
+/**
+ * A commutative reducer from a combine function and an identity: `commReducer((x, y) =>
+ * x.add(y), (t) => te.const(0, t), "sum")`. For multi-value reductions (e.g. argmax) combine
+ * takes and returns arrays, and the identity returns an array.
+ */
+export function commReducer(fcombine: Combine, fidentity: Identity, name = "reduce"): Reducer {
+  function reducer(expr: PrimExpr | PrimExpr[], axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike | ExprLike[]): PrimExpr | PrimExpr[] {
+    const multi = Array.isArray(expr);
+    const exprs = (multi ? expr : [expr]).map((e) => {
+      if (!(e instanceof PrimExpr)) throw new Error(`${name}: expects an expression to reduce, got ${describe(e)}`);
+      return e;
+    });
+    const axes = Array.isArray(axis) ? axis : [axis];
+    if (axes.length === 0) throw new Error(`${name}: needs at least one reduce axis`);
+    for (const iv of axes) {
+      if (!(iv instanceof IterVar) || iv.iterType !== "CommReduce") {
+        throw new Error(`${name}: axis must be reduce axes made by te.reduceAxis, got ${iv instanceof IterVar ? `${iv.iterType} axis '${iv.name}'` : describe(iv)}`);
+      }
+    }
+    const dtypes = exprs.map((e) => e.dtype);
+    const lhs = dtypes.map((t) => new Var("x", t));
+    const rhs = dtypes.map((t) => new Var("y", t));
+    const combined = multi
+      ? (fcombine as (x: PrimExpr[], y: PrimExpr[]) => PrimExpr[])(lhs, rhs)
+      : [(fcombine as (x: PrimExpr, y: PrimExpr) => PrimExpr)(lhs[0], rhs[0])];
+    const identities = multi
+      ? (fidentity as (...t: DataType[]) => ExprLike[])(...dtypes)
+      : [(fidentity as (t: DataType) => ExprLike)(dtypes[0])];
+    if (!Array.isArray(combined) || combined.length !== exprs.length) {
+      throw new Error(`${name}: combine must return ${exprs.length} value(s)`);
+    }
+    if (!Array.isArray(identities) || identities.length !== exprs.length) {
+      throw new Error(`${name}: identity must return ${exprs.length} value(s)`);
+    }
+    const result = combined.map((c, i) => {
+      const e = toExpr(c, dtypes[i]);
+      if (e.dtype !== dtypes[i]) throw new Error(`${name}: combine returned ${e.dtype} for a ${dtypes[i]} value`);
+      return e;
+    });
+    const identity = identities.map((v, i) => toExpr(v, dtypes[i]));
+    const combiner = new CommReducer(lhs, rhs, result, identity);
+    const cond = where === undefined ? constant(true) : toExpr(where);
+    if (!cond.dtype.isBool()) throw new Error(`${name}: where must be a bool expression, got ${cond.dtype}`);
+    const inits = init === undefined ? [] : (Array.isArray(init) ? init : [init]).map((v, i) => toExpr(v, dtypes[i]));
+    const reduces = exprs.map((_, i) => new Reduce(combiner, exprs, axes, cond, i, inits));
+    return multi ? reduces : reduces[0];
+  }
+  return reducer as Reducer;
+}
+
+/** Sum over reduce axes: `sum(A.at(i, k), k)`. */
+export const sum: Reducer = commReducer((x: PrimExpr, y: PrimExpr) => add(x, y), (t: DataType) => constant(0, t), "sum");
+/** Maximum over reduce axes (identity: the dtype's lowest value). */
+export const max: Reducer = commReducer((x: PrimExpr, y: PrimExpr) => maxOp(x, y), (t: DataType) => minValue(t), "max");
+/** Minimum over reduce axes (identity: the dtype's highest value). */
+export const min: Reducer = commReducer((x: PrimExpr, y: PrimExpr) => minOp(x, y), (t: DataType) => maxValue(t), "min");

@@ -1,0 +1,19 @@
+// Shapes given by users: numbers or integer expressions, checked and converted to int32 exprs.
+
+import { DataType } from "../ir/dtype.js";
+import { type ExprLike, IntImm, PrimExpr } from "../ir/expr.js";
+import { describe, toExpr } from "../ir/op.js";
+
+export function toShape(shape: ExprLike[] | number, what: string): PrimExpr[] {
+  const dims = typeof shape === "number" ? [shape] : shape;
+  if (!Array.isArray(dims)) throw new Error(`${what}: shape must be an array of sizes, got ${describe(shape)}`);
+  return dims.map((d, i) => {
+    if (typeof d === "number") {
+      if (!Number.isInteger(d) || d < 0) throw new Error(`${what}: dimension ${i} must be a non-negative integer, got ${d}`);
+      return new IntImm(DataType.int32(), d);
+    }
+    if (!(d instanceof PrimExpr)) throw new Error(`${what}: dimension ${i} must be a number or an integer expression, got ${describe(d)}`);
+    if (!d.dtype.isIntegral()) throw new Error(`${what}: dimension ${i} must be an integer expression, got ${d.dtype}`);
+    return toExpr(d);
+  });
+}

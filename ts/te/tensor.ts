@@ -1,0 +1,43 @@
+// Tensor: one output of an operation; `at(...)` reads it inside an expression. A Tensor is
+// identified by (op, valueIndex): every op creates its output tensors once.
+
+import { DataType } from "../ir/dtype.js";
+import { type ExprLike, PrimExpr, ProducerLoad, type DataProducer } from "../ir/expr.js";
+import { toExpr, describe } from "../ir/op.js";
+import type { Operation } from "./operation.js";
+
+export class Tensor implements DataProducer {
+  constructor(
+    readonly op: Operation,
+    readonly valueIndex: number,
+    readonly shape: PrimExpr[],
+    readonly dtype: DataType,
+  ) {}
+
+  /** The name this tensor prints under: its op's name (with `.v<i>` for multi-output ops). */
+  get name(): string {
+    return this.op.numOutputs === 1 ? this.op.name : `${this.op.name}.v${this.valueIndex}`;
+  }
+
+  get ndim(): number { return this.shape.length; }
+
+  /** Reads the element at `indices` (numbers or integer expressions). */
+  at(...indices: ExprLike[]): PrimExpr {
+    if (indices.length !== this.shape.length) {
+      throw new Error(`tensor '${this.name}' has ${this.shape.length} dimensions (shape [${this.shape.join(", ")}]) but was indexed with ${indices.length} indices`);
+    }
+    const idx = indices.map((v, d) => {
+      if (!(v instanceof PrimExpr) && typeof v !== "number") {
+        throw new Error(`tensor '${this.name}': index ${d} must be a number or an expression, got ${describe(v)}`);
+      }
+      const e = toExpr(v, DataType.int32());
+      if (!e.dtype.isIntegral() || e.dtype.lanes !== 1) {
+        throw new Error(`tensor '${this.name}': index ${d} must be a scalar integer, got ${e.dtype} (${e})`);
+      }
+      return e;
+    });
+    return new ProducerLoad(this, idx);
+  }
+
+  toString(): string { return `Tensor(${this.name}, [${this.shape.join(", ")}], ${this.dtype})`; }
+}
