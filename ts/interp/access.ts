@@ -4,12 +4,17 @@
 
 import type { DataType } from "../ir/dtype.js";
 import type { Load, PrimExpr } from "../ir/expr.js";
-import { printExpr, printStmt } from "../ir/printer.js";
-import type { Store } from "../ir/stmt.js";
+import { TIRTextPrinter, printExpr } from "../ir/printer.js";
+import type { Store, Stmt } from "../ir/stmt.js";
 import type { Context, Eval, Exec, Slots } from "./context.js";
 import { isAllTrue } from "./compile_expr.js";
 import { type Cells, type Mem, outOfBounds, reinterpretLoad, reinterpretStore } from "./memory.js";
 import { type Scalar, zeroOf } from "./values.js";
+
+/** A statement's text for messages (one line for a store; variables without type annotations). */
+export function stmtText(st: Stmt): string {
+  return new TIRTextPrinter(false).stmt(st, 0).trim();
+}
 
 /** A compiled integer index as a JS number (64-bit indices are converted). */
 export function compileIndex(ctx: Context, e: PrimExpr): (s: Slots) => number {
@@ -80,7 +85,7 @@ export function compileLoad(ctx: Context, e: Load): Eval {
 }
 
 export function compileStore(ctx: Context, st: Store): Exec {
-  const where = (): string => printStmt(st).trim();
+  const where = (): string => stmtText(st);
   const slot = ctx.slotOf(st.bufferVar, where);
   const t = st.value.dtype.element();
   const lanes = st.value.dtype.lanes;

@@ -12,13 +12,13 @@ import { DataType } from "../ir/dtype.js";
 import { IntImm, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { printExpr } from "../ir/printer.js";
-import { NDArray } from "../runtime/ndarray.js";
+import { type AnyNDArray, NDArray } from "../runtime/ndarray.js";
 import type { Context, Slots } from "./context.js";
 import { memOfArray, ndDtypeName } from "./memory.js";
 import { type Scalar, converter, isBig, numberWrapper } from "./values.js";
 
 /** An argument of an interpreted function. */
-export type Arg = NDArray | number | bigint;
+export type Arg = AnyNDArray | number | bigint;
 
 export type Binder = (s: Slots, args: readonly Arg[]) => void;
 

@@ -7,10 +7,10 @@
 
 import { Buffer } from "../ir/buffer.js";
 import { Call, IntImm, type BufferLoad, type PrimExpr, type Var } from "../ir/expr.js";
-import { printExpr, printStmt } from "../ir/printer.js";
+import { printExpr } from "../ir/printer.js";
 import type { AttrStmt, BufferRealize, BufferStore } from "../ir/stmt.js";
 import type { Context, Eval, Exec, Slots } from "./context.js";
-import { compileIndex, loadElement, storeElement } from "./access.js";
+import { compileIndex, loadElement, stmtText, storeElement } from "./access.js";
 import { type Mem, allocate } from "./memory.js";
 import { type Scalar, converter } from "./values.js";
 import { TUPLE } from "../ir/builtin.js";
@@ -110,7 +110,7 @@ export function compileBufferLoad(ctx: Context, e: BufferLoad): Eval {
 }
 
 export function compileBufferStore(ctx: Context, st: BufferStore): Exec {
-  const where = (): string => printStmt(st).trim();
+  const where = (): string => stmtText(st);
   checkScalarBuffer(ctx, st.buffer, where);
   const slot = ctx.slotOf(st.buffer.data, where);
   const offset = compileOffset(ctx, st.buffer, st.indices, "store to", where);

@@ -8,7 +8,7 @@ import { CALL_EXTERN, CALL_PACKED, STACK_MAKE_ARRAY, STACK_MAKE_SHAPE, TUPLE } f
 import type { DataType } from "../ir/dtype.js";
 import { type Call, IntImm, type PrimExpr, StringImm } from "../ir/expr.js";
 import { printExpr } from "../ir/printer.js";
-import { NDArray, releaseView } from "../runtime/ndarray.js";
+import { type AnyNDArray, releaseView } from "../runtime/ndarray.js";
 import { getGlobalFunc } from "../runtime/registry.js";
 import type { Context, Eval, Slots, Value } from "./context.js";
 import { lanewise1 } from "./compile_expr.js";
@@ -214,7 +214,7 @@ function accessor(v: DataView, t: DataType, mode: "get" | "set"): (x: Scalar) =>
 // Packed calls
 
 /** Builds one argument of a packed call; views made are recorded (with the argument's index) for release. */
-type ArgMaker = (s: Slots, views: [number, NDArray][]) => unknown;
+type ArgMaker = (s: Slots, views: [number, AnyNDArray][]) => unknown;
 
 function compilePacked(ctx: Context, e: Call): Eval {
   const first = e.args[0];
@@ -226,7 +226,7 @@ function compilePacked(ctx: Context, e: Call): Eval {
   return (s) => {
     const fn = getGlobalFunc(name, { allowMissing: true });
     if (!fn) throw new Error(`packed function '${name}' is not registered (registerFunc('${name}', fn) first), called from ${ctx.fname}`);
-    const views: [number, NDArray][] = [];
+    const views: [number, AnyNDArray][] = [];
     try {
       const args = makers.map((m) => m(s, views));
       let result: unknown;

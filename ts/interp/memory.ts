@@ -7,7 +7,7 @@
 // packed calls are NDArrays over the same memory.
 
 import type { DataType } from "../ir/dtype.js";
-import { NDArray, type TypedArray, dtypeInfo } from "../runtime/ndarray.js";
+import { type AnyNDArray, NDArray, type TypedArray, dtypeInfo } from "../runtime/ndarray.js";
 import type { Scalar } from "./values.js";
 
 /** Element layout of a buffer realized by BufferRealize (pre-flattening programs). */
@@ -82,7 +82,7 @@ export function allocate(name: string, t: DataType, count: number, layout?: Real
 }
 
 /** The element range an NDArray spans in its data, relative to its first element: [lo, hi). */
-function span(a: NDArray): [number, number] {
+function span(a: AnyNDArray): [number, number] {
   let lo = 0;
   let hi = 0;
   if (a.size === 0) return [0, 0];
@@ -99,7 +99,7 @@ function span(a: NDArray): [number, number] {
  * from its data pointer: the pointer is placed so that buffer element [0, …] is the array's.
  * Only the elements the array spans are accessible.
  */
-export function memOfArray(name: string, a: NDArray, elemOffset: number, dtype: DataType): Mem {
+export function memOfArray(name: string, a: AnyNDArray, elemOffset: number, dtype: DataType): Mem {
   const [lo, hi] = span(a);
   return new Mem(name, a.data, a.elemOffset - elemOffset, lo + elemOffset, hi + elemOffset, dtype);
 }
@@ -119,7 +119,7 @@ export function ndDtypeName(t: DataType, what: string): string {
  * (null = compact), element [0, …] at pointer index `elemOffset`. The view must stay inside the
  * memory the pointer may access.
  */
-export function viewOf(mem: Mem, dtype: DataType, shape: number[], strides: number[] | null, elemOffset: number, what: string): NDArray {
+export function viewOf(mem: Mem, dtype: DataType, shape: number[], strides: number[] | null, elemOffset: number, what: string): AnyNDArray {
   const name = ndDtypeName(dtype, what);
   const info = dtypeInfo(name);
   let data = mem.data;
