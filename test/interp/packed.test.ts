@@ -126,3 +126,17 @@ test("scalar arguments pass as numbers: int32, float32 (rounded), int64 and bool
   interpret(primFunc([B], ib2.get()), [array(new Uint8Array([1, 0, 1]), [3], "bool")]);
   t.deepEqual(values, ["bool", true, false, true]);
 });
+
+test("the value of a packed call is the callee's result in the call's dtype", (t) => {
+  registerFunc("interp_test_answer", (x: number) => x * 2 + 0.75, { override: true });
+  registerFunc("interp_test_nothing", () => undefined, { override: true });
+  const Out = declBuffer([2], "int32", "Out");
+  const ib = irBuilder();
+  const out = ib.bufferPtr(Out);
+  out.set(0, callPacked("interp_test_answer", 20));
+  out.set(1, callPacked("interp_test_nothing"));
+  const o = empty([2], "int32");
+  o.set([1], 9);
+  interpret(primFunc([Out], ib.get()), [o]);
+  t.deepEqual(Array.from(o.toTypedArray()), [40, 0]);
+});

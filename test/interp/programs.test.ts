@@ -205,3 +205,22 @@ test("an IRModule runs the function chosen by name, or its only one", (t) => {
   t.deepEqual(Array.from(d.toTypedArray()), [11]);
   t.throws(() => interpret(two, [], { name: "nope" }), { message: /no function 'nope'/ });
 });
+
+test("poisoned allocations make a read of memory nothing wrote visible", (t) => {
+  const Out = declBuffer([2], "float32", "Out");
+  const Cnt = declBuffer([1], "int32", "Cnt");
+  const ib = irBuilder();
+  const tmp = ib.allocate("float32", [2], "tmp");
+  const counter = ib.allocate("int32", [1], "counter");
+  tmp.set(0, 1.5); // tmp[1] is never written
+  ib.forRange(0, 2, "i", (i) => ib.bufferPtr(Out).set(i, tmp.get(i)));
+  ib.bufferPtr(Cnt).set(0, counter.get(0));
+  const f = primFunc([Out, Cnt], ib.get());
+  const [out, cnt] = [empty([2]), empty([1], "int32")];
+  interpret(f, [out, cnt]);
+  t.deepEqual([...Array.from(out.toTypedArray()), cnt.get([0])], [1.5, 0, 0]);
+  interpret(f, [out, cnt], { poisonAllocations: true });
+  t.is(out.get([0]), 1.5);
+  t.true(Number.isNaN(out.get([1])));
+  t.is(cnt.get([0]), 0x5a5a5a5a);
+});

@@ -136,6 +136,7 @@ export function compileBufferRealize(ctx: Context, r: BufferRealize): Exec {
   }
   const mins = r.bounds.map((b) => compileIndex(ctx, b.min));
   const exts = r.bounds.map((b) => compileIndex(ctx, b.extent));
+  const poison = ctx.options.poisonAllocations ?? false;
   return ctx.withVar(buf.data, (slot) => ctx.withRealized(buf, () => {
     const body = ctx.stmt(r.body);
     return (s: Slots) => {
@@ -146,7 +147,7 @@ export function compileBufferRealize(ctx: Context, r: BufferRealize): Exec {
       }
       const strides = compactStrides(extent);
       const count = extent.reduce((a, b) => a * b, 1);
-      s[slot] = allocate(buf.name, buf.dtype, count, { min, extent, strides });
+      s[slot] = allocate(buf.name, buf.dtype, count, { min, extent, strides }, poison);
       body(s);
       s[slot] = undefined;
     };

@@ -223,6 +223,11 @@ function compilePacked(ctx: Context, e: Call): Eval {
   }
   const name = first.value;
   const makers = e.args.slice(1).map((a, i) => compilePackedArg(ctx, a, name, i));
+  if (e.dtype.lanes !== 1 || e.dtype.isHandle()) {
+    throw new Error(`interpreter (${ctx.fname}): tvm_call_packed of '${name}' must return a scalar number type, not ${e.dtype}`);
+  }
+  const ret = converter(e.dtype);
+  const zero = ret(0);
   return (s) => {
     const fn = getGlobalFunc(name, { allowMissing: true });
     if (!fn) throw new Error(`packed function '${name}' is not registered (registerFunc('${name}', fn) first), called from ${ctx.fname}`);
@@ -239,7 +244,10 @@ function compilePacked(ctx: Context, e: Call): Eval {
       if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
         throw new Error(`packed function '${name}' returned a Promise: functions called from kernels must be synchronous`);
       }
-      return 0;
+      // The call's value is the callee's numeric result in the call's dtype (0 when it returns none).
+      if (typeof result === "number" || typeof result === "bigint") return ret(result);
+      if (typeof result === "boolean") return ret(result ? 1 : 0);
+      return zero;
     } finally {
       for (const [i, v] of views) releaseView(v, `this NDArray view (argument ${i} of packed function '${name}') was released when the callback returned; copy what you need (e.g. view.toTypedArray().slice()) before returning`);
     }

@@ -67,12 +67,13 @@ function compileAllocate(ctx: Context, st: Allocate): Exec {
   const exts = st.extents.map((e) => compileIndex(ctx, e));
   const name = st.bufferVar.name;
   const dtype = st.dtype;
+  const poison = ctx.options.poisonAllocations ?? false;
   return ctx.withVar(st.bufferVar, (slot) => {
     const body = ctx.stmt(st.body);
     return (s) => {
       let n = 1;
       for (const e of exts) n *= e(s);
-      s[slot] = allocate(name, dtype, n);
+      s[slot] = allocate(name, dtype, n, undefined, poison);
       body(s);
       s[slot] = undefined;
     };

@@ -32,6 +32,12 @@ export interface InterpretOptions {
    * parallel loops whose iterations depend on each other.
    */
   parallelOrder?: ParallelOrder;
+  /**
+   * Fill fresh allocations (Allocate, BufferRealize) with NaN (floats) or the byte 0x5a (other
+   * types) instead of zeros, so that a program reading memory it never wrote gives visibly wrong
+   * results. Default false (zeros).
+   */
+  poisonAllocations?: boolean;
 }
 
 export class Context {

@@ -21,7 +21,7 @@ interface Compiled {
 const cache = new WeakMap<PrimFunc, Map<string, Compiled>>();
 
 function compile(fn: PrimFunc, fname: string, opts: InterpretOptions): Compiled {
-  const key = `${fname}\u0000${opts.parallelOrder ?? "forward"}`;
+  const key = `${fname}\u0000${opts.parallelOrder ?? "forward"}\u0000${opts.poisonAllocations ? 1 : 0}`;
   let perFn = cache.get(fn);
   const hit = perFn?.get(key);
   if (hit) return hit;

@@ -64,8 +64,12 @@ export function storageCtor(t: DataType, what: string): StorageCtor {
   throw new Error(`${what}: the interpreter cannot store elements of dtype ${t}`);
 }
 
-/** A fresh zero-filled allocation of `count` elements of `t` (its scalar element type). */
-export function allocate(name: string, t: DataType, count: number, layout?: RealizeLayout): Mem {
+/**
+ * A fresh allocation of `count` elements of `t` (its scalar element type): zero-filled, or with
+ * `poison` NaN for floats and the byte 0x5a everywhere else, so that reading memory nothing
+ * wrote shows up in the results.
+ */
+export function allocate(name: string, t: DataType, count: number, layout?: RealizeLayout, poison = false): Mem {
   const elem = t.element();
   const n = count * t.lanes;
   if (!Number.isSafeInteger(n) || n < 0) {
@@ -77,6 +81,10 @@ export function allocate(name: string, t: DataType, count: number, layout?: Real
   } catch (err) {
     if (err instanceof RangeError) throw new Error(`interpreter: cannot allocate ${n} elements of ${elem} for '${name}': ${err.message}`);
     throw err;
+  }
+  if (poison) {
+    if (elem.isFloat()) (data as Float32Array | Float64Array).fill(NaN);
+    else new Uint8Array(data.buffer, data.byteOffset, data.byteLength).fill(0x5a);
   }
   return new Mem(name, data, 0, 0, n, elem, layout);
 }
