@@ -1,0 +1,267 @@
+// Constant integer bounds of an expression (TVM's ConstIntBoundAnalyzer): the smallest interval
+// [minValue, maxValue] of JS numbers that contains every value the expression can take, given
+// bounds known for variables (from loop ranges, bindings and `if` constraints). ±Infinity marks
+// "unbounded"; a variable with no known bound spans its dtype; a SizeVar is >= 0. The simplifier
+// relies on it to drop min/max, decide comparisons and remove divisions of small values.
+
+import type { DataType } from "../ir/dtype.js";
+import {
+  type BinaryExpr, Call, type Cast, IntImm, type Let, PrimExpr, type Ramp, type Select, SizeVar, Var,
+} from "../ir/expr.js";
+import { add, mul } from "../ir/op.js";
+import type { Range } from "../ir/iter_var.js";
+import { structuralEqual } from "../ir/structural_equal.js";
+import { floorDiv, infAwareAdd, infAwareMul, truncDiv } from "./int_operator.js";
+
+/** An interval of integers; ±Infinity for unbounded ends. */
+export class ConstIntBound {
+  static readonly POS_INF = Infinity;
+  static readonly NEG_INF = -Infinity;
+  constructor(readonly minValue: number, readonly maxValue: number) {
+    if (Number.isNaN(minValue) || Number.isNaN(maxValue)) throw new Error(`ConstIntBound: bounds must be numbers, got [${minValue}, ${maxValue}]`);
+  }
+  isConst(value?: number): boolean {
+    return this.minValue === this.maxValue && (value === undefined || this.minValue === value);
+  }
+  equals(o: ConstIntBound): boolean { return this.minValue === o.minValue && this.maxValue === o.maxValue; }
+  toString(): string {
+    const f = (v: number): string => (v === Infinity ? "pos_inf" : v === -Infinity ? "neg_inf" : String(v));
+    return `ConstIntBound[${f(this.minValue)},${f(this.maxValue)}]`;
+  }
+}
+
+function makeBound(min: number, max: number): ConstIntBound {
+  return new ConstIntBound(min, max);
+}
+
+/** Every value `dtype` can hold (±Infinity for 64-bit ints and non-integers). */
+export function everything(dtype: DataType): ConstIntBound {
+  if (dtype.code !== "int" && dtype.code !== "uint") return makeBound(-Infinity, Infinity);
+  const vbits = dtype.bits - (dtype.code === "int" ? 1 : 0);
+  const min = dtype.code === "uint" ? 0 : vbits >= 63 ? -Infinity : -(2 ** vbits);
+  const max = vbits >= 63 ? Infinity : 2 ** vbits - 1;
+  return makeBound(min, max);
+}
+
+function union(a: ConstIntBound, b: ConstIntBound): ConstIntBound {
+  return makeBound(Math.min(a.minValue, b.minValue), Math.max(a.maxValue, b.maxValue));
+}
+
+function intersect(a: ConstIntBound, b: ConstIntBound): ConstIntBound {
+  return makeBound(Math.max(a.minValue, b.minValue), Math.min(a.maxValue, b.maxValue));
+}
+
+/** Bounds of op(a, b) for an op monotonic in each argument: the extreme of the four corners. */
+function corners(a: ConstIntBound, b: ConstIntBound, op: (x: number, y: number) => number): ConstIntBound {
+  const v = [op(a.minValue, b.minValue), op(a.maxValue, b.maxValue), op(a.minValue, b.maxValue), op(a.maxValue, b.minValue)];
+  return makeBound(Math.min(...v), Math.max(...v));
+}
+
+function infAwareDiv(x: number, y: number): number {
+  if (x === Infinity || x === -Infinity) return y > 0 ? x : -x;
+  if (y === Infinity || y === -Infinity) return 0;
+  return truncDiv(x, y);
+}
+
+function infAwareFloorDiv(x: number, y: number): number {
+  if (x === Infinity || x === -Infinity) return y > 0 ? x : -x;
+  if (y === Infinity || y === -Infinity) return x >= 0 === y > 0 ? 0 : -1;
+  return floorDiv(x, y);
+}
+
+function infAwareShiftRight(x: number, y: number): number {
+  if (x === Infinity || x === -Infinity) return x;
+  if (y === Infinity) return x >= 0 ? 0 : -1;
+  return Math.floor(x / 2 ** y);
+}
+
+/** a / b where b's range may contain 0: split b into its negative and positive parts. */
+function division(a: ConstIntBound, b: ConstIntBound, dtype: DataType, op: (x: number, y: number) => number): ConstIntBound {
+  if (b.minValue <= 0 && b.maxValue >= 0) {
+    const bNeg = b.minValue < 0 ? makeBound(b.minValue, -1) : everything(dtype);
+    const bPos = b.maxValue > 0 ? makeBound(1, b.maxValue) : everything(dtype);
+    const eNeg = corners(a, bNeg, op);
+    const ePos = corners(a, bPos, op);
+    return makeBound(Math.min(eNeg.minValue, ePos.minValue), Math.max(eNeg.maxValue, ePos.maxValue));
+  }
+  return corners(a, b, op);
+}
+
+interface BoundInfo { expr: PrimExpr; bound: ConstIntBound }
+
+/** Bounds implied by a condition of the forms c <= x, c < x, x <= c, x < c and their conjunctions. */
+function detectBoundInfo(cond: PrimExpr): BoundInfo[] {
+  const k = cond.kind;
+  if (k === "And") {
+    const c = cond as BinaryExpr;
+    return [...detectBoundInfo(c.a), ...detectBoundInfo(c.b)];
+  }
+  if (k !== "LE" && k !== "LT") return [];
+  const { a, b } = cond as unknown as { a: PrimExpr; b: PrimExpr };
+  if (a instanceof IntImm) {
+    return [{ expr: b, bound: makeBound(k === "LE" ? a.value : a.value + 1, Infinity) }];
+  }
+  if (b instanceof IntImm) {
+    return [{ expr: a, bound: makeBound(-Infinity, k === "LE" ? b.value : b.value - 1) }];
+  }
+  return [];
+}
+
+export class ConstIntBoundAnalyzer {
+  private readonly varMap = new Map<Var, ConstIntBound>();
+  private additional: BoundInfo[] = [];
+
+  /** The bound of `e`. */
+  bound(e: PrimExpr): ConstIntBound {
+    return this.visit(e);
+  }
+
+  /** Records that `v` lies in [range.min, range.min + range.extent - 1]. */
+  bind(v: Var, range: Range, allowOverride = false): void {
+    const a = this.visit(range.min);
+    const b = this.visit(range.extent);
+    this.update(v, makeBound(a.minValue, infAwareAdd(a.maxValue, infAwareAdd(b.maxValue, -1))), allowOverride);
+  }
+
+  /** Sets the bound of `v`; without allowOverride a different earlier bound is an error. */
+  update(v: Var, info: ConstIntBound, allowOverride = false): void {
+    if (!(v instanceof Var)) throw new Error(`constIntBound.update: expected a Var, got ${String(v)}`);
+    if (!allowOverride) {
+      const old = this.varMap.get(v);
+      if (old && !old.equals(info)) {
+        throw new Error(`trying to update var '${v.name}' with a different const bound: original=${old}, new=${info} (pass allowOverride to replace it)`);
+      }
+    }
+    this.varMap.set(v, info);
+  }
+
+  /** Adds the bounds `constraint` implies; returns the function that removes them, if any. */
+  enterConstraint(constraint: PrimExpr): (() => void) | undefined {
+    const info = detectBoundInfo(constraint);
+    if (info.length === 0) return undefined;
+    const old = this.additional;
+    this.additional = [...old, ...info];
+    return () => { this.additional = old; };
+  }
+
+  private visit(e: PrimExpr): ConstIntBound {
+    let res = this.visitNode(e);
+    for (const info of this.additional) {
+      if (structuralEqual(e, info.expr)) res = intersect(res, info.bound);
+    }
+    return res;
+  }
+
+  private visitNode(e: PrimExpr): ConstIntBound {
+    switch (e.kind) {
+      case "IntImm": {
+        const v = (e as IntImm).value;
+        return makeBound(v, v);
+      }
+      case "Var": {
+        const known = this.varMap.get(e as Var);
+        if (known) return known;
+        return e instanceof SizeVar ? makeBound(0, Infinity) : everything(e.dtype);
+      }
+      case "Cast": return intersect(this.visit((e as Cast).value), everything(e.dtype));
+      case "Add": {
+        const { a, b } = this.pair(e as BinaryExpr);
+        return makeBound(infAwareAdd(a.minValue, b.minValue), infAwareAdd(a.maxValue, b.maxValue));
+      }
+      case "Sub": {
+        const { a, b } = this.pair(e as BinaryExpr);
+        return makeBound(infAwareAdd(a.minValue, -b.maxValue), infAwareAdd(a.maxValue, -b.minValue));
+      }
+      case "Mul": {
+        const { a, b } = this.pair(e as BinaryExpr);
+        return corners(a, b, infAwareMul);
+      }
+      case "Div": {
+        const { a, b } = this.pair(e as BinaryExpr);
+        if (b.isConst(0)) throw new Error(`division by zero in ${e}`);
+        return division(a, b, e.dtype, infAwareDiv);
+      }
+      case "FloorDiv": {
+        const { a, b } = this.pair(e as BinaryExpr);
+        if (b.isConst(0)) throw new Error(`floordiv by zero in ${e}`);
+        return division(a, b, e.dtype, infAwareFloorDiv);
+      }
+      case "Mod": {
+        const { a, b } = this.pair(e as BinaryExpr);
+        if (b.minValue > 0) {
+          const bMaxCap = infAwareAdd(b.maxValue, -1);
+          if (a.minValue >= 0) {
+            if (a.maxValue < b.minValue) return a;
+            return makeBound(0, Math.min(a.maxValue, bMaxCap));
+          }
+          return makeBound(Math.max(a.minValue, -bMaxCap), Math.min(Math.max(a.maxValue, 0), bMaxCap));
+        }
+        if (b.isConst(0)) throw new Error(`mod by zero in ${e}`);
+        return everything(e.dtype);
+      }
+      case "FloorMod": {
+        const { a, b } = this.pair(e as BinaryExpr);
+        if (b.minValue > 0) {
+          const bMaxCap = infAwareAdd(b.maxValue, -1);
+          if (a.minValue >= 0) {
+            if (a.maxValue < b.minValue) return a;
+            return makeBound(0, Math.min(a.maxValue, bMaxCap));
+          }
+          return makeBound(0, bMaxCap);
+        }
+        if (b.isConst(0)) throw new Error(`floormod by zero in ${e}`);
+        const bMinCap = infAwareAdd(b.minValue, 1);
+        const bMaxCap = infAwareAdd(b.maxValue, -1);
+        return intersect(makeBound(Math.min(0, bMinCap), Math.max(0, bMaxCap)), everything(e.dtype));
+      }
+      case "Min": {
+        const { a, b } = this.pair(e as BinaryExpr);
+        return makeBound(Math.min(a.minValue, b.minValue), Math.min(a.maxValue, b.maxValue));
+      }
+      case "Max": {
+        const { a, b } = this.pair(e as BinaryExpr);
+        return makeBound(Math.max(a.minValue, b.minValue), Math.max(a.maxValue, b.maxValue));
+      }
+      case "Select": {
+        const s = e as Select;
+        return union(this.visit(s.trueValue), this.visit(s.falseValue));
+      }
+      case "Ramp": {
+        const r = e as Ramp;
+        const last = add(r.base, mul(r.lanes - 1, r.stride));
+        return union(this.visit(r.base), this.visit(last));
+      }
+      case "Let": {
+        const l = e as Let;
+        if (this.varMap.has(l.variable)) return this.visit(l.body);
+        this.varMap.set(l.variable, this.visit(l.value));
+        try {
+          return this.visit(l.body);
+        } finally {
+          this.varMap.delete(l.variable);
+        }
+      }
+      case "Call": {
+        const c = e as Call;
+        if (c.op === "tir.shift_right" && c.args.length === 2) {
+          return corners(this.visit(c.args[0]), this.visit(c.args[1]), infAwareShiftRight);
+        }
+        if (c.op === "tir.bitwise_and" && c.args.length === 2) {
+          const a = this.visit(c.args[0]);
+          const b = this.visit(c.args[1]);
+          if (a.minValue >= 0 && b.minValue >= 0) return makeBound(0, Math.min(a.maxValue, b.maxValue));
+          if (b.minValue >= 0) return makeBound(0, b.maxValue);
+          if (a.minValue >= 0) return makeBound(0, a.maxValue);
+          return everything(e.dtype);
+        }
+        return everything(e.dtype);
+      }
+      default:
+        return everything(e.dtype);
+    }
+  }
+
+  private pair(e: BinaryExpr): { a: ConstIntBound; b: ConstIntBound } {
+    return { a: this.visit(e.a), b: this.visit(e.b) };
+  }
+}
