@@ -3,13 +3,19 @@
 // variable points to. Masked-off lanes are not touched and load as zero.
 
 import type { DataType } from "../ir/dtype.js";
-import type { Load, PrimExpr } from "../ir/expr.js";
+import { Broadcast, IntImm, type Load, type PrimExpr } from "../ir/expr.js";
 import { TIRTextPrinter, printExpr } from "../ir/printer.js";
 import type { Store, Stmt } from "../ir/stmt.js";
 import type { Context, Eval, Exec, Slots } from "./context.js";
-import { isAllTrue } from "./compile_expr.js";
 import { type Cells, type Mem, outOfBounds, reinterpretLoad, reinterpretStore } from "./memory.js";
 import { type Scalar, zeroOf } from "./values.js";
+
+/** True for a predicate that is constantly true (the default of Load and Store). */
+export function isAllTrue(p: PrimExpr): boolean {
+  if (p instanceof IntImm) return p.value !== 0;
+  if (p instanceof Broadcast) return isAllTrue(p.value);
+  return false;
+}
 
 /** A statement's text for messages (one line for a store; variables without type annotations). */
 export function stmtText(st: Stmt): string {

@@ -11,7 +11,7 @@ import { printExpr } from "../ir/printer.js";
 import { type AnyNDArray, releaseView } from "../runtime/ndarray.js";
 import { getGlobalFunc } from "../runtime/registry.js";
 import type { Context, Eval, Slots, Value } from "./context.js";
-import { lanewise1 } from "./compile_expr.js";
+import { lanewise1 } from "./lanes.js";
 import { INTRINSICS, libmFunction, libmNames, type MathFn } from "./libm.js";
 import { Mem, viewOf } from "./memory.js";
 import { type Scalar, converter, floatRounder, isBig, numberWrapper } from "./values.js";

@@ -5,14 +5,15 @@
 
 import type { DataType } from "../ir/dtype.js";
 import {
-  type BinaryExpr, Broadcast, type Cast, type CompareExpr, FloatImm, IntImm, type Let, type LogicalExpr,
-  type Not, type PrimExpr, type Ramp, type Select, type Shuffle, type StringImm, type Var,
+  type BinaryExpr, type Broadcast, type BufferLoad, type Call, type Cast, type CompareExpr, FloatImm, IntImm, type Let,
+  type Load, type LogicalExpr, type Not, type PrimExpr, type Ramp, type Select, type Shuffle, type StringImm, type Var,
 } from "../ir/expr.js";
 import { printExpr } from "../ir/printer.js";
 import type { Context, Eval, Slots } from "./context.js";
 import { compileLoad } from "./access.js";
 import { compileBufferLoad } from "./buffers.js";
 import { compileCall } from "./calls.js";
+import { lanewise1, lanewise2 } from "./lanes.js";
 import {
   type ArithKind, type BinaryFn, type CompareKindName, type Scalar, type UnaryFn, arith, compare, constantOf, converter,
 } from "./values.js";
@@ -41,38 +42,17 @@ export function compileExpr(ctx: Context, e: PrimExpr): Eval {
     case "And": case "Or": return compileLogical(ctx, e as LogicalExpr);
     case "Not": return compileNot(ctx, e as Not);
     case "Select": return compileSelect(ctx, e as Select);
-    case "Load": return compileLoad(ctx, e as Parameters<typeof compileLoad>[1]);
-    case "BufferLoad": return compileBufferLoad(ctx, e as Parameters<typeof compileBufferLoad>[1]);
+    case "Load": return compileLoad(ctx, e as Load);
+    case "BufferLoad": return compileBufferLoad(ctx, e as BufferLoad);
     case "Ramp": return compileRamp(ctx, e as Ramp);
     case "Broadcast": return compileBroadcast(ctx, e as Broadcast);
     case "Shuffle": return compileShuffle(ctx, e as Shuffle);
     case "Let": return compileLet(ctx, e as Let);
-    case "Call": return compileCall(ctx, e as Parameters<typeof compileCall>[1]);
+    case "Call": return compileCall(ctx, e as Call);
     case "ProducerLoad":
     case "Reduce":
       throw new Error(`interpreter (${ctx.fname}): ${e.kind} is a TE-level node (${printExpr(e)}); lower the schedule to TIR first`);
   }
-}
-
-/** Applies a scalar function lane by lane to two vectors of `lanes` lanes. */
-export function lanewise2(f: BinaryFn, A: Eval, B: Eval, lanes: number): Eval {
-  return (s) => {
-    const a = A(s) as Scalar[];
-    const b = B(s) as Scalar[];
-    const r = new Array<Scalar>(lanes);
-    for (let i = 0; i < lanes; i++) r[i] = f(a[i], b[i]);
-    return r;
-  };
-}
-
-/** Applies a scalar function lane by lane to a vector. */
-export function lanewise1(f: UnaryFn, A: Eval, lanes: number): Eval {
-  return (s) => {
-    const a = A(s) as Scalar[];
-    const r = new Array<Scalar>(lanes);
-    for (let i = 0; i < lanes; i++) r[i] = f(a[i]);
-    return r;
-  };
 }
 
 function compileCast(ctx: Context, e: Cast): Eval {
@@ -258,11 +238,4 @@ function compileLet(ctx: Context, e: Let): Eval {
       return B(s);
     };
   });
-}
-
-/** True for a predicate that is constantly true (the default of Load and Store). */
-export function isAllTrue(p: PrimExpr): boolean {
-  if (p instanceof IntImm) return p.value !== 0;
-  if (p instanceof Broadcast) return isAllTrue(p.value);
-  return false;
 }
