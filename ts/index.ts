@@ -1,6 +1,12 @@
 // Public entry of tejit: re-exports te, tir, schedule helpers, lower, build, nd and runtime.
 export const version = "0.1.0";
 
+export * as te from "./te/index.js";
+export * as tir from "./tir.js";
+export { lower, type LowerOptions } from "./lower.js";
+export { DataType } from "./ir/dtype.js";
+export * as schedule from "./schedule/index.js";
+
 // Runtime: NDArray (`nd`), modules and the compile driver (`runtime`), packed functions.
 export * as nd from "./runtime/nd.js";
 export * as runtime from "./runtime/index.js";

@@ -1,0 +1,6 @@
+// The `schedule` namespace: schedules and stages, and the analyses a user can run on them.
+
+export { Schedule, createSchedule } from "./schedule.js";
+export { Stage } from "./stage.js";
+export { inferBound } from "./bound.js";
+export { normalize } from "./normalize.js";

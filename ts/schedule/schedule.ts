@@ -1,0 +1,90 @@
+// Schedule: the stages of every op reachable from the outputs, in post-DFS order (inputs
+// first), and the lookup from a tensor or op to its stage. `copy()` gives an independent
+// schedule, so lowering never changes what the user built.
+
+import { Operation } from "../te/operation.js";
+import { Tensor } from "../te/tensor.js";
+import { describe } from "../ir/op.js";
+import { createReadGraph, postDFSOrder } from "./graph.js";
+import { Stage } from "./stage.js";
+import { normalize } from "./normalize.js";
+
+export class Schedule {
+  outputs: Operation[];
+  stages: Stage[] = [];
+  /** Stage of each op, by original op and by current op (inline/cache replace ops). */
+  private readonly stageMap = new Map<Operation, Stage>();
+
+  constructor(ops: Operation[]) {
+    this.outputs = ops;
+    const g = createReadGraph(ops);
+    for (const op of postDFSOrder(ops, g)) {
+      const st = new Stage(op, this);
+      st.isOutput = ops.includes(op);
+      this.stages.push(st);
+      this.stageMap.set(op, st);
+    }
+  }
+
+  /** The stage of a tensor or op. */
+  stage(t: Tensor | Operation): Stage {
+    const op = t instanceof Tensor ? t.op : t;
+    if (!(op instanceof Operation)) throw new Error(`schedule.stage expects a tensor or an op, got ${describe(t)}`);
+    const st = this.stageMap.get(op);
+    if (!st) throw new Error(`'${op.name}' is not part of this schedule (it is not an input of its outputs ${this.outputs.map((o) => `'${o.name}'`).join(", ")})`);
+    return st;
+  }
+
+  hasStage(op: Operation): boolean { return this.stageMap.has(op); }
+
+  /** Registers `st` under `op` too (after its op was replaced, or for a new stage). */
+  mapStage(op: Operation, st: Stage): void { this.stageMap.set(op, st); }
+
+  /** True when `consumer` reads `producer`'s outputs, directly or through other ops. */
+  readsTransitively(consumer: Operation, producer: Operation): boolean {
+    const seen = new Set<Operation>();
+    const stack = [consumer];
+    while (stack.length > 0) {
+      const op = stack.pop()!;
+      for (const t of op.inputTensors()) {
+        if (t.op === producer) return true;
+        if (!seen.has(t.op)) {
+          seen.add(t.op);
+          stack.push(t.op);
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A normalized copy, as bound inference and schedule-ops need it (TVM's normalize). */
+  normalize(): Schedule { return normalize(this); }
+
+  /** An independent copy: stages are cloned, attach targets remapped to the clones. */
+  copy(): Schedule {
+    const c = Object.create(Schedule.prototype) as Schedule;
+    (c as unknown as { stageMap: Map<Operation, Stage> }).stageMap = new Map();
+    c.outputs = [...this.outputs];
+    const remap = new Map<Stage, Stage>();
+    c.stages = this.stages.map((s) => {
+      const n = s.cloneInto(c);
+      remap.set(s, n);
+      return n;
+    });
+    for (const n of c.stages) if (n.attachStage) n.attachStage = remap.get(n.attachStage);
+    for (const [op, s] of this.stageMap) c.stageMap.set(op, remap.get(s)!);
+    return c;
+  }
+}
+
+/** A schedule for the ops (or tensors) that are the program's outputs. */
+export function createSchedule(outputs: Operation | Tensor | (Operation | Tensor)[]): Schedule {
+  const list = Array.isArray(outputs) ? outputs : [outputs];
+  if (list.length === 0) throw new Error("createSchedule needs at least one output op");
+  const ops = list.map((x, i) => {
+    if (x instanceof Tensor) return x.op;
+    if (x instanceof Operation) return x;
+    throw new Error(`createSchedule: output ${i} must be an op or a tensor, got ${describe(x)}`);
+  });
+  return new Schedule([...new Set(ops)]);
+}

@@ -1,0 +1,84 @@
+// Schedule-ops (TVM's ScheduleOps): builds the whole loop program from a normalized schedule
+// and its inferred bounds. Stages are placed from the outputs back: a root stage's pipeline
+// (realize, provide, then what follows) wraps the program so far; an attached stage's pipeline
+// is injected inside its attach loop, before the consumer's body there.
+
+import { StringImm } from "../ir/expr.js";
+import { StmtExprMutator } from "../ir/functor.js";
+import { IterVar, Range } from "../ir/iter_var.js";
+import { AttrStmt, SeqStmt, type Stmt, isNoOp } from "../ir/stmt.js";
+import { ComputeOp } from "../te/compute.js";
+import { ExternOp } from "../te/extern.js";
+import { PlaceholderOp } from "../te/placeholder.js";
+import { buildComputeProvide, buildComputeRealize } from "./compute_provide.js";
+import { buildExternProvide, buildExternRealize } from "./extern_provide.js";
+import { LOOP_SCOPE } from "./loop_nest.js";
+import type { Schedule } from "./schedule.js";
+import type { Stage } from "./stage.js";
+
+export const REALIZE_SCOPE = "realize_scope";
+
+function buildProvide(stage: Stage, domMap: ReadonlyMap<IterVar, Range>): Stmt {
+  const op = stage.op;
+  if (op instanceof ComputeOp) return buildComputeProvide(op, stage, domMap);
+  if (op instanceof ExternOp) return buildExternProvide(op, stage, domMap);
+  throw new Error(`stage '${stage.name}': cannot build statements for a ${op.constructor.name}`);
+}
+
+function buildRealize(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, body: Stmt): Stmt {
+  const op = stage.op;
+  if (op instanceof ComputeOp) return buildComputeRealize(op, stage, domMap, body);
+  if (op instanceof ExternOp) return buildExternRealize(op, domMap, body);
+  throw new Error(`stage '${stage.name}': cannot realize a ${op.constructor.name}`);
+}
+
+/** Realize + provide of `stage`, followed by `consumer` (what runs after it in the same scope). */
+function makePipeline(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, consumer: Stmt | undefined): Stmt {
+  const producer = buildProvide(stage, domMap);
+  let pipeline = consumer && !isNoOp(consumer) ? SeqStmt.flatten([producer, consumer]) : producer;
+  pipeline = buildRealize(stage, domMap, pipeline);
+  return new AttrStmt(stage.op, REALIZE_SCOPE, new StringImm(stage.scope), pipeline);
+}
+
+class InjectAttach extends StmtExprMutator {
+  found = false;
+  constructor(private readonly stage: Stage, private readonly domMap: ReadonlyMap<IterVar, Range>) { super(); }
+  override visitAttrStmt(s: AttrStmt): Stmt {
+    const base = super.visitAttrStmt(s) as AttrStmt;
+    if (base.key === LOOP_SCOPE && base.node === this.stage.attachIvar) {
+      if (this.found) throw new Error(`loop '${this.stage.attachIvar!.name}' appears twice in the program`);
+      this.found = true;
+      return new AttrStmt(base.node, base.key, base.value, makePipeline(this.stage, this.domMap, base.body));
+    }
+    return base;
+  }
+}
+
+/** Drops the loop_scope markers once every stage is placed. */
+class RemoveLoopScope extends StmtExprMutator {
+  override visitAttrStmt(s: AttrStmt): Stmt {
+    const base = super.visitAttrStmt(s) as AttrStmt;
+    return base.key === LOOP_SCOPE ? base.body : base;
+  }
+}
+
+export function scheduleOps(sch: Schedule, domMap: ReadonlyMap<IterVar, Range>): Stmt {
+  let body: Stmt | undefined;
+  for (let i = sch.stages.length - 1; i >= 0; i--) {
+    const s = sch.stages[i];
+    if (s.op instanceof PlaceholderOp || s.attachType === "inlinedAlready") continue;
+    if (s.attachType === "inline") throw new Error(`stage '${s.name}' must be normalized before schedule-ops`);
+    if (s.attachType === "root") {
+      body = makePipeline(s, domMap, body);
+    } else {
+      if (!body) throw new Error(`stage '${s.name}' is attached to '${s.attachStage!.name}', which is not in the program`);
+      const inject = new InjectAttach(s, domMap);
+      body = inject.visitStmt(body);
+      if (!inject.found) {
+        throw new Error(`stage '${s.name}': attach loop '${s.attachIvar!.name}' of '${s.attachStage!.name}' was not found in the program (is '${s.attachStage!.name}' inlined or attached to a stage computed later?)`);
+      }
+    }
+  }
+  if (!body) throw new Error("the schedule has nothing to compute");
+  return new RemoveLoopScope().visitStmt(body);
+}

@@ -1,0 +1,275 @@
+// Stage: how one operation is scheduled: its loop axes (split, fuse, reorder, tile), where it
+// is computed (root, inline, or at a loop of a consumer), and loop annotations (vectorize,
+// unroll, parallel, pragma, storage alignment). Mirrors TVM's te.Stage.
+
+import { DataType } from "../ir/dtype.js";
+import { type ExprLike, IntImm, PrimExpr, Var } from "../ir/expr.js";
+import { IterVar, Range, type IterVarType } from "../ir/iter_var.js";
+import { describe, toExpr } from "../ir/op.js";
+import { ComputeOp } from "../te/compute.js";
+import type { Operation } from "../te/operation.js";
+import { Tensor } from "../te/tensor.js";
+import { FuseRelation, IterVarAttr, type IterVarRelation, SingletonRelation, SplitRelation } from "./relations.js";
+import type { Schedule } from "./schedule.js";
+
+export type AttachType = "root" | "inline" | "inlinedAlready" | "scope";
+
+/** TVM's IterVarType order, used when fusing (the fused axis takes the larger type). */
+const ITER_TYPE_ORDER: IterVarType[] = [
+  "DataPar", "ThreadIndex", "CommReduce", "Ordered", "Opaque", "Unrolled", "Vectorized", "Parallelized", "Tensorized",
+];
+
+export type SplitSpec = { factor: ExprLike; nparts?: undefined } | { nparts: ExprLike; factor?: undefined };
+
+export class Stage {
+  op: Operation;
+  readonly originOp: Operation;
+  allIterVars: IterVar[];
+  leafIterVars: IterVar[];
+  relations: IterVarRelation[] = [];
+  iterVarAttrs = new Map<IterVar, IterVarAttr>();
+  attachType: AttachType = "root";
+  attachIvar?: IterVar;
+  attachStage?: Stage;
+  /** Storage scope of the stage's output ("" means global). */
+  scope = "";
+  isOutput = false;
+
+  constructor(op: Operation, readonly schedule: Schedule) {
+    this.op = op;
+    this.originOp = op;
+    this.allIterVars = op.rootIterVars();
+    this.leafIterVars = this.allIterVars.filter((iv) => iv.iterType !== "Opaque");
+  }
+
+  get name(): string { return this.op.name; }
+
+  toString(): string { return `stage(${this.op.name})`; }
+
+  /** Copies the mutable scheduling state (attachStage is remapped by Schedule.copy). */
+  cloneInto(schedule: Schedule): Stage {
+    const s = new Stage(this.op, schedule);
+    (s as { originOp: Operation }).originOp = this.originOp;
+    s.allIterVars = [...this.allIterVars];
+    s.leafIterVars = [...this.leafIterVars];
+    s.relations = [...this.relations];
+    s.iterVarAttrs = new Map([...this.iterVarAttrs].map(([k, v]) => [k, v.clone()]));
+    s.attachType = this.attachType;
+    s.attachIvar = this.attachIvar;
+    s.attachStage = this.attachStage;
+    s.scope = this.scope;
+    s.isOutput = this.isOutput;
+    return s;
+  }
+
+  private describeAxis(iv: unknown): string {
+    return iv instanceof IterVar ? `axis '${iv.name}'` : describe(iv);
+  }
+
+  /** Position of `iv` among the leaf axes; a clear error when it is not one. */
+  findLeaf(iv: IterVar, action: string): number {
+    if (!(iv instanceof IterVar)) {
+      throw new Error(`stage '${this.name}': ${action} expects an axis (IterVar) of this stage, got ${describe(iv)}`);
+    }
+    const pos = this.leafIterVars.indexOf(iv);
+    if (pos >= 0) return pos;
+    if (this.allIterVars.includes(iv)) {
+      throw new Error(`stage '${this.name}': cannot ${action} axis '${iv.name}': it is no longer a leaf (it was already split or fused)`);
+    }
+    const leaves = this.leafIterVars.map((x) => x.name).join(", ");
+    throw new Error(`stage '${this.name}': cannot ${action} axis '${iv.name}': it is not an axis of this stage (its axes: ${leaves || "none"})`);
+  }
+
+  private checkSchedulable(iv: IterVar, action: string, allowed: IterVarType[]): void {
+    if (!allowed.includes(iv.iterType)) {
+      throw new Error(`stage '${this.name}': cannot ${action} axis '${iv.name}' of type ${iv.iterType}`);
+    }
+  }
+
+  /** Splits `axis` by a factor (inner extent) or into nparts (outer extent): [outer, inner]. */
+  split(axis: IterVar, spec: SplitSpec | ExprLike): [IterVar, IterVar] {
+    const s: SplitSpec = typeof spec === "object" && !(spec instanceof PrimExpr) ? spec : { factor: spec };
+    if ((s.factor === undefined) === (s.nparts === undefined)) {
+      throw new Error(`stage '${this.name}': split of axis '${axis?.name}' needs exactly one of {factor} or {nparts}`);
+    }
+    const key = s.factor !== undefined ? "factor" : "nparts";
+    const raw = (s.factor ?? s.nparts)!;
+    if (typeof raw === "number" && (!Number.isInteger(raw) || raw < 1)) {
+      throw new Error(`stage '${this.name}': split of axis '${axis?.name}': ${key} must be a positive integer, got ${raw}`);
+    }
+    if (!(raw instanceof PrimExpr) && typeof raw !== "number") {
+      throw new Error(`stage '${this.name}': split of axis '${axis?.name}': ${key} must be a positive integer or an expression, got ${describe(raw)}`);
+    }
+    const value = toExpr(raw, DataType.int32());
+    if (value instanceof IntImm && value.value < 1) {
+      throw new Error(`stage '${this.name}': split of axis '${axis.name}': ${key} must be positive, got ${value.value}`);
+    }
+    const pos = this.findLeaf(axis, "split");
+    this.checkSchedulable(axis, "split", ["DataPar", "CommReduce", "Ordered"]);
+    const outer = new IterVar(undefined, new Var(`${axis.var.name}.outer`, axis.var.dtype), axis.iterType);
+    const inner = new IterVar(undefined, new Var(`${axis.var.name}.inner`, axis.var.dtype), axis.iterType);
+    this.relations.push(new SplitRelation(axis, outer, inner, s.factor !== undefined ? value : undefined, s.nparts !== undefined ? value : undefined));
+    this.allIterVars.push(outer, inner);
+    this.leafIterVars.splice(pos, 1, outer, inner);
+    return [outer, inner];
+  }
+
+  /** Fuses consecutive axes (outermost first) into one; with no axes, adds a unit loop outside. */
+  fuse(...axes: IterVar[]): IterVar {
+    if (axes.length === 0) {
+      const singleton = new IterVar(new Range(new IntImm("int32", 0), new IntImm("int32", 1)), new Var("singleton", "int32"), "DataPar");
+      this.relations.push(new SingletonRelation(singleton));
+      this.allIterVars.push(singleton);
+      this.leafIterVars.unshift(singleton);
+      return singleton;
+    }
+    const seen = new Set<IterVar>();
+    for (const iv of axes) {
+      if (seen.has(iv)) throw new Error(`stage '${this.name}': fuse lists axis '${iv.name}' twice`);
+      seen.add(iv);
+    }
+    let fused = axes[0];
+    for (let i = 1; i < axes.length; i++) fused = this.fusePair(fused, axes[i]);
+    return fused;
+  }
+
+  private fusePair(outerIn: IterVar, innerIn: IterVar): IterVar {
+    let outer = outerIn;
+    let inner = innerIn;
+    const allowed: IterVarType[] = ["DataPar", "CommReduce", "Ordered"];
+    this.checkSchedulable(outer, "fuse", allowed);
+    this.checkSchedulable(inner, "fuse", allowed);
+    let posInner = this.findLeaf(inner, "fuse");
+    let posOuter = this.findLeaf(outer, "fuse");
+    if (posInner + 1 === posOuter) {
+      [outer, inner] = [inner, outer];
+      [posInner, posOuter] = [posOuter, posInner];
+    }
+    if (posInner !== posOuter + 1) {
+      throw new Error(`stage '${this.name}': can only fuse consecutive axes; '${outer.name}' and '${inner.name}' are not adjacent in the loop order (${this.leafIterVars.map((x) => x.name).join(", ")})`);
+    }
+    const type = ITER_TYPE_ORDER[Math.max(ITER_TYPE_ORDER.indexOf(outer.iterType), ITER_TYPE_ORDER.indexOf(inner.iterType))];
+    const fused = new IterVar(undefined, new Var(`${outer.var.name}.${inner.var.name}.fused`, outer.var.dtype), type);
+    this.relations.push(new FuseRelation(outer, inner, fused));
+    this.allIterVars.push(fused);
+    this.leafIterVars.splice(posOuter, 2, fused);
+    return fused;
+  }
+
+  /** Puts the listed axes in this order, in the positions they occupy together. */
+  reorder(...order: IterVar[]): void {
+    const seen = new Set<IterVar>();
+    for (const iv of order) {
+      if (!(iv instanceof IterVar)) throw new Error(`stage '${this.name}': reorder expects axes, got ${describe(iv)}`);
+      if (seen.has(iv)) throw new Error(`stage '${this.name}': reorder lists axis '${iv.name}' more than once`);
+      seen.add(iv);
+      this.checkSchedulable(iv, "reorder", ["DataPar", "CommReduce", "ThreadIndex"]);
+    }
+    const pos = order.map((iv) => this.findLeaf(iv, "reorder"));
+    const sorted = [...pos].sort((a, b) => a - b);
+    sorted.forEach((p, i) => { this.leafIterVars[p] = order[i]; });
+  }
+
+  /** Tiles two axes: [xOuter, yOuter, xInner, yInner]. */
+  tile(x: IterVar, y: IterVar, xFactor: ExprLike, yFactor: ExprLike): [IterVar, IterVar, IterVar, IterVar] {
+    const [xo, xi] = this.split(x, { factor: xFactor });
+    const [yo, yi] = this.split(y, { factor: yFactor });
+    this.reorder(xo, yo, xi, yi);
+    return [xo, yo, xi, yi];
+  }
+
+  /** Computes this stage inside loop `axis` of `parent` (a consumer, or a stage attached inside one). */
+  computeAt(parent: Stage | Tensor, axis: IterVar): void {
+    const target = parent instanceof Tensor ? this.schedule.stage(parent) : parent;
+    if (!(target instanceof Stage)) throw new Error(`stage '${this.name}': computeAt expects a stage and one of its axes, got ${describe(parent)}`);
+    if (target === this) throw new Error(`stage '${this.name}' cannot be computed at its own axis`);
+    if (target.schedule !== this.schedule) throw new Error(`stage '${this.name}': computeAt target '${target.name}' belongs to another schedule`);
+    if (!(axis instanceof IterVar)) throw new Error(`stage '${this.name}': computeAt expects an axis of '${target.name}', got ${describe(axis)}`);
+    if (!target.leafIterVars.includes(axis)) {
+      const leaves = target.leafIterVars.map((x) => x.name).join(", ");
+      const why = target.allIterVars.includes(axis) ? "it was split or fused; use one of its leaves" : "it is not an axis of that stage";
+      throw new Error(`stage '${this.name}': cannot compute at axis '${axis.name}' of '${target.name}': ${why} (leaf axes: ${leaves || "none"})`);
+    }
+    if (!this.schedule.readsTransitively(target.op, this.op)) {
+      throw new Error(`stage '${this.name}': cannot compute at '${target.name}', which does not read '${this.name}' (directly or through other stages)`);
+    }
+    this.attachType = "scope";
+    this.attachIvar = axis;
+    this.attachStage = target;
+  }
+
+  /** Substitutes this stage's expression into its consumers (no storage, no loops). */
+  computeInline(): void {
+    if (!(this.op instanceof ComputeOp)) {
+      throw new Error(`stage '${this.name}': only compute stages can be inlined (this is a ${this.op.constructor.name})`);
+    }
+    if (this.op.numOutputs !== 1) throw new Error(`stage '${this.name}': a compute with ${this.op.numOutputs} outputs cannot be inlined`);
+    if (this.op.reduceAxis.length > 0) throw new Error(`stage '${this.name}': a reduction cannot be inlined into its consumers`);
+    if (this.isOutput) throw new Error(`stage '${this.name}' is an output of the schedule and cannot be inlined`);
+    this.attachType = "inline";
+    this.attachIvar = undefined;
+    this.attachStage = undefined;
+  }
+
+  /** Computes this stage at the root, in its own loop nest (the default). */
+  computeRoot(): void {
+    this.attachType = "root";
+    this.attachIvar = undefined;
+    this.attachStage = undefined;
+  }
+
+  private attrOf(iv: IterVar): IterVarAttr {
+    let a = this.iterVarAttrs.get(iv);
+    if (!a) {
+      a = new IterVarAttr();
+      this.iterVarAttrs.set(iv, a);
+    }
+    return a;
+  }
+
+  private setIterType(iv: IterVar, type: "Unrolled" | "Vectorized" | "Parallelized", action: string): void {
+    this.findLeaf(iv, action);
+    this.attrOf(iv).iterType = type;
+  }
+
+  vectorize(axis: IterVar): void {
+    this.findLeaf(axis, "vectorize");
+    if (axis.iterType !== "DataPar" && axis.iterType !== "Opaque") {
+      throw new Error(`stage '${this.name}': cannot vectorize axis '${axis.name}' of type ${axis.iterType}: only data-parallel axes can be vectorized`);
+    }
+    this.setIterType(axis, "Vectorized", "vectorize");
+  }
+
+  unroll(axis: IterVar): void { this.setIterType(axis, "Unrolled", "unroll"); }
+
+  parallel(axis: IterVar): void {
+    this.findLeaf(axis, "parallel");
+    if (axis.iterType === "CommReduce") {
+      throw new Error(`stage '${this.name}': cannot parallelize reduction axis '${axis.name}': its iterations update the same output (rfactor it first)`);
+    }
+    this.setIterType(axis, "Parallelized", "parallel");
+  }
+
+  /** Annotates loop `axis` with `pragma_<key>` (and value); "unroll"/"vectorize" act as those primitives. */
+  pragma(axis: IterVar, key: string, value?: ExprLike): void {
+    if (typeof key !== "string" || key.length === 0) throw new Error(`stage '${this.name}': pragma key must be a non-empty string, got ${describe(key)}`);
+    if (key === "unroll") return this.unroll(axis);
+    if (key === "vectorize") return this.vectorize(axis);
+    this.findLeaf(axis, "pragma");
+    this.attrOf(axis).pragmas.push({ key, value: value === undefined ? undefined : toExpr(value, DataType.int32()) });
+  }
+
+  /** Pads the stride of dimension `axis` so that stride % factor == offset (TVM's storage_align). */
+  storageAlign(axis: IterVar, factor: number, offset: number): void {
+    if (!this.allIterVars.includes(axis) && !this.op.axis.includes(axis)) {
+      throw new Error(`stage '${this.name}': storageAlign expects an axis of this stage, got ${this.describeAxis(axis)}`);
+    }
+    if (!Number.isInteger(factor) || factor < 1) throw new Error(`stage '${this.name}': storageAlign factor must be a positive integer, got ${factor}`);
+    if (!Number.isInteger(offset) || offset < 0 || offset >= factor) {
+      throw new Error(`stage '${this.name}': storageAlign offset must be an integer in [0, ${factor}), got ${offset}`);
+    }
+    const a = this.attrOf(axis);
+    a.dimAlignFactor = factor;
+    a.dimAlignOffset = offset;
+  }
+}
