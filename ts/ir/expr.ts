@@ -9,8 +9,8 @@ import type { Buffer } from "./buffer.js";
 import * as op from "./op.js";
 import { printExpr } from "./printer.js";
 
-/** A number is taken as a constant of the other operand's dtype; a boolean as a bool. */
-export type ExprLike = PrimExpr | number | boolean;
+/** A number is taken as a constant of the other operand's dtype; a boolean as a bool; an axis (IterVar) as its variable. */
+export type ExprLike = PrimExpr | number | boolean | IterVar;
 
 export type ExprKind =
   | "Var" | "IntImm" | "FloatImm" | "StringImm" | "Cast"

@@ -4,6 +4,7 @@
 // this folding (a loop's end prints as min + extent), so keep it faithful.
 
 import { DataType, type DTypeLike } from "./dtype.js";
+import { IterVar } from "./iter_var.js";
 import {
   Add, And, Broadcast, Call, Cast, Div, EQ, FloatImm, FloorDiv, FloorMod, GE, GT, IntImm, LE, LT,
   Max, Min, Mod, Mul, NE, Not, Or, PrimExpr, Select, Sub, type ExprLike,
@@ -24,6 +25,7 @@ export function constant(value: number | boolean, dtype: DTypeLike = typeof valu
 /** Converts a JS value to an expression; numbers take `like`'s dtype when given. */
 export function toExpr(v: ExprLike, like?: DataType): PrimExpr {
   if (v instanceof PrimExpr) return v;
+  if (v instanceof IterVar) return v.var;
   if (typeof v === "boolean") return constant(v, "bool");
   if (typeof v !== "number" || Number.isNaN(v) && like === undefined) {
     throw new Error(`expected an expression or a number, got ${describe(v)}`);
@@ -70,15 +72,17 @@ function constantWrapped(value: number, t: DataType): PrimExpr {
 export function matchTypes(opName: string, lhs: ExprLike, rhs: ExprLike): [PrimExpr, PrimExpr] {
   let a: PrimExpr;
   let b: PrimExpr;
-  if (lhs instanceof PrimExpr && !(rhs instanceof PrimExpr)) {
-    a = lhs;
-    b = toExpr(rhs, lhs.dtype.element());
-  } else if (!(lhs instanceof PrimExpr) && rhs instanceof PrimExpr) {
-    b = rhs;
-    a = toExpr(lhs, rhs.dtype.element());
+  const l = lhs instanceof IterVar ? lhs.var : lhs;
+  const r = rhs instanceof IterVar ? rhs.var : rhs;
+  if (l instanceof PrimExpr && !(r instanceof PrimExpr)) {
+    a = l;
+    b = toExpr(r, l.dtype.element());
+  } else if (!(l instanceof PrimExpr) && r instanceof PrimExpr) {
+    b = r;
+    a = toExpr(l, r.dtype.element());
   } else {
-    a = toExpr(lhs);
-    b = toExpr(rhs);
+    a = toExpr(l);
+    b = toExpr(r);
   }
   if (a.dtype === b.dtype) return [a, b];
   if (a.dtype.lanes === 1 && b.dtype.lanes !== 1) a = new Broadcast(a, b.dtype.lanes);

@@ -4,6 +4,7 @@
 import { DataType } from "../ir/dtype.js";
 import { type ExprLike, PrimExpr, ProducerLoad, type DataProducer } from "../ir/expr.js";
 import { toExpr, describe } from "../ir/op.js";
+import { IterVar } from "../ir/iter_var.js";
 import type { Operation } from "./operation.js";
 
 export class Tensor implements DataProducer {
@@ -27,8 +28,8 @@ export class Tensor implements DataProducer {
       throw new Error(`tensor '${this.name}' has ${this.shape.length} dimensions (shape [${this.shape.join(", ")}]) but was indexed with ${indices.length} indices`);
     }
     const idx = indices.map((v, d) => {
-      if (!(v instanceof PrimExpr) && typeof v !== "number") {
-        throw new Error(`tensor '${this.name}': index ${d} must be a number or an expression, got ${describe(v)}`);
+      if (!(v instanceof PrimExpr) && !(v instanceof IterVar) && typeof v !== "number") {
+        throw new Error(`tensor '${this.name}': index ${d} must be a number, an expression or an axis, got ${describe(v)}`);
       }
       const e = toExpr(v, DataType.int32());
       if (!e.dtype.isIntegral() || e.dtype.lanes !== 1) {
