@@ -88,7 +88,7 @@ export class Stage {
 
   /** Splits `axis` by a factor (inner extent) or into nparts (outer extent): [outer, inner]. */
   split(axis: IterVar, spec: SplitSpec | ExprLike): [IterVar, IterVar] {
-    const s: SplitSpec = typeof spec === "object" && !(spec instanceof PrimExpr) ? spec : { factor: spec };
+    const s: SplitSpec = typeof spec === "object" && !(spec instanceof PrimExpr) && !(spec instanceof IterVar) ? spec : { factor: spec };
     if ((s.factor === undefined) === (s.nparts === undefined)) {
       throw new Error(`stage '${this.name}': split of axis '${axis?.name}' needs exactly one of {factor} or {nparts}`);
     }
