@@ -1,0 +1,105 @@
+// The build pipeline from TIR to a loaded module: the host passes TVM's build runs
+// (make_packed_api, lower_tvm_builtin, lower_intrin), then the C code generator, then the
+// runtime's compile driver and loader (createModuleFromSource, cached). Each function's parameter
+// description (tensor dtype and rank, scalar dtype) is embedded in the library as
+// `__tejit_metadata`, so JS arguments are checked and numbers sent as float where a parameter is
+// float, also after runtime.loadModule.
+
+import { IRModule, type PrimFunc } from "../ir/function.js";
+import { describe } from "../ir/op.js";
+import { createModuleFromSource, metadataDefinition, type Module } from "../runtime/module.js";
+import type { FunctionInfo, ParamInfo } from "../runtime/marshal.js";
+import { lowerIntrin } from "../transform/lower_intrin.js";
+import { lowerTVMBuiltin } from "../transform/lower_tvm_builtin.js";
+import { makePackedAPI } from "../transform/make_packed_api.js";
+import { codegenC } from "./codegen_c.js";
+
+export interface BuildOptions {
+  /** The function's name (global symbol) when building a schedule or an unnamed PrimFunc. Default "main". */
+  name?: string;
+  /** C compiler command line (default: TEJIT_CC, CC, then cc). */
+  cc?: string;
+  /** Extra compiler flags, after the defaults (-O3 -march=native -fPIC -shared) and TEJIT_CFLAGS. */
+  cflags?: string | readonly string[];
+  /** "c" (the default; "llvm" is accepted as its alias), optionally with " -mcpu=<cpu>" (becomes -march). */
+  target?: string;
+  /** Embed parameter descriptions (default true; false leaves every check to the C prologue). */
+  metadata?: boolean;
+  /** Constant allocations up to this many bytes live on the C stack (default 1024, TVM's limit). */
+  maxStackBytes?: number;
+}
+
+/** The host passes build runs on every function, in order. */
+export function hostPasses(f: PrimFunc, opts: BuildOptions = {}): PrimFunc {
+  return lowerIntrin(lowerTVMBuiltin(makePackedAPI(f), { maxStackBytes: opts.maxStackBytes }));
+}
+
+/** What JS callers pass for each parameter of `f` (before the packed API). */
+export function functionInfo(f: PrimFunc): FunctionInfo {
+  const params: ParamInfo[] = f.params.map((p) => {
+    const buf = f.bufferMap.get(p);
+    if (buf) return { kind: "tensor", name: buf.name, dtype: buf.dtype.toString(), ndim: buf.shape.length };
+    if (p.dtype.isHandle()) return { kind: "tensor", name: p.name };
+    return { kind: "scalar", name: p.name, dtype: p.dtype.toString() };
+  });
+  return { params };
+}
+
+/** The target's extra compiler flags. */
+export function targetFlags(target: string | undefined): string[] {
+  if (target === undefined) return [];
+  if (typeof target !== "string") throw new Error(`build: target must be a string such as "c", got ${describe(target)}`);
+  const [kind, ...rest] = target.trim().split(/\s+/);
+  if (kind !== "c" && kind !== "llvm") {
+    throw new Error(`build: target '${target}' is not supported; tejit compiles C for the host CPU (target "c", optionally "c -mcpu=<cpu>")`);
+  }
+  return rest.map((opt) => {
+    const m = /^-mcpu=([A-Za-z0-9_.+-]+)$/.exec(opt);
+    if (!m) throw new Error(`build: unknown target option '${opt}' in '${target}'; only -mcpu=<cpu> is supported`);
+    return `-march=${m[1]}`;
+  });
+}
+
+export interface GeneratedC {
+  source: string;
+  /** Exported symbol of each function, by its global_symbol. */
+  symbols: Map<string, string>;
+  /** Parameter descriptions by exported symbol. */
+  functions: Record<string, FunctionInfo>;
+}
+
+/** The functions of `mod`, each with a global_symbol (the module key when it has none). */
+function namedFunctions(mod: IRModule): PrimFunc[] {
+  if (mod.functions.size === 0) throw new Error("build: the module has no functions");
+  return [...mod.functions].map(([key, f]) => (f.name === undefined ? f.withAttr("global_symbol", key) : f));
+}
+
+/** C source for every function of `mod`, through the host passes. */
+export function generateC(mod: IRModule, opts: BuildOptions = {}): GeneratedC {
+  const funcs = namedFunctions(mod);
+  const lowered = funcs.map((f) => hostPasses(f, opts));
+  // Metadata is keyed by exported symbol, which the code generator decides.
+  const functions: Record<string, FunctionInfo> = {};
+  const { source, symbols } = codegenC(lowered, (syms) => {
+    funcs.forEach((f) => { functions[syms.get(f.name!)!] = functionInfo(f); });
+    return opts.metadata === false ? "" : metadataDefinition(functions);
+  });
+  return { source, symbols, functions };
+}
+
+/** Compiles and loads `mod`; functions whose name is not a C identifier are found under both names. */
+export function buildModule(mod: IRModule, opts: BuildOptions = {}): Module {
+  if (!(mod instanceof IRModule)) throw new Error(`build: expects an IRModule, got ${describe(mod)}`);
+  const cflags = opts.cflags === undefined ? [] : typeof opts.cflags === "string" ? [opts.cflags] : [...opts.cflags];
+  const { source, symbols } = generateC(mod, opts);
+  const m = createModuleFromSource(source, { cc: opts.cc, cflags: [...targetFlags(opts.target), ...cflags] });
+  const renamed = [...symbols].filter(([name, sym]) => name !== sym);
+  if (renamed.length > 0) {
+    const map = new Map(renamed);
+    const getFunction = m.getFunction.bind(m);
+    const timeEvaluator = m.timeEvaluator.bind(m);
+    m.getFunction = (name: string) => getFunction(map.get(name) ?? name);
+    m.timeEvaluator = (name: string, o) => timeEvaluator(map.get(name) ?? name, o);
+  }
+  return m;
+}

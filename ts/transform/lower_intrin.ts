@@ -1,0 +1,59 @@
+// lower_intrin: maps TIR's math intrinsics to the C library (TVM's LowerIntrin for the C target):
+// `tir.exp` of float32 becomes `call_pure_extern("expf", x)`, of float64 `"exp"`, and so on for
+// log, sqrt, tanh, sin, floor, fabs, pow, … (vector operands keep their dtype: the code generator
+// applies the function lane by lane). Intrinsics libm lacks are expanded: sigmoid(x) =
+// 1 / (1 + exp(-x)), rsqrt(x) = 1 / sqrt(x), exp10(x) = pow(10, x); round is nearbyint (half to
+// even, as TVM and the interpreter round).
+
+import { Call, type PrimExpr } from "../ir/expr.js";
+import type { PrimFunc } from "../ir/function.js";
+import { StmtExprMutator } from "../ir/functor.js";
+import * as op from "../ir/op.js";
+import { pureExtern } from "./host_builtins.js";
+
+/** Intrinsics that are libm functions of the same name (float: name + "f"). */
+const LIBM_UNARY = new Set([
+  "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "tanh", "sin", "cos", "tan",
+  "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "floor", "ceil",
+  "trunc", "fabs", "nearbyint",
+]);
+const LIBM_BINARY = new Set(["pow", "atan2", "fmod", "hypot", "copysign"]);
+const RENAMED: Readonly<Record<string, string>> = { round: "nearbyint" };
+
+function libmName(fn: string, e: Call): string {
+  const t = e.dtype;
+  if (!t.isFloat()) throw new Error(`lowerIntrin: tir.${fn} needs a float argument, got ${t} in ${e}`);
+  if (t.bits === 32) return `${fn}f`;
+  if (t.bits === 64) return fn;
+  throw new Error(`lowerIntrin: tir.${fn} of ${t} is not supported by the C backend (float32 and float64 are); cast to float32 first`);
+}
+
+class IntrinLower extends StmtExprMutator {
+  override visitCall(call: Call): PrimExpr {
+    const e = super.visitCall(call) as Call;
+    if (!e.op.startsWith("tir.")) return e;
+    let fn = e.op.slice(4);
+    fn = RENAMED[fn] ?? fn;
+    const one = (): PrimExpr => op.constant(1, e.dtype);
+    if (LIBM_UNARY.has(fn) && e.args.length === 1) return pureExtern(e.dtype, libmName(fn, e), e.args[0]);
+    if (LIBM_BINARY.has(fn) && e.args.length === 2) return pureExtern(e.dtype, libmName(fn, e), e.args[0], e.args[1]);
+    switch (fn) {
+      case "sigmoid": {
+        libmName(fn, e);
+        const x = e.args[0];
+        const expNeg = pureExtern(e.dtype, libmName("exp", e), op.neg(x));
+        return op.div(one(), op.add(one(), expNeg));
+      }
+      case "rsqrt":
+        return op.div(one(), pureExtern(e.dtype, libmName("sqrt", e), e.args[0]));
+      case "exp10":
+        return pureExtern(e.dtype, libmName("pow", e), op.constant(10, e.dtype), e.args[0]);
+      default:
+        return e;
+    }
+  }
+}
+
+export function lowerIntrin(f: PrimFunc): PrimFunc {
+  return f.withBody(new IntrinLower().visitStmt(f.body));
+}
