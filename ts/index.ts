@@ -4,6 +4,7 @@ export const version = "0.1.0";
 export * as te from "./te/index.js";
 export * as tir from "./tir.js";
 export { lower, type LowerOptions } from "./lower.js";
+export { explainBounds } from "./schedule/explain.js";
 export { DataType } from "./ir/dtype.js";
 export * as schedule from "./schedule/index.js";
 
@@ -11,3 +12,4 @@ export * as schedule from "./schedule/index.js";
 export * as nd from "./runtime/nd.js";
 export * as runtime from "./runtime/index.js";
 export { registerFunc, getGlobalFunc, listGlobalFuncNames } from "./runtime/registry.js";
+export { interpret } from "./interp/index.js";

@@ -35,8 +35,15 @@ export class PrimFunc {
 
 export class IRModule {
   readonly functions: ReadonlyMap<string, PrimFunc>;
-  constructor(functions: Map<string, PrimFunc> | Record<string, PrimFunc>) {
+  /** Why the bounds are what they are, when lower() was asked to explain ({explain: true}). */
+  readonly explanation?: { toString(): string };
+  constructor(functions: Map<string, PrimFunc> | Record<string, PrimFunc>, explanation?: { toString(): string }) {
     this.functions = functions instanceof Map ? new Map(functions) : new Map(Object.entries(functions));
+    this.explanation = explanation;
+  }
+
+  withExplanation(explanation: { toString(): string }): IRModule {
+    return new IRModule(new Map(this.functions), explanation);
   }
 
   get(name: string): PrimFunc {
@@ -51,7 +58,7 @@ export class IRModule {
   map(pass: (f: PrimFunc) => PrimFunc): IRModule {
     const out = new Map<string, PrimFunc>();
     for (const [k, f] of this.functions) out.set(k, pass(f));
-    return new IRModule(out);
+    return new IRModule(out, this.explanation);
   }
 
   toString(): string { return printModule(this); }

@@ -8,7 +8,7 @@ import { DataType } from "../ir/dtype.js";
 import type { Buffer } from "../ir/buffer.js";
 import { IntImm, type PrimExpr, type Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
-import { add, constant, sub } from "../ir/op.js";
+import { add, constant, le, min, sub } from "../ir/op.js";
 import { AttrStmt, ProducerRealize, type Stmt } from "../ir/stmt.js";
 import { tuple } from "../ir/builtin.js";
 import { substitute } from "../ir/substitute.js";
@@ -34,17 +34,14 @@ function wholeRegion(shape: PrimExpr[]): Region {
   return shape.map((e) => ({ min: new IntImm(e.dtype, 0), extent: e }));
 }
 
-/** Leaf axes of a tiled extern that are loops (outer parts of splits); the rest span the tile. */
+/**
+ * Leaf axes of a tiled extern that are loops: the outer parts of splits, in leaf order. Every
+ * other leaf axis spans the tile one call covers (the tile is a box, so their order is free).
+ */
 export function externLoopAxes(stage: Stage): IterVar[] {
   const outers = new Set<IterVar>();
   for (const r of stage.relations) if (r.kind === "split") outers.add(r.outer);
-  const leaves = stage.leafIterVars;
-  const loops = leaves.filter((iv) => outers.has(iv));
-  const firstTile = leaves.findIndex((iv) => !outers.has(iv));
-  if (firstTile >= 0 && leaves.slice(firstTile).some((iv) => outers.has(iv))) {
-    throw new Error(`extern '${stage.name}': its split loops (${loops.map((x) => x.name).join(", ")}) must come before the axes that form the tile (${leaves.filter((x) => !outers.has(x)).map((x) => x.name).join(", ")})`);
-  }
-  return loops;
+  return stage.leafIterVars.filter((iv) => outers.has(iv));
 }
 
 /** The region one call covers: leaf loops fixed at their value, tile axes over their range. */
@@ -57,14 +54,18 @@ function tileRegion(op: ExternOp, stage: Stage, domMap: ReadonlyMap<IterVar, Ran
     up.set(iv, loops.includes(iv) ? IntSet.single(iv.var) : IntSet.fromRange(r));
   }
   passUpDomain(stage, domMap, up);
-  return op.axis.map((iv) => {
+  const shape = op.output(0).shape;
+  return op.axis.map((iv, d) => {
     const realized = domMap.get(iv)!;
     const s = up.get(iv)!;
-    const lo = s.hasLowerBound() ? s.minValue() : realized.min;
+    const lo = ana.simplify(s.hasLowerBound() ? s.minValue() : realized.min);
     const hiExclusive = s.hasUpperBound() ? add(s.maxValue(), 1) : add(realized.min, realized.extent);
-    // A tail tile of an uneven split is cut at the end of the realized region.
-    const end = ana.simplify(hiExclusive.min(add(realized.min, realized.extent)));
-    return { min: ana.simplify(lo), extent: ana.simplify(sub(end, lo)) };
+    // A tail tile of an uneven split is cut at the end of the realized region and of the tensor.
+    let end = ana.simplify(hiExclusive);
+    for (const limit of [add(realized.min, realized.extent), shape[d]]) {
+      if (!ana.canProve(le(end, limit))) end = ana.simplify(min(end, limit));
+    }
+    return { min: lo, extent: ana.simplify(sub(end, lo)) };
   });
 }
 
@@ -72,10 +73,10 @@ export function buildExternProvide(op: ExternOp, stage: Stage, domMap: ReadonlyM
   let ret: Stmt = new AttrStmt(new IntImm(DataType.int32(), 0), EXTERN_SCOPE, new IntImm(DataType.int32(), 0), op.body);
   if (op.regionMap === undefined) {
     for (let i = op.outputPlaceholders.length - 1; i >= 0; i--) {
-      ret = bindScope(op.outputPlaceholders[i], op.output(i), wholeRegion(op.outputPlaceholders[i].shape), ret);
+      ret = bindScope(op.outputPlaceholders[i], op.output(i), wholeRegion(op.output(i).shape), ret);
     }
     for (let i = op.inputs.length - 1; i >= 0; i--) {
-      ret = bindScope(op.inputPlaceholders[i], op.inputs[i], wholeRegion(op.inputPlaceholders[i].shape), ret);
+      ret = bindScope(op.inputPlaceholders[i], op.inputs[i], wholeRegion(op.inputs[i].shape), ret);
     }
     return ret;
   }

@@ -4,3 +4,4 @@ export { Schedule, createSchedule } from "./schedule.js";
 export { Stage } from "./stage.js";
 export { inferBound } from "./bound.js";
 export { normalize } from "./normalize.js";
+export { explainBounds, BoundExplanation, type StageExplanation, type ConsumerRequest } from "./explain.js";

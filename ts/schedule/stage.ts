@@ -38,7 +38,7 @@ export class Stage {
   constructor(op: Operation, readonly schedule: Schedule) {
     this.op = op;
     this.originOp = op;
-    this.allIterVars = op.rootIterVars();
+    this.allIterVars = [...op.rootIterVars()];
     this.leafIterVars = this.allIterVars.filter((iv) => iv.iterType !== "Opaque");
   }
 

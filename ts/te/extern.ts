@@ -28,6 +28,7 @@ export class ExternOp extends Operation {
     readonly inputPlaceholders: Buffer[],
     readonly outputPlaceholders: Buffer[],
     readonly body: Stmt,
+    readonly outputShapes: PrimExpr[][],
     readonly regionMap?: RegionMap,
     private readonly axes: IterVar[] = [],
   ) {
@@ -35,17 +36,17 @@ export class ExternOp extends Operation {
   }
 
   get numOutputs(): number { return this.outputPlaceholders.length; }
-  outputShape(i: number): PrimExpr[] { return this.outputPlaceholders[i].shape; }
+  outputShape(i: number): PrimExpr[] { return this.outputShapes[i]; }
   outputDType(i: number): DataType { return this.outputPlaceholders[i].dtype; }
   inputTensors(): Tensor[] { return this.inputs; }
   /** One axis per output dimension when the extern has a region map; none otherwise. */
   override get axis(): IterVar[] { return this.axes; }
-  rootIterVars(): IterVar[] { return this.axes; }
+  rootIterVars(): IterVar[] { return [...this.axes]; }
 
   replaceInputs(map: ReadonlyMap<Tensor, Tensor>): Operation {
     const inputs = this.inputs.map((t) => map.get(t) ?? t);
     if (inputs.every((t, i) => t === this.inputs[i])) return this;
-    return new ExternOp(this.name, this.tag, this.attrs, inputs, this.inputPlaceholders, this.outputPlaceholders, this.body, this.regionMap, this.axes);
+    return new ExternOp(this.name, this.tag, this.attrs, inputs, this.inputPlaceholders, this.outputPlaceholders, this.body, this.outputShapes, this.regionMap, this.axes);
   }
 }
 
@@ -95,10 +96,12 @@ export function extern(shape: ExprLike[] | ExprLike[][], inputs: Tensor[], fcomp
   if (tileable && opts.regionMap !== "elementwise" && typeof opts.regionMap !== "function") {
     throw new Error(`${what}: regionMap must be "elementwise" or a function from the output region to input regions, got ${describe(opts.regionMap)}`);
   }
+  // A tileable extern's placeholders stand for tiles: their shape, strides and offset are
+  // variables that lowering binds to the tile's; an opaque one's stand for whole tensors.
   const placeholderBuffer = (s: PrimExpr[], t: DataType, bufName: string): Buffer =>
-    declBuffer(s, t, bufName, {
+    declBuffer(tileable ? s.map((_, d) => new Var(`${bufName}.extent${d}`, "int32")) : s, t, bufName, {
       elemOffset: new Var("elem_offset", "int32"),
-      strides: tileable ? s.map((_, d) => new Var(`stride_${d}`, "int32")) : undefined,
+      strides: tileable ? s.map((_, d) => new Var(`${bufName}.stride${d}`, "int32")) : undefined,
     });
   const inBuffers = opts.inBuffers ?? inputs.map((t) => placeholderBuffer(t.shape, t.dtype, t.op.name));
   const outBuffers = opts.outBuffers ?? shapes.map((s, i) => placeholderBuffer(s, dtypes[i], name));
@@ -117,6 +120,6 @@ export function extern(shape: ExprLike[] | ExprLike[][], inputs: Tensor[], fcomp
     if (shapes.length !== 1) throw new Error(`${what}: a region map needs exactly one output, got ${shapes.length}`);
     axes = shapes[0].map((d, i) => new IterVar(new Range(toExpr(0, d.dtype), d), new Var(`${name}.ax${i}`, d.dtype), "DataPar"));
   }
-  const op = new ExternOp(name, opts.tag ?? "", opts.attrs ?? {}, inputs, inBuffers, outBuffers, body, opts.regionMap, axes);
+  const op = new ExternOp(name, opts.tag ?? "", opts.attrs ?? {}, inputs, inBuffers, outBuffers, body, shapes, opts.regionMap, axes);
   return multi ? op.outputs : op.output(0);
 }

@@ -1,0 +1,146 @@
+// Bound explanations: for every stage, the region bound inference gave it at its attach point
+// and why — which consumer asked for what, over which loops (relaxed inside the attach point,
+// fixed at or outside it), or that the stage is an output, or an extern without a region map
+// (whole tensor). This is how a user sees why an allocation is 96 elements rather than 32.
+
+import { IntImm, type PrimExpr } from "../ir/expr.js";
+import { IterVar, Range } from "../ir/iter_var.js";
+import { add, mul } from "../ir/op.js";
+import { Analyzer } from "../arith/analyzer.js";
+import type { IntSet } from "../arith/int_set.js";
+import { unionSets } from "../arith/int_set.js";
+import { ComputeOp } from "../te/compute.js";
+import { ExternOp } from "../te/extern.js";
+import { PlaceholderOp } from "../te/placeholder.js";
+import type { Tensor } from "../te/tensor.js";
+import { inferBound } from "./bound.js";
+import type { BoundTrace } from "./bound_trace.js";
+import type { Schedule } from "./schedule.js";
+import type { Stage } from "./stage.js";
+
+export interface ConsumerRequest {
+  consumer: string;
+  tensor: string;
+  /** The region asked for, one "min:end" a dimension. */
+  region: string[];
+  relaxedLoops: string[];
+  fixedLoops: string[];
+}
+
+export interface StageExplanation {
+  stage: string;
+  kind: "compute" | "extern" | "extern (tiled)";
+  /** "root", or "at <stage>.<loop>". */
+  attach: string;
+  /** The region stored for the stage's output, one "min:end" a dimension. */
+  region: string[];
+  /** Elements allocated for one output (the product of the extents), as text. */
+  elements: string;
+  reasons: string[];
+  requests: ConsumerRequest[];
+}
+
+const ana = new Analyzer();
+
+function rangeText(min: PrimExpr, extent: PrimExpr): string {
+  return `${ana.simplify(min)}:${ana.simplify(add(min, extent))}`;
+}
+
+function setText(s: IntSet): string {
+  if (!s.hasLowerBound() || !s.hasUpperBound()) return "(unbounded)";
+  return `${ana.simplify(s.minValue())}:${ana.simplify(add(s.maxValue(), 1))}`;
+}
+
+function product(extents: PrimExpr[]): string {
+  return String(ana.simplify(extents.reduce<PrimExpr>((a, e) => mul(a, e), new IntImm("int32", 1))));
+}
+
+export class BoundExplanation {
+  constructor(readonly stages: StageExplanation[]) {}
+
+  get(stage: string): StageExplanation {
+    const s = this.stages.find((x) => x.stage === stage);
+    if (!s) throw new Error(`no stage '${stage}' in the explanation; stages: ${this.stages.map((x) => x.stage).join(", ")}`);
+    return s;
+  }
+
+  toString(): string {
+    const lines: string[] = [];
+    for (const s of this.stages) {
+      lines.push(`stage '${s.stage}' (${s.kind}, ${s.attach}): region [${s.region.join(", ")}] = ${s.elements} elements`);
+      for (const r of s.reasons) lines.push(`  ${r}`);
+      for (const q of s.requests) {
+        const loops: string[] = [];
+        if (q.relaxedLoops.length > 0) loops.push(`over loops ${q.relaxedLoops.join(", ")} (inside the attach point: their whole range)`);
+        if (q.fixedLoops.length > 0) loops.push(`at fixed ${q.fixedLoops.join(", ")}`);
+        lines.push(`  consumer '${q.consumer}' reads ${q.tensor}[${q.region.join(", ")}]${loops.length ? " " + loops.join(", ") : ""}`);
+      }
+    }
+    return lines.join("\n");
+  }
+}
+
+class Recorder implements BoundTrace {
+  readonly requests = new Map<Stage, ConsumerRequest[]>();
+  readonly roots = new Set<Stage>();
+
+  rootStage(stage: Stage): void { this.roots.add(stage); }
+
+  consumerRequest(stage: Stage, consumer: Stage, tmap: ReadonlyMap<Tensor, IntSet[][]>, before: ReadonlyMap<Tensor, number[]>, relaxed: IterVar[], fixed: IterVar[]): void {
+    const list = this.requests.get(stage) ?? [];
+    for (const [t, dims] of tmap) {
+      const start = before.get(t) ?? dims.map(() => 0);
+      const added = dims.map((sets, d) => sets.slice(start[d]));
+      if (added.every((a) => a.length === 0)) continue;
+      list.push({
+        consumer: consumer.name,
+        tensor: t.name,
+        region: added.map((a) => (a.length === 0 ? "[?]" : setText(unionSets(a)))),
+        relaxedLoops: relaxed.map((iv) => iv.name).reverse(),
+        fixedLoops: fixed.map((iv) => iv.name).reverse(),
+      });
+    }
+    this.requests.set(stage, list);
+  }
+
+  gathered(): void {}
+}
+
+/** Explains the bounds of a schedule (normalized internally; `s` is not changed). */
+export function explainBounds(s: Schedule): BoundExplanation {
+  const sch = s.normalize();
+  const rec = new Recorder();
+  const bounds = inferBound(sch, rec);
+  const out: StageExplanation[] = [];
+  for (const st of sch.stages) {
+    const op = st.op;
+    if (op instanceof PlaceholderOp || st.attachType === "inlinedAlready") continue;
+    const attach = st.attachType === "scope" ? `at ${st.attachStage!.name}.${st.attachIvar!.name}` : "root";
+    const reasons: string[] = [];
+    let ranges: Range[];
+    let kind: StageExplanation["kind"] = "compute";
+    if (op instanceof ExternOp && op.regionMap === undefined) {
+      kind = "extern";
+      ranges = op.output(0).shape.map((e) => new Range(new IntImm(e.dtype, 0), e));
+      reasons.push("extern without region map: whole tensor (its consumers' requests do not shrink it)");
+      if (st.attachType === "scope") reasons.push("it is called on the whole tensor in every iteration of its attach loop; declare regionMap to tile it");
+    } else {
+      if (op instanceof ExternOp) kind = "extern (tiled)";
+      ranges = op.axis.map((iv) => bounds.get(iv)!);
+      if (st.isOutput) reasons.push("output of the schedule: its whole shape");
+    }
+    if (op instanceof ComputeOp && op.reduceAxis.length > 0) {
+      reasons.push(`reduces over ${op.reduceAxis.map((iv) => `${iv.name} in [${rangeText(bounds.get(iv)!.min, bounds.get(iv)!.extent)}]`).join(", ")}`);
+    }
+    out.push({
+      stage: st.name,
+      kind,
+      attach,
+      region: ranges.map((r) => rangeText(r.min, r.extent)),
+      elements: product(ranges.map((r) => r.extent)),
+      reasons,
+      requests: rec.requests.get(st) ?? [],
+    });
+  }
+  return new BoundExplanation(out.reverse());
+}
