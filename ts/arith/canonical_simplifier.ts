@@ -301,9 +301,10 @@ export class CanonicalSimplifier extends RewriteSimplifier {
       if (lhs.upperFactor === Infinity || lhs.upperFactor % newUpper === 0) {
         if (newUpper < lhs.upperFactor && lhs.upperFactor !== Infinity) {
           // A smaller modulus: simplify the index under it first.
-          let updated = this.toSplitExpr(this.visitExpr(modImpl(lhs.index, op.constant(newUpper, lhs.dtype), mode)));
-          updated = updated.with({ scale: lhs.scale });
-          return lhs.lowerFactor !== 1 ? this.splitDivConst(updated, lhs.lowerFactor, mode) : updated;
+          // Divide first, then scale (scaling first would let the division cancel the scale).
+          const updated = this.toSplitExpr(this.visitExpr(modImpl(lhs.index, op.constant(newUpper, lhs.dtype), mode)));
+          const divided = lhs.lowerFactor !== 1 ? this.splitDivConst(updated, lhs.lowerFactor, mode) : updated;
+          return divided.with({ scale: divided.scale * lhs.scale });
         }
         return lhs.with({ upperFactor: newUpper });
       }
