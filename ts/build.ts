@@ -5,7 +5,7 @@
 
 import { IRModule, PrimFunc } from "./ir/function.js";
 import { describe } from "./ir/op.js";
-import { lower } from "./lower.js";
+import { lower, type LowerOptions } from "./lower.js";
 import type { Module } from "./runtime/module.js";
 import type { LowerArg } from "./schedule/postproc_to_primfunc.js";
 import { Schedule } from "./schedule/schedule.js";
@@ -13,14 +13,17 @@ import { type BuildOptions, buildModule } from "./codegen/build_module.js";
 
 export type { BuildOptions } from "./codegen/build_module.js";
 
-export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildOptions = {}): Module {
+/** Options of build(): code generation and compilation, plus lower()'s when given a schedule. */
+export type BuildAndLowerOptions = BuildOptions & Omit<LowerOptions, "name">;
+
+export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildAndLowerOptions = {}): Module {
   if (opts === null || typeof opts !== "object") throw new Error(`build: options must be an object, got ${describe(opts)}`);
   const name = opts.name ?? "main";
   if (typeof name !== "string" || name === "") throw new Error(`build: name must be a non-empty string, got ${describe(name)}`);
   let mod: IRModule;
   if (s instanceof Schedule) {
     if (!Array.isArray(args)) throw new Error(`build: building a schedule needs the argument list (tensors), got ${describe(args)}`);
-    mod = lower(s, args, { name });
+    mod = lower(s, args, { binds: opts.binds, strict: opts.strict, onWarning: opts.onWarning, name });
   } else if (s instanceof IRModule) {
     mod = s;
   } else if (s instanceof PrimFunc) {
