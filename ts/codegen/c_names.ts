@@ -36,6 +36,10 @@ const LIBM_BASE = [
   "copysign", "ldexp", "fmin", "fmax", "lround", "llround", "nan", "frexp", "modf",
 ];
 export const LIBM_FUNCTIONS: ReadonlySet<string> = new Set(LIBM_BASE.flatMap((n) => [n, `${n}f`, `${n}l`]));
+/** The libm functions generated code may call (float and double versions of value functions). */
+export const CALLABLE_LIBM: ReadonlySet<string> = new Set(
+  LIBM_BASE.filter((n) => !["nan", "frexp", "modf", "lround", "llround", "ldexp"].includes(n)).flatMap((n) => [n, `${n}f`]),
+);
 for (const n of LIBM_FUNCTIONS) LIBC_SYMBOLS.add(n);
 
 /** Vector typedef names the generated code may declare (float32x8, int32x4_u, float32x8_a, …). */

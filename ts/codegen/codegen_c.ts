@@ -35,7 +35,7 @@ import {
 } from "../transform/host_builtins.js";
 import { COMPUTE_SCOPE, RET } from "../transform/make_packed_api.js";
 import { CALL_EXTERN, CALL_PACKED } from "../ir/builtin.js";
-import { LIBM_FUNCTIONS, NameSupply, cFormatText, cString, isCIdentifier, isExportableSymbol, isReserved } from "./c_names.js";
+import { CALLABLE_LIBM, NameSupply, cFormatText, cString, isExportableSymbol, isReserved } from "./c_names.js";
 import { CTypes } from "./c_types.js";
 import { Helpers, PRELUDE } from "./c_prelude.js";
 
@@ -129,7 +129,6 @@ class CModule {
   readonly helpers = new Helpers(this.types);
   readonly functions: string[] = [];
   readonly packedHandles = new Map<string, string>();
-  readonly externDecls = new Map<string, string>();
   readonly closureNames = new Map<Stmt, string>();
   readonly symbols = new Map<string, string>();
   private readonly entryIdents = new Map<PrimFunc, { ident: string; symbol: string }>();
@@ -182,28 +181,21 @@ class CModule {
     return this.entryIdents.get(f)!;
   }
 
-  /** The extern function `name`, declared from the call's types on first use. */
-  externFunction(name: string, ret: DataType, args: DataType[]): string {
-    if (!isCIdentifier(name) || name.startsWith("__") || isReserved(name) && !LIBM_FUNCTIONS.has(name)) {
-      throw new Error(`codegen: call_extern of '${name}': the name must be a C identifier that is neither reserved nor starts with "__"`);
+  /**
+   * The C function behind call_extern / call_pure_extern of `name`. Generated libraries link only
+   * libm, so only its functions can be called (through GCC/Clang builtins).
+   */
+  externFunction(name: string): string {
+    if (!CALLABLE_LIBM.has(name)) {
+      throw new Error(`codegen: call_extern of '${name}' is not supported: a generated library links only libm, so call_extern takes libm names (expf, tanh, pow, fmaxf, …)`);
     }
-    if (LIBM_FUNCTIONS.has(name)) return `__builtin_${name}`;
-    if (this.names.has(name) && !this.externDecls.has(name)) {
-      throw new Error(`codegen: call_extern of '${name}' clashes with a name the generated code defines`);
-    }
-    if (!this.externDecls.has(name)) {
-      this.names.reserve(name);
-      const ps = args.map((a) => this.types.value(a.element(), `argument of extern '${name}'`));
-      this.externDecls.set(name, `extern ${this.types.value(ret.element(), `result of extern '${name}'`)} ${name}(${ps.length ? ps.join(", ") : "void"});`);
-    }
-    return name;
+    return `__builtin_${name}`;
   }
 
   source(metadata: string): string {
     const parts = [PRELUDE];
     const typedefs = this.types.typedefs();
     if (typedefs.length) parts.push(typedefs.join("\n") + "\n");
-    if (this.externDecls.size) parts.push([...this.externDecls.values()].join("\n") + "\n");
     const helpers = this.helpers.definitions();
     if (helpers.length) parts.push(helpers.join("\n\n") + "\n");
     if (this.packedHandles.size) {
@@ -988,7 +980,7 @@ class FnEmitter {
       case CALL_PURE_EXTERN: case CALL_EXTERN: {
         const [name, ...rest] = args;
         if (!(name instanceof StringImm)) throw new Error(`codegen(${this.fname}): ${e.op} needs the function's name first`);
-        const fn = this.mod.externFunction(name.value, e.dtype, rest.map((a) => a.dtype));
+        const fn = this.mod.externFunction(name.value);
         const cargs = rest.map((a) => this.expr(a));
         if (e.dtype.lanes > 1) return `${this.helpers.laneWise(fn, e.dtype, rest.map((a) => a.dtype))}(${cargs.join(", ")})`;
         return `${fn}(${cargs.join(", ")})`;
