@@ -153,3 +153,30 @@ test("'elementwise' needs inputs of the output's rank", (t) => {
   const e = t.throws(() => lower(te.createSchedule(C.op), [A, C]));
   t.regex(e!.message, /extern 'ew': regionMap "elementwise" needs every input to have the output's rank 2, but input 'A' has rank 1/);
 });
+
+test("an irBuilder extern body indexing its tile with bufferPtr works tiled and untiled", (t) => {
+  const results: number[][] = [];
+  for (const regionMap of [undefined, "elementwise"] as const) {
+    const A = te.placeholder([4, 2, 3], "float32", "A");
+    const mid = te.extern([4, 2, 3], [A], (ins, outs) => {
+      const ib = tir.irBuilder();
+      const a = ib.bufferPtr(ins[0]);
+      const o = ib.bufferPtr(outs[0]);
+      const [n0, n1, n2] = outs[0].shape;
+      ib.forRange(0, n0, "i", (i) => ib.forRange(0, n1, "j", (j) => ib.forRange(0, n2, "k", (k) => {
+        o.set([i, j, k], a.get([i, j, k]).mul(10));
+      })));
+      return ib.get();
+    }, { name: "mid", regionMap }) as te.Tensor;
+    const C = te.compute([4, 2, 3], (i, j, k) => mid.at(i, j, k).add(1), "C");
+    const s = te.createSchedule(C.op);
+    s.stage(mid).computeAt(s.stage(C), C.op.axis[0]);
+    const mod = lower(s, [A, C], { onWarning: () => {} });
+    t.regex(mod.toString(), regionMap ? /allocate\(mid, float32, \[6\]\)/ : /allocate\(mid, float32, \[24\]\)/);
+    const c = nd.empty([4, 2, 3]);
+    interpret(mod, [nd.array(iota(24), [4, 2, 3]), c]);
+    results.push([...c.toTypedArray()]);
+  }
+  t.deepEqual(results[0], [...iota(24)].map((v) => v * 10 + 1));
+  t.deepEqual(results[1], results[0]);
+});

@@ -105,6 +105,26 @@ class StorageFlattener extends StmtExprMutator {
     return indices.map((idx, i) => sub(idx, e.bounds[i].min));
   }
 
+  /** A bound placeholder's data variable, renamed to the real buffer's in flat loads/stores. */
+  private remapData(v: Var): Var {
+    const r = this.varRemap.get(v);
+    if (r === undefined || r === v) return v;
+    if (!(r instanceof Var)) throw new Error(`buffer data '${v.name}' is bound to ${r}, which is not a pointer variable`);
+    return r;
+  }
+
+  override visitStore(s: Store): Stmt {
+    const base = super.visitStore(s) as Store;
+    const data = this.remapData(base.bufferVar);
+    return data === base.bufferVar ? base : new Store(data, base.value, base.index, base.predicate);
+  }
+
+  override visitLoad(l: Load): PrimExpr {
+    const base = super.visitLoad(l) as Load;
+    const data = this.remapData(base.bufferVar);
+    return data === base.bufferVar ? base : new Load(base.dtype, data, base.index, base.predicate);
+  }
+
   override visitBufferStore(s: BufferStore): Stmt {
     const base = super.visitBufferStore(s) as BufferStore;
     const e = this.entry(base.buffer, "store");
