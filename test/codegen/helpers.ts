@@ -1,15 +1,18 @@
 // Shared by the codegen tests: a private compile cache per test process, warnings as errors for
-// every generated file, hand-built PrimFuncs, and comparisons with a tolerance.
+// every generated file (gcc, and clang when installed), hand-built PrimFuncs, and comparisons
+// with a tolerance.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ExecutionContext } from "ava";
+import test, { type ExecutionContext } from "ava";
 import { type Buffer, declBuffer } from "../../ts/ir/buffer.js";
 import { PrimFunc, IRModule } from "../../ts/ir/function.js";
 import { Var } from "../../ts/ir/expr.js";
 import type { Stmt } from "../../ts/ir/stmt.js";
 import { type BuildOptions, buildModule } from "../../ts/codegen/build_module.js";
 import type { Module } from "../../ts/runtime/module.js";
+import { compileSource } from "../../ts/runtime/compile.js";
 
 if (!process.env.TEJIT_CACHE_DIR) {
   const dir = mkdtempSync(join(tmpdir(), "tejit-codegen-cache-"));
@@ -71,4 +74,30 @@ export function randomFloats(n: number, seed = 1): Float32Array {
     out[i] = (s / 2 ** 32) * 2 - 1;
   }
   return out;
+}
+
+/** The clang found on PATH (for the warnings check), or undefined when it is not installed. */
+export const CLANG: string | undefined = (() => {
+  for (const cc of ["clang", "clang-16", "clang-15", "clang-14"]) {
+    const r = spawnSync(cc, ["--version"], { encoding: "utf8" });
+    if (!r.error && r.status === 0) return cc;
+  }
+  return undefined;
+})();
+
+/** Compiles `source` with clang and the strict flags; throws with the diagnostics on any warning. */
+export function compileWithClang(source: string): string {
+  if (!CLANG) throw new Error("clang is not installed");
+  return compileSource(source, { cc: CLANG, cflags: STRICT });
+}
+
+/** A test that `source()` compiles warning-free under clang too; skipped when clang is absent. */
+export function clangTest(title: string, source: () => string): void {
+  if (!CLANG) {
+    test.skip(`${title} (clang is not installed)`, () => {});
+    return;
+  }
+  test(title, (t) => {
+    t.notThrows(() => compileWithClang(source()));
+  });
 }

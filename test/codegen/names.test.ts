@@ -4,7 +4,7 @@
 // is a C identifier; other names are exported sanitised and still found under their own name.
 import test from "ava";
 import { existsSync } from "node:fs";
-import { declBuffer, primFunc, buildFuncs } from "./helpers.js";
+import { clangTest, declBuffer, primFunc, buildFuncs } from "./helpers.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { callPacked } from "../../ts/ir/builtin.js";
 import { Var } from "../../ts/ir/expr.js";
@@ -76,3 +76,4 @@ test("exported symbols: C identifiers as named, others sanitised", (t) => {
   // Error messages carry the names as written.
   t.throws(() => mod.getFunction(EVIL)(array(new Float32Array(3)), empty([4]), 1), { message: `${EVIL}: argument 0 (*/ int main(){}) has shape[0] = 3, expected 4` });
 });
+clangTest("the generated C compiles without warnings under clang -Wall -Wextra", () => source);

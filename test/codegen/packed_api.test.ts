@@ -4,7 +4,9 @@
 // bound from the arguments. Checked both through the JS parameter descriptions (metadata) and
 // through the C prologue alone (metadata: false), since a loaded library may be called by others.
 import test from "ava";
-import { declBuffer, primFunc, buildFunc } from "./helpers.js";
+import { clangTest, declBuffer, primFunc, buildFunc } from "./helpers.js";
+import { generateC } from "../../ts/codegen/build_module.js";
+import { IRModule } from "../../ts/ir/function.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { Var } from "../../ts/ir/expr.js";
 import * as op from "../../ts/ir/op.js";
@@ -110,3 +112,6 @@ test("declared symbolic strides and elem_offset accept views", (t) => {
   g(input(), B, 1);
   t.is(B.get([1, 0]), 8);
 });
+
+clangTest("the prologue compiles without warnings under clang -Wall -Wextra", () =>
+  generateC(new IRModule({ main: scaleKernel({ strides: true, offset: true }) })).source);

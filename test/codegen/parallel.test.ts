@@ -2,7 +2,7 @@
 // calls a registered JS function on views of its rows (calls from pool threads are queued to the
 // JS thread), per-iteration stack and workspace allocations, and errors raised inside a task.
 import test from "ava";
-import { declBuffer, primFunc, buildFuncs, assertClose, randomFloats } from "./helpers.js";
+import { clangTest, declBuffer, primFunc, buildFuncs, assertClose, randomFloats } from "./helpers.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { callPacked } from "../../ts/ir/builtin.js";
 import * as op from "../../ts/ir/op.js";
@@ -103,3 +103,4 @@ test("parallel iterations get their own stack and workspace allocations", (t) =>
     t.deepEqual([...O.toTypedArray()], [...Oi.toTypedArray()]);
   }
 });
+clangTest("the generated C compiles without warnings under clang -Wall -Wextra", () => source);

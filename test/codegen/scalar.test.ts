@@ -4,7 +4,7 @@
 // if_then_else (only the taken branch is evaluated), likely, let, min/max, while and a failing
 // assert whose message reaches JS.
 import test from "ava";
-import { declBuffer, primFunc, buildFuncs, assertClose } from "./helpers.js";
+import { clangTest, declBuffer, primFunc, buildFuncs, assertClose } from "./helpers.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { AssertStmt, Evaluate, IntImm, Let, StringImm, Var } from "../../ts/tir.js";
 import * as op from "../../ts/ir/op.js";
@@ -180,3 +180,4 @@ test("if_then_else evaluates only the taken branch; while; a failing assert reac
   t.regex(source, /__builtin_expect\(!!\(/, "likely becomes __builtin_expect");
 });
 
+clangTest("the generated C compiles without warnings under clang -Wall -Wextra", () => source);

@@ -2,7 +2,7 @@
 // floordiv) compiled to GCC vector extensions: checked against JS references and the interpreter,
 // and the C is checked to use vector types rather than per-lane scalar loops.
 import test from "ava";
-import { declBuffer, primFunc, buildFuncs, assertClose, randomFloats } from "./helpers.js";
+import { clangTest, declBuffer, primFunc, buildFuncs, assertClose, randomFloats } from "./helpers.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { Broadcast, FloatImm, IntImm, Load, Ramp, Var } from "../../ts/ir/expr.js";
 import * as op from "../../ts/ir/op.js";
@@ -122,3 +122,4 @@ test("vector select on a lane mask, and vector floordiv/floormod of negatives", 
   t.deepEqual([...c[3].toTypedArray()], [...r[3].toTypedArray()]);
   t.deepEqual([...c[4].toTypedArray()], [...r[4].toTypedArray()]);
 });
+clangTest("the generated C compiles without warnings under clang -Wall -Wextra", () => source);
