@@ -685,12 +685,13 @@ class FnEmitter {
     }
     if (e.index.dtype.lanes === 1) {
       // A vector element of a buffer of vectors.
-      return `((${this.types.access(t, false)}*)${this.varName(e.bufferVar)})[${this.expr(e.index)}]`;
+      return `((${this.types.value(t)})((${this.types.access(t, false)}*)${this.varName(e.bufferVar)})[${this.expr(e.index)}])`;
     }
     const base = this.contiguous(e.index, t.lanes);
     if (base && allTrue) {
       const aligned = this.provablyAligned(e.bufferVar, base, elem, t.lanes);
-      return `(*(${this.types.access(t, aligned)}*)${this.offsetPointer(e.bufferVar, elem, base)})`;
+      // Read through the access type, typed as the plain vector type (they differ in alignment).
+      return `((${this.types.value(t)})*(${this.types.access(t, aligned)}*)${this.offsetPointer(e.bufferVar, elem, base)})`;
     }
     const g = this.helpers.gather(t, e.index.dtype, !allTrue);
     return `${g}(${this.typedPointer(e.bufferVar, elem)}, ${this.expr(e.index)}${allTrue ? "" : `, ${this.mask(e.predicate, 32)}`})`;
