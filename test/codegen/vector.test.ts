@@ -72,7 +72,19 @@ function leakyAndDiv() {
   return primFunc("leaky_div", [A, D, X, Q, R], ib.get());
 }
 
-const funcs = [axpb(), evens(), tile(), leakyAndDiv()];
+// A 3-lane vector (a vectorized loop of extent 3): legalized into a loop over the lanes.
+function threeLanes() {
+  const A = declBuffer([12], "float32", "A");
+  const O = declBuffer([12], "float32", "O");
+  const ib = irBuilder();
+  ib.forRange(0, 4, "i", (i) => {
+    const idx = new Ramp(op.mul(i, 3), i32(1), 3);
+    ib.emit(new Store(O.data, op.add(op.mul(new Load("float32x3", A.data, idx), new Broadcast(new FloatImm("float32", 2), 3)), new Broadcast(op.cast("float32", i), 3)), idx));
+  });
+  return primFunc("three", [A, O], ib.get());
+}
+
+const funcs = [axpb(), evens(), tile(), leakyAndDiv(), threeLanes()];
 const mod = buildFuncs(funcs);
 const source = generateC(new IRModule(new Map(funcs.map((f) => [f.name!, f])))).source;
 
@@ -106,6 +118,15 @@ test("a stack tile is 64-byte aligned and read back as vectors", (t) => {
   const O = empty([8]);
   mod.getFunction("tile")(array(A), O);
   assertClose(t, O.toTypedArray() as Float32Array, Float32Array.from({ length: 8 }, (_, k) => A[k] + A[k + 8]), 0);
+});
+
+test("vectors of a non-power-of-two lane count become loops over the lanes", (t) => {
+  const A = randomFloats(12, 17);
+  const O = empty([12]);
+  mod.getFunction("three")(array(A), O);
+  assertClose(t, O.toTypedArray() as Float32Array, A.map((x, k) => x * 2 + Math.floor(k / 3)), 0);
+  t.regex(source, /for \(int32_t lane = 0; lane < 3; \+\+lane\)/);
+  t.notRegex(source, /float32x3/);
 });
 
 test("vector select on a lane mask, and vector floordiv/floormod of negatives", (t) => {

@@ -1,5 +1,5 @@
-// The build pipeline from TIR to a loaded module: the host passes TVM's build runs
-// (make_packed_api, lower_tvm_builtin, lower_intrin), then the C code generator, then the
+// The build pipeline from TIR to a loaded module: the host passes (legalize_vector_lanes, then
+// those TVM's build runs: make_packed_api, lower_tvm_builtin, lower_intrin), then the C code generator, then the
 // runtime's compile driver and loader (createModuleFromSource, cached). Each function's parameter
 // description (tensor dtype and rank, scalar dtype) is embedded in the library as
 // `__tejit_metadata`, so JS arguments are checked and numbers sent as float where a parameter is
@@ -9,6 +9,7 @@ import { IRModule, type PrimFunc } from "../ir/function.js";
 import { describe } from "../ir/op.js";
 import { createModuleFromSource, metadataDefinition, type Module } from "../runtime/module.js";
 import type { FunctionInfo, ParamInfo } from "../runtime/marshal.js";
+import { legalizeVectorLanes } from "../transform/legalize_vector_lanes.js";
 import { lowerIntrin } from "../transform/lower_intrin.js";
 import { lowerTVMBuiltin } from "../transform/lower_tvm_builtin.js";
 import { makePackedAPI } from "../transform/make_packed_api.js";
@@ -31,7 +32,7 @@ export interface BuildOptions {
 
 /** The host passes build runs on every function, in order. */
 export function hostPasses(f: PrimFunc, opts: BuildOptions = {}): PrimFunc {
-  return lowerIntrin(lowerTVMBuiltin(makePackedAPI(f), { maxStackBytes: opts.maxStackBytes }));
+  return lowerIntrin(lowerTVMBuiltin(makePackedAPI(legalizeVectorLanes(f)), { maxStackBytes: opts.maxStackBytes }));
 }
 
 /** What JS callers pass for each parameter of `f` (before the packed API). */
