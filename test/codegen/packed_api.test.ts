@@ -12,6 +12,10 @@ import { Var } from "../../ts/ir/expr.js";
 import * as op from "../../ts/ir/op.js";
 import { NDArray, array, empty } from "../../ts/runtime/ndarray.js";
 import { interpret } from "../../ts/interp/index.js";
+import { loadModule } from "../../ts/runtime/module.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 // main(A: float32[n, 8], B: float32[n, 8], scale: float32): B = A * scale
 function scaleKernel(opts: { strides?: boolean; offset?: boolean } = {}) {
@@ -85,6 +89,21 @@ test("with parameter descriptions, JS refuses wrong kinds, dtypes and ranks befo
   refused(t, typed, [new Float32Array(16), sentinel(), 1], /wrap TypedArrays with nd.array/);
   // Shapes are the C prologue's to check.
   refused(t, typed, [input(), array(new Float32Array(24).fill(-7), [3, 8]), 1], "main: argument 1 (B) has shape[0] = 3, expected 2");
+});
+
+test("an exported library keeps its parameter descriptions after loadModule", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "tejit-export-"));
+  try {
+    const path = join(dir, "scale.so");
+    buildFunc(f).exportLibrary(path);
+    const g = loadModule(path).getFunction("main");
+    const B = empty([2, 8]);
+    g(input(), B, 3);
+    t.is(B.get([1, 7]), 45);
+    refused(t, g, [array(new Float64Array(16), [2, 8]), sentinel(), 1], /^main: argument 0 \('A'\): expected an NDArray of dtype float32, got float64/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a symbolic shape is bound by the first argument and checked against the others", (t) => {

@@ -79,6 +79,15 @@ test.serial("a parallel loop calling a JS function on row views completes, once 
   t.deepEqual([...B.toTypedArray()], [...Bi.toTypedArray()]);
 });
 
+test.serial("callAsync runs the kernel off the JS thread; its parallel tasks still reach JS", async (t) => {
+  const A = randomFloats(R * C, 6);
+  const B = empty([R, C]);
+  calls.length = 0;
+  await mod.getFunction("rows_test_codegen_row").callAsync(array(A, [R, C]), B);
+  t.is(calls.length, R);
+  assertClose(t, B.toTypedArray() as Float32Array, A.map((x, k) => x * 2 + Math.floor(k / C)));
+});
+
 test.serial("a JS error inside a parallel task fails the kernel with its message", (t) => {
   const err = t.throws(() => mod.getFunction("rows_test_codegen_throws")(array(randomFloats(R * C), [R, C]), empty([R, C])));
   t.regex(err!.message, /row 5 is cursed/);

@@ -6,7 +6,7 @@
 import test from "ava";
 import { clangTest, declBuffer, primFunc, buildFuncs, assertClose } from "./helpers.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
-import { AssertStmt, Evaluate, IntImm, Let, StringImm, Var } from "../../ts/tir.js";
+import { AssertStmt, Call, Evaluate, IntImm, Let, Load, Ramp, Shuffle, Store, StringImm, Var } from "../../ts/tir.js";
 import * as op from "../../ts/ir/op.js";
 import type { PrimExpr } from "../../ts/ir/expr.js";
 import { interpret } from "../../ts/interp/index.js";
@@ -103,7 +103,44 @@ function controlKernel() {
   return primFunc("control", [A, O], ib.get());
 }
 
-const funcs = [mathKernel("float32"), mathKernel("float64"), vectorExp(), intKernel(), controlKernel()];
+// Bit operations, a reinterpret, a lane shuffle, and a return value: total(A) returns sum(A).
+function bitsKernel() {
+  const X = declBuffer([N], "int32", "X");
+  const F = declBuffer([8], "float32", "F");
+  const O = declBuffer([6, N], "int32", "O");
+  const R = declBuffer([8], "float32", "R");
+  const ib = irBuilder();
+  const x = ib.bufferPtr(X);
+  const o = ib.bufferPtr(O);
+  const bit = (name: string, ...a: PrimExpr[]) => new Call("int32", `tir.${name}`, a);
+  ib.forRange(0, N, "i", (i) => {
+    const v = x.get(i);
+    o.set([0, i], bit("bitwise_and", v, op.constant(6)));
+    o.set([1, i], bit("bitwise_or", v, op.constant(1)));
+    o.set([2, i], bit("bitwise_xor", v, i));
+    o.set([3, i], bit("bitwise_not", v));
+    o.set([4, i], bit("shift_left", v, op.constant(2)));
+    o.set([5, i], bit("shift_right", v, op.constant(1)));
+  });
+  const f = new Load("float32x8", F.data, new Ramp(op.constant(0), op.constant(1), 8));
+  ib.emit(new Store(R.data, new Shuffle([f], [7, 6, 5, 4, 3, 2, 1, 0]), new Ramp(op.constant(0), op.constant(1), 8)));
+  ib.emit(new Store(O.data, new Call("int32", "tir.reinterpret", [new Load("float32", F.data, op.constant(0))]), op.constant(0)));
+  return primFunc("bits", [X, F, O, R], ib.get());
+}
+
+function totalKernel() {
+  const n = new Var("n");
+  const A = declBuffer([n], "float32", "A");
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  const acc = ib.allocate("float32", 1, "acc");
+  acc.set(0, 0);
+  ib.forRange(0, n, "i", (i) => acc.set(0, op.add(acc.get(0), a.get(i))));
+  ib.emit(new Call("int32", "tir.ret", [acc.get(0)]));
+  return primFunc("total", [A], ib.get());
+}
+
+const funcs = [mathKernel("float32"), mathKernel("float64"), vectorExp(), intKernel(), controlKernel(), bitsKernel(), totalKernel()];
 const mod = buildFuncs(funcs);
 const source = generateC(new IRModule(new Map(funcs.map((f) => [f.name!, f])))).source;
 
@@ -178,6 +215,32 @@ test("if_then_else evaluates only the taken branch; while; a failing assert reac
   t.deepEqual([...Oi.toTypedArray()], expected);
   t.throws(() => mod.getFunction("control")(array(Int32Array.from([1, -2])), empty([2], "int32")), { message: "control: elements must be non-negative" });
   t.regex(source, /__builtin_expect\(!!\(/, "likely becomes __builtin_expect");
+});
+
+test("bit operations, reinterpret, a lane shuffle, and a returned value", (t) => {
+  const X = Int32Array.from([-17, -16, -9, -8, -7, -1, 0, 1, 7, 8, 9, 23]);
+  const F = Float32Array.from([1.5, -2, 3, 4, 5, 6, 7, 8]);
+  const O = empty([6, N], "int32");
+  const R = empty([8]);
+  mod.getFunction("bits")(array(X), array(F), O, R);
+  const row = (k: number) => Array.from({ length: N }, (_, i) => O.get([k, i]));
+  const xs = [...X];
+  t.deepEqual(row(1), xs.map((x) => x | 1));
+  t.deepEqual(row(2), xs.map((x, i) => x ^ i));
+  t.deepEqual(row(3), xs.map((x) => ~x));
+  t.deepEqual(row(4), xs.map((x) => x << 2));
+  t.deepEqual(row(5), xs.map((x) => x >> 1));
+  t.is(O.get([0, 0]), new Int32Array(new Float32Array([1.5]).buffer)[0], "reinterpret of 1.5f");
+  t.deepEqual(row(0).slice(1), xs.slice(1).map((x) => x & 6));
+  t.deepEqual([...R.toTypedArray()], [...F].reverse());
+  const Oi = empty([6, N], "int32");
+  const Ri = empty([8]);
+  interpret(funcs[5], [array(X), array(F), Oi, Ri]);
+  t.deepEqual([...O.toTypedArray()], [...Oi.toTypedArray()]);
+  t.deepEqual([...R.toTypedArray()], [...Ri.toTypedArray()]);
+  const A = Float32Array.from([1, 2, 3.5]);
+  t.is(mod.getFunction("total")(array(A)), 6.5);
+  t.is(interpret(funcs[6], [array(A)]), 6.5);
 });
 
 clangTest("the generated C compiles without warnings under clang -Wall -Wextra", () => source);

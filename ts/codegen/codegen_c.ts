@@ -387,7 +387,8 @@ class FnEmitter {
   }
 
   private assertStmt(s: AssertStmt): void {
-    this.line(`if (__builtin_expect(!(${this.cond(s.condition)}), 0)) {`);
+    const failed = s.condition instanceof Not ? this.cond(s.condition.a) : `!(${this.cond(s.condition)})`;
+    this.line(`if (__builtin_expect(${failed}, 0)) {`);
     this.block(() => {
       this.setError(s.message);
       this.line("return -1;");

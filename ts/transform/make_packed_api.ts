@@ -8,7 +8,8 @@
 // symbolic elem_offset), device type CPU, element alignment of the data pointer. A failing check
 // sets an error naming the function, the argument and the mismatch, with the value received, e.g.
 // "main: argument 1 (compute) has shape[2] = 7, expected 8", and returns -1. The original body is
-// wrapped in attr "compute_scope", which the C code generator outlines into a function of its own.
+// wrapped in attr "compute_scope", which the C code generator outlines into a function of its own;
+// a `tir.ret(value)` in it becomes stores to out_ret_value / out_ret_tcode and `return 0`.
 
 import type { Buffer } from "../ir/buffer.js";
 import { Call, Cast, IntImm, Load, type PrimExpr, StringImm, Var, pointerVar } from "../ir/expr.js";
