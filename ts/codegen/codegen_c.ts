@@ -889,10 +889,12 @@ class FnEmitter {
       if (t.lanes === 1) return `${fn}(${a}, ${c})`;
       return `${this.helpers.laneWise(fn, t, [t, t])}(${a}, ${c})`;
     }
-    const code = `(${a} ${op} ${c})`;
-    // C promotes narrow integers to int; wrap the result back to the dtype, as TIR does.
-    if (t.lanes === 1 && t.isIntegral() && t.bits < 32) return `((${this.types.value(t)})${code})`;
-    return code;
+    return this.narrow(t, `(${a} ${op} ${c})`);
+  }
+
+  /** C promotes narrow integers to int; wraps a scalar result back to its dtype, as TIR does. */
+  private narrow(t: DataType, code: string): string {
+    return t.lanes === 1 && t.isIntegral() && t.bits < 32 ? `((${this.types.value(t)})${code})` : code;
   }
 
   private nonNegative(e: PrimExpr): boolean {
@@ -929,11 +931,24 @@ class FnEmitter {
 
   private compare(e: CompareExpr): string {
     const op = { EQ: "==", NE: "!=", LT: "<", LE: "<=", GT: ">", GE: ">=" }[e.kind];
+    let a: string;
+    let b: string;
     if (e.a.dtype.isBool() && e.a.dtype.lanes > 1) {
       const bits = this.maskBits(e);
-      return `(${this.mask(e.a, bits)} ${op} ${this.mask(e.b, bits)})`;
+      a = this.mask(e.a, bits);
+      b = this.mask(e.b, bits);
+    } else {
+      a = this.expr(e.a);
+      b = this.expr(e.b);
     }
-    return `(${this.expr(e.a)} ${op} ${this.expr(e.b)})`;
+    if (a === b && !e.a.dtype.isFloat() && isPure(e.a)) {
+      // x < x is a constant for integers, and C compilers warn about the self-comparison.
+      const value = e.kind === "EQ" || e.kind === "LE" || e.kind === "GE";
+      if (e.dtype.lanes === 1) return value ? "1" : "0";
+      const bits = this.maskBits(e);
+      return `${this.helpers.broadcast(DataType.int(bits, e.dtype.lanes))}(${value ? -1 : 0})`;
+    }
+    return `(${a} ${op} ${b})`;
   }
 
   private select(s: Select): string {
@@ -1017,16 +1032,13 @@ class FnEmitter {
         const ret = this.names.fresh("ret");
         return `({ TVMValue ${ret}; if (${this.callPackedStatus(e, ret)} != 0) return -1; (${this.types.value(e.dtype)})${ret}.v_int64; })`;
       }
-      case "tir.bitwise_and": return `(${this.expr(args[0])} & ${this.expr(args[1])})`;
-      case "tir.bitwise_or": return `(${this.expr(args[0])} | ${this.expr(args[1])})`;
-      case "tir.bitwise_xor": return `(${this.expr(args[0])} ^ ${this.expr(args[1])})`;
-      case "tir.bitwise_not": return `(~${this.expr(args[0])})`;
-      case "tir.shift_left": return `(${this.expr(args[0])} << ${this.expr(args[1])})`;
-      case "tir.shift_right": return `(${this.expr(args[0])} >> ${this.expr(args[1])})`;
-      case "tir.isnan": {
-        const x = this.expr(args[0]);
-        return `(${x} != ${x})`;
-      }
+      case "tir.bitwise_and": return this.narrow(e.dtype, `(${this.expr(args[0])} & ${this.expr(args[1])})`);
+      case "tir.bitwise_or": return this.narrow(e.dtype, `(${this.expr(args[0])} | ${this.expr(args[1])})`);
+      case "tir.bitwise_xor": return this.narrow(e.dtype, `(${this.expr(args[0])} ^ ${this.expr(args[1])})`);
+      case "tir.bitwise_not": return this.narrow(e.dtype, `(~${this.expr(args[0])})`);
+      case "tir.shift_left": return this.narrow(e.dtype, `(${this.expr(args[0])} << ${this.expr(args[1])})`);
+      case "tir.shift_right": return this.narrow(e.dtype, `(${this.expr(args[0])} >> ${this.expr(args[1])})`);
+      case "tir.isnan": return `__builtin_isnan(${this.expr(args[0])})`;
       case "tir.reinterpret": {
         const n = this.names.fresh("bits");
         const ty = this.types.value(e.dtype);
