@@ -110,6 +110,34 @@ test("naive matmul, and a tiled schedule with a parallel outer loop", (t) => {
   assertClose(t, r2.compiled[0], expected, 1e-5);
 });
 
+test("matmul with the GEMM tutorial's schedule (packed B, blocked, k split and unrolled, vectorized, parallel)", (t) => {
+  const [N, bn] = [64, 16];
+  const A = te.placeholder([N, N], "float32", "A");
+  const B = te.placeholder([N, N], "float32", "B");
+  const k = te.reduceAxis([0, N], "k");
+  const packedB = te.compute([N / bn, N, bn], (x, y, z) => B.at(y, x.mul(bn).add(z)), "packedB");
+  const C = te.compute([N, N], (x, y) => te.sum(A.at(x, k).mul(packedB.at(y.floordiv(bn), k, y.floormod(bn))), k), "C");
+  const s = te.createSchedule(C.op);
+  const sc = s.stage(C);
+  const [xo, yo, xi, yi] = sc.tile(sc.op.axis[0], sc.op.axis[1], bn, bn);
+  const [ko, ki] = sc.split(sc.op.reduceAxis[0], { factor: 4 });
+  sc.reorder(xo, yo, ko, xi, ki, yi);
+  sc.unroll(ki);
+  sc.vectorize(yi);
+  sc.parallel(xo);
+  const sp = s.stage(packedB);
+  sp.vectorize(sp.op.axis[2]);
+  sp.parallel(sp.op.axis[0]);
+  const av = randomFloats(N * N, 21);
+  const bv = randomFloats(N * N, 22);
+  const r = runBoth(s, [A, B, C], [array(av, [N, N]), array(bv, [N, N])]);
+  assertClose(t, r.compiled[0], matmulRef(av, bv, N, N, N), 1e-5);
+  assertClose(t, r.compiled[0], r.interpreted[0], 1e-6, "interpreter");
+  const src = r.mod.getSource();
+  t.is((src.match(/__TVMBackendParallelLaunch\(/g) ?? []).length, 2, "packing and the blocked product are both parallel");
+  t.regex(src, /#pragma GCC unroll 4/);
+});
+
 test("a reduction over rows (sum and max)", (t) => {
   const [m, n] = [9, 130];
   const A = te.placeholder([m, n], "float32", "A");
