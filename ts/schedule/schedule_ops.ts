@@ -3,10 +3,12 @@
 // (realize, provide, then what follows) wraps the program so far; an attached stage's pipeline
 // is injected inside its attach loop, before the consumer's body there.
 
-import { StringImm } from "../ir/expr.js";
+import { type DataProducer, type PrimExpr, ProducerLoad, StringImm } from "../ir/expr.js";
 import { StmtExprMutator } from "../ir/functor.js";
 import { IterVar, Range } from "../ir/iter_var.js";
-import { AttrStmt, SeqStmt, type Stmt, isNoOp } from "../ir/stmt.js";
+import { AttrStmt, ProducerRealize, ProducerStore, SeqStmt, type Stmt, isNoOp } from "../ir/stmt.js";
+import { Operation } from "../te/operation.js";
+import { Tensor } from "../te/tensor.js";
 import { ComputeOp } from "../te/compute.js";
 import { ExternOp } from "../te/extern.js";
 import { PlaceholderOp } from "../te/placeholder.js";
@@ -54,11 +56,53 @@ class InjectAttach extends StmtExprMutator {
   }
 }
 
-/** Drops the loop_scope markers once every stage is placed. */
-class RemoveLoopScope extends StmtExprMutator {
+/**
+ * Drops the loop_scope markers once every stage is placed, and names every tensor by its
+ * original op: a stage whose op was replaced (inlining rewrote its body, a cache rewired its
+ * inputs) still writes the tensor the user holds, e.g. an output passed to lower().
+ */
+class PostProc extends StmtExprMutator {
+  private readonly tensors = new Map<Tensor, Tensor>();
+  private readonly ops = new Map<Operation, Operation>();
+
+  constructor(sch: Schedule) {
+    super();
+    for (const st of sch.stages) {
+      if (st.op === st.originOp) continue;
+      this.ops.set(st.op, st.originOp);
+      for (let i = 0; i < st.op.numOutputs; i++) this.tensors.set(st.op.output(i), st.originOp.output(i));
+    }
+  }
+
+  private tensor(t: DataProducer): Tensor {
+    return this.tensors.get(t as Tensor) ?? (t as Tensor);
+  }
+
   override visitAttrStmt(s: AttrStmt): Stmt {
     const base = super.visitAttrStmt(s) as AttrStmt;
-    return base.key === LOOP_SCOPE ? base.body : base;
+    if (base.key === LOOP_SCOPE) return base.body;
+    const node = base.node;
+    if (node instanceof Operation && this.ops.has(node)) return new AttrStmt(this.ops.get(node), base.key, base.value, base.body);
+    if (node instanceof Tensor && this.tensors.has(node)) return new AttrStmt(this.tensors.get(node), base.key, base.value, base.body);
+    if (Array.isArray(node) && node[1] instanceof Tensor && this.tensors.has(node[1])) {
+      return new AttrStmt([node[0], this.tensors.get(node[1])], base.key, base.value, base.body);
+    }
+    return base;
+  }
+  override visitProducerRealize(s: ProducerRealize): Stmt {
+    const base = super.visitProducerRealize(s) as ProducerRealize;
+    const t = this.tensor(base.producer);
+    return t === base.producer ? base : new ProducerRealize(t, base.bounds, base.condition, base.body);
+  }
+  override visitProducerStore(s: ProducerStore): Stmt {
+    const base = super.visitProducerStore(s) as ProducerStore;
+    const t = this.tensor(base.producer);
+    return t === base.producer ? base : new ProducerStore(t, base.value, base.indices);
+  }
+  override visitProducerLoad(e: ProducerLoad): PrimExpr {
+    const base = super.visitProducerLoad(e) as ProducerLoad;
+    const t = this.tensor(base.producer);
+    return t === base.producer ? base : new ProducerLoad(t, base.indices);
   }
 }
 
@@ -80,5 +124,5 @@ export function scheduleOps(sch: Schedule, domMap: ReadonlyMap<IterVar, Range>):
     }
   }
   if (!body) throw new Error("the schedule has nothing to compute");
-  return new RemoveLoopScope().visitStmt(body);
+  return new PostProc(sch).visitStmt(body);
 }
