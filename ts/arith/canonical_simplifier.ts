@@ -73,6 +73,15 @@ class SplitExpr {
   divModeCompatibleTo(mode: DivMode): boolean {
     return this.divMode === mode || (this.lowerFactor === 1 && this.upperFactor === Infinity);
   }
+
+  /**
+   * Positive factors. A split can get a negative factor (floormod(x * -1, 2) is
+   * floormod(x, -2) * -1); the factor algebra below only holds for positive ones, so such a
+   * split is treated as an opaque index.
+   */
+  isPlain(): boolean {
+    return this.lowerFactor > 0 && this.upperFactor > 0;
+  }
 }
 
 /** sum(args) + base. Args with the same index sit together, by decreasing lowerFactor. */
@@ -142,6 +151,7 @@ function simplifySplitExprs(args: SplitExpr[]): SplitExpr[] {
       const lhs = args[i];
       const rhs = args[j];
       if (!lhs.indexEqual(rhs)) break;
+      if (!lhs.isPlain() || !rhs.isPlain()) continue;
       if (lhs.upperFactor < rhs.lowerFactor) break;
       if (lhs.upperFactor === rhs.upperFactor && lhs.lowerFactor === rhs.lowerFactor &&
           lhs.divModeCompatibleTo(rhs.divMode)) {
@@ -272,7 +282,10 @@ export class CanonicalSimplifier extends RewriteSimplifier {
     if (!(cval > 0)) throw new Error(`internal error: division by ${cval}`);
     lhs = this.convertDivMode(lhs, mode);
     if (lhs.scale % cval === 0) return lhs.with({ scale: truncDiv(lhs.scale, cval) });
-    if (cval % lhs.scale === 0) {
+    if (!lhs.isPlain()) lhs = this.toSplitExpr(lhs.normalize()).with({ divMode: mode });
+    // Folding into the lower factor nests divisions; with floor division that is only exact
+    // for a positive divisor (TVM folds negative ones too, which is wrong for floordiv).
+    if (cval % lhs.scale === 0 && (mode === TRUNC || lhs.scale > 0 || lhs.lowerFactor === 1)) {
       const scaled = truncDiv(cval, lhs.scale);
       if (lhs.upperFactor === Infinity || lhs.upperFactor % (lhs.lowerFactor * scaled) === 0) {
         return lhs.with({ scale: 1, lowerFactor: lhs.lowerFactor * scaled });
@@ -294,7 +307,11 @@ export class CanonicalSimplifier extends RewriteSimplifier {
     if (!(cval > 0)) throw new Error(`internal error: modulo by ${cval}`);
     lhs = this.convertDivMode(lhs, mode);
     if (lhs.scale % cval === 0) return lhs.with({ scale: 0 });
-    if (cval % lhs.scale === 0) {
+    if (!lhs.isPlain()) lhs = this.toSplitExpr(lhs.normalize()).with({ divMode: mode });
+    // Under floor division the factor algebra below needs a positive scale; a negative one is
+    // only folded into a fresh index: floormod(x * -1, c) == floormod(x, -c) * -1.
+    const fresh = lhs.lowerFactor === 1 && lhs.upperFactor === Infinity;
+    if (cval % lhs.scale === 0 && (mode === TRUNC || lhs.scale > 0 || fresh)) {
       // (x * c1) mod (c2 * c1) == (x mod c2) * c1; (x div c1) mod c2 == (x mod (c1*c2)) div c1
       const scaled = truncDiv(cval, lhs.scale);
       const newUpper = lhs.lowerFactor * scaled;
