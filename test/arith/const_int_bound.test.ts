@@ -1,7 +1,7 @@
 // Port of TVM's test_arith_const_int_bound.py: constant bounds of expressions from variable
 // bounds, dtype ranges and SizeVars.
 import test from "ava";
-import { Call, Select, SizeVar, Var } from "../../ts/ir/expr.js";
+import { Broadcast, Call, Ramp, Select, SizeVar, Var } from "../../ts/ir/expr.js";
 import * as op from "../../ts/ir/op.js";
 import { Range } from "../../ts/ir/iter_var.js";
 import { Analyzer } from "../../ts/arith/analyzer.js";
@@ -190,6 +190,18 @@ test("mixed index bounds", (t) => {
   t.deepEqual([bd.minValue, bd.maxValue], [0, 24 * 3 - 1]);
   bd = ana.constIntBound(add(tmod(x, 7), mul(tdiv(x, 7), 7)));
   t.deepEqual([bd.minValue, bd.maxValue], [0, Math.floor(23 / 7) * 7 + 6]);
+});
+
+test("vector bounds cover every lane", (t) => {
+  const ana = new Analyzer();
+  const x = new Var("x");
+  bound(ana, x, 0, 10);
+  let bd = ana.constIntBound(new Ramp(mul(x, 4), int(1), 4));
+  t.deepEqual([bd.minValue, bd.maxValue], [0, 43]);
+  bd = ana.constIntBound(new Ramp(x, int(-2), 3));
+  t.deepEqual([bd.minValue, bd.maxValue], [-4, 10]);
+  bd = ana.constIntBound(new Broadcast(add(x, 1), 8));
+  t.deepEqual([bd.minValue, bd.maxValue], [1, 11]);
 });
 
 test("SizeVar is non-negative", (t) => {

@@ -6,7 +6,7 @@
 
 import type { DataType } from "../ir/dtype.js";
 import {
-  type BinaryExpr, Call, type Cast, IntImm, type Let, PrimExpr, type Ramp, type Select, SizeVar, Var,
+  type BinaryExpr, type Broadcast, Call, type Cast, IntImm, type Let, PrimExpr, type Ramp, type Select, SizeVar, Var,
 } from "../ir/expr.js";
 import { add, mul } from "../ir/op.js";
 import type { Range } from "../ir/iter_var.js";
@@ -226,6 +226,7 @@ export class ConstIntBoundAnalyzer {
         const s = e as Select;
         return union(this.visit(s.trueValue), this.visit(s.falseValue));
       }
+      case "Broadcast": return this.visit((e as Broadcast).value);
       case "Ramp": {
         const r = e as Ramp;
         const last = add(r.base, mul(r.lanes - 1, r.stride));

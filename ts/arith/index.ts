@@ -7,8 +7,9 @@ export { ModularSet, ModularSetAnalyzer } from "./modular_set.js";
 export { RewriteSimplifier, isIndexType, type CompareResult } from "./rewrite_simplifier.js";
 export { CanonicalSimplifier } from "./canonical_simplifier.js";
 export {
-  IntSet, POS_INF, NEG_INF, isPosInf, isNegInf, evalSet, evalSetRange, evalSetOfSet, unionSets,
-  intersectSets,
+  IntSet, POS_INF, NEG_INF, isPosInf, isNegInf, evalSet, evalSetRange, evalSetOfSet,
+  evalSetForEachSubExpr, unionSets, intersectSets,
 } from "./int_set.js";
 export { detectLinearEquation, detectClipBound } from "./detect_linear_equation.js";
+export { deduceBound } from "./deduce_bound.js";
 export { tryConstFold } from "./const_fold.js";

@@ -139,6 +139,14 @@ export class IntSet {
     return this.hasUpperBound() && m instanceof IntImm && m.value <= 0;
   }
 
+  /** The sign every element is known to have. */
+  signType(): "positive" | "negative" | "zero" | "unknown" {
+    if (this.canProvePositive()) return "positive";
+    if (this.canProveNegative()) return "negative";
+    if (this.isSinglePoint() && isZero(this.min)) return "zero";
+    return "unknown";
+  }
+
   toString(): string { return `IntervalSet[${this.min}, ${this.max}]`; }
 }
 
@@ -350,9 +358,17 @@ class IntervalEvaluator {
     private readonly ana: Analyzer | undefined,
     private readonly domMap: ReadonlyMap<Var, IntSet>,
     private readonly evalVectors = false,
+    /** When given, records the set of every sub-expression evaluated (by identity). */
+    private readonly record?: Map<PrimExpr, IntSet>,
   ) {}
 
   eval(e: PrimExpr): IntSet {
+    const s = this.evalNode(e);
+    this.record?.set(e, s);
+    return s;
+  }
+
+  private evalNode(e: PrimExpr): IntSet {
     switch (e.kind) {
       case "IntImm": return IntSet.single(e);
       case "Var": return this.visitVar(e as Var);
@@ -451,6 +467,13 @@ export function evalSetRange(r: Range, domMap: ReadonlyMap<Var, IntSet>): IntSet
   // Simplifying the end first gives a tighter set when min and extent share variables.
   const last = ana.simplify(op.sub(op.add(r.min, r.extent), 1));
   return ev.evalSet(IntSet.interval(r.min, last));
+}
+
+/** The set of every sub-expression of `e` (keyed by node identity) under `domMap`. */
+export function evalSetForEachSubExpr(e: PrimExpr, domMap: ReadonlyMap<Var, IntSet>): Map<PrimExpr, IntSet> {
+  const record = new Map<PrimExpr, IntSet>();
+  new IntervalEvaluator(freshAnalyzer(), checkDomMap(domMap, "evalSetForEachSubExpr"), false, record).eval(e);
+  return record;
 }
 
 /** Relaxes the ends of `s` over `domMap`. */
