@@ -99,11 +99,7 @@ const ADD_INDEX: Rule[] = [
   rw("y * x + z * x", "x * (y + z)"),
   // division and modulo
   rw("truncdiv(x, c1) * c1 + truncmod(x, c1)", "x"),
-  rw("floordiv(x, y) * y + floormod(x, y)", "x"),
-  rw("y * floordiv(x, y) + floormod(x, y)", "x"),
-  rw("floormod(x, y) + floordiv(x, y) * y", "x"),
-  rw("floormod(x, y) + y * floordiv(x, y)", "x"),
-  rw("floordiv(floormod(x, c2) + c1, c2) + floordiv(x, c2)", "floordiv(x + c1, c2)", (m) => m.c2.value > 0),
+  rw("floordiv(x, c1) * c1 + floormod(x, c1)", "x"),
   // canonical order: constants last, min/max first
   rrw("x + (c1 - y)", "(x - y) + c1"),
   rrw("(c1 - y) + x", "(x - y) + c1"),
@@ -241,8 +237,6 @@ const MUL_INDEX: Rule[] = [
   rw("(x * c1) * c2", "x * (c1 * c2)"),
   rw("min(x, y) * max(x, y)", "x * y"),
   rw("max(x, y) * min(x, y)", "x * y"),
-  // two spellings of c * ceildiv(x, c)
-  rw("floordiv(x - floormod(x, c2), c1) * c1", "x - floormod(x, c2)", (m) => m.c1.value === -m.c2.value),
   rrw("x * (c1 * y)", "(x * y) * c1"),
   rrw("c1 * x", "x * c1"),
   rrw("(x - y) * c1", "(y - x) * (0 - c1)", (m) => m.c1.value < 0),
@@ -382,9 +376,6 @@ const FLOORDIV_VECTOR: Rule[] = [
 ];
 
 const fdivScaled: Cond = (m) => m.c2.value > 0 && m.c1.value % m.c2.value === 0;
-const fdivDivides = (rest: (m: Match) => PrimExpr): Cond => (m, s) =>
-  m.c1.value > 0 && m.c2.value > 0 && m.c2.value % m.c1.value === 0 &&
-  s.canProveEqual(op.floordiv(rest(m), m.c1), 0);
 const xGe0: Cond = (m, s) => ge0(s, m.x);
 
 const FLOORDIV_INDEX: Rule[] = [
@@ -392,29 +383,22 @@ const FLOORDIV_INDEX: Rule[] = [
   rw("floordiv(floordiv(x, c1) + c2, c3)", "floordiv(x + c1 * c2, c1 * c3)", (m) => m.c1.value > 0 && m.c3.value > 0),
   rw("floordiv(x * c1, c2)", "x * floordiv(c1, c2)", (m) => m.c1.value > 0 && m.c2.value > 0 && m.c1.value % m.c2.value === 0),
   rw("floordiv(x * c1, c2)", "floordiv(x, floordiv(c2, c1))", (m) => m.c1.value > 0 && m.c2.value > 0 && m.c2.value % m.c1.value === 0),
-  // (x*c1 + c2) // c3 with c3 = a*c1 and c2 mod c3 < c1: the remainder never carries
-  rw("floordiv(x * c1 + c2, c3)", "floordiv(x, floordiv(c3, c1)) + floordiv(c2, c3)",
-    (m) => m.c1.value > 0 && m.c3.value > 0 && m.c3.value % m.c1.value === 0 && floorMod(m.c2.value, m.c3.value) < m.c1.value),
   rw("floordiv(x, x)", "one(x)"),
   rw("floordiv(x * c1, x)", "c1"),
   rw("floordiv(c1 * x, x)", "c1"),
   // two operands
   rw("floordiv(x * c1 + y, c2)", "x * floordiv(c1, c2) + floordiv(y, c2)", fdivScaled),
-  rw("floordiv(x * c1 + y, c2)", "floordiv(x, floordiv(c2, c1))", fdivDivides((m) => m.y)),
   rw("floordiv(min(x * c1, y), c2)", "min(x * floordiv(c1, c2), floordiv(y, c2))", fdivScaled),
   rw("floordiv(max(x * c1, y), c2)", "max(x * floordiv(c1, c2), floordiv(y, c2))", fdivScaled),
   rw("floordiv(y + x * c1, c2)", "floordiv(y, c2) + x * floordiv(c1, c2)", fdivScaled),
-  rw("floordiv(y + x * c1, c2)", "floordiv(x, floordiv(c2, c1))", fdivDivides((m) => m.y)),
   rw("floordiv(min(y, x * c1), c2)", "min(floordiv(y, c2), x * floordiv(c1, c2))", fdivScaled),
   rw("floordiv(max(y, x * c1), c2)", "max(floordiv(y, c2), x * floordiv(c1, c2))", fdivScaled),
   // three operands
   rw("floordiv(x * c1 + y + z, c2)", "x * floordiv(c1, c2) + floordiv(y + z, c2)", fdivScaled),
-  rw("floordiv(x * c1 + y + z, c2)", "floordiv(x, floordiv(c2, c1))", fdivDivides((m) => op.add(m.y, m.z))),
   rw("floordiv(x * c1 - y + z, c2)", "x * floordiv(c1, c2) + floordiv(z - y, c2)", fdivScaled),
   rw("floordiv(x * c1 + y - z, c2)", "x * floordiv(c1, c2) + floordiv(y - z, c2)", fdivScaled),
   rw("floordiv(y + x * c1 + z, c2)", "x * floordiv(c1, c2) + floordiv(y + z, c2)", fdivScaled),
   rw("floordiv(x + c1, c2)", "floordiv(x, c2) + floordiv(c1, c2)", fdivScaled),
-  rw("floordiv(x * c1, x * c2)", "floordiv(c1, c2)", (m) => m.c2.value > 0),
   rw("floordiv(x + y, x)", "floordiv(y, x) + 1", xGe0),
   rw("floordiv(y + x, x)", "floordiv(y, x) + 1", xGe0),
   rw("floordiv((x + y) + z, x)", "floordiv(y + z, x) + 1", xGe0),
@@ -451,13 +435,13 @@ const FLOORMOD_VECTOR: Rule[] = [
   rw("floormod(ramp(b1, c1, lanes), broadcast(c2, lanes))", floorModRamp),
 ];
 
+const fmodScaled: Cond = (m) => m.c2.value > 0 && m.c1.value % m.c2.value === 0;
+
 const FLOORMOD_INDEX: Rule[] = [
-  rw("floormod(x * c1, c2)", "floormod(x * floormod(c1, c2), c2)", (m) => m.c2.value !== 0),
-  rw("floormod(x * c1 + y, c2)", "floormod(x, floordiv(c2, c1)) * c1 + y", fdivDivides((m) => m.y)),
-  rw("floormod(x * c1 + y, c2)", "floormod(x * floormod(c1, c2) + y, c2)", (m) => m.c2.value > 0),
-  rw("floormod(x + c1, c2)", "floormod(x, c2)", (m) => m.c2.value > 0 && m.c1.value % m.c2.value === 0),
-  rw("floormod(x + y * c1, c2)", "floormod(x + y * floormod(c1, c2), c2)", (m) => m.c2.value > 0),
-  rw("floormod(x * c1, x * c2)", "x * floormod(c1, c2)", (m) => m.c2.value !== 0),
+  rw("floormod(x * c1, c2)", "zero(x)", (m) => m.c2.value !== 0 && m.c1.value % m.c2.value === 0),
+  rw("floormod(x * c1 + y, c2)", "floormod(y, c2)", fmodScaled),
+  rw("floormod(x + c1, c2)", "floormod(x, c2)", fmodScaled),
+  rw("floormod(x + y * c1, c2)", "floormod(x, c2)", fmodScaled),
   rw("floormod(x * y, y)", "zero(x)"),
   rw("floormod(y * x, y)", "zero(y)"),
   // modular analysis
@@ -813,7 +797,6 @@ export class RewriteSimplifier extends ExprMutator {
       return diff.value > val ? "GT" : "LT";
     }
     const bound = this.analyzer.constIntBound(diff);
-    if (bound.minValue === val && bound.maxValue === val) return "EQ";
     if (bound.minValue > val) return "GT";
     if (bound.maxValue < val) return "LT";
     if (bound.minValue >= val) return "GE";
