@@ -44,3 +44,27 @@ test("relaxing the inner part of a split index divided by 4", (t) => {
   const r = s.coverRange(new Range(c(0), c(1)));
   t.is(r.extent.toString(), "2");
 });
+
+test("a fused-then-split index folds back to the fused variable (TVM 2020 text)", (t) => {
+  const o = new Var("o");
+  const i = new Var("i");
+  const f = (): ReturnType<typeof o.add> => o.mul(10).add(i);
+  const idx = f().floordiv(8).mul(8).add(f().floormod(8));
+  const ana = new Analyzer();
+  ana.bind(o, new Range(c(0), c(77)));
+  ana.bind(i, new Range(c(0), c(10)));
+  t.is(ana.simplify(idx).toString(), "((o*10) + i)");
+});
+
+test("split extents and tail guards", (t) => {
+  const n = new Var("n");
+  const o = new Var("o");
+  const i = new Var("i");
+  t.is(simplify(n.add(c(64).sub(1)).floordiv(64)).toString(), "floordiv((n + 63), 64)");
+  const ana = new Analyzer();
+  ana.bind(o, new Range(c(0), c(3)));
+  ana.bind(i, new Range(c(0), c(32)));
+  t.true(ana.canProve(o.mul(32).add(i).lt(96)));
+  t.false(ana.canProve(o.mul(32).add(i).lt(95)));
+  t.is(ana.simplify(o.mul(32).add(i).lt(n)).toString(), "(((o*32) + i) < n)");
+});
