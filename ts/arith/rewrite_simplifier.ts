@@ -18,7 +18,7 @@ import * as op from "../ir/op.js";
 import { structuralEqual } from "../ir/structural_equal.js";
 import type { Analyzer } from "./analyzer.js";
 import { tryConstFold, tryConstFoldNot } from "./const_fold.js";
-import { floorDiv, floorMod, truncDiv } from "./int_operator.js";
+import { floorDiv, truncDiv } from "./int_operator.js";
 import { buildPattern, type Match, matchPattern, type Pat, pattern } from "./pattern.js";
 
 /** Scalar int32/int64: the types index rules apply to (TVM's IsIndexType). */
