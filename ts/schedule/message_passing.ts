@@ -114,6 +114,40 @@ export function passUpIndex(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, s
   }
 }
 
+/** Values of the derived axes (down to the leaves) from the values of the root axes; used by
+ * cacheWrite to read the relayouted cache at the original axes. */
+export function passDownIndex(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, state: Map<IterVar, PrimExpr>, allowMissing = false): void {
+  for (const rel of stage.relations) {
+    if (rel.kind === "split") {
+      const parent = state.get(rel.parent);
+      if (parent === undefined) {
+        if (allowMissing) continue;
+        throw new Error(`stage '${stage.name}': no value for axis '${rel.parent.name}' before its split`);
+      }
+      const factor = domMap.get(rel.inner)!.extent;
+      state.set(rel.outer, floordiv(parent, factor));
+      state.set(rel.inner, floormod(parent, factor));
+    } else if (rel.kind === "fuse") {
+      const outer = state.get(rel.outer);
+      const inner = state.get(rel.inner);
+      if (outer === undefined || inner === undefined) {
+        if (allowMissing) continue;
+        throw new Error(`stage '${stage.name}': no value for the axes fused into '${rel.fused.name}'`);
+      }
+      state.set(rel.fused, add(mul(outer, domMap.get(rel.inner)!.extent), inner));
+    } else if (rel.kind === "rebase") {
+      const parent = state.get(rel.parent);
+      if (parent === undefined) {
+        if (allowMissing) continue;
+        throw new Error(`stage '${stage.name}': no value for axis '${rel.parent.name}'`);
+      }
+      state.set(rel.rebased, parent);
+    } else {
+      state.set(rel.iter, zero());
+    }
+  }
+}
+
 function matchRange(s: IntSet, r: Range, ana: Analyzer): boolean {
   if (!s.hasLowerBound() || !s.hasUpperBound()) return false;
   return ana.canProve(eq(s.minValue(), r.min)) && ana.canProve(eq(s.maxValue(), sub(add(r.min, r.extent), 1)));
@@ -214,11 +248,13 @@ export function passDownBitMaskOr(stage: Stage, state: Map<IterVar, number>, all
       state.set(rel.outer, (state.get(rel.outer) ?? 0) | v);
       state.set(rel.inner, (state.get(rel.inner) ?? 0) | v);
     } else if (rel.kind === "fuse") {
-      if (!state.has(rel.outer) || !state.has(rel.inner)) {
+      // Either part carries its mask to the fused loop (a reduction part fused with a
+      // data-parallel one touches both); only when neither has one is it missing.
+      if (!state.has(rel.outer) && !state.has(rel.inner)) {
         if (allowMissing) continue;
         throw new Error(`stage '${stage.name}': no mask for the axes of '${rel.fused.name}'`);
       }
-      state.set(rel.fused, (state.get(rel.fused) ?? 0) | state.get(rel.outer)! | state.get(rel.inner)!);
+      state.set(rel.fused, (state.get(rel.fused) ?? 0) | (state.get(rel.outer) ?? 0) | (state.get(rel.inner) ?? 0));
     } else if (rel.kind === "rebase") {
       if (!state.has(rel.parent)) {
         if (allowMissing) continue;
@@ -236,11 +272,12 @@ export function passUpBitMaskOr(stage: Stage, state: Map<IterVar, number>, allow
   for (let i = stage.relations.length - 1; i >= 0; i--) {
     const rel = stage.relations[i];
     if (rel.kind === "split") {
-      if (!state.has(rel.inner) || !state.has(rel.outer)) {
+      // Either part carries its mask up to the parent (rfactor marks only the factored part).
+      if (!state.has(rel.inner) && !state.has(rel.outer)) {
         if (allowMissing) continue;
         throw new Error(`stage '${stage.name}': no mask for the parts of '${rel.parent.name}'`);
       }
-      state.set(rel.parent, (state.get(rel.parent) ?? 0) | state.get(rel.inner)! | state.get(rel.outer)!);
+      state.set(rel.parent, (state.get(rel.parent) ?? 0) | (state.get(rel.inner) ?? 0) | (state.get(rel.outer) ?? 0));
     } else if (rel.kind === "fuse") {
       if (!state.has(rel.fused)) {
         if (allowMissing) continue;

@@ -8,6 +8,10 @@ import { describe } from "../ir/op.js";
 import { createReadGraph, postDFSOrder } from "./graph.js";
 import { Stage } from "./stage.js";
 import { normalize } from "./normalize.js";
+import type { IterVar } from "../ir/iter_var.js";
+import { cacheRead, type Readers } from "./cache_read.js";
+import { cacheWrite } from "./cache_write.js";
+import { rfactor } from "./rfactor.js";
 
 export class Schedule {
   outputs: Operation[];
@@ -55,6 +59,46 @@ export class Schedule {
       }
     }
     return false;
+  }
+
+  /**
+   * A stage copying `tensor` into storage `scope` ("shared", "local", …), read by `readers`
+   * instead of `tensor`: returns the copy ("A.shared"), a tensor that can be scheduled.
+   */
+  cacheRead(tensor: Tensor, scope: string, readers: Readers): Tensor {
+    return cacheRead(this, tensor, scope, readers);
+  }
+
+  /**
+   * Moves the computation of `tensor`'s op into a new stage writing storage `scope`; the
+   * original stage becomes a copy from it, its loops reset. Returns the cache tensor ("C.local"),
+   * or, given the tensors of a multi-output op, one cache tensor each.
+   */
+  cacheWrite(tensor: Tensor, scope: string): Tensor;
+  cacheWrite(tensors: Tensor[], scope: string): Tensor[];
+  cacheWrite(tensors: Tensor | Tensor[], scope: string): Tensor | Tensor[] {
+    const out = cacheWrite(this, tensors, scope);
+    return Array.isArray(tensors) ? out : out[0];
+  }
+
+  /**
+   * Factors the reduction computing `tensor` over reduction loop `axis`: a new stage ("C.rf")
+   * computes partial results indexed by that loop (a new data-parallel axis at position
+   * `factorAxis`), and `tensor`'s stage reduces them. Returns the partial-result tensor; for a
+   * multi-output reduction, the one matching `tensor` (all are `result.op.outputs`), or all of
+   * them when given all the op's tensors.
+   */
+  rfactor(tensor: Tensor, axis: IterVar, factorAxis?: number): Tensor;
+  rfactor(tensors: Tensor[], axis: IterVar, factorAxis?: number): Tensor[];
+  rfactor(tensors: Tensor | Tensor[], axis: IterVar, factorAxis = 0): Tensor | Tensor[] {
+    if (Array.isArray(tensors)) {
+      if (tensors.length === 0) throw new Error("rfactor: needs the tensor of a reduction");
+      const ops = new Set(tensors.map((t) => (t instanceof Tensor ? t.op : t)));
+      if (ops.size !== 1) throw new Error(`rfactor: all tensors must be outputs of one op (got ${tensors.map((t) => (t instanceof Tensor ? `'${t.name}'` : describe(t))).join(", ")})`);
+      return rfactor(this, tensors[0], axis, factorAxis);
+    }
+    const out = rfactor(this, tensors, axis, factorAxis);
+    return out[tensors.valueIndex];
   }
 
   /** A normalized copy, as bound inference and schedule-ops need it (TVM's normalize). */
