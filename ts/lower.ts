@@ -1,6 +1,7 @@
 // lower(): a schedule to an IRModule, through TVM's lowering order: normalize, bound inference,
-// schedule-ops, buffers for tensors, then the TIR passes (flatten, simplify, storage rewrite,
-// simplify, remove no-ops).
+// schedule-ops, buffers for tensors, then the TIR passes in TVM's order (storage flatten,
+// simplify, loop partition, vectorize, storage rewrite, unroll, simplify, remove no-ops), tuned
+// by the options of TVM's build configuration (see docs/passes.md).
 
 import type { Buffer } from "./ir/buffer.js";
 import { IRModule, type PrimFunc } from "./ir/function.js";
@@ -19,6 +20,9 @@ import { removeNoOp } from "./transform/remove_no_op.js";
 import { simplifyPass } from "./transform/simplify.js";
 import { storageFlatten } from "./transform/storage_flatten.js";
 import { storageRewrite } from "./transform/storage_rewrite.js";
+import { loopPartition } from "./transform/loop_partition.js";
+import { vectorizeLoop } from "./transform/vectorize_loop.js";
+import { unrollLoop } from "./transform/unroll_loop.js";
 
 export interface LowerOptions {
   /** The function's name (its global symbol). */
@@ -31,6 +35,23 @@ export interface LowerOptions {
   onWarning?: (message: string) => void;
   /** Attach a bound explanation to the module (`module.explanation`), as explainBounds(s) gives. */
   explain?: boolean;
+  /**
+   * TVM's `simple_mode` (as its tutorials print): skip loop partitioning, so uneven splits keep
+   * their `likely` guards. Default false.
+   */
+  simpleMode?: boolean;
+  /** Partition loops with constant bounds at their `likely` guards too (TVM's partition_const_loop; default false). */
+  partitionConstLoop?: boolean;
+  /** Leave vectorized loops serial (TVM's disable_vectorize; default false). */
+  disableVectorize?: boolean;
+  /** Unroll inner loops of up to this many steps (TVM's auto_unroll_max_step; default 0). */
+  autoUnrollMaxStep?: number;
+  /** The deepest loop nest unrolled automatically (TVM's auto_unroll_max_depth; default 8). */
+  autoUnrollMaxDepth?: number;
+  /** Unroll every loop of at most this extent (TVM's auto_unroll_max_extent; default 0). */
+  autoUnrollMaxExtent?: number;
+  /** Expand unrolled loops (TVM's unroll_explicit; default true); false keeps `for ... "unroll"`. */
+  unrollExplicit?: boolean;
 }
 
 function defaultWarning(message: string): void {
@@ -39,8 +60,34 @@ function defaultWarning(message: string): void {
 
 export type Pass = (f: PrimFunc) => PrimFunc;
 
-/** The TIR passes lower() runs after schedule-ops, in order. */
-export const LOWER_PASSES: readonly Pass[] = [storageFlatten, simplifyPass, storageRewrite, simplifyPass, removeNoOp];
+function checkOptionalCount(name: string, v: unknown): void {
+  if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
+    throw new Error(`lower: ${name} must be a non-negative integer, got ${describe(v)}`);
+  }
+}
+
+/** The TIR passes lower() runs after schedule-ops, in order, configured by `opts`. */
+export function lowerPasses(opts: LowerOptions = {}): Pass[] {
+  for (const k of ["autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent"] as const) checkOptionalCount(k, opts[k]);
+  const passes: Pass[] = [storageFlatten, simplifyPass];
+  if (!opts.simpleMode) passes.push((f) => loopPartition(f, { partitionConstLoop: opts.partitionConstLoop }));
+  passes.push(
+    (f) => vectorizeLoop(f, { disableVectorize: opts.disableVectorize }),
+    storageRewrite,
+    (f) => unrollLoop(f, {
+      autoUnrollMaxStep: opts.autoUnrollMaxStep,
+      autoUnrollMaxDepth: opts.autoUnrollMaxDepth,
+      autoUnrollMaxExtent: opts.autoUnrollMaxExtent,
+      unrollExplicit: opts.unrollExplicit,
+    }),
+    simplifyPass,
+    removeNoOp,
+  );
+  return passes;
+}
+
+/** The TIR passes lower() runs after schedule-ops with the default options, in order. */
+export const LOWER_PASSES: readonly Pass[] = lowerPasses();
 
 /** The PrimFunc of a schedule before any TIR pass (for inspection and tests). */
 export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): PrimFunc {
@@ -62,7 +109,7 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
 
 export function lower(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
   let f = scheduleToPrimFunc(s, args, opts);
-  for (const pass of LOWER_PASSES) f = pass(f);
+  for (const pass of lowerPasses(opts)) f = pass(f);
   const mod = new IRModule(new Map([[opts.name ?? "main", f]]));
   return opts.explain ? mod.withExplanation(explainBounds(s)) : mod;
 }

@@ -1,0 +1,219 @@
+import test from "ava";
+import { te, lower } from "../../ts/index.js";
+import { declBuffer } from "../../ts/ir/buffer.js";
+import { Call, type PrimExpr, Var } from "../../ts/ir/expr.js";
+import { postOrderVisit } from "../../ts/ir/functor.js";
+import { irBuilder } from "../../ts/ir/ir_builder.js";
+import * as op from "../../ts/ir/op.js";
+import { IfThenElse, type Stmt } from "../../ts/ir/stmt.js";
+import { IntSet } from "../../ts/arith/int_set.js";
+import { Analyzer } from "../../ts/arith/analyzer.js";
+import { loopPartition } from "../../ts/transform/loop_partition.js";
+import { deduceBound } from "../../ts/transform/deduce_bound.js";
+import { simplifyPass } from "../../ts/transform/simplify.js";
+import { removeNoOp } from "../../ts/transform/remove_no_op.js";
+import { assertPipelinePreserves, assertSameResults, bodyText, loops, primFunc, quiet } from "./helpers.js";
+
+function split10(factor = 4) {
+  const A = te.placeholder([10], "float32", "A");
+  const B = te.compute([10], (i) => A.at(i).mul(2), "B");
+  const s = te.createSchedule(B.op);
+  s.stage(B).split(s.stage(B).op.axis[0], { factor });
+  return { s, args: [A, B] };
+}
+
+function symbolicSplit() {
+  const m = te.var("m");
+  const A = te.placeholder([m], "float32", "A");
+  const B = te.compute([m], (i) => A.at(i).mul(2), "B");
+  const s = te.createSchedule(B.op);
+  s.stage(B).split(s.stage(B).op.axis[0], { factor: 32 });
+  return { s, args: [A, B] };
+}
+
+function ifs(s: Stmt): IfThenElse[] {
+  const out: IfThenElse[] = [];
+  postOrderVisit(s, (n) => {
+    if (n instanceof IfThenElse) out.push(n);
+  });
+  return out;
+}
+
+function hasLikely(s: Stmt): boolean {
+  let found = false;
+  postOrderVisit(s, (n) => {
+    if (n instanceof Call && n.op === "tir.likely") found = true;
+  });
+  return found;
+}
+
+test("simple mode keeps an uneven split's likely guard, as TVM's tutorials print it", (t) => {
+  const { s, args } = split10();
+  t.is(bodyText(lower(s, args, { simpleMode: true })), [
+    "  for (i.outer: int32, 0, 3) {",
+    "    for (i.inner: int32, 0, 4) {",
+    "      if @tir.likely((((i.outer*4) + i.inner) < 10), dtype=bool) {",
+    "        B_2[((i.outer*4) + i.inner)] = ((float32*)A_2[((i.outer*4) + i.inner)]*2f32)",
+    "      }",
+    "    }",
+    "  }",
+  ].join("\n"));
+});
+
+test("by default a constant loop is not partitioned (TVM's partition_const_loop = false) but likely tags go", (t) => {
+  const { s, args } = split10();
+  t.is(bodyText(lower(s, args)), [
+    "  for (i.outer: int32, 0, 3) {",
+    "    for (i.inner: int32, 0, 4) {",
+    "      if (((i.outer*4) + i.inner) < 10) {",
+    "        B_2[((i.outer*4) + i.inner)] = ((float32*)A_2[((i.outer*4) + i.inner)]*2f32)",
+    "      }",
+    "    }",
+    "  }",
+  ].join("\n"));
+});
+
+test("partitionConstLoop: the main part loses the guard, the tail is a loop of its own", (t) => {
+  const { s, args } = split10();
+  const mod = lower(s, args, { partitionConstLoop: true });
+  t.is(bodyText(mod), [
+    "  for (i.outer: int32, 0, 2) {",
+    "    for (i.inner: int32, 0, 4) {",
+    "      B_2[((i.outer*4) + i.inner)] = ((float32*)A_2[((i.outer*4) + i.inner)]*2f32)",
+    "    }",
+    "  }",
+    "  for (i.inner_1: int32, 0, 2) {",
+    "    B_2[(i.inner_1 + 8)] = ((float32*)A_2[(i.inner_1 + 8)]*2f32)",
+    "  }",
+  ].join("\n"));
+  assertPipelinePreserves(t, s, args, { partitionConstLoop: true, seeds: [1, 2] });
+});
+
+test("a symbolic extent is partitioned by default: a guard-free main loop and a guarded tail", (t) => {
+  const { s, args } = symbolicSplit();
+  const f = lower(s, args).get("main");
+  t.false(hasLikely(f.body));
+  const ls = loops(f.body);
+  t.deepEqual(ls.map((l) => l.loopVar.name), ["i.outer", "i.inner", "i.outer", "i.inner"]);
+  // The main loop holds no condition; the tail keeps one.
+  t.is(ifs(ls[0]).length, 0);
+  t.is(ifs(ls[2]).length, 1);
+  t.is(ls[0].extent.toString(), "floordiv(m, 32)");
+  for (const m of [1, 31, 32, 33, 64, 70]) {
+    assertPipelinePreserves(t, s, args, { vars: new Map([["m", m]]), seeds: [m] });
+  }
+});
+
+test("simple mode leaves the symbolic loop whole", (t) => {
+  const { s, args } = symbolicSplit();
+  const f = lower(s, args, { simpleMode: true }).get("main");
+  t.is(loops(f.body).length, 2);
+  t.true(hasLikely(f.body));
+});
+
+test("a tile with uneven splits on both axes partitions into guard-free blocks", (t) => {
+  const A = te.placeholder([10, 7], "float32", "A");
+  const B = te.compute([10, 7], (i, j) => A.at(i, j).add(1), "B");
+  const s = te.createSchedule(B.op);
+  const st = s.stage(B);
+  st.tile(st.op.axis[0], st.op.axis[1], 4, 3);
+  const f = assertPipelinePreserves(t, s, [A, B], { partitionConstLoop: true, seeds: [3, 4] });
+  t.false(hasLikely(f.body));
+  // The first loop nest (the main block) has no guard left.
+  const first = loops(f.body)[0];
+  t.is(ifs(first).length, 0);
+  t.is(first.loopVar.name, "i.outer");
+});
+
+test("irBuilder: a loop with a non-zero start and a likely bound on it", (t) => {
+  const A = declBuffer([16], "float32", "A");
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  ib.forRange(2, 12, "i", (i) => {
+    ib.ifScope(ib.likely(i.lt(9)), () => a.set(i, a.get(i).mul(3)));
+  });
+  const f = primFunc([A], ib.get());
+  const g = loopPartition(f, { partitionConstLoop: true });
+  // The tail is partitioned again: its condition is known false everywhere.
+  t.is(bodyText(g), [
+    "  for (i: int32, 0, 7) {",
+    "    if True {",
+    "      A_1[(i + 2)] = ((float32*)A_1[(i + 2)]*3f32)",
+    "    }",
+    "  }",
+    "  for (i_1: int32, 0, 3) {",
+    "    if False {",
+    "      A_1[(i_1 + 9)] = ((float32*)A_1[(i_1 + 9)]*3f32)",
+    "    }",
+    "  }",
+  ].join("\n"));
+  t.is(bodyText(removeNoOp(simplifyPass(g))), [
+    "  for (i: int32, 0, 7) {",
+    "    A_1[(i + 2)] = ((float32*)A_1[(i + 2)]*3f32)",
+    "  }",
+  ].join("\n"));
+  assertSameResults(t, f, g, { what: "loop partition" });
+});
+
+test("a condition that cannot be solved for the loop variable leaves the loop whole (likely removed)", (t) => {
+  const A = declBuffer([12], "float32", "A");
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  ib.forRange(0, 12, "i", (i) => {
+    ib.ifScope(ib.likely(i.floormod(3).eq(0)), () => a.set(i, 1));
+  });
+  const f = primFunc([A], ib.get());
+  const g = loopPartition(f, { partitionConstLoop: true });
+  t.is(bodyText(g), [
+    "  for (i: int32, 0, 12) {",
+    "    if (floormod(i, 3) == 0) {",
+    "      A_1[i] = 1f32",
+    "    }",
+    "  }",
+  ].join("\n"));
+  assertSameResults(t, f, g);
+});
+
+test("a guard that only fails before the loop's middle makes a head part", (t) => {
+  const A = declBuffer([20], "float32", "A");
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  ib.forRange(0, 20, "i", (i) => {
+    ib.ifScope(ib.likely(i.ge(5)), () => a.set(i, a.get(i).add(1)));
+  });
+  const f = primFunc([A], ib.get());
+  const g = removeNoOp(simplifyPass(loopPartition(f, { partitionConstLoop: true })));
+  t.is(bodyText(g), [
+    "  for (i: int32, 0, 15) {",
+    "    A_1[(i + 5)] = ((float32*)A_1[(i + 5)] + 1f32)",
+    "  }",
+  ].join("\n"));
+  assertSameResults(t, f, g);
+});
+
+test("deduceBound solves linear comparisons for one variable over relaxed ones (TVM's DeduceBound)", (t) => {
+  const x = new Var("x");
+  const y = new Var("y");
+  const n = new Var("n");
+  const relax = new Map([[y, IntSet.interval(0, 3)]]);
+  const ana = new Analyzer();
+  const end = (e: PrimExpr): string => (e.dtype.isHandle() ? e.toString() : ana.simplify(e).toString());
+  const text = (s: IntSet): string => `[${end(s.minValue())}, ${end(s.maxValue())}]`;
+  const ded = (c: PrimExpr, r = relax) => deduceBound(x, c, new Map(), r);
+  // x*4 + y < 10 for all y in [0, 3]: x*4 <= 6, x <= 1.
+  t.is(text(ded(x.mul(4).add(y).lt(10))), "[neg_inf, 1]");
+  // x*4 + y >= 10 for all y: x*4 >= 10, x >= 3.
+  t.is(text(ded(x.mul(4).add(y).ge(10))), "[3, pos_inf]");
+  // 20 - x > n: x <= 19 - n.
+  t.is(text(ded(op.sub(20, x).gt(n), new Map())), "[neg_inf, (19 - n)]");
+  // A negative factor flips the comparison: x*-2 <= 5 gives x >= -2.
+  t.is(text(ded(x.mul(-2).le(5), new Map())), "[-2, pos_inf]");
+  // x used twice, or under a division, cannot be solved.
+  t.true(ded(x.add(x).lt(4), new Map()).isNothing());
+  t.true(ded(x.floordiv(2).lt(4), new Map()).isNothing());
+});
+
+test("lower options are checked", (t) => {
+  const { s, args } = split10();
+  t.throws(() => lower(s, args, { ...quiet, autoUnrollMaxStep: -1 }), { message: /autoUnrollMaxStep must be a non-negative integer/ });
+});

@@ -1,0 +1,291 @@
+// Loop partitioning (TVM's LoopPartition): a loop whose body tests `likely(cond)` on its variable
+// (the guard of an uneven split) is cut into the part where the condition is known — true for
+// the main part, which loses the guard — and the doubtful parts before and after it, each a
+// loop of its own (or the body alone for one iteration), partitioned again in turn. Only loops
+// with a non-constant min or extent are candidates unless `partitionConstLoop` is set, as in
+// TVM's default configuration. The `likely` tags are removed from the whole function afterwards
+// (TVM's RemoveLikelyTags), partitioned or not. Bounds come from deduceBound; a part whose
+// length cannot be proved non-negative is clamped and not partitioned further.
+
+import { Call, IntImm, type PrimExpr, Var } from "../ir/expr.js";
+import type { PrimFunc } from "../ir/function.js";
+import { StmtExprMutator, StmtExprVisitor } from "../ir/functor.js";
+import * as op from "../ir/op.js";
+import { AttrStmt, For, SeqStmt, type Stmt } from "../ir/stmt.js";
+import { IterVar } from "../ir/iter_var.js";
+import { substitute, usesVar } from "../ir/substitute.js";
+import { Analyzer } from "../arith/analyzer.js";
+import { IntSet, intersectSets } from "../arith/int_set.js";
+import { convertSSA } from "./convert_ssa.js";
+import { deduceBound } from "./deduce_bound.js";
+
+export interface LoopPartitionOptions {
+  /** Partition loops with constant bounds too (TVM's `partition_const_loop`, default false). */
+  partitionConstLoop?: boolean;
+}
+
+const LIKELY = "tir.likely";
+
+function isLikely(e: PrimExpr): e is Call {
+  return e instanceof Call && e.op === LIKELY && e.args.length === 1;
+}
+
+/** Loops whose variable appears in a `likely` condition in their body. */
+class CandidateSelector extends StmtExprVisitor {
+  readonly candidates = new Set<Stmt>();
+  private readonly record = new Map<Var, boolean>();
+  private inLikely = false;
+
+  constructor(private readonly partitionConstLoop: boolean) { super(); }
+
+  override visitFor(s: For): void {
+    if (!(s.min instanceof IntImm) || !(s.extent instanceof IntImm) || this.partitionConstLoop) {
+      this.record.set(s.loopVar, false);
+      super.visitFor(s);
+      if (this.record.get(s.loopVar)) this.candidates.add(s);
+      this.record.delete(s.loopVar);
+    } else {
+      super.visitFor(s);
+    }
+  }
+
+  override visitCall(e: Call): void {
+    if (e.op === LIKELY) {
+      const was = this.inLikely;
+      this.inLikely = true;
+      super.visitCall(e);
+      this.inLikely = was;
+    } else {
+      super.visitCall(e);
+    }
+  }
+
+  override visitVar(v: Var): void {
+    if (this.inLikely && this.record.has(v)) this.record.set(v, true);
+  }
+}
+
+interface CondPartition {
+  cond: PrimExpr;
+  whenTrue?: IntSet;
+  whenFalse?: IntSet;
+}
+
+function inverse(cond: PrimExpr): PrimExpr | undefined {
+  const c = cond as unknown as { a: PrimExpr; b: PrimExpr };
+  switch (cond.kind) {
+    case "LT": return op.ge(c.a, c.b);
+    case "GT": return op.le(c.a, c.b);
+    case "LE": return op.gt(c.a, c.b);
+    case "GE": return op.lt(c.a, c.b);
+    case "EQ": return op.ne(c.a, c.b);
+    case "NE": return op.eq(c.a, c.b);
+    default: return undefined;
+  }
+}
+
+/** For the variable being partitioned, the intervals where each `likely` condition is known. */
+class PartitionFinder extends StmtExprVisitor {
+  readonly partitions = new Map<PrimExpr, CondPartition>();
+  private readonly outVars: Set<Var>;
+  private readonly hint: Map<Var, IntSet>;
+  private readonly relax: Map<Var, IntSet>;
+
+  constructor(private readonly current: Var, hint: ReadonlyMap<Var, IntSet>, relax: ReadonlyMap<Var, IntSet>) {
+    super();
+    this.hint = new Map(hint);
+    this.relax = new Map(relax);
+    this.outVars = new Set([...hint.keys(), ...relax.keys()]);
+  }
+
+  override visitFor(s: For): void {
+    const outer = (v: Var): boolean => this.outVars.has(v);
+    if (usesVar(s.min, outer) || usesVar(s.extent, outer)) return;
+    const dom = IntSet.interval(s.min, op.sub(op.add(s.min, s.extent), 1));
+    this.hint.set(s.loopVar, dom);
+    this.relax.set(s.loopVar, dom);
+    super.visitFor(s);
+    this.relax.delete(s.loopVar);
+    this.hint.delete(s.loopVar);
+  }
+
+  override visitAttrStmt(s: AttrStmt): void {
+    if (s.key === "thread_extent" && s.node instanceof IterVar) {
+      const v = s.node.var;
+      const dom = IntSet.interval(new IntImm(s.value.dtype, 0), op.sub(s.value, 1));
+      this.hint.set(v, dom);
+      this.relax.set(v, dom);
+      super.visitAttrStmt(s);
+      this.relax.delete(v);
+      this.hint.delete(v);
+      return;
+    }
+    super.visitAttrStmt(s);
+  }
+
+  override visitCall(e: Call): void {
+    if (isLikely(e)) this.deduce(e.args[0]);
+    else super.visitCall(e);
+  }
+
+  private deduce(cond: PrimExpr): void {
+    if (!usesVar(cond, (v) => v === this.current)) return;
+    const entry: CondPartition = this.partitions.get(cond) ?? { cond };
+    const t = deduceBound(this.current, cond, this.hint, this.relax);
+    if (!t.isNothing()) entry.whenTrue = t;
+    const inv = inverse(cond);
+    if (inv) {
+      const f = deduceBound(this.current, inv, this.hint, this.relax);
+      if (!f.isNothing()) entry.whenFalse = f;
+    }
+    if (entry.whenTrue || entry.whenFalse) this.partitions.set(cond, entry);
+  }
+}
+
+/** Replaces the given conditions (by identity) with a constant. */
+class ConditionEliminator extends StmtExprMutator {
+  constructor(private readonly conds: ReadonlySet<PrimExpr>, private readonly value: boolean) { super(); }
+  override visitExpr(e: PrimExpr): PrimExpr {
+    if (this.conds.has(e)) return op.constant(this.value, "bool");
+    return super.visitExpr(e);
+  }
+}
+
+class LoopPartitioner extends StmtExprMutator {
+  private readonly hint = new Map<Var, IntSet>();
+  private readonly relax = new Map<Var, IntSet>();
+  private readonly ana = new Analyzer();
+  private selector!: CandidateSelector;
+
+  constructor(private readonly partitionConstLoop: boolean) { super(); }
+
+  visitAndMutate(s: Stmt): Stmt {
+    const outer = this.selector;
+    this.selector = new CandidateSelector(this.partitionConstLoop);
+    this.selector.visitStmt(s);
+    try {
+      return this.visitStmt(s);
+    } finally {
+      if (outer) this.selector = outer;
+    }
+  }
+
+  override visitFor(s: For): Stmt {
+    if (this.selector.candidates.has(s)) {
+      const r = this.tryPartition(s, s.loopVar, s.min, op.sub(op.add(s.min, s.extent), 1), s.body);
+      if (r) return r;
+    }
+    this.hint.set(s.loopVar, IntSet.interval(s.min, op.sub(op.add(s.min, s.extent), 1)));
+    try {
+      return super.visitFor(s);
+    } finally {
+      this.hint.delete(s.loopVar);
+    }
+  }
+
+  override visitAttrStmt(s: AttrStmt): Stmt {
+    if (s.key === "thread_extent" && s.node instanceof IterVar) {
+      const v = s.node.var;
+      this.hint.set(v, IntSet.interval(new IntImm(s.value.dtype, 0), op.sub(s.value, 1)));
+      try {
+        return super.visitAttrStmt(s);
+      } finally {
+        this.hint.delete(v);
+      }
+    }
+    return super.visitAttrStmt(s);
+  }
+
+  /** Conditions known to be `value` on an interval meeting the loop's, and that interval. */
+  private intervalAndConds(parts: Iterable<CondPartition>, loop: IntSet, value: boolean): [IntSet, Set<PrimExpr>] {
+    const sets: IntSet[] = [];
+    const conds = new Set<PrimExpr>();
+    for (const p of parts) {
+      const s = value ? p.whenTrue : p.whenFalse;
+      if (!s) continue;
+      if (!intersectSets([s, loop]).isNothing()) {
+        sets.push(s);
+        conds.add(p.cond);
+      }
+    }
+    return [sets.length === 0 ? IntSet.nothing() : intersectSets(sets), conds];
+  }
+
+  private makeFor(s: For, extent: PrimExpr, body: Stmt): Stmt {
+    if (this.ana.canProve(op.eq(extent, 1))) return substitute(body, new Map([[s.loopVar, new IntImm(s.loopVar.dtype, 0)]]));
+    return new For(s.loopVar, new IntImm(s.min.dtype, 0), extent, s.forKind, body);
+  }
+
+  private tryPartition(s: For, v: Var, min: PrimExpr, max: PrimExpr, body: Stmt): Stmt | undefined {
+    this.hint.set(v, IntSet.interval(min, max));
+    const finder = new PartitionFinder(v, this.hint, this.relax);
+    finder.visitStmt(body);
+    this.hint.delete(v);
+    if (finder.partitions.size === 0) return undefined;
+
+    const loop = IntSet.interval(min, max);
+    let condValue = true;
+    let [middle, conds] = this.intervalAndConds(finder.partitions.values(), loop, true);
+    if (middle.isNothing()) {
+      [middle, conds] = this.intervalAndConds(finder.partitions.values(), loop, false);
+      if (middle.isNothing()) return undefined;
+      condValue = false;
+    }
+    const ana = this.ana;
+    const shifted = (by: PrimExpr, b: Stmt): Stmt => substitute(b, new Map([[v, op.add(v, by)]]));
+
+    // Before the middle interval: [min, bodyBegin).
+    let bodyBegin: PrimExpr = min;
+    let pre: Stmt | undefined;
+    let preRecurse = true;
+    if (middle.hasLowerBound()) {
+      bodyBegin = ana.simplify(middle.minValue());
+      if (!ana.canProve(op.eq(bodyBegin, min))) {
+        if (!ana.canProve(op.ge(op.sub(bodyBegin, min), 0))) {
+          bodyBegin = op.max(bodyBegin, min);
+          preRecurse = false;
+        }
+        pre = this.makeFor(s, op.sub(bodyBegin, min), shifted(min, body));
+      }
+    }
+    // After it: [postBegin, max + 1).
+    let postBegin: PrimExpr = op.add(max, 1);
+    let post: Stmt | undefined;
+    let postRecurse = true;
+    if (middle.hasUpperBound()) {
+      postBegin = ana.simplify(op.add(middle.maxValue(), 1));
+      if (!ana.canProve(op.eq(middle.maxValue(), max))) {
+        if (!ana.canProve(op.ge(op.add(op.sub(max, postBegin), 1), 0))) {
+          postBegin = op.min(postBegin, op.add(max, 1));
+          postRecurse = false;
+        }
+        post = this.makeFor(s, op.add(op.sub(max, postBegin), 1), shifted(postBegin, body));
+      }
+    }
+    let mid: Stmt | undefined;
+    if (!ana.canProve(op.ge(bodyBegin, postBegin))) {
+      const known = new ConditionEliminator(conds, condValue).visitStmt(body);
+      mid = this.makeFor(s, op.sub(postBegin, bodyBegin), shifted(bodyBegin, known));
+      if (pre || post) {
+        mid = this.visitAndMutate(mid);
+        if (pre && preRecurse) pre = this.visitAndMutate(pre);
+        if (post && postRecurse) post = this.visitAndMutate(post);
+      }
+    }
+    return convertSSA(SeqStmt.flatten([pre, mid, post]));
+  }
+}
+
+/** Drops `likely` tags: `likely(c)` becomes `c`. */
+class LikelyRemover extends StmtExprMutator {
+  override visitCall(e: Call): PrimExpr {
+    if (isLikely(e)) return this.visitExpr(e.args[0]);
+    return super.visitCall(e);
+  }
+}
+
+/** Splits loops at their `likely` guards (see the header), then removes every `likely` tag. */
+export function loopPartition(f: PrimFunc, opts: LoopPartitionOptions = {}): PrimFunc {
+  const body = new LoopPartitioner(opts.partitionConstLoop ?? false).visitAndMutate(f.body);
+  return f.withBody(new LikelyRemover().visitStmt(body));
+}
