@@ -11,7 +11,7 @@
 
 import { Reduce, type PrimExpr, ProducerLoad, Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
-import { constant, logicalAnd, select } from "../ir/op.js";
+import { constant, ifThenElse, logicalAnd } from "../ir/op.js";
 import { shareReduction, substituteBody } from "./body_substitute.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { ComputeOp } from "../te/compute.js";
@@ -22,14 +22,18 @@ import { passDownDomain, passDownIndex, passUpIndex } from "./message_passing.js
 import { insertStage, refuseLostAttachPoints, replaceDataFlow, setStageOp, stageOfTensor } from "./replace_dataflow.js";
 import type { Schedule } from "./schedule.js";
 
-/** `body` guarded by `preds`: a reduction gets them in its condition, other bodies a select. */
+/**
+ * `body` guarded by `preds`: a reduction gets them in its condition, other bodies an
+ * if_then_else. (TVM uses a select here, which evaluates the body also where the guard is
+ * false: for an uneven split that reads past the end of the inputs.)
+ */
 function injectPredicate(preds: PrimExpr[], body: PrimExpr): PrimExpr {
   if (preds.length === 0) return body;
   const all = preds.reduce((a, b) => logicalAnd(a, b));
   if (body instanceof Reduce) {
     return new Reduce(body.combiner, body.source, body.axis, logicalAnd(body.condition, all), body.valueIndex, body.init);
   }
-  return select(all, body, constant(0, body.dtype));
+  return ifThenElse(all, body, constant(0, body.dtype));
 }
 
 export function cacheWrite(sch: Schedule, tensors: Tensor | Tensor[], scope: string): Tensor[] {
