@@ -1,22 +1,32 @@
-// Removes statements that do nothing (TVM's RemoveNoOp): loops, lets, attributes and
-// allocations whose body does nothing, empty or zero-trip loops, evaluations of expressions
-// without side effects, and no-op members of sequences.
+// Removes statements that do nothing (TVM's RemoveNoOp): evaluations of expressions without side
+// effects; loops with a zero (or negative) constant extent; loops, lets, attributes and
+// allocations whose body does nothing (keeping any side effect of their own expressions); `if`s
+// with empty branches (an empty then-branch with a non-empty else becomes `if !cond`); stores of
+// a location's own value (`x[i] = x[i]`); `pragma_debug_skip_region` regions; and no-op members
+// of sequences, a sequence of one statement becoming that statement.
 
-import { Call, type PrimExpr, isConstInt } from "../ir/expr.js";
+import { BufferLoad, Call, IntImm, Load, type PrimExpr } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprMutator, ExprVisitor } from "../ir/functor.js";
 import {
-  Allocate, AttrStmt, Evaluate, For, IfThenElse, LetStmt, SeqStmt, type Stmt, isNoOp, noOp,
+  Allocate, AttrStmt, BufferStore, Evaluate, For, IfThenElse, LetStmt, SeqStmt, type Stmt, Store, isNoOp, noOp,
 } from "../ir/stmt.js";
 import { logicalNot } from "../ir/op.js";
+import { structuralEqual } from "../ir/structural_equal.js";
 
-/** Calls that only read state (no side effect worth keeping when their value is unused). */
+/** Calls that only compute a value (no side effect worth keeping when the value is unused). */
 const PURE_CALLS = new Set([
-  "tir.exp", "tir.exp2", "tir.log", "tir.log2", "tir.log10", "tir.sqrt", "tir.rsqrt", "tir.tanh", "tir.sigmoid",
-  "tir.sin", "tir.cos", "tir.erf", "tir.floor", "tir.ceil", "tir.round", "tir.trunc", "tir.fabs", "tir.pow",
-  "tir.likely", "tir.if_then_else", "tir.tvm_stack_make_shape", "tir.tvm_stack_make_array",
+  "tir.exp", "tir.exp2", "tir.exp10", "tir.log", "tir.log2", "tir.log10", "tir.log1p", "tir.sqrt",
+  "tir.rsqrt", "tir.tanh", "tir.sigmoid", "tir.sin", "tir.cos", "tir.tan", "tir.sinh", "tir.cosh",
+  "tir.asin", "tir.acos", "tir.atan", "tir.asinh", "tir.acosh", "tir.atanh", "tir.atan2", "tir.erf",
+  "tir.floor", "tir.ceil", "tir.round", "tir.nearbyint", "tir.trunc", "tir.fabs", "tir.pow",
+  "tir.fmod", "tir.hypot", "tir.copysign", "tir.nextafter", "tir.ldexp", "tir.popcount",
+  "tir.isnan", "tir.isinf", "tir.isfinite", "tir.bitwise_and", "tir.bitwise_or", "tir.bitwise_xor",
+  "tir.bitwise_not", "tir.shift_left", "tir.shift_right", "tir.reinterpret", "tir.call_pure_extern",
+  "tir.likely", "tir.if_then_else", "tir.tvm_stack_make_shape", "tir.tvm_stack_make_array", "tir.tvm_tuple",
 ]);
 
+/** True when evaluating `e` may change state (a call not known to be pure); loads do not. */
 export function hasSideEffect(e: PrimExpr): boolean {
   let effect = false;
   class Finder extends ExprVisitor {
@@ -29,24 +39,28 @@ export function hasSideEffect(e: PrimExpr): boolean {
   return effect;
 }
 
-function evaluateOrNoOp(e: PrimExpr): Stmt {
-  return hasSideEffect(e) ? new Evaluate(e) : noOp();
+/** Evaluations of the expressions with side effects, or a no-op. */
+function evaluateEffects(values: readonly PrimExpr[]): Stmt {
+  const kept = values.filter(hasSideEffect).map((v) => new Evaluate(v));
+  if (kept.length === 0) return noOp();
+  return kept.length === 1 ? kept[0] : new SeqStmt(kept);
 }
 
 class NoOpRemover extends StmtExprMutator {
   override visitLetStmt(s: LetStmt): Stmt {
     const base = super.visitLetStmt(s) as LetStmt;
-    return isNoOp(base.body) ? evaluateOrNoOp(base.value) : base;
+    return isNoOp(base.body) ? evaluateEffects([base.value]) : base;
   }
   override visitAttrStmt(s: AttrStmt): Stmt {
+    if (s.key === "pragma_debug_skip_region") return noOp();
     const base = super.visitAttrStmt(s) as AttrStmt;
-    return isNoOp(base.body) ? evaluateOrNoOp(base.value) : base;
+    return isNoOp(base.body) ? evaluateEffects([base.value]) : base;
   }
   override visitIfThenElse(s: IfThenElse): Stmt {
     const base = super.visitIfThenElse(s) as IfThenElse;
     const elseNoOp = !base.elseCase || isNoOp(base.elseCase);
     if (isNoOp(base.thenCase)) {
-      if (elseNoOp) return evaluateOrNoOp(base.condition);
+      if (elseNoOp) return evaluateEffects([base.condition]);
       return new IfThenElse(logicalNot(base.condition), base.elseCase!);
     }
     if (base.elseCase && elseNoOp) return new IfThenElse(base.condition, base.thenCase);
@@ -54,27 +68,50 @@ class NoOpRemover extends StmtExprMutator {
   }
   override visitFor(s: For): Stmt {
     const base = super.visitFor(s) as For;
-    if (isConstInt(base.extent, 0) || isNoOp(base.body)) return noOp();
-    return base;
+    if (base.extent instanceof IntImm && base.extent.value <= 0) return noOp();
+    return isNoOp(base.body) ? evaluateEffects([base.min, base.extent]) : base;
   }
   override visitAllocate(s: Allocate): Stmt {
     const base = super.visitAllocate(s) as Allocate;
-    return isNoOp(base.body) ? base.body : base;
+    return isNoOp(base.body) ? evaluateEffects(base.extents) : base;
   }
   override visitEvaluate(s: Evaluate): Stmt {
     const base = super.visitEvaluate(s) as Evaluate;
     return hasSideEffect(base.value) ? base : noOp();
   }
+  override visitStore(s: Store): Stmt {
+    const base = super.visitStore(s) as Store;
+    const v = base.value;
+    if (v instanceof Load && v.bufferVar === base.bufferVar && structuralEqual(v.index, base.index)) {
+      return noOp();
+    }
+    return base;
+  }
+  override visitBufferStore(s: BufferStore): Stmt {
+    const base = super.visitBufferStore(s) as BufferStore;
+    const v = base.value;
+    if (v instanceof BufferLoad && v.buffer === base.buffer && v.indices.length === base.indices.length &&
+        v.indices.every((x, i) => structuralEqual(x, base.indices[i]))) {
+      return noOp();
+    }
+    return base;
+  }
   override visitSeqStmt(s: SeqStmt): Stmt {
     const base = super.visitSeqStmt(s);
     if (!(base instanceof SeqStmt)) return base;
     const kept = base.seq.filter((x) => !isNoOp(x));
-    if (kept.length === base.seq.length) return base;
+    if (kept.length === base.seq.length) return kept.length === 1 ? kept[0] : base;
     if (kept.length === 0) return noOp();
     return kept.length === 1 ? kept[0] : new SeqStmt(kept);
   }
 }
 
+/** Removes no-op statements (see the header). */
 export function removeNoOp(f: PrimFunc): PrimFunc {
   return f.withBody(new NoOpRemover().visitStmt(f.body));
+}
+
+/** Removes no-op statements from a statement. */
+export function removeNoOpStmt(s: Stmt): Stmt {
+  return new NoOpRemover().visitStmt(s);
 }
