@@ -127,7 +127,8 @@ export function inferBound(sch: Schedule, trace?: BoundTrace): Map<IterVar, Rang
       const r = ret.get(iv);
       if (r) ana.bind(iv.var, r);
     }
-    passDownDomain(stage, ret, ana);
+    // An inlined stage has no loops: splits made before computeInline are ignored.
+    if (stage.attachType !== "inlinedAlready") passDownDomain(stage, ret, ana);
   }
   for (const [iv, r] of ret) ret.set(iv, new Range(ana.simplify(r.min), ana.simplify(r.extent)));
   return ret;

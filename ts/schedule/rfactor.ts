@@ -151,8 +151,8 @@ export function rfactor(sch: Schedule, tensor: Tensor, axis: IterVar, factorAxis
   const replBody = partials.map((_, i) => new Reduce(replCombiner, partials, [vAxis], constant(true), i, init));
   const repl = new ComputeOp(`${op.name}.repl`, "", {}, replAxes, replBody);
 
-  const rfStage = insertStage(sch, rfOp, sch.stages.indexOf(stage));
   const { all, leaves } = replayLeaves(stage, rfOp.rootIterVars(), kept, what);
+  const rfStage = insertStage(sch, rfOp, sch.stages.indexOf(stage));
   rfStage.relations = kept;
   rfStage.allIterVars = all;
   rfStage.leafIterVars = leaves;

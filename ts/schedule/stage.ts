@@ -3,7 +3,7 @@
 // unroll, parallel, pragma, storage alignment). Mirrors TVM's te.Stage.
 
 import { DataType } from "../ir/dtype.js";
-import { type ExprLike, IntImm, PrimExpr, Var } from "../ir/expr.js";
+import { type ExprLike, IntImm, PrimExpr, Reduce, Var } from "../ir/expr.js";
 import { IterVar, Range, type IterVarType } from "../ir/iter_var.js";
 import { describe, toExpr } from "../ir/op.js";
 import { ComputeOp } from "../te/compute.js";
@@ -204,7 +204,8 @@ export class Stage {
       throw new Error(`stage '${this.name}': only compute stages can be inlined (this is a ${this.op.constructor.name})`);
     }
     if (this.op.numOutputs !== 1) throw new Error(`stage '${this.name}': a compute with ${this.op.numOutputs} outputs cannot be inlined`);
-    if (this.op.reduceAxis.length > 0) throw new Error(`stage '${this.name}': a reduction cannot be inlined into its consumers`);
+    // A reduction body (also one left with no reduce axes, as rfactor of a whole axis makes).
+    if (this.op.body[0] instanceof Reduce) throw new Error(`stage '${this.name}': a reduction cannot be inlined into its consumers`);
     if (this.isOutput) throw new Error(`stage '${this.name}' is an output of the schedule and cannot be inlined`);
     this.attachType = "inline";
     this.attachIvar = undefined;
