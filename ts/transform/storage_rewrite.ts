@@ -568,7 +568,13 @@ class StoragePlanRewriter extends StmtExprMutator {
       const base = super.visitAttrStmt(s) as AttrStmt;
       return new AttrStmt(base.node, base.key, base.value, this.makeAttach(this.attachMap.get(s), base.body));
     }
-    return super.visitAttrStmt(s);
+    const base = super.visitAttrStmt(s) as AttrStmt;
+    // An attribute naming a buffer (e.g. volatile_scope) follows it to its new memory.
+    if (base.node instanceof Var && base.key !== "storage_scope") {
+      const node = this.remap(base.node);
+      if (node !== base.node) return new AttrStmt(node, base.key, base.value, base.body);
+    }
+    return base;
   }
 
   override visitFor(s: For): Stmt {
