@@ -122,6 +122,11 @@ test("a loop-carried dependence keeps the loop serial; accesses lanes cannot sha
     ["A[2i] = A[2i+1]", build((i, a) => a.set(i.mul(2), a.get(i.mul(2).add(1)))), true],
     ["A[0] = A[0] + A[i] (a reduction into one place)", build((i, a) => a.set(0, a.get(0).add(a.get(i.add(8))))), false],
     ["A[i / 2] = A[i + 8]", build((i, a) => a.set(i.floordiv(2), a.get(i.add(8)))), false],
+    ["A[i] = A[8] + 1 (read past the written lanes)", build((i, a) => a.set(i, a.get(8).add(1))), true],
+    ["A[i] = A[0] + 1 (lane 0 writes what the others read)", build((i, a) => a.set(i, a.get(0).add(1))), false],
+    ["A[i] = A[i % 3 + 8] (not linear, but apart)", build((i, a) => a.set(i, a.get(i.floormod(3).add(8)))), true],
+    ["A[i] = A[3 - i]", build((i, a) => a.set(i, a.get(i.mul(-1).add(3)))), false],
+    ["A[i] = A[7 - i] (reversed, apart)", build((i, a) => a.set(i, a.get(i.mul(-1).add(7)))), true],
   ];
   for (const [what, f, vectorized] of cases) {
     const g = vectorizeLoop(f);
@@ -222,6 +227,33 @@ test("a let bound to a lane-dependent value becomes a vector let", (t) => {
   t.is(bodyText(g), [
     "  let x: int32x4 = ramp(0, 3, 4)",
     "  A_1[ramp(0, 1, 4)] = (x + broadcast(1, 4))",
+  ].join("\n"));
+  assertSameResults(t, f, g);
+});
+
+test("a statement run lane by lane binds the vector lets it uses again, per lane", (t) => {
+  const A = declBuffer([16], "float32", "A");
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  ib.forRange(0, 8, "i", (i) => {
+    const x = ib.let("x", i.mul(2));
+    a.set(i, x.cast("float32"));
+    ib.ifScope(x.lt(6), () => a.set(i.add(8), 5));
+  }, "vectorize");
+  const f = primFunc([A], ib.get());
+  const g = vectorizeLoop(f);
+  t.is(bodyText(g), [
+    // A let whose body is a sequence prints its braces on the next line, as TVM's printer does.
+    "  let x: int32x8 = ramp(0, 2, 8)",
+    "   {",
+    "    A_1[ramp(0, 1, 8)] = cast(float32x8, x)",
+    "    for (i.s: int32, 0, 8) {",
+    "      let x_1: int32 = (i.s*2)",
+    "      if (x_1 < 6) {",
+    "        A_1[(i.s + 8)] = 5f32",
+    "      }",
+    "    }",
+    "  }",
   ].join("\n"));
   assertSameResults(t, f, g);
 });

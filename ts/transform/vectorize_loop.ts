@@ -35,6 +35,7 @@ import { substitute, usesVar } from "../ir/substitute.js";
 import { structuralEqual } from "../ir/structural_equal.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { detectLinearEquation } from "../arith/detect_linear_equation.js";
+import { IntSet, evalSet } from "../arith/int_set.js";
 import { hasSideEffect } from "./remove_no_op.js";
 
 export interface VectorizeOptions {
@@ -150,8 +151,8 @@ class AccessCollector extends StmtExprVisitor {
   }
 }
 
-/** Why lanes of the loop over `v` (lanes `lanes`) may conflict in memory, or undefined. */
-function laneConflict(body: Stmt, v: Var, lanes: number): string | undefined {
+/** Why lanes of the loop over `v` (from `min`, `lanes` lanes) may conflict in memory, or undefined. */
+function laneConflict(body: Stmt, v: Var, min: PrimExpr, lanes: number): string | undefined {
   const c = new AccessCollector();
   c.visitStmt(body);
   for (const [buf, list] of c.accesses) {
@@ -161,7 +162,7 @@ function laneConflict(body: Stmt, v: Var, lanes: number): string | undefined {
     for (const w of list) {
       if (!w.write) continue;
       for (const r of list) {
-        const why = pairConflict(w, r, v, lanes);
+        const why = pairConflict(w, r, v, min, lanes);
         if (why) return `buffer '${buf.name}': ${why}`;
       }
     }
@@ -169,7 +170,23 @@ function laneConflict(body: Stmt, v: Var, lanes: number): string | undefined {
   return undefined;
 }
 
-function pairConflict(w: Access, r: Access, v: Var, lanes: number): string | undefined {
+/** True when the locations `w` and `r` can touch, over all lanes and inner loops, provably do not meet. */
+function disjoint(w: Access, r: Access, v: Var, min: PrimExpr, lanes: number): boolean {
+  const dom = (acc: Access): Map<Var, IntSet> => {
+    const m = new Map<Var, IntSet>([[v, IntSet.interval(min, op.add(min, lanes - 1))]]);
+    for (const [x, rng] of acc.innerRanges) m.set(x, IntSet.interval(rng.min, op.sub(op.add(rng.min, rng.extent), 1)));
+    return m;
+  };
+  const sw = evalSet(w.index, dom(w));
+  const sr = evalSet(r.index, dom(r));
+  if (!sw.hasLowerBound() || !sw.hasUpperBound() || !sr.hasLowerBound() || !sr.hasUpperBound()) return false;
+  const ana = new Analyzer();
+  return ana.canProve(op.lt(sw.maxValue(), sr.minValue())) || ana.canProve(op.lt(sr.maxValue(), sw.minValue()));
+}
+
+function pairConflict(w: Access, r: Access, v: Var, min: PrimExpr, lanes: number): string | undefined {
+  const why = `index ${w.index} against ${r.index}`;
+  if (w !== r && disjoint(w, r, v, min, lanes)) return undefined;
   const lw = detectLinearEquation(w.index, [v]);
   const lr = detectLinearEquation(r.index, [v]);
   if (!lw || !lr) return `index ${w.index} or ${r.index} is not linear in ${v.name}`;
@@ -179,30 +196,28 @@ function pairConflict(w: Access, r: Access, v: Var, lanes: number): string | und
   const usesInner = (e: PrimExpr): boolean => usesVar(e, (x) => inner.has(x));
   if (usesInner(a) || usesInner(c)) return `the stride of ${v.name} depends on an inner loop`;
   const ana = new Analyzer();
-  if (!(a instanceof IntImm)) {
+  if (!(a instanceof IntImm) || !(c instanceof IntImm)) {
     // Symbolic stride: only identical accesses with a non-zero stride are safe.
-    if (!structuralEqual(w.index, r.index) || usesInner(b)) return `index ${w.index} against ${r.index}`;
+    if (!structuralEqual(w.index, r.index) || usesInner(b)) return why;
     if (!ana.canProve(op.ne(a, 0))) return `the stride of ${v.name} in ${w.index} may be zero`;
     return undefined;
   }
-  if (a.value === 0) return `lanes store to the same location ${w.index}`;
-  if (!(c instanceof IntImm) || c.value !== a.value) return `index ${w.index} against ${r.index}`;
-  // w(v, i) == r(v', i') needs a * (v - v') == d(i') - b(i); is that possible for 0 < |v - v'| < lanes?
+  // Lanes p != q meet when a*(min + p) + b(i) == c*(min + q) + d(i'), i.e. a*p - c*q == d(i') - b(i) + (c - a)*min,
+  // where the inner loop variables may differ between the two accesses.
   let dr = d;
   const copies = new Map<Var, PrimExpr>();
   for (const x of r.inner) {
-    if (w.inner.includes(x)) {
-      const y = x.copyWithSuffix("'");
-      copies.set(x, y);
-    }
+    if (w.inner.includes(x)) copies.set(x, x.copyWithSuffix("'"));
   }
   if (copies.size > 0) dr = substitute(d, copies);
   for (const [x, rng] of w.innerRanges) bindRange(ana, x, rng);
-  for (const [x, rng] of r.innerRanges) {
-    const y = copies.get(x);
-    bindRange(ana, (y as Var | undefined) ?? x, rng);
+  for (const [x, rng] of r.innerRanges) bindRange(ana, (copies.get(x) as Var | undefined) ?? x, rng);
+  let rhs = op.sub(dr, b);
+  if (a.value !== c.value) {
+    if (!(min instanceof IntImm)) return why;
+    rhs = op.add(rhs, (c.value - a.value) * min.value);
   }
-  const diff = ana.simplify(op.sub(dr, b));
+  const diff = ana.simplify(rhs);
   const bound = ana.constIntBound(diff);
   const mod = ana.modularSet(diff);
   const possible = (x: number): boolean => {
@@ -210,8 +225,17 @@ function pairConflict(w: Access, r: Access, v: Var, lanes: number): string | und
     if (mod.coeff === 0) return x === mod.base;
     return (((x - mod.base) % mod.coeff) + mod.coeff) % mod.coeff === 0;
   };
-  for (let k = 1; k < lanes; k++) {
-    if (possible(a.value * k) || possible(-a.value * k)) return `index ${w.index} against ${r.index}`;
+  if (a.value === c.value) {
+    for (let k = 1; k < lanes; k++) {
+      if (possible(a.value * k) || possible(-a.value * k)) return why;
+    }
+    return undefined;
+  }
+  if (lanes > 64) return why;
+  for (let p = 0; p < lanes; p++) {
+    for (let q = 0; q < lanes; q++) {
+      if (p !== q && possible(a.value * p - c.value * q)) return why;
+    }
   }
   return undefined;
 }
@@ -245,7 +269,7 @@ class Vectorizer extends StmtExprMutator {
   private needScalarize = false;
   private readonly letBinding = new Map<Var, PrimExpr>();
   /** Let variables whose value became a vector (a scalarized statement cannot use them). */
-  private readonly vectorLets = new Set<Var>();
+  private readonly vectorLets = new Map<Var, PrimExpr>();
   private readonly ana = new Analyzer();
 
   constructor(private readonly v: Var, private readonly min: PrimExpr, private readonly lanes: number) {
@@ -264,9 +288,26 @@ class Vectorizer extends StmtExprMutator {
   }
 
   private scalarize(s: Stmt): Stmt {
-    if (usesVar(s, (x) => this.vectorLets.has(x))) throw new GiveUp(`a statement to run lane by lane uses a vectorized let`);
     const idx = new Var(`${this.v.name}.s`, this.v.dtype);
-    const body = substitute(s, new Map([[this.v, op.add(this.min, idx)]]));
+    const lane = new Map<Var, PrimExpr>([[this.v, op.add(this.min, idx)]]);
+    // Let variables made vectors around this statement are bound again, per lane, to their
+    // scalar values (and those they depend on), under fresh copies.
+    const lets = [...this.vectorLets];
+    const needed = new Set<Var>();
+    const uses = (n: Stmt | PrimExpr): void => {
+      for (const [x] of lets) if (!needed.has(x) && usesVar(n, (u) => u === x)) needed.add(x);
+    };
+    uses(s);
+    for (let i = lets.length - 1; i >= 0; i--) if (needed.has(lets[i][0])) uses(lets[i][1]);
+    const rebinds: [Var, PrimExpr][] = [];
+    for (const [x, value] of lets) {
+      if (!needed.has(x)) continue;
+      const copy = x.copyWithSuffix();
+      rebinds.push([copy, substitute(value, lane)]);
+      lane.set(x, copy);
+    }
+    let body = substitute(s, lane);
+    for (let i = rebinds.length - 1; i >= 0; i--) body = new LetStmt(rebinds[i][0], rebinds[i][1], body);
     return new For(idx, new IntImm(this.v.dtype, 0), new IntImm(this.v.dtype, this.lanes), "serial", body);
   }
 
@@ -432,7 +473,7 @@ class Vectorizer extends StmtExprMutator {
     if (value.dtype.lanes !== e.value.dtype.lanes) {
       const nv = new Var(e.variable.name, value.dtype);
       this.letBinding.set(e.variable, nv);
-      this.vectorLets.add(e.variable);
+      this.vectorLets.set(e.variable, e.value);
       return new Let(nv, value, this.visitExpr(e.body));
     }
     this.letBinding.set(e.variable, e.variable);
@@ -508,7 +549,7 @@ class Vectorizer extends StmtExprMutator {
     if (value.dtype.lanes !== s.value.dtype.lanes) {
       const nv = new Var(s.variable.name, value.dtype);
       this.letBinding.set(s.variable, nv);
-      this.vectorLets.add(s.variable);
+      this.vectorLets.set(s.variable, s.value);
       return new LetStmt(nv, value, this.visitStmt(s.body));
     }
     this.letBinding.set(s.variable, s.variable);
@@ -556,7 +597,7 @@ class LoopVectorizer extends StmtExprMutator {
     if (!(s.extent instanceof IntImm) || s.extent.value < 1) return serial();
     const lanes = s.extent.value;
     if (lanes === 1) return this.visitStmt(substitute(s.body, new Map([[s.loopVar, s.min]])));
-    if (laneConflict(s.body, s.loopVar, lanes) !== undefined) return serial();
+    if (laneConflict(s.body, s.loopVar, s.min, lanes) !== undefined) return serial();
     try {
       return new Vectorizer(s.loopVar, s.min, lanes).visitStmt(s.body);
     } catch (err) {
@@ -570,7 +611,7 @@ class LoopVectorizer extends StmtExprMutator {
 export function explainVectorize(s: For): string | undefined {
   if (!(s.extent instanceof IntImm)) return `the extent ${s.extent} is not a constant`;
   if (s.extent.value < 1) return `the extent ${s.extent.value} is not positive`;
-  const conflict = laneConflict(s.body, s.loopVar, s.extent.value);
+  const conflict = laneConflict(s.body, s.loopVar, s.min, s.extent.value);
   if (conflict) return conflict;
   try {
     new Vectorizer(s.loopVar, s.min, s.extent.value).visitStmt(s.body);
