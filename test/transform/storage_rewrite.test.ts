@@ -194,6 +194,28 @@ test("an allocation sized by a variable bound inside its scope stays in place; o
   assertSameResults(t, f, g);
 });
 
+test("an allocation sized by a parallel loop's variable moves to the start of that loop's body", (t) => {
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  const o = ib.bufferPtr(O);
+  ib.forRange(1, 5, "p", (p) => {
+    ib.forRange(0, 2, "r", (r) => {
+      const tmp = ib.allocate("float32", p.mul(4), "tmp", "global");
+      ib.forRange(0, p.mul(4), "j", (j) => tmp.set(j, a.get(j.add(r))));
+      ib.forRange(0, p.mul(4), "j", (j) => o.set(p.sub(1).mul(16).add(j), tmp.get(j)));
+    });
+  }, "parallel");
+  const f = primFunc([A, O], ib.get());
+  const g = storageRewrite(f);
+  t.is(bodyText(g).split("\n").slice(0, 4).join("\n"), [
+    "  for (p: int32, 1, 5) \"parallel\" {",
+    "    attr [tmp: Pointer(float32)] \"storage_scope\" = \"global\";",
+    "    allocate(tmp, float32, [(p*4)]);",
+    "    for (r: int32, 0, 2) {",
+  ].join("\n"));
+  assertSameResults(t, f, g);
+});
+
 test("a buffer used in a loop lives through the whole loop (no reuse by a buffer born inside it)", (t) => {
   const ib = irBuilder();
   const a = ib.bufferPtr(A);

@@ -219,7 +219,8 @@ class LinearAccessPatternFinder extends StmtExprVisitor {
     this.newScope(s, () => {
       this.visitExpr(s.min);
       this.visitExpr(s.extent);
-      if (s.forKind === "parallel") this.attachScope(s, () => this.binding(s.loopVar, () => this.visitStmt(s.body)));
+      // Allocations attached to a parallel loop are made inside its body, where its variable is bound.
+      if (s.forKind === "parallel") this.attachScope(s, () => this.visitStmt(s.body));
       else this.binding(s.loopVar, () => this.visitStmt(s.body));
     });
   }
