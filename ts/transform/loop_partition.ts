@@ -18,6 +18,7 @@ import { Analyzer } from "../arith/analyzer.js";
 import { IntSet, intersectSets } from "../arith/int_set.js";
 import { convertSSA } from "./convert_ssa.js";
 import { deduceBound } from "./deduce_bound.js";
+import { checkPrimFunc } from "./check_func.js";
 
 export interface LoopPartitionOptions {
   /** Partition loops with constant bounds too (TVM's `partition_const_loop`, default false). */
@@ -286,6 +287,7 @@ class LikelyRemover extends StmtExprMutator {
 
 /** Splits loops at their `likely` guards (see the header), then removes every `likely` tag. */
 export function loopPartition(f: PrimFunc, opts: LoopPartitionOptions = {}): PrimFunc {
+  checkPrimFunc(f, "loopPartition");
   const body = new LoopPartitioner(opts.partitionConstLoop ?? false).visitAndMutate(f.body);
   return f.withBody(new LikelyRemover().visitStmt(body));
 }

@@ -13,6 +13,7 @@ import {
 } from "../ir/stmt.js";
 import { logicalNot } from "../ir/op.js";
 import { structuralEqual } from "../ir/structural_equal.js";
+import { checkPrimFunc } from "./check_func.js";
 
 /** Calls that only compute a value (no side effect worth keeping when the value is unused). */
 const PURE_CALLS = new Set([
@@ -108,6 +109,7 @@ class NoOpRemover extends StmtExprMutator {
 
 /** Removes no-op statements (see the header). */
 export function removeNoOp(f: PrimFunc): PrimFunc {
+  checkPrimFunc(f, "removeNoOp");
   return f.withBody(new NoOpRemover().visitStmt(f.body));
 }
 

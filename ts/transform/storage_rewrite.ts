@@ -33,6 +33,7 @@ import {
 import { structuralEqual } from "../ir/structural_equal.js";
 import { usesVar } from "../ir/substitute.js";
 import { Analyzer } from "../arith/analyzer.js";
+import { checkPrimFunc } from "./check_func.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -648,6 +649,7 @@ export interface StorageRewriteOptions {
 
 /** Plans the function's allocations (see the header). */
 export function storageRewrite(f: PrimFunc, opts: StorageRewriteOptions = {}): PrimFunc {
+  checkPrimFunc(f, "storageRewrite");
   const finder = new LinearAccessPatternFinder();
   finder.visitStmt(f.body);
   const planner = new StoragePlanner(finder, opts.detectInplace ?? true);

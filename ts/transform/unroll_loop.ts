@@ -18,6 +18,7 @@ import { AttrStmt, Evaluate, For, SeqStmt, type Stmt, Store, BufferStore, noOp }
 import { substitute } from "../ir/substitute.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { convertSSA } from "./convert_ssa.js";
+import { checkPrimFunc } from "./check_func.js";
 
 export interface UnrollOptions {
   /** Unroll loops automatically up to this many steps (TVM's auto_unroll_max_step; default 0). */
@@ -163,6 +164,7 @@ function checkCount(name: string, v: number | undefined): void {
 
 /** Unrolls loops (see the header). */
 export function unrollLoop(f: PrimFunc, opts: UnrollOptions = {}): PrimFunc {
+  checkPrimFunc(f, "unrollLoop");
   checkCount("autoUnrollMaxStep", opts.autoUnrollMaxStep);
   checkCount("autoUnrollMaxDepth", opts.autoUnrollMaxDepth);
   checkCount("autoUnrollMaxExtent", opts.autoUnrollMaxExtent);

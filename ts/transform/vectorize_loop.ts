@@ -29,7 +29,8 @@ import { Range } from "../ir/iter_var.js";
 import { StmtExprMutator, StmtExprVisitor } from "../ir/functor.js";
 import * as op from "../ir/op.js";
 import {
-  Allocate, AssertStmt, AttrStmt, For, IfThenElse, LetStmt, type Stmt, Store, While,
+  Allocate, AssertStmt, AttrStmt, type BufferRealize, type BufferStore, For, IfThenElse, LetStmt,
+  type ProducerRealize, type ProducerStore, type Stmt, Store, While,
 } from "../ir/stmt.js";
 import { substitute, usesVar } from "../ir/substitute.js";
 import { structuralEqual } from "../ir/structural_equal.js";
@@ -37,6 +38,7 @@ import { Analyzer } from "../arith/analyzer.js";
 import { detectLinearEquation } from "../arith/detect_linear_equation.js";
 import { IntSet, evalSet } from "../arith/int_set.js";
 import { hasSideEffect } from "./remove_no_op.js";
+import { checkPrimFunc } from "./check_func.js";
 
 export interface VectorizeOptions {
   /** Turn vectorized loops into serial ones (TVM's `tir.disable_vectorize`). */
@@ -481,19 +483,15 @@ class Vectorizer extends StmtExprMutator {
     return value === e.value && body === e.body ? e : new Let(e.variable, value, body);
   }
 
-  override visitBufferLoad(e: BufferLoad): PrimExpr {
-    const idx = this.visitExprs(e.indices);
-    if (idx !== e.indices) this.needScalarize = true;
-    return e;
-  }
-  override visitProducerLoad(e: ProducerLoad): PrimExpr {
-    const idx = this.visitExprs(e.indices);
-    if (idx !== e.indices) this.needScalarize = true;
-    return e;
-  }
+  override visitBufferLoad(_e: BufferLoad): PrimExpr { throw new GiveUp("the body is not flattened (a buffer load)"); }
+  override visitProducerLoad(_e: ProducerLoad): PrimExpr { throw new GiveUp("the body is not flattened (a producer load)"); }
   override visitReduce(e: Reduce): PrimExpr {
     throw new GiveUp(`a reduction expression (${e}) is left in the body`);
   }
+  override visitBufferStore(_s: BufferStore): Stmt { throw new GiveUp("the body is not flattened (a buffer store)"); }
+  override visitBufferRealize(_s: BufferRealize): Stmt { throw new GiveUp("the body is not flattened (a realize)"); }
+  override visitProducerStore(_s: ProducerStore): Stmt { throw new GiveUp("the body is not flattened (a producer store)"); }
+  override visitProducerRealize(_s: ProducerRealize): Stmt { throw new GiveUp("the body is not flattened (a producer realize)"); }
 
   // ---- statements
 
@@ -624,5 +622,6 @@ export function explainVectorize(s: For): string | undefined {
 
 /** Vectorizes the loops marked "vectorized" (see the header). */
 export function vectorizeLoop(f: PrimFunc, opts: VectorizeOptions = {}): PrimFunc {
+  checkPrimFunc(f, "vectorizeLoop");
   return f.withBody(new LoopVectorizer(opts.disableVectorize ?? false).visitStmt(f.body));
 }
