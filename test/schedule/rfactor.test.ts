@@ -165,6 +165,14 @@ test("rfactor errors name the tensor, the axis and what was expected", (t) => {
   const fused = s.stage(B).fuse(B.op.axis[0], ko);
   t.is(t.throws(() => s.rfactor(B, fused))!.message, "rfactor of 'B': loop 'i.k.outer.fused' was fused with data-parallel axis 'i'; rfactor needs a loop derived from reduction axes only");
 
+  const A2 = te.placeholder([8, 9], "int32", "A2");
+  const k9 = te.reduceAxis([0, 9], "k9");
+  const M = te.compute([8, 7], (i, j) => te.sum(A2.at(i, k9).mul(j), k9), "M");
+  const s5 = te.createSchedule(M.op);
+  const [mko, mki] = s5.stage(M).split(k9, { nparts: 3 });
+  s5.stage(M).fuse(M.op.axis[1], mko);
+  t.is(t.throws(() => s5.rfactor(M, mki))!.message, "rfactor of 'M': loop 'j.k9.outer.fused' fuses the reduction 'k9.inner' belongs to with data-parallel loop 'j'; rfactor needs the reduction's loops kept apart from data-parallel ones");
+
   const D = te.compute([4], (i) => te.sum(A.at(i, k), k), "D");
   const E = te.compute([4], (i) => D.at(i).mul(2), "E");
   const F = te.compute([4], (i) => E.at(i).sub(1), "F");

@@ -4,7 +4,7 @@
 
 import { type PrimExpr, Reduce, isConstInt } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
-import { likely } from "../ir/op.js";
+import { ifThenElse, likely } from "../ir/op.js";
 import { substitute } from "../ir/substitute.js";
 import { IfThenElse, ProducerRealize, ProducerStore, SeqStmt, type Stmt, AttrStmt } from "../ir/stmt.js";
 import { constant } from "../ir/op.js";
@@ -29,6 +29,20 @@ function combine(r: Reduce, lhs: PrimExpr[]): PrimExpr[] {
   return r.combiner.result.map((e) => substitute(e, vmap));
 }
 
+/**
+ * A reduction left with no reduce axes (rfactor of a whole axis makes one) is one step: its
+ * source where its condition holds, else the identity (or init). TVM stores the Reduce and its
+ * simplifier turns it into a select, which reads the source also where the condition (e.g. a
+ * tail guard added by cacheWrite) is false; if_then_else reads it only where it holds.
+ */
+function axislessReduce(e: PrimExpr): PrimExpr {
+  if (!(e instanceof Reduce) || e.axis.length > 0) return e;
+  const k = e.valueIndex;
+  const value = e.init.length > 0 ? combine(e, e.init)[k] : e.source[k];
+  const otherwise = e.init.length > 0 ? e.init[k] : e.combiner.identity[k];
+  return ifThenElse(e.condition, value, otherwise);
+}
+
 function makeReduction(op: ComputeOp): { init: Stmt; provide: Stmt } {
   const args = op.axis.map((iv) => iv.var);
   const r = op.body[0] as Reduce;
@@ -49,7 +63,7 @@ export function buildComputeProvide(op: ComputeOp, stage: Stage, domMap: Readonl
   mainNest.push(makeIfNest(mainPreds));
   if (op.reduceAxis.length === 0) {
     const args = op.axis.map((iv) => iv.var);
-    const provide = SeqStmt.flatten(op.outputs.map((t, i) => new ProducerStore(t, op.body[i], args)));
+    const provide = SeqStmt.flatten(op.outputs.map((t, i) => new ProducerStore(t, axislessReduce(op.body[i]), args)));
     return substitute(mergeNest(mainNest, provide), varMap(mainVmap));
   }
   const updateState = new Map<IterVar, number>();

@@ -86,6 +86,13 @@ export function rfactor(sch: Schedule, tensor: Tensor, axis: IterVar, factorAxis
       throw new Error(`${what}: loop '${axis.name}' was fused with data-parallel axis '${iv.name}'; rfactor needs a loop derived from reduction axes only`);
     }
   }
+  for (const rel of stage.relations) {
+    if (rel.kind !== "fuse" || !touch.has(rel.fused)) continue;
+    const other = !touch.has(rel.outer) ? rel.outer : !touch.has(rel.inner) ? rel.inner : undefined;
+    if (other) {
+      throw new Error(`${what}: loop '${rel.fused.name}' fuses the reduction '${axis.name}' belongs to with data-parallel loop '${other.name}'; rfactor needs the reduction's loops kept apart from data-parallel ones`);
+    }
+  }
   refuseLostAttachPoints(sch, stage, [], what);
 
   // Ranges of the touched loops over the whole reduction, and each touched axis's value.
