@@ -229,3 +229,19 @@ test("cacheWrite errors name the tensor, the loop and what was expected", (t) =>
   t.is(t.throws(() => s2.cacheWrite([B2], "local"))!.message, "cacheWrite of 'M.v0': 'M' has 2 outputs; pass all of them (got 1)");
   t.truthy(C2);
 });
+
+test("cacheWrite of a stage already marked inline: the copy is inlined, the cache computed", (t) => {
+  const A = te.placeholder([6], "int32", "A");
+  const B = te.compute([6], (i) => A.at(i).mul(2), "B");
+  const C = te.compute([6], (i) => B.at(i).add(1), "C");
+  const s = te.createSchedule(C.op);
+  s.stage(B).computeInline();
+  const BL = s.cacheWrite(B, "local");
+  t.is(s.stage(B).attachType, "inline");
+  t.is(s.stage(BL).attachType, "root");
+  const text = lower(s, [A, C]).toString();
+  t.regex(text, /allocate\(B\.local, int32, \[6\]\)/);
+  t.notRegex(text, /allocate\(B,/);
+  const a = randomInput(A, prng(40));
+  t.deepEqual(run(s, [A], [C], [a]), run(te.createSchedule(C.op), [A], [C], [a]));
+});
