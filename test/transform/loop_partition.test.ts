@@ -104,6 +104,29 @@ test("a symbolic extent is partitioned by default: a guard-free main loop and a 
   }
 });
 
+test("a symbolic 2-d tile partitions both axes; results hold for many shapes", (t) => {
+  const m = te.var("m");
+  const n = te.var("n");
+  const A = te.placeholder([m, n], "float32", "A");
+  const B = te.compute([m, n], (i, j) => A.at(i, j).mul(3), "B");
+  const s = te.createSchedule(B.op);
+  const st = s.stage(B);
+  st.tile(st.op.axis[0], st.op.axis[1], 4, 8);
+  const f = lower(s, [A, B]).get("main");
+  t.false(hasLikely(f.body));
+  // Four blocks: main (no guard), the j tail, the i tail, the corner; the main one comes first.
+  const all = loops(f.body);
+  t.is(all.filter((l) => l.loopVar.name === "i.inner").length, 4);
+  const main = all[1];
+  t.is(main.loopVar.name, "j.outer");
+  t.is(main.extent.toString(), "floordiv(n, 8)");
+  t.is(ifs(main).length, 0);
+  t.is(ifs(f.body).length, 4);
+  for (const [mv, nv] of [[1, 1], [4, 8], [5, 9], [11, 16], [3, 20]]) {
+    assertPipelinePreserves(t, s, [A, B], { vars: new Map([["m", mv], ["n", nv]]), seeds: [mv * 100 + nv] });
+  }
+});
+
 test("simple mode leaves the symbolic loop whole", (t) => {
   const { s, args } = symbolicSplit();
   const f = lower(s, args, { simpleMode: true }).get("main");
