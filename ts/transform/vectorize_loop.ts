@@ -20,9 +20,9 @@
 
 import { DataType } from "../ir/dtype.js";
 import {
-  type BinaryExpr, Broadcast, BufferLoad, Call, Cast, type CompareExpr, IntImm, Let, Load,
-  type LogicalExpr, Not, type PrimExpr, ProducerLoad, Ramp, Reduce, Select, Shuffle, Var,
-  Add, Sub, Mul, Div, Mod, FloorDiv, FloorMod, Min, Max, EQ, NE, LT, LE, GT, GE, And, Or,
+  type BinaryExpr, Broadcast, type BufferLoad, Call, Cast, type CompareExpr, IntImm, Let, Load,
+  type LogicalExpr, Not, type PrimExpr, type ProducerLoad, Ramp, type Reduce, Select, Shuffle, Var,
+  Mul, Div, Mod, FloorDiv, FloorMod, Min, Max, EQ, NE, LT, LE, GT, GE, And, Or,
 } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { Range } from "../ir/iter_var.js";
@@ -30,7 +30,7 @@ import { StmtExprMutator, StmtExprVisitor } from "../ir/functor.js";
 import * as op from "../ir/op.js";
 import {
   Allocate, AssertStmt, AttrStmt, type BufferRealize, type BufferStore, For, IfThenElse, LetStmt,
-  type ProducerRealize, type ProducerStore, type Stmt, Store, While,
+  type ProducerRealize, type ProducerStore, type Stmt, Store, type While,
 } from "../ir/stmt.js";
 import { substitute, usesVar } from "../ir/substitute.js";
 import { structuralEqual } from "../ir/structural_equal.js";
