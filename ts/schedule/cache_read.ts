@@ -3,7 +3,7 @@
 // The copy is a plain stage: it can be computed at a loop of a reader, so that only the tile
 // the reader needs is copied (bound inference sizes it), split, vectorized, and so on.
 
-import { ProducerLoad, Var } from "../ir/expr.js";
+import { type PrimExpr, ProducerLoad, Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
 import { describe, toExpr } from "../ir/op.js";
 import { ComputeOp } from "../te/compute.js";
@@ -16,7 +16,7 @@ import type { Stage } from "./stage.js";
 export type Readers = Tensor | Operation | (Tensor | Operation)[];
 
 /** Axes named ax0, ax1, … (as the stages TVM creates internally name them) over `shape`. */
-export function freshAxes(shape: readonly import("../ir/expr.js").PrimExpr[]): IterVar[] {
+export function freshAxes(shape: readonly PrimExpr[]): IterVar[] {
   return shape.map((d, i) => new IterVar(new Range(toExpr(0, d.dtype), d), new Var(`ax${i}`, d.dtype), "DataPar"));
 }
 
