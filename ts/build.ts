@@ -23,7 +23,7 @@ export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts
   let mod: IRModule;
   if (s instanceof Schedule) {
     if (!Array.isArray(args)) throw new Error(`build: building a schedule needs the argument list (tensors), got ${describe(args)}`);
-    mod = lower(s, args, { binds: opts.binds, strict: opts.strict, onWarning: opts.onWarning, name });
+    mod = lower(s, args, { ...opts, name });
   } else if (s instanceof IRModule) {
     mod = s;
   } else if (s instanceof PrimFunc) {

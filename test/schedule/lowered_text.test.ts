@@ -173,9 +173,8 @@ test("a read cache computed at the outer loop copies the 4x16 tile (global scope
   t.deepEqual(readCacheProgram("global"), readCacheExpected("global"));
 });
 
-// Known difference (storage flatten, not the schedule): the 2020 TVM the seed comes from prints
-// the data variable of a "local"/"shared" allocation as `Pointer(float32)`; tejit prints the
-// later form `Pointer(local float32)`. Marked failing until the printer agrees.
-test.failing("a read cache in local scope prints its pointer type as TVM 2020 does", (t) => {
+// The 2020 TVM the seed comes from prints the data variable of a "local"/"shared" allocation as
+// `Pointer(float32)` (the scope is only in the storage_scope attribute).
+test("a read cache in local scope prints its pointer type as TVM 2020 does", (t) => {
   t.deepEqual(readCacheProgram("local"), readCacheExpected("local"));
 });

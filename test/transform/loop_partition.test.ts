@@ -240,3 +240,21 @@ test("lower options are checked", (t) => {
   const { s, args } = split10();
   t.throws(() => lower(s, args, { ...quiet, autoUnrollMaxStep: -1 }), { message: /autoUnrollMaxStep must be a non-negative integer/ });
 });
+
+test("the three parts always partition the loop, even when the guard's interval lies outside it", (t) => {
+  // for i in [0, 8): if likely(i < m) A[i] += 1, for m below, inside and above the loop.
+  const A = declBuffer([8], "float32", "A");
+  const m = new Var("m");
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  ib.forRange(0, 8, "i", (i) => {
+    ib.ifScope(ib.likely(i.lt(m)), () => a.set(i, a.get(i).add(1)));
+  });
+  const f = primFunc([A, m], ib.get());
+  const g = loopPartition(f, { partitionConstLoop: true });
+  t.is(loops(g.body).length, 2, "a guard-free main part and a tail");
+  t.regex(g.toString(), /for \(i_1: int32, 0, \(\(7 - max\(min\(m, 8\), 0\)\) \+ 1\)\)/, "the tail starts at the main part's end, clamped into the loop");
+  for (const mv of [-3, 0, 5, 8, 12]) {
+    assertSameResults(t, f, g, { what: `loop partition, m = ${mv}`, vars: new Map([["m", mv]]) });
+  }
+});

@@ -138,7 +138,8 @@ export class Analyzer {
    * residues (x % c == r) and the condition itself (for `likely`) are known inside.
    */
   withConstraint<T>(cond: PrimExpr, fn: () => T): T {
-    const c = checkExpr(cond, "Analyzer.withConstraint");
+    // Simplified first, so that e.g. floordiv(m + 31, 32) >= 1 is known as 1 <= m.
+    const c = this.simplify(checkExpr(cond, "Analyzer.withConstraint"));
     const undoBound = this.constIntBoundAnalyzer.enterConstraint(c);
     const undoModular = this.modularSetAnalyzer.enterConstraint(c);
     const undoLiteral = this.rewriteSimplifier.enterConstraint(c);

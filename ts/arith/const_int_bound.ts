@@ -96,15 +96,29 @@ function detectBoundInfo(cond: PrimExpr): BoundInfo[] {
     const c = cond as BinaryExpr;
     return [...detectBoundInfo(c.a), ...detectBoundInfo(c.b)];
   }
-  if (k !== "LE" && k !== "LT") return [];
+  if (k !== "LE" && k !== "LT" && k !== "GE" && k !== "GT" && k !== "EQ") return [];
   const { a, b } = cond as unknown as { a: PrimExpr; b: PrimExpr };
-  if (a instanceof IntImm) {
-    return [{ expr: b, bound: makeBound(k === "LE" ? a.value : a.value + 1, Infinity) }];
-  }
+  // Normalize to `x <op> c` with the constant on the right.
+  let x: PrimExpr;
+  let c: number;
+  let rel: string = k;
   if (b instanceof IntImm) {
-    return [{ expr: a, bound: makeBound(-Infinity, k === "LE" ? b.value : b.value - 1) }];
+    x = a;
+    c = b.value;
+  } else if (a instanceof IntImm) {
+    x = b;
+    c = a.value;
+    rel = { LE: "GE", LT: "GT", GE: "LE", GT: "LT", EQ: "EQ" }[k];
+  } else {
+    return [];
   }
-  return [];
+  switch (rel) {
+    case "LE": return [{ expr: x, bound: makeBound(-Infinity, c) }];
+    case "LT": return [{ expr: x, bound: makeBound(-Infinity, c - 1) }];
+    case "GE": return [{ expr: x, bound: makeBound(c, Infinity) }];
+    case "GT": return [{ expr: x, bound: makeBound(c + 1, Infinity) }];
+    default: return [{ expr: x, bound: makeBound(c, c) }];
+  }
 }
 
 export class ConstIntBoundAnalyzer {

@@ -22,7 +22,13 @@ export function reduceAxis(dom: [ExprLike, ExprLike] | Range, name = "rv"): Iter
 export type Reducer = {
   (expr: PrimExpr, axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike): PrimExpr;
   (expr: PrimExpr[], axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike[]): PrimExpr[];
+  /** Without axes, combines its operands directly: te.max(a, b) is the elementwise maximum. */
+  (a: ExprLike, b: ExprLike, ...more: ExprLike[]): PrimExpr;
 };
+
+function isAxisList(x: unknown): boolean {
+  return x instanceof IterVar || (Array.isArray(x) && x.length > 0 && x.every((v) => v instanceof IterVar));
+}
 
 type Combine = ((x: PrimExpr, y: PrimExpr) => PrimExpr) | ((x: PrimExpr[], y: PrimExpr[]) => PrimExpr[]);
 type Identity = ((t: DataType) => ExprLike) | ((...t: DataType[]) => ExprLike[]);
@@ -33,7 +39,24 @@ type Identity = ((t: DataType) => ExprLike) | ((...t: DataType[]) => ExprLike[])
  * takes and returns arrays, and the identity returns an array.
  */
 export function commReducer(fcombine: Combine, fidentity: Identity, name = "reduce"): Reducer {
-  function reducer(expr: PrimExpr | PrimExpr[], axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike | ExprLike[]): PrimExpr | PrimExpr[] {
+  function combineDirectly(operands: unknown[]): PrimExpr {
+    const values = operands.map((v, i) => {
+      if (!(v instanceof PrimExpr) && typeof v !== "number" && !(v instanceof IterVar)) {
+        throw new Error(`${name}: operand ${i} must be an expression or a number (or pass reduce axes as the second argument), got ${describe(v)}`);
+      }
+      return v as ExprLike;
+    });
+    let acc = values[0] instanceof PrimExpr ? values[0] : toExpr(values[0], values.find((v): v is PrimExpr => v instanceof PrimExpr)?.dtype);
+    for (const v of values.slice(1)) {
+      const rhs = toExpr(v, acc.dtype);
+      acc = (fcombine as (x: PrimExpr, y: PrimExpr) => PrimExpr)(acc, rhs);
+    }
+    return acc;
+  }
+  function reducer(expr: PrimExpr | PrimExpr[], axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike | ExprLike[], ...more: unknown[]): PrimExpr | PrimExpr[] {
+    if (!Array.isArray(expr) && axis !== undefined && !isAxisList(axis)) {
+      return combineDirectly([expr, axis, where, init, ...more].filter((v) => v !== undefined));
+    }
     const multi = Array.isArray(expr);
     const exprs = (multi ? expr : [expr]).map((e) => {
       if (!(e instanceof PrimExpr)) throw new Error(`${name}: expects an expression to reduce, got ${describe(e)}`);

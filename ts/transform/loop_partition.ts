@@ -235,7 +235,11 @@ class LoopPartitioner extends StmtExprMutator {
     const ana = this.ana;
     const shifted = (by: PrimExpr, b: Stmt): Stmt => substitute(b, new Map([[v, op.add(v, by)]]));
 
-    // Before the middle interval: [min, bodyBegin).
+    // The loop splits into [min, bodyBegin) + [bodyBegin, postBegin) + [postBegin, max + 1).
+    // Where the ends cannot be proved in order they are clamped (min <= bodyBegin <= postBegin
+    // <= max + 1), so the three parts always partition the loop, even when the middle interval
+    // lies partly or wholly outside it; TVM clamps only one side of each end.
+    const end = op.add(max, 1);
     let bodyBegin: PrimExpr = min;
     let pre: Stmt | undefined;
     let preRecurse = true;
@@ -246,18 +250,26 @@ class LoopPartitioner extends StmtExprMutator {
           bodyBegin = op.max(bodyBegin, min);
           preRecurse = false;
         }
+        if (!ana.withConstraint(op.ge(max, min), () => ana.canProve(op.le(bodyBegin, end)))) {
+          bodyBegin = op.min(bodyBegin, end);
+          preRecurse = false;
+        }
         pre = this.makeFor(s, op.sub(bodyBegin, min), shifted(min, body));
       }
     }
-    // After it: [postBegin, max + 1).
-    let postBegin: PrimExpr = op.add(max, 1);
+    let postBegin: PrimExpr = end;
     let post: Stmt | undefined;
     let postRecurse = true;
     if (middle.hasUpperBound()) {
       postBegin = ana.simplify(op.add(middle.maxValue(), 1));
       if (!ana.canProve(op.eq(middle.maxValue(), max))) {
         if (!ana.canProve(op.ge(op.add(op.sub(max, postBegin), 1), 0))) {
-          postBegin = op.min(postBegin, op.add(max, 1));
+          postBegin = op.min(postBegin, end);
+          postRecurse = false;
+        }
+        // Only an executed loop matters: with extent >= 1 the order is often provable.
+        if (!ana.withConstraint(op.ge(max, min), () => ana.canProve(op.ge(postBegin, bodyBegin)))) {
+          postBegin = op.max(postBegin, bodyBegin);
           postRecurse = false;
         }
         post = this.makeFor(s, op.add(op.sub(max, postBegin), 1), shifted(postBegin, body));

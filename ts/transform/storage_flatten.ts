@@ -64,7 +64,8 @@ class StorageFlattener extends StmtExprMutator {
     const shape = bounds.map((r) => this.visitExpr(r.extent));
     const scopeName = this.storageScope.get(key) || "global";
     const strides = this.alignedStrides(key, shape);
-    const data = pointerVar(key.data.name, key.dtype, scopeName === "global" ? "" : scopeName);
+    // The 2020 printer shows Pointer(float32) whatever the scope; the scope is in the attribute.
+    const data = pointerVar(key.data.name, key.dtype);
     const buffer = new Buffer(data, key.dtype, shape, strides, new IntImm(DataType.int32(), 0), key.name, scopeName);
     const entry: BufferEntry = { buffer, bounds: bounds.map((r) => ({ min: this.visitExpr(r.min), extent: this.visitExpr(r.extent) }) as Range), external: false, released: false };
     this.bufMap.set(key, entry);
