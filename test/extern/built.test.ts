@@ -1,15 +1,7 @@
 import test from "ava";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import "../runtime/helpers.js"; // a private compile cache for this test process
 import { te, tir, nd, registerFunc, lower, build } from "../../ts/index.js";
 import { iota, registerAddOne, seedProgram, uniqueName } from "./helpers.js";
-
-if (!process.env.TEJIT_CACHE_DIR) {
-  const dir = mkdtempSync(join(tmpdir(), "tejit-extern-cache-"));
-  process.env.TEJIT_CACHE_DIR = dir;
-  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-}
 
 test("the built seed (both ways) calls the JS function 3 times and gives input + 1", (t) => {
   const f = uniqueName("built_seed");

@@ -1,4 +1,5 @@
 import test from "ava";
+import "../runtime/helpers.js"; // a private compile cache for this test process
 import { te, build, nd } from "../../ts/index.js";
 
 test("te.max / te.min / te.sum without axes combine their operands elementwise (as TVM's reducers do)", (t) => {
