@@ -10,6 +10,9 @@ import { describe } from "../ir/op.js";
 import { createModuleFromSource, metadataDefinition, type Module } from "../runtime/module.js";
 import type { FunctionInfo, ParamInfo } from "../runtime/marshal.js";
 import { legalizeVectorLanes } from "../transform/legalize_vector_lanes.js";
+import { splitWideVectors } from "../transform/split_wide_vectors.js";
+import { compilerFlags } from "../runtime/compile.js";
+import { nativeVectorBytes } from "./vector_width.js";
 import { lowerIntrin } from "../transform/lower_intrin.js";
 import { lowerTVMBuiltin } from "../transform/lower_tvm_builtin.js";
 import { makePackedAPI } from "../transform/make_packed_api.js";
@@ -28,11 +31,20 @@ export interface BuildOptions {
   metadata?: boolean;
   /** Constant allocations up to this many bytes live on the C stack (default 1024, TVM's limit). */
   maxStackBytes?: number;
+  /** The widest vector (bytes) kept whole; wider vector stores are split (default: from the flags). */
+  vectorBytes?: number;
 }
 
 /** The host passes build runs on every function, in order. */
 export function hostPasses(f: PrimFunc, opts: BuildOptions = {}): PrimFunc {
-  return lowerIntrin(lowerTVMBuiltin(makePackedAPI(legalizeVectorLanes(f)), { maxStackBytes: opts.maxStackBytes }));
+  const vectorBytes = opts.vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: [...targetFlags(opts.target), ...cflagList(opts.cflags)] }));
+  const legal = splitWideVectors(legalizeVectorLanes(f), vectorBytes);
+  return lowerIntrin(lowerTVMBuiltin(makePackedAPI(legal), { maxStackBytes: opts.maxStackBytes }));
+}
+
+function cflagList(cflags: string | readonly string[] | undefined): string[] {
+  if (cflags === undefined) return [];
+  return typeof cflags === "string" ? cflags.split(/\s+/).filter((x) => x.length > 0) : [...cflags];
 }
 
 /** What JS callers pass for each parameter of `f` (before the packed API). */
