@@ -28,6 +28,6 @@ test("build() passes lower options through (disableVectorize)", (t) => {
   const B = te.compute([64], (i) => A.at(i).add(1), "B");
   const s = te.createSchedule(B.op);
   s.stage(B).vectorize(B.op.axis[0]);
-  t.regex(build(s, [A, B]).getSource(), /float32x64/);
-  t.notRegex(build(s, [A, B], { disableVectorize: true }).getSource(), /float32x64/);
+  t.regex(build(s, [A, B]).getSource(), /float32x\d+/);
+  t.notRegex(build(s, [A, B], { disableVectorize: true }).getSource(), /float32x\d+/);
 });
