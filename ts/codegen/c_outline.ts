@@ -1,0 +1,88 @@
+// Outlined functions. The `compute_scope` body becomes a static noinline function of its free
+// variables, pointer parameters `restrict` when the function is tir.noalias, so the C compiler
+// may keep values in registers. A parallel loop becomes a closure — a struct of the captured
+// variables and a task function — launched through __TVMBackendParallelLaunch, each task running
+// a contiguous share of the range. Both inherit the loop ranges and aligned arrays in scope.
+
+import type { Var } from "../ir/expr.js";
+import { Range } from "../ir/iter_var.js";
+import { type AttrStmt, For } from "../ir/stmt.js";
+import { freeVars } from "./c_analysis.js";
+import { FnEmitter } from "./c_function.js";
+
+/** The parameter declaration of a captured variable in an outlined function. */
+function captureDecl(em: FnEmitter, v: Var, name: string): string {
+  const ty = em.varType(v);
+  return v.dtype.isHandle() && v.typeAnnotation && em.noalias ? `${ty} restrict ${name}` : `${ty} ${name}`;
+}
+
+export function outlineCompute(em: FnEmitter, s: AttrStmt): void {
+  const fn = em.mod.closureNames.get(s);
+  if (!fn) throw new Error(`codegen(${em.fname}): internal: compute scope not planned`);
+  const captured = freeVars(s.body);
+  const child = new FnEmitter(em.mod, em.fname, em.noalias, em.inherited());
+  const params = captured.map((v) => {
+    const name = child.define(v);
+    return captureDecl(child, v, name);
+  });
+  child.stmt(s.body);
+  em.mod.functions.push(`static __attribute__((noinline)) int32_t ${fn}(${params.length ? params.join(", ") : "void"}) {\n${child.text()}\n  return 0;\n}\n`);
+  const args = captured.map((v) => em.varName(v));
+  em.line(`if (${fn}(${args.join(", ")}) != 0) return -1;`);
+}
+
+export function outlineParallel(em: FnEmitter, s: For): void {
+  const fn = em.mod.closureNames.get(s);
+  if (!fn) throw new Error(`codegen(${em.fname}): internal: parallel loop not planned`);
+  const captured = freeVars(new For(s.loopVar, s.min, s.extent, "serial", s.body));
+  const structName = `${fn}_args`;
+  const child = new FnEmitter(em.mod, em.fname, em.noalias, em.inherited());
+  child.names.reserve("task_id");
+  child.names.reserve("penv");
+  child.names.reserve("cdata");
+  const closure = child.names.fresh("closure");
+  const lines: string[] = [];
+  const fields: string[] = [];
+  for (const v of captured) {
+    const field = em.varName(v);
+    fields.push(`  ${em.varType(v)} ${field};`);
+    const local = child.define(v);
+    lines.push(`  ${captureDecl(child, v, local)} = ${closure}->${field};`);
+  }
+  const ity = em.types.value(s.loopVar.dtype, `loop variable '${s.loopVar.name}'`);
+  const min = child.names.fresh(`${s.loopVar.name}_min`);
+  const ext = child.names.fresh(`${s.loopVar.name}_extent`);
+  const chunk = child.names.fresh("chunk");
+  const begin = child.names.fresh("begin");
+  const end = child.names.fresh("end");
+  const lv = child.define(s.loopVar);
+  const minCode = child.expr(s.min);
+  const extCode = child.expr(s.extent);
+  const pre = [
+    ...lines,
+    `  ${ity} ${min} = ${minCode};`,
+    `  ${ity} ${ext} = ${extCode};`,
+    `  ${ity} ${chunk} = (${ity})((${ext} + penv->num_task - 1) / penv->num_task);`,
+    `  ${ity} ${begin} = (${ity})(task_id * ${chunk});`,
+    `  ${ity} ${end} = ${begin} + ${chunk} < ${ext} ? (${ity})(${begin} + ${chunk}) : ${ext};`,
+    `  for (${ity} ${lv} = ${min} + ${begin}; ${lv} < ${min} + ${end}; ++${lv}) {`,
+  ];
+  child.bindRange(s.loopVar, new Range(s.min, s.extent));
+  child.indent = 2;
+  child.stmt(s.body);
+  const head = captured.length > 0
+    ? `typedef struct {\n${fields.join("\n")}\n} ${structName};\n\n`
+    : "";
+  const unpack = captured.length > 0 ? `  ${structName}* ${closure} = (${structName}*)cdata;\n` : "  (void)cdata;\n";
+  em.mod.functions.push(`${head}static int32_t ${fn}(int32_t task_id, TVMParallelGroupEnv* penv, void* cdata) {\n${unpack}${pre.join("\n")}\n${child.text()}\n  }\n  return 0;\n}\n`);
+  if (captured.length > 0) {
+    const c = em.names.fresh(`${fn}_closure`);
+    const init = captured.map((v) => `.${em.varName(v)} = ${em.varName(v)}`).join(", ");
+    em.line(`{`);
+    em.line(`  ${structName} ${c} = {${init}};`);
+    em.line(`  if (__TVMBackendParallelLaunch(${fn}, &${c}, 0) != 0) return -1;`);
+    em.line(`}`);
+  } else {
+    em.line(`if (__TVMBackendParallelLaunch(${fn}, 0, 0) != 0) return -1;`);
+  }
+}
