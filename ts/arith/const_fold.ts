@@ -1,11 +1,11 @@
 // Constant folding that reports whether it folded (TVM's TryConstFold): returns the folded
 // expression, or undefined when the operands leave nothing to fold. The simplifiers call it
-// first on every node; op.ts builds nodes with the same rules but always returns a node.
+// first on every node, and op.ts builds every node through it (as TVM's operators do), so an
+// expression folds the same way whether it is built or simplified.
 
 import { DataType } from "../ir/dtype.js";
 import { FloatImm, IntImm, PrimExpr } from "../ir/expr.js";
-import { wrapInt } from "../ir/op.js";
-import { floorDiv, floorMod, truncDiv, truncMod } from "./int_operator.js";
+import { floorDiv, floorMod, truncDiv, truncMod, wrapInt } from "./int_operator.js";
 
 export type FoldKind =
   | "Add" | "Sub" | "Mul" | "Div" | "Mod" | "FloorDiv" | "FloorMod" | "Min" | "Max"
@@ -18,6 +18,38 @@ function mkBool(v: boolean): IntImm { return new IntImm(DataType.bool(), v ? 1 :
 
 function divisionByZero(kind: string): never {
   throw new Error(`${kind}: division by zero`);
+}
+
+/**
+ * Integer a / b, a % b and their floor forms: two constants fold, 0 / b is 0, a / 1 is `byOne`
+ * (a, or 0 for a remainder); a zero divisor is an error.
+ */
+function foldIntDivision<T extends Typed>(name: string, a: T, b: T, fold: (x: number, y: number) => number, byOne: T | PrimExpr): T | PrimExpr | undefined {
+  const pa = int(a);
+  const pb = int(b);
+  if (pa && pb) {
+    if (pb.value === 0) divisionByZero(name);
+    return mkInt(a.dtype, fold(pa.value, pb.value));
+  }
+  if (pa && pa.value === 0) return a;
+  if (pb) {
+    if (pb.value === 1) return byOne;
+    if (pb.value === 0) divisionByZero(name);
+  }
+  return undefined;
+}
+
+/** Float a / b (true or floor division): two constants fold, 0 / b is 0, a / 1 is a; b = 0 is an error. */
+function foldFloatDivision<T extends Typed>(name: string, a: T, b: T, fold: (x: number, y: number) => number): T | PrimExpr | undefined {
+  const fa = flt(a);
+  const fb = flt(b);
+  if (fa && fb && fb.value !== 0) return new FloatImm(a.dtype, fold(fa.value, fb.value));
+  if (fa && fa.value === 0) return a;
+  if (fb) {
+    if (fb.value === 1) return a;
+    if (fb.value === 0) divisionByZero(name);
+  }
+  return undefined;
 }
 
 /** Anything with a dtype: expressions, and the canonical simplifier's internal forms. */
@@ -68,62 +100,10 @@ export function tryConstFold<T extends Typed>(kind: FoldKind, a: T, b: T): T | P
         if (fb.value === 0) return b;
       }
       return undefined;
-    case "Div":
-      if (pa && pb) {
-        if (pb.value === 0) divisionByZero("div");
-        return mkInt(t, truncDiv(pa.value, pb.value));
-      }
-      if (pa && pa.value === 0) return a;
-      if (pb) {
-        if (pb.value === 1) return a;
-        if (pb.value === 0) divisionByZero("div");
-      }
-      if (fa && fb && fb.value !== 0) return new FloatImm(t, fa.value / fb.value);
-      if (fa && fa.value === 0) return a;
-      if (fb) {
-        if (fb.value === 1) return a;
-        if (fb.value === 0) divisionByZero("div");
-      }
-      return undefined;
-    case "Mod":
-      if (pa && pb) {
-        if (pb.value === 0) divisionByZero("mod");
-        return mkInt(t, truncMod(pa.value, pb.value));
-      }
-      if (pa && pa.value === 0) return a;
-      if (pb) {
-        if (pb.value === 1) return mkInt(t, 0);
-        if (pb.value === 0) divisionByZero("mod");
-      }
-      return undefined;
-    case "FloorDiv":
-      if (pa && pb) {
-        if (pb.value === 0) divisionByZero("floordiv");
-        return mkInt(t, floorDiv(pa.value, pb.value));
-      }
-      if (pa && pa.value === 0) return a;
-      if (pb) {
-        if (pb.value === 1) return a;
-        if (pb.value === 0) divisionByZero("floordiv");
-      }
-      if (fa && fb && fb.value !== 0) return new FloatImm(t, Math.floor(fa.value / fb.value));
-      if (fa && fa.value === 0) return a;
-      if (fb) {
-        if (fb.value === 1) return a;
-        if (fb.value === 0) divisionByZero("floordiv");
-      }
-      return undefined;
-    case "FloorMod":
-      if (pa && pb) {
-        if (pb.value === 0) divisionByZero("floormod");
-        return mkInt(t, floorMod(pa.value, pb.value));
-      }
-      if (pa && pa.value === 0) return a;
-      if (pb) {
-        if (pb.value === 1) return mkInt(t, 0);
-        if (pb.value === 0) divisionByZero("floormod");
-      }
-      return undefined;
+    case "Div": return foldIntDivision("div", a, b, truncDiv, a) ?? foldFloatDivision("div", a, b, (x, y) => x / y);
+    case "Mod": return foldIntDivision("mod", a, b, truncMod, mkInt(t, 0));
+    case "FloorDiv": return foldIntDivision("floordiv", a, b, floorDiv, a) ?? foldFloatDivision("floordiv", a, b, (x, y) => Math.floor(x / y));
+    case "FloorMod": return foldIntDivision("floormod", a, b, floorMod, mkInt(t, 0));
     case "Min":
       if (pa && pb) return new IntImm(t, Math.min(pa.value, pb.value));
       if (fa && fb) return new FloatImm(t, Math.min(fa.value, fb.value));

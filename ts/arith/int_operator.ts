@@ -1,6 +1,9 @@
 // Integer arithmetic on JS numbers as the analyzers need it: floor and truncating division,
-// gcd that treats 0 as "no constraint", the extended Euclidean algorithm, and addition /
-// multiplication that saturate to ±Infinity (TVM's int64 with kPosInf/kNegInf sentinels).
+// wrapping to a dtype's range, gcd that treats 0 as "no constraint", the extended Euclidean
+// algorithm, and addition / multiplication that saturate to ±Infinity (TVM's int64 with
+// kPosInf/kNegInf sentinels).
+
+import type { DataType } from "../ir/dtype.js";
 
 /** Division rounding toward negative infinity (b != 0). */
 export function floorDiv(a: number, b: number): number {
@@ -26,6 +29,16 @@ export function truncMod(a: number, b: number): number {
   if (b === 0) throw new Error("truncmod: division by zero");
   const r = a % b;
   return r === 0 ? 0 : r;
+}
+
+/** Wraps an integer result to the dtype's range (two's complement), as C would. */
+export function wrapInt(value: number, t: DataType): number {
+  if (t.isBool()) return value !== 0 ? 1 : 0;
+  if (t.bits >= 53) return value;
+  const m = 2 ** t.bits;
+  let v = ((value % m) + m) % m;
+  if (t.isInt() && v >= m / 2) v -= m;
+  return v;
 }
 
 /** gcd(|a|, |b|), where gcd(a, 0) = |a| (0 stands for "any multiple"). */

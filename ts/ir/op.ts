@@ -1,7 +1,8 @@
 // Building expressions the way TVM's operators do: JS numbers become constants of the other
 // operand's dtype, operand types are matched (int -> float, narrower int -> wider int, scalar ->
-// broadcast), and constants are folded with the rules of TVM's TryConstFold. Printing depends on
-// this folding (a loop's end prints as min + extent), so keep it faithful.
+// broadcast), and constants are folded by TVM's TryConstFold (arith/const_fold.ts), as TVM's
+// operators fold them. Printing depends on this folding (a loop's end prints as min + extent),
+// so keep it faithful.
 
 import { DataType, type DTypeLike } from "./dtype.js";
 import { IterVar } from "./iter_var.js";
@@ -9,6 +10,10 @@ import {
   Add, And, Broadcast, Call, Cast, Div, EQ, FloatImm, FloorDiv, FloorMod, GE, GT, IntImm, LE, LT,
   Max, Min, Mod, Mul, NE, Not, Or, PrimExpr, Select, Sub, type ExprLike,
 } from "./expr.js";
+import { type FoldKind, tryConstFold, tryConstFoldNot } from "../arith/const_fold.js";
+import { wrapInt } from "../arith/int_operator.js";
+
+export { wrapInt };
 
 /** A constant of `dtype` (vector dtypes give a broadcast). */
 export function constant(value: number | boolean, dtype: DTypeLike = typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : "float32"): PrimExpr {
@@ -108,91 +113,34 @@ export function matchTypes(opName: string, lhs: ExprLike, rhs: ExprLike): [PrimE
   return [a, b];
 }
 
-function ints(a: PrimExpr, b: PrimExpr): [IntImm | undefined, IntImm | undefined] {
-  return [a instanceof IntImm ? a : undefined, b instanceof IntImm ? b : undefined];
-}
-function floats(a: PrimExpr, b: PrimExpr): [FloatImm | undefined, FloatImm | undefined] {
-  return [a instanceof FloatImm ? a : undefined, b instanceof FloatImm ? b : undefined];
-}
+type BinaryCtor = new (a: PrimExpr, b: PrimExpr) => PrimExpr;
 
-/** Wraps an integer result to the dtype's range (two's complement), as C would. */
-export function wrapInt(value: number, t: DataType): number {
-  if (t.isBool()) return value !== 0 ? 1 : 0;
-  if (t.bits >= 53) return value;
-  const m = 2 ** t.bits;
-  let v = ((value % m) + m) % m;
-  if (t.isInt() && v >= m / 2) v -= m;
-  return v;
+/** `kind(a, b)` of operands already matched: folded when TryConstFold folds it, else a node. */
+function binary(kind: FoldKind, ctor: BinaryCtor, a: PrimExpr, b: PrimExpr): PrimExpr {
+  return tryConstFold(kind, a, b) ?? new ctor(a, b);
 }
-
-function intConst(t: DataType, v: number): IntImm { return new IntImm(t, wrapInt(v, t)); }
 
 export function add(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("add", x, y);
-  const [pa, pb] = ints(a, b);
-  if (pa && pb) return intConst(a.dtype, pa.value + pb.value);
-  if (pa && pa.value === 0) return b;
-  if (pb && pb.value === 0) return a;
-  const [fa, fb] = floats(a, b);
-  if (fa && fb) return new FloatImm(a.dtype, fa.value + fb.value);
-  if (fa && fa.value === 0) return b;
-  if (fb && fb.value === 0) return a;
-  return new Add(a, b);
+  return binary("Add", Add, a, b);
 }
 
 export function sub(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("sub", x, y);
-  const [pa, pb] = ints(a, b);
-  if (pa && pb) return intConst(a.dtype, pa.value - pb.value);
-  if (pb && pb.value === 0) return a;
-  const [fa, fb] = floats(a, b);
-  if (fa && fb) return new FloatImm(a.dtype, fa.value - fb.value);
-  if (fb && fb.value === 0) return a;
-  return new Sub(a, b);
+  return binary("Sub", Sub, a, b);
 }
 
 export function mul(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("mul", x, y);
-  const [pa, pb] = ints(a, b);
-  if (pa && pb) return intConst(a.dtype, Number(BigInt(pa.value) * BigInt(pb.value) % (2n ** 64n)));
-  if (pa) {
-    if (pa.value === 1) return b;
-    if (pa.value === 0) return a;
-  }
-  if (pb) {
-    if (pb.value === 1) return a;
-    if (pb.value === 0) return b;
-  }
-  const [fa, fb] = floats(a, b);
-  if (fa && fb) return new FloatImm(a.dtype, fa.value * fb.value);
-  if (fa) {
-    if (fa.value === 1) return b;
-    if (fa.value === 0) return a;
-  }
-  if (fb) {
-    if (fb.value === 1) return a;
-    if (fb.value === 0) return b;
-  }
-  return new Mul(a, b);
-}
-
-function checkNonZero(opName: string, b: IntImm | undefined): void {
-  if (b && b.value === 0) throw new Error(`${opName}: division by zero`);
+  return binary("Mul", Mul, a, b);
 }
 
 /** Truncating division for integers, true division for floats. */
 export function div(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("div", x, y);
-  const [pa, pb] = ints(a, b);
-  checkNonZero("div", pb);
-  if (pa && pb) return intConst(a.dtype, Math.trunc(pa.value / pb.value));
-  if (pa && pa.value === 0) return a;
-  if (pb && pb.value === 1) return a;
-  const [fa, fb] = floats(a, b);
-  if (fa && fb && fb.value !== 0) return new FloatImm(a.dtype, fa.value / fb.value);
-  if (fa && fa.value === 0) return a;
-  if (fb && fb.value === 1) return a;
-  return new Div(a, b);
+  // Unlike TVM's TryConstFold, a float division by zero is built (inf or nan when it runs).
+  if (b instanceof FloatImm && b.value === 0) return a instanceof FloatImm && a.value === 0 ? a : new Div(a, b);
+  return binary("Div", Div, a, b);
 }
 
 export const truncdiv = div;
@@ -200,70 +148,42 @@ export const truncdiv = div;
 export function truncmod(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("mod", x, y);
   if (a.dtype.isFloat()) throw new Error(`mod: needs integers, got ${a.dtype}; use floormod`);
-  const [pa, pb] = ints(a, b);
-  checkNonZero("mod", pb);
-  if (pa && pb) return intConst(a.dtype, pa.value % pb.value);
-  if (pa && pa.value === 0) return a;
-  if (pb && pb.value === 1) return constant(0, a.dtype);
-  return new Mod(a, b);
+  return binary("Mod", Mod, a, b);
 }
 
 export function floordiv(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("floordiv", x, y);
   if (a.dtype.isFloat()) return floor(div(a, b));
-  const [pa, pb] = ints(a, b);
-  checkNonZero("floordiv", pb);
-  if (pa && pb) return intConst(a.dtype, Math.floor(pa.value / pb.value));
-  if (pa && pa.value === 0) return a;
-  if (pb && pb.value === 1) return a;
-  return new FloorDiv(a, b);
+  return binary("FloorDiv", FloorDiv, a, b);
 }
 
 export function floormod(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("floormod", x, y);
   if (a.dtype.isFloat()) return sub(a, mul(floor(div(a, b)), b));
-  const [pa, pb] = ints(a, b);
-  checkNonZero("floormod", pb);
-  if (pa && pb) return intConst(a.dtype, pa.value - Math.floor(pa.value / pb.value) * pb.value);
-  if (pa && pa.value === 0) return a;
-  if (pb && pb.value === 1) return constant(0, a.dtype);
-  return new FloorMod(a, b);
+  return binary("FloorMod", FloorMod, a, b);
 }
 
 export function min(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("min", x, y);
-  const [pa, pb] = ints(a, b);
-  if (pa && pb) return new IntImm(a.dtype, Math.min(pa.value, pb.value));
-  const [fa, fb] = floats(a, b);
-  if (fa && fb) return new FloatImm(a.dtype, Math.min(fa.value, fb.value));
-  return new Min(a, b);
+  return binary("Min", Min, a, b);
 }
 
 export function max(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("max", x, y);
-  const [pa, pb] = ints(a, b);
-  if (pa && pb) return new IntImm(a.dtype, Math.max(pa.value, pb.value));
-  const [fa, fb] = floats(a, b);
-  if (fa && fb) return new FloatImm(a.dtype, Math.max(fa.value, fb.value));
-  return new Max(a, b);
+  return binary("Max", Max, a, b);
 }
 
-type CmpCtor = new (a: PrimExpr, b: PrimExpr) => PrimExpr;
-function compare(name: string, ctor: CmpCtor, test: (p: number, q: number) => boolean, x: ExprLike, y: ExprLike): PrimExpr {
-  const [a, b] = matchTypes(name, x, y);
-  const [pa, pb] = ints(a, b);
-  if (pa && pb) return constant(test(pa.value, pb.value), "bool");
-  const [fa, fb] = floats(a, b);
-  if (fa && fb) return constant(test(fa.value, fb.value), "bool");
-  return new ctor(a, b);
+function compare(kind: FoldKind, ctor: BinaryCtor, x: ExprLike, y: ExprLike): PrimExpr {
+  const [a, b] = matchTypes(kind.toLowerCase(), x, y);
+  return binary(kind, ctor, a, b);
 }
 
-export function eq(x: ExprLike, y: ExprLike): PrimExpr { return compare("eq", EQ, (p, q) => p === q, x, y); }
-export function ne(x: ExprLike, y: ExprLike): PrimExpr { return compare("ne", NE, (p, q) => p !== q, x, y); }
-export function lt(x: ExprLike, y: ExprLike): PrimExpr { return compare("lt", LT, (p, q) => p < q, x, y); }
-export function le(x: ExprLike, y: ExprLike): PrimExpr { return compare("le", LE, (p, q) => p <= q, x, y); }
-export function gt(x: ExprLike, y: ExprLike): PrimExpr { return compare("gt", GT, (p, q) => p > q, x, y); }
-export function ge(x: ExprLike, y: ExprLike): PrimExpr { return compare("ge", GE, (p, q) => p >= q, x, y); }
+export function eq(x: ExprLike, y: ExprLike): PrimExpr { return compare("EQ", EQ, x, y); }
+export function ne(x: ExprLike, y: ExprLike): PrimExpr { return compare("NE", NE, x, y); }
+export function lt(x: ExprLike, y: ExprLike): PrimExpr { return compare("LT", LT, x, y); }
+export function le(x: ExprLike, y: ExprLike): PrimExpr { return compare("LE", LE, x, y); }
+export function gt(x: ExprLike, y: ExprLike): PrimExpr { return compare("GT", GT, x, y); }
+export function ge(x: ExprLike, y: ExprLike): PrimExpr { return compare("GE", GE, x, y); }
 
 function toBool(name: string, v: ExprLike): PrimExpr {
   const e = toExpr(v);
@@ -272,34 +192,21 @@ function toBool(name: string, v: ExprLike): PrimExpr {
 }
 
 export function logicalAnd(x: ExprLike, y: ExprLike): PrimExpr {
-  const a = toBool("and", x);
-  const b = toBool("and", y);
-  const [pa, pb] = ints(a, b);
-  if (pa && pb) return constant(pa.value !== 0 && pb.value !== 0, "bool");
-  if (pa) return pa.value ? b : a;
-  if (pb) return pb.value ? a : b;
-  return new And(a, b);
+  return binary("And", And, toBool("and", x), toBool("and", y));
 }
 
 export function logicalOr(x: ExprLike, y: ExprLike): PrimExpr {
-  const a = toBool("or", x);
-  const b = toBool("or", y);
-  const [pa, pb] = ints(a, b);
-  if (pa && pb) return constant(pa.value !== 0 || pb.value !== 0, "bool");
-  if (pa) return pa.value ? a : b;
-  if (pb) return pb.value ? b : a;
-  return new Or(a, b);
+  return binary("Or", Or, toBool("or", x), toBool("or", y));
 }
 
 export function logicalNot(x: ExprLike): PrimExpr {
   const a = toBool("not", x);
-  if (a instanceof IntImm) return constant(a.value === 0, "bool");
-  return new Not(a);
+  return tryConstFoldNot(a) ?? new Not(a);
 }
 
 export function neg(x: ExprLike): PrimExpr {
   const a = toExpr(x);
-  if (a instanceof IntImm) return intConst(a.dtype, -a.value);
+  if (a instanceof IntImm) return new IntImm(a.dtype, wrapInt(-a.value, a.dtype));
   if (a instanceof FloatImm) return new FloatImm(a.dtype, -a.value);
   return sub(constant(0, a.dtype), a);
 }
