@@ -1,7 +1,8 @@
 // Constant folding that reports whether it folded (TVM's TryConstFold): returns the folded
 // expression, or undefined when the operands leave nothing to fold. The simplifiers call it
 // first on every node, and op.ts builds every node through it (as TVM's operators do), so an
-// expression folds the same way whether it is built or simplified.
+// expression folds the same way whether it is built or simplified. One difference is kept on
+// purpose: op.div builds a float division by zero (inf or nan at run time), which this refuses.
 
 import { DataType } from "../ir/dtype.js";
 import { FloatImm, IntImm, PrimExpr } from "../ir/expr.js";
