@@ -11,17 +11,7 @@ import * as op from "../../ts/ir/op.js";
 import { Analyzer } from "../../ts/arith/analyzer.js";
 import { IntSet } from "../../ts/arith/int_set.js";
 import { floorDiv, floorMod, truncDiv, truncMod } from "../../ts/arith/int_operator.js";
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { pick, prng, randomInt } from "../helpers/random.js";
 
 type Env = Map<Var, number>;
 
@@ -64,14 +54,13 @@ function evaluate(e: PrimExpr, env: Env): number {
 
 /** `truncModOk`: false leaves out truncmod, whose interval rule (as TVM's) assumes x >= 0. */
 function generator(seed: number, vars: Var[], truncModOk = true) {
-  const r = rng(seed);
-  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
-  const small = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-  const leaf = (): PrimExpr => (r() < 0.7 ? pick(vars) : op.constant(small(-8, 16)));
+  const r = prng(seed);
+  const small = (lo: number, hi: number): number => randomInt(r, lo, hi);
+  const leaf = (): PrimExpr => (r() < 0.7 ? pick(r, vars) : op.constant(small(-8, 16)));
   const cond = (d: number): PrimExpr => {
     const a = expr(d - 1);
     const b = r() < 0.5 ? op.constant(small(-4, 20)) : expr(d - 1);
-    return pick([op.lt, op.le, op.gt, op.ge, op.eq, op.ne])(a, b);
+    return pick(r, [op.lt, op.le, op.gt, op.ge, op.eq, op.ne])(a, b);
   };
   const expr = (d: number): PrimExpr => {
     if (d <= 0 || r() < 0.2) return leaf();

@@ -4,7 +4,9 @@
 // floordiv/floormod by constants of either sign (power-of-two or not), min/max, comparisons,
 // select, casts and bit operations, so each C helper meets the interpreter's semantics.
 import test from "ava";
-import { assertClose, declBuffer, primFunc, buildFuncs } from "./helpers.js";
+import { assertClose, declBuffer, buildFuncs } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
+import { pick, prng, randomInt } from "../helpers/random.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { Broadcast, Call, IntImm, Load, type PrimExpr, Ramp, Store } from "../../ts/tir.js";
 import * as op from "../../ts/ir/op.js";
@@ -15,45 +17,34 @@ import type { PrimFunc } from "../../ts/ir/function.js";
 const LEN = 64;
 const COUNT = Number(process.env.FUZZ_COUNT ?? 24);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** A random int32 or float32 expression of the leaves (at most `depth` deep). */
 function randomExpr(r: () => number, leaves: { i: PrimExpr[]; f: PrimExpr[] }, float: boolean, depth: number, lanes: number): PrimExpr {
-  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const konst = (v: number, t: string): PrimExpr => (lanes > 1 ? new Broadcast(op.constant(v, t), lanes) : op.constant(v, t));
-  if (depth === 0 || r() < 0.2) return pick(float ? leaves.f : leaves.i);
+  if (depth === 0 || r() < 0.2) return pick(r, float ? leaves.f : leaves.i);
   const sub = (fl = float): PrimExpr => randomExpr(r, leaves, fl, depth - 1, lanes);
   if (float) {
-    switch (pick(["add", "sub", "mulc", "min", "max", "select", "cast", "div"])) {
+    switch (pick(r, ["add", "sub", "mulc", "min", "max", "select", "cast", "div"])) {
       case "add": return op.add(sub(), sub());
       case "sub": return op.sub(sub(), sub());
-      case "mulc": return op.mul(sub(), konst(pick([0.5, -1.5, 3]), "float32"));
+      case "mulc": return op.mul(sub(), konst(pick(r, [0.5, -1.5, 3]), "float32"));
       case "min": return op.min(sub(), sub());
       case "max": return op.max(sub(), sub());
       case "select": return op.select(op.lt(sub(), sub()), sub(), sub());
       case "cast": return op.cast(lanes > 1 ? `float32x${lanes}` : "float32", sub(false));
-      default: return op.div(sub(), konst(pick([2, -4, 8]), "float32"));
+      default: return op.div(sub(), konst(pick(r, [2, -4, 8]), "float32"));
     }
   }
-  const c = pick([1, 2, 3, 4, 7, 8, -3, -8, 16]);
-  switch (pick(["add", "sub", "mulc", "fdiv", "fmod", "min", "max", "select", "and", "xor", "cast", "cmp"])) {
+  const c = pick(r, [1, 2, 3, 4, 7, 8, -3, -8, 16]);
+  switch (pick(r, ["add", "sub", "mulc", "fdiv", "fmod", "min", "max", "select", "and", "xor", "cast", "cmp"])) {
     case "add": return op.add(sub(), sub());
     case "sub": return op.sub(sub(), sub());
-    case "mulc": return op.mul(sub(), konst(pick([2, -3, 5]), "int32"));
+    case "mulc": return op.mul(sub(), konst(pick(r, [2, -3, 5]), "int32"));
     case "fdiv": return op.floordiv(sub(), konst(c, "int32"));
     case "fmod": return op.floormod(sub(), konst(c, "int32"));
     case "min": return op.min(sub(), sub());
     case "max": return op.max(sub(), sub());
     case "select": return op.select(op.ge(sub(), sub()), sub(), sub());
-    case "and": return new Call(lanes > 1 ? `int32x${lanes}` : "int32", "tir.bitwise_and", [sub(), konst(pick([7, 255, -2]), "int32")]);
+    case "and": return new Call(lanes > 1 ? `int32x${lanes}` : "int32", "tir.bitwise_and", [sub(), konst(pick(r, [7, 255, -2]), "int32")]);
     case "xor": return new Call(lanes > 1 ? `int32x${lanes}` : "int32", "tir.bitwise_xor", [sub(), sub()]);
     case "cast": return op.cast(lanes > 1 ? `int32x${lanes}` : "int32", op.floor(sub(true)));
     default: return op.cast(lanes > 1 ? `int32x${lanes}` : "int32", op.logicalAnd(op.lt(sub(), sub()), op.ne(sub(), konst(0, "int32"))));
@@ -62,7 +53,7 @@ function randomExpr(r: () => number, leaves: { i: PrimExpr[]; f: PrimExpr[] }, f
 
 /** f(X: int32[LEN], Y: float32[LEN], OI: int32[LEN], OF: float32[LEN]) computing two random expressions. */
 function randomKernel(k: number): PrimFunc {
-  const r = rng(1000 + k);
+  const r = prng(1000 + k);
   const lanes = k % 2 === 0 ? 1 : 8;
   const X = declBuffer([LEN], "int32", "X");
   const Y = declBuffer([LEN], "float32", "Y");
@@ -79,15 +70,15 @@ function randomKernel(k: number): PrimFunc {
     ib.emit(new Store(OI.data, randomExpr(r, leaves, false, 4, lanes), idx(0)));
     ib.emit(new Store(OF.data, randomExpr(r, leaves, true, 4, lanes), idx(0)));
   });
-  return primFunc(`fuzz_${k}`, [X, Y, OI, OF], ib.get());
+  return primFunc([X, Y, OI, OF], ib.get(), `fuzz_${k}`);
 }
 
 const funcs = Array.from({ length: COUNT }, (_, k) => randomKernel(k));
 const mod = buildFuncs(funcs);
 
 test(`${COUNT} random scalar and vector programs agree with the interpreter`, (t) => {
-  const r = rng(7);
-  const X = Int32Array.from({ length: LEN }, () => Math.floor(r() * 200) - 100);
+  const r = prng(7);
+  const X = Int32Array.from({ length: LEN }, () => randomInt(r, -100, 99));
   const Y = Float32Array.from({ length: LEN }, () => Math.round((r() * 20 - 10) * 64) / 64);
   funcs.forEach((f, k) => {
     const c = [empty([LEN], "int32"), empty([LEN])];

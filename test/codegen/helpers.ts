@@ -1,15 +1,13 @@
 // Shared by the codegen tests: a private compile cache per test process, warnings as errors for
-// every generated file (gcc, and clang when installed), hand-built PrimFuncs, and comparisons
-// with a tolerance.
+// every generated file (gcc, and clang when installed), building hand-built PrimFuncs, and
+// comparisons with a tolerance.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test, { type ExecutionContext } from "ava";
-import { type Buffer, declBuffer } from "../../ts/ir/buffer.js";
-import { PrimFunc, IRModule } from "../../ts/ir/function.js";
-import { Var } from "../../ts/ir/expr.js";
-import type { Stmt } from "../../ts/ir/stmt.js";
+import { declBuffer } from "../../ts/ir/buffer.js";
+import { type PrimFunc, IRModule } from "../../ts/ir/function.js";
 import { type BuildOptions, buildModule } from "../../ts/codegen/build_module.js";
 import type { Module } from "../../ts/runtime/module.js";
 import { compileSource } from "../../ts/runtime/compile.js";
@@ -22,22 +20,6 @@ if (!process.env.TEJIT_CACHE_DIR) {
 
 /** Every test build compiles with these: a warning fails the build. */
 export const STRICT = ["-Wall", "-Wextra", "-Werror"];
-
-/** A PrimFunc over `params` (buffers or scalar vars) with `body`. */
-export function primFunc(name: string, params: (Buffer | Var)[], body: Stmt): PrimFunc {
-  const handles: Var[] = [];
-  const map = new Map<Var, Buffer>();
-  for (const p of params) {
-    if (p instanceof Var) {
-      handles.push(p);
-    } else {
-      const h = new Var(`${p.name}_handle`, "handle");
-      handles.push(h);
-      map.set(h, p);
-    }
-  }
-  return new PrimFunc(handles, body, map, { global_symbol: name, "tir.noalias": true });
-}
 
 export function buildFuncs(funcs: PrimFunc[], opts: BuildOptions = {}): Module {
   return buildModule(new IRModule(new Map(funcs.map((f) => [f.name!, f]))), { ...opts, cflags: [...STRICT, ...(opts.cflags ? [opts.cflags].flat() : [])] });
@@ -61,19 +43,6 @@ export function assertClose(t: ExecutionContext, actual: ArrayLike<number>, expe
     if (err > worst) { worst = err; at = i; }
   }
   t.true(worst <= tol, `${what}: element ${at} is ${actual[at]}, expected ${expected[at]}`);
-}
-
-/** Deterministic pseudo-random floats in [-1, 1). */
-export function randomFloats(n: number, seed = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
 }
 
 /** The clang found on PATH (for the warnings check), or undefined when it is not installed. */

@@ -4,7 +4,8 @@
 // is a C identifier; other names are exported sanitised and still found under their own name.
 import test from "ava";
 import { existsSync } from "node:fs";
-import { clangTest, declBuffer, primFunc, buildFuncs } from "./helpers.js";
+import { clangTest, declBuffer, buildFuncs } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { callPacked } from "../../ts/ir/builtin.js";
 import { Var } from "../../ts/ir/expr.js";
@@ -25,7 +26,7 @@ function addKernel(fname: string, aName: string, bName: string, loopName: string
   const b = ib.bufferPtr(B);
   ib.forRange(0, 4, loopName, (i) => b.set(i, op.add(a.get(i), extra ? op.cast("float32", extra) : 1)));
   if (callee) ib.emit(callPacked(callee, B));
-  return primFunc(fname, extra ? [A, B, extra] : [A, B], ib.get());
+  return primFunc(extra ? [A, B, extra] : [A, B], ib.get(), fname);
 }
 
 const funcs = [

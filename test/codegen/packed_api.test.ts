@@ -4,7 +4,8 @@
 // bound from the arguments. Checked both through the JS parameter descriptions (metadata) and
 // through the C prologue alone (metadata: false), since a loaded library may be called by others.
 import test from "ava";
-import { clangTest, declBuffer, primFunc, buildFunc } from "./helpers.js";
+import { clangTest, declBuffer, buildFunc } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 import { generateC } from "../../ts/codegen/build_module.js";
 import { IRModule } from "../../ts/ir/function.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
@@ -30,7 +31,7 @@ function scaleKernel(opts: { strides?: boolean; offset?: boolean } = {}) {
   const a = ib.bufferPtr(A);
   const b = ib.bufferPtr(B);
   ib.forRange(0, n, "i", (i) => ib.forRange(0, 8, "j", (j) => b.set([i, j], op.mul(a.get([i, j]), scale))));
-  return primFunc("main", [A, B, scale], ib.get());
+  return primFunc([A, B, scale], ib.get(), "main");
 }
 
 const f = scaleKernel();

@@ -2,7 +2,9 @@
 // calls a registered JS function on views of its rows (calls from pool threads are queued to the
 // JS thread), per-iteration stack and workspace allocations, and errors raised inside a task.
 import test from "ava";
-import { clangTest, declBuffer, primFunc, buildFuncs, assertClose, randomFloats } from "./helpers.js";
+import { clangTest, declBuffer, buildFuncs, assertClose } from "./helpers.js";
+import { randomFloats } from "../helpers/random.js";
+import { primFunc } from "../helpers/prim_func.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { callPacked } from "../../ts/ir/builtin.js";
 import * as op from "../../ts/ir/op.js";
@@ -27,7 +29,7 @@ function rowCalls(callee: string) {
     const b = B.makeSlice([i, op.constant(0)], [op.constant(1), op.constant(C)], simplify);
     ib.emit(callPacked(callee, a, b, i));
   }, "parallel");
-  return primFunc(`rows_${callee.replace(/\W/g, "_")}`, [A, B], ib.get());
+  return primFunc([A, B], ib.get(), `rows_${callee.replace(/\W/g, "_")}`);
 }
 
 // for i in parallel(n): small[8] on the stack, big[n*64] from the workspace; O[i] = sum of both.
@@ -47,7 +49,7 @@ function allocs() {
     ib.forRange(0, op.mul(n, 64), "k", (k) => acc.set(0, op.add(acc.get(0), big.get(k))));
     o.set(i, acc.get(0));
   }, "parallel");
-  return primFunc("allocs", [O], ib.get());
+  return primFunc([O], ib.get(), "allocs");
 }
 
 const calls: { i: number; shape: number[]; offset: number }[] = [];

@@ -4,7 +4,8 @@
 // if_then_else (only the taken branch is evaluated), likely, let, min/max, while and a failing
 // assert whose message reaches JS.
 import test from "ava";
-import { clangTest, declBuffer, primFunc, buildFuncs, assertClose } from "./helpers.js";
+import { clangTest, declBuffer, buildFuncs, assertClose } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { AssertStmt, Call, Evaluate, IntImm, Let, Load, Ramp, Shuffle, Store, StringImm, Var } from "../../ts/tir.js";
 import * as op from "../../ts/ir/op.js";
@@ -36,7 +37,7 @@ function mathKernel(dtype: "float32" | "float64") {
   const a = ib.bufferPtr(A);
   const o = ib.bufferPtr(O);
   ib.forRange(0, N, "i", (i) => MATH.forEach(([, f], k) => o.set([k, i], f(a.get(i)))));
-  return primFunc(`math_${dtype}`, [A, O], ib.get());
+  return primFunc([A, O], ib.get(), `math_${dtype}`);
 }
 
 // O[4i..4i+4] = exp(A[4i..4i+4]) on float32x4: libm applied lane by lane.
@@ -47,7 +48,7 @@ function vectorExp() {
   const a = ib.bufferPtr(A, "float32x4");
   const o = ib.bufferPtr(O, "float32x4");
   ib.forRange(0, 2, "i", (i) => o.set(i, op.exp(a.get(i))));
-  return primFunc("vexp", [A, O], ib.get());
+  return primFunc([A, O], ib.get(), "vexp");
 }
 
 // Integer semantics: Q/R of floordiv/floormod by a runtime divisor d, by 8 and by 3 (of a
@@ -76,7 +77,7 @@ function intKernel() {
     o.set([9, i], new Let(t, op.mul(v, 3), op.add(t, t)));
     w.set(i, op.add(op.cast("int8", op.add(i, 100)), op.cast("int8", 100)));
   });
-  return primFunc("ints", [X, O, W, d], ib.get());
+  return primFunc([X, O, W, d], ib.get(), "ints");
 }
 
 // if_then_else guarding a read past the end: only the taken branch may run. A while loop counts
@@ -100,7 +101,7 @@ function controlKernel() {
     });
     o.set(i, op.add(op.mul(bits.get(0), 1000), next));
   });
-  return primFunc("control", [A, O], ib.get());
+  return primFunc([A, O], ib.get(), "control");
 }
 
 // Bit operations, a reinterpret, a lane shuffle, and a return value: total(A) returns sum(A).
@@ -125,7 +126,7 @@ function bitsKernel() {
   const f = new Load("float32x8", F.data, new Ramp(op.constant(0), op.constant(1), 8));
   ib.emit(new Store(R.data, new Shuffle([f], [7, 6, 5, 4, 3, 2, 1, 0]), new Ramp(op.constant(0), op.constant(1), 8)));
   ib.emit(new Store(O.data, new Call("int32", "tir.reinterpret", [new Load("float32", F.data, op.constant(0))]), op.constant(0)));
-  return primFunc("bits", [X, F, O, R], ib.get());
+  return primFunc([X, F, O, R], ib.get(), "bits");
 }
 
 function totalKernel() {
@@ -137,7 +138,7 @@ function totalKernel() {
   acc.set(0, 0);
   ib.forRange(0, n, "i", (i) => acc.set(0, op.add(acc.get(0), a.get(i))));
   ib.emit(new Call("int32", "tir.ret", [acc.get(0)]));
-  return primFunc("total", [A], ib.get());
+  return primFunc([A], ib.get(), "total");
 }
 
 const funcs = [mathKernel("float32"), mathKernel("float64"), vectorExp(), intKernel(), controlKernel(), bitsKernel(), totalKernel()];

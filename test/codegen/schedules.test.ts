@@ -4,7 +4,8 @@
 // reference and the TIR interpreter.
 import test from "ava";
 import "./helpers.js";
-import { STRICT, assertClose, randomFloats } from "./helpers.js";
+import { STRICT, assertClose } from "./helpers.js";
+import { randomFloats } from "../helpers/random.js";
 import { te, lower, build, nd } from "../../ts/index.js";
 import { interpret } from "../../ts/interp/index.js";
 

@@ -5,7 +5,8 @@
 // convolution with padding, and an extern kernel written with irBuilder.
 import test from "ava";
 import "./helpers.js";
-import { STRICT, assertClose, clangTest, randomFloats } from "./helpers.js";
+import { STRICT, assertClose, clangTest } from "./helpers.js";
+import { randomFloats } from "../helpers/random.js";
 import { te, tir, lower } from "../../ts/index.js";
 import { build } from "../../ts/build.js";
 import { interpret } from "../../ts/interp/index.js";

@@ -2,7 +2,9 @@
 // floordiv) compiled to GCC vector extensions: checked against JS references and the interpreter,
 // and the C is checked to use vector types rather than per-lane scalar loops.
 import test from "ava";
-import { clangTest, declBuffer, primFunc, buildFuncs, assertClose, randomFloats } from "./helpers.js";
+import { clangTest, declBuffer, buildFuncs, assertClose } from "./helpers.js";
+import { randomFloats } from "../helpers/random.js";
+import { primFunc } from "../helpers/prim_func.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { Broadcast, FloatImm, IntImm, Load, Ramp, Var } from "../../ts/ir/expr.js";
 import * as op from "../../ts/ir/op.js";
@@ -25,7 +27,7 @@ function axpb() {
   ib.forRange(0, 8, "i", (i) => {
     b.set(i, op.add(op.mul(a.get(i), new Broadcast(new FloatImm("float32", 2), 8)), new Broadcast(c, 8)));
   });
-  return primFunc("axpb", [A, B, c], ib.get());
+  return primFunc([A, B, c], ib.get(), "axpb");
 }
 
 // C[4i .. 4i+4] = A[8i], A[8i+2], A[8i+4], A[8i+6]: a strided gather.
@@ -36,7 +38,7 @@ function evens() {
   ib.forRange(0, 4, "i", (i) => {
     ib.emit(new Store(C.data, new Load("float32x4", A.data, new Ramp(op.mul(i, 8), i32(2), 4)), new Ramp(op.mul(i, 4), i32(1), 4)));
   });
-  return primFunc("evens", [A, C], ib.get());
+  return primFunc([A, C], ib.get(), "evens");
 }
 
 // A 16-float local tile written and read as two aligned vectors; out = tile reversed halves summed.
@@ -49,7 +51,7 @@ function tile() {
   ib.emit(new Store(t.data, new Load("float32x8", A.data, new Ramp(i32(0), i32(1), 8)), new Ramp(i32(0), i32(1), 8)));
   ib.emit(new Store(t.data, new Load("float32x8", A.data, new Ramp(i32(8), i32(1), 8)), new Ramp(i32(8), i32(1), 8)));
   ib.emit(new Store(O.data, op.add(tv.get(0), tv.get(1)), new Ramp(i32(0), i32(1), 8)));
-  return primFunc("tile", [A, O], ib.get());
+  return primFunc([A, O], ib.get(), "tile");
 }
 
 // Leaky ReLU with a vector select on a lane mask, and an int vector floordiv / floormod.
@@ -69,7 +71,7 @@ function leakyAndDiv() {
     ib.emit(new Store(Q.data, op.floordiv(x, new Broadcast(i32(3), 8)), idx));
     ib.emit(new Store(R.data, op.floormod(x, new Broadcast(i32(4), 8)), idx));
   });
-  return primFunc("leaky_div", [A, D, X, Q, R], ib.get());
+  return primFunc([A, D, X, Q, R], ib.get(), "leaky_div");
 }
 
 // A 3-lane vector (a vectorized loop of extent 3): legalized into a loop over the lanes.
@@ -81,7 +83,7 @@ function threeLanes() {
     const idx = new Ramp(op.mul(i, 3), i32(1), 3);
     ib.emit(new Store(O.data, op.add(op.mul(new Load("float32x3", A.data, idx), new Broadcast(new FloatImm("float32", 2), 3)), new Broadcast(op.cast("float32", i), 3)), idx));
   });
-  return primFunc("three", [A, O], ib.get());
+  return primFunc([A, O], ib.get(), "three");
 }
 
 const funcs = [axpb(), evens(), tile(), leakyAndDiv(), threeLanes()];

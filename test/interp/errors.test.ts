@@ -7,7 +7,7 @@ import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { AssertStmt, Evaluate, LetStmt, Store } from "../../ts/ir/stmt.js";
 import { NDArray, array, empty, releaseView } from "../../ts/runtime/ndarray.js";
 import { interpret } from "../../ts/interp/index.js";
-import { primFunc } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 
 function copyFunc(extent: number) {
   const A = declBuffer([8], "float32", "A");

@@ -9,7 +9,8 @@ import { irBuilder } from "../../ts/ir/ir_builder.js";
 import * as op from "../../ts/ir/op.js";
 import { array, empty } from "../../ts/runtime/ndarray.js";
 import { erf, interpret } from "../../ts/interp/index.js";
-import { evalExpr, primFunc } from "./helpers.js";
+import { evalExpr } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 
 const f32 = () => new Var("x", "float32");
 const f64 = () => new Var("x", "float64");

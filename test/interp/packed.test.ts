@@ -9,7 +9,7 @@ import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { type AnyNDArray, NDArray, array, empty } from "../../ts/runtime/ndarray.js";
 import { registerFunc } from "../../ts/runtime/registry.js";
 import { interpret } from "../../ts/interp/index.js";
-import { primFunc } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 
 const identity = <T>(x: T): T => x;
 const int = (v: number): IntImm => new IntImm("int32", v);

@@ -8,7 +8,7 @@ import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { Store } from "../../ts/ir/stmt.js";
 import { array, empty } from "../../ts/runtime/ndarray.js";
 import { interpret } from "../../ts/interp/index.js";
-import { primFunc } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 
 function addFunc() {
   const n = new Var("n", "int32");

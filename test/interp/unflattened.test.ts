@@ -12,7 +12,7 @@ import { AttrStmt, BufferRealize } from "../../ts/ir/stmt.js";
 import { type NDArray, array, empty } from "../../ts/runtime/ndarray.js";
 import { registerFunc } from "../../ts/runtime/registry.js";
 import { interpret } from "../../ts/interp/index.js";
-import { primFunc } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 
 const int = (v: number): IntImm => new IntImm("int32", v);
 const TRUE = constant(true);

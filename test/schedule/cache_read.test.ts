@@ -5,7 +5,8 @@
 import test from "ava";
 import { te, lower, schedule } from "../../ts/index.js";
 import type { IterVar } from "../../ts/ir/iter_var.js";
-import { prng, randomInput, run } from "./helpers.js";
+import { randomInput, run } from "./helpers.js";
+import { prng } from "../helpers/random.js";
 
 function blurProgram() {
   const A = te.placeholder([10, 12], "float32", "A");

@@ -8,7 +8,8 @@ import { te, lower, schedule } from "../../ts/index.js";
 import type { IterVar } from "../../ts/ir/iter_var.js";
 import type { PrimExpr } from "../../ts/ir/expr.js";
 import { max as maxOp } from "../../ts/ir/op.js";
-import { prng, randomInput, run } from "./helpers.js";
+import { randomInput, run } from "./helpers.js";
+import { prng } from "../helpers/random.js";
 
 function matmul(n = 16, dtype = "float32") {
   const A = te.placeholder([n, n], dtype, "A");

@@ -1,4 +1,4 @@
-// Helpers for the schedule tests: a seeded PRNG, random inputs, running a lowered program with
+// Helpers for the schedule tests: random inputs, running a lowered program with
 // the interpreter, and evaluating a bound expression at given variable values.
 
 import { lower, nd } from "../../ts/index.js";
@@ -8,18 +8,7 @@ import { IntImm, type PrimExpr, type Var } from "../../ts/ir/expr.js";
 import { substitute } from "../../ts/ir/substitute.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import type { Tensor } from "../../ts/te/tensor.js";
-
-/** Mulberry32: a small seeded PRNG giving floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { randomInt } from "../helpers/random.js";
 
 export function shapeOf(t: Tensor): number[] {
   return t.shape.map((d, i) => {
@@ -35,7 +24,7 @@ export function randomInput(t: Tensor, rand: () => number): nd.NDArray {
   const dt = t.dtype.toString();
   if (dt.startsWith("int")) {
     const a = new Int32Array(n);
-    for (let i = 0; i < n; i++) a[i] = Math.floor(rand() * 19) - 9;
+    for (let i = 0; i < n; i++) a[i] = randomInt(rand, -9, 9);
     return nd.array(a, shape);
   }
   const a = new Float32Array(n);

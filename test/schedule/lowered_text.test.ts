@@ -6,7 +6,8 @@
 
 import test from "ava";
 import { te, lower } from "../../ts/index.js";
-import { prng, randomInput, run } from "./helpers.js";
+import { randomInput, run } from "./helpers.js";
+import { prng } from "../helpers/random.js";
 
 const header3 = (n: number): string[] => [
   "primfn(A_1: handle, B_1: handle, C_1: handle) -> ()",

@@ -18,7 +18,8 @@ import type { IterVar } from "../../ts/ir/iter_var.js";
 import { ComputeOp } from "../../ts/te/compute.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import type { Stage } from "../../ts/schedule/stage.js";
-import { prng, randomInput, shapeOf } from "./helpers.js";
+import { pick, prng, randomInt } from "../helpers/random.js";
+import { randomInput, shapeOf } from "./helpers.js";
 
 interface Program {
   name: string;
@@ -124,8 +125,8 @@ const FACTORS = [1, 2, 3, 4, 5, 8];
 
 class Gen {
   constructor(private readonly rand: () => number) {}
-  int(lo: number, hi: number): number { return lo + Math.floor(this.rand() * (hi - lo + 1)); }
-  pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.rand() * xs.length)]; }
+  int(lo: number, hi: number): number { return randomInt(this.rand, lo, hi); }
+  pick<T>(xs: readonly T[]): T { return pick(this.rand, xs); }
   chance(p: number): boolean { return this.rand() < p; }
   subset<T>(xs: readonly T[]): T[] {
     const out = xs.filter(() => this.chance(0.6));

@@ -6,7 +6,8 @@
 import test from "ava";
 import { te, lower } from "../../ts/index.js";
 import { IntImm, type PrimExpr, Reduce } from "../../ts/ir/expr.js";
-import { prng, randomInput, run } from "./helpers.js";
+import { randomInput, run } from "./helpers.js";
+import { prng } from "../helpers/random.js";
 
 function sum2d() {
   const n = te.sizeVar("n");

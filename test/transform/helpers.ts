@@ -1,48 +1,19 @@
-// Shared by the pass tests: hand-built PrimFuncs, random arguments, the lowering pipeline one
+// Shared by the pass tests: random arguments for hand-built PrimFuncs, the lowering pipeline one
 // pass at a time, and the oracle check that a pass keeps results: the interpreter runs the
 // function before and after on the same random inputs, and every buffer must come out equal.
 import type { ExecutionContext } from "ava";
-import { Buffer } from "../../ts/ir/buffer.js";
-import { IntImm, type PrimExpr, Var } from "../../ts/ir/expr.js";
-import { PrimFunc } from "../../ts/ir/function.js";
+import { IntImm, Load, type PrimExpr, Var } from "../../ts/ir/expr.js";
+import type { PrimFunc } from "../../ts/ir/function.js";
 import { StmtExprVisitor, postOrderVisit } from "../../ts/ir/functor.js";
 import { For, type Stmt, Store } from "../../ts/ir/stmt.js";
-import { Load } from "../../ts/ir/expr.js";
 import { type InterpretOptions, interpret } from "../../ts/interp/index.js";
 import { type NDArray, array } from "../../ts/runtime/ndarray.js";
 import { type LowerOptions, lowerPasses, scheduleToPrimFunc } from "../../ts/lower.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import type { LowerArg } from "../../ts/schedule/postproc_to_primfunc.js";
+import { prng, randomInt } from "../helpers/random.js";
 
 export const quiet = { onWarning: (): void => {} };
-
-/** A PrimFunc over `params` (buffers or scalar vars) with `body`. */
-export function primFunc(params: (Buffer | Var)[], body: Stmt, name = "main"): PrimFunc {
-  const vars: Var[] = [];
-  const map = new Map<Var, Buffer>();
-  for (const p of params) {
-    if (p instanceof Buffer) {
-      const h = new Var(`${p.name}_handle`, "handle");
-      vars.push(h);
-      map.set(h, p);
-    } else {
-      vars.push(p);
-    }
-  }
-  return new PrimFunc(vars, body, map, { global_symbol: name, "tir.noalias": true });
-}
-
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function evalShape(e: PrimExpr, vars: ReadonlyMap<string, number>): number {
   if (e instanceof IntImm) return e.value;
@@ -52,7 +23,7 @@ function evalShape(e: PrimExpr, vars: ReadonlyMap<string, number>): number {
 
 /** Random arguments for `f`: buffers filled with small values, scalars from `vars` (by name). */
 export function randomArgs(f: PrimFunc, seed: number, vars: ReadonlyMap<string, number> = new Map()): (NDArray | number)[] {
-  const r = rng(seed);
+  const r = prng(seed);
   return f.params.map((p) => {
     const b = f.bufferMap.get(p);
     if (!b) {
@@ -70,7 +41,7 @@ export function randomArgs(f: PrimFunc, seed: number, vars: ReadonlyMap<string, 
     }
     if (t.isInt() && t.bits === 32) {
       const data = new Int32Array(n);
-      for (let i = 0; i < n; i++) data[i] = Math.floor(r() * 200) - 100;
+      for (let i = 0; i < n; i++) data[i] = randomInt(r, -100, 99);
       return array(data, shape);
     }
     throw new Error(`test helper: no random data for ${t}`);

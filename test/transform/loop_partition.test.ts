@@ -12,7 +12,8 @@ import { loopPartition } from "../../ts/transform/loop_partition.js";
 import { deduceBound } from "../../ts/transform/deduce_bound.js";
 import { simplifyPass } from "../../ts/transform/simplify.js";
 import { removeNoOp } from "../../ts/transform/remove_no_op.js";
-import { assertPipelinePreserves, assertSameResults, bodyText, loops, primFunc, quiet } from "./helpers.js";
+import { assertPipelinePreserves, assertSameResults, bodyText, loops, quiet } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 
 function split10(factor = 4) {
   const A = te.placeholder([10], "float32", "A");

@@ -7,7 +7,8 @@ import type { IterVar } from "../../ts/ir/iter_var.js";
 import type { LowerOptions } from "../../ts/lower.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import type { Stage } from "../../ts/schedule/stage.js";
-import { assertPipelinePreserves, loops, rng, vectorStoreLanes } from "./helpers.js";
+import { pick, prng } from "../helpers/random.js";
+import { assertPipelinePreserves, loops, vectorStoreLanes } from "./helpers.js";
 
 /** `producers`: [stage, its consumer] pairs, consumers after their producers in the list. */
 type Program = { s: Schedule; args: te.Tensor[]; stages: { out: te.Tensor; producers: [te.Tensor, te.Tensor][] } };
@@ -47,12 +48,11 @@ function rowMax(): Program {
 const PROGRAMS = [elementwise, matmul, blur, rowMax];
 
 function randomSchedule(p: Program, r: () => number): void {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const { s } = p;
   const out: Stage = s.stage(p.stages.out);
   // Split some axes of the output by random (often uneven) factors.
   for (const ax of [...out.leafIterVars]) {
-    if (r() < 0.6) out.split(ax, { factor: pick([2, 3, 4, 8]) });
+    if (r() < 0.6) out.split(ax, { factor: pick(r, [2, 3, 4, 8]) });
   }
   const leaves = (st: Stage): IterVar[] => st.leafIterVars;
   const tryDo = (f: () => void): void => {
@@ -63,9 +63,9 @@ function randomSchedule(p: Program, r: () => number): void {
     }
   };
   if (r() < 0.7) tryDo(() => out.vectorize(leaves(out)[leaves(out).length - 1]));
-  if (r() < 0.4 && leaves(out).length > 1) tryDo(() => out.unroll(pick(leaves(out).slice(1, -1).concat(leaves(out)[0]))));
+  if (r() < 0.4 && leaves(out).length > 1) tryDo(() => out.unroll(pick(r, leaves(out).slice(1, -1).concat(leaves(out)[0]))));
   if (r() < 0.5) tryDo(() => out.parallel(leaves(out)[0]));
-  if (r() < 0.3) tryDo(() => out.pragma(leaves(out)[0], "auto_unroll_max_step", pick([4, 16, 64])));
+  if (r() < 0.3) tryDo(() => out.pragma(leaves(out)[0], "auto_unroll_max_step", pick(r, [4, 16, 64])));
   // Producers from the last: each is inlined, computed at a loop of its consumer (or of the
   // stage its consumer was inlined into), or left at the root.
   const inlined = new Map<te.Tensor, te.Tensor>();
@@ -75,7 +75,7 @@ function randomSchedule(p: Program, r: () => number): void {
     while (inlined.has(target)) target = inlined.get(target)!;
     const choice = r();
     if (choice < 0.4) {
-      tryDo(() => st.computeAt(s.stage(target), pick(leaves(s.stage(target)))));
+      tryDo(() => st.computeAt(s.stage(target), pick(r, leaves(s.stage(target)))));
     } else if (choice < 0.55 && !(prod.op as { reduceAxis?: unknown[] }).reduceAxis?.length) {
       tryDo(() => st.computeInline());
       inlined.set(prod, target);
@@ -87,13 +87,13 @@ function randomSchedule(p: Program, r: () => number): void {
     }
     if (r() < 0.3) {
       const pl = leaves(st);
-      if (pl.length > 0) tryDo(() => st.split(pl[0], { factor: pick([2, 3]) }));
+      if (pl.length > 0) tryDo(() => st.split(pl[0], { factor: pick(r, [2, 3]) }));
     }
   }
 }
 
 test("random schedules and pass options: every pass keeps the results", (t) => {
-  const r = rng(20240611);
+  const r = prng(20240611);
   let checked = 0;
   const seen = { vector: 0, laneByLane: 0, copies: 0 };
   for (let trial = 0; trial < 400; trial++) {

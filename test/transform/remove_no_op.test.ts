@@ -7,7 +7,8 @@ import {
   Allocate, AttrStmt, BufferStore, Evaluate, For, IfThenElse, LetStmt, SeqStmt, type Stmt, Store, noOp,
 } from "../../ts/ir/stmt.js";
 import { removeNoOp, removeNoOpStmt } from "../../ts/transform/remove_no_op.js";
-import { assertSameResults, bodyText, primFunc } from "./helpers.js";
+import { assertSameResults, bodyText } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 
 const A = declBuffer([8], "float32", "A");
 const store = (i: number, v: number): Stmt => new Store(A.data, op.constant(v, "float32"), new IntImm("int32", i));

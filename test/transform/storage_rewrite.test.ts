@@ -9,7 +9,8 @@ import { Allocate, type Stmt } from "../../ts/ir/stmt.js";
 import { registerFunc, removeGlobalFunc } from "../../ts/runtime/registry.js";
 import type { NDArray } from "../../ts/runtime/ndarray.js";
 import { storageRewrite } from "../../ts/transform/storage_rewrite.js";
-import { assertPipelinePreserves, assertSameResults, bodyText, primFunc, quiet } from "./helpers.js";
+import { assertPipelinePreserves, assertSameResults, bodyText, quiet } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 
 function allocations(s: Stmt): string[] {
   const out: string[] = [];

@@ -4,7 +4,8 @@ import { declBuffer } from "../../ts/ir/buffer.js";
 import { Var } from "../../ts/ir/expr.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { unrollLoop } from "../../ts/transform/unroll_loop.js";
-import { assertPipelinePreserves, assertSameResults, bodyText, loops, primFunc } from "./helpers.js";
+import { assertPipelinePreserves, assertSameResults, bodyText, loops } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 
 function rowSum(unrollInner: boolean) {
   const A = te.placeholder([6, 4], "float32", "A");

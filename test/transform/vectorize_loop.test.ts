@@ -7,9 +7,8 @@ import { irBuilder } from "../../ts/ir/ir_builder.js";
 import { callPacked } from "../../ts/ir/builtin.js";
 import { Allocate, For, type Stmt } from "../../ts/ir/stmt.js";
 import { explainVectorize, vectorizeLoop } from "../../ts/transform/vectorize_loop.js";
-import {
-  assertPipelinePreserves, assertSameResults, bodyText, loops, primFunc, vectorStoreLanes,
-} from "./helpers.js";
+import { assertPipelinePreserves, assertSameResults, bodyText, loops, vectorStoreLanes } from "./helpers.js";
+import { primFunc } from "../helpers/prim_func.js";
 
 function kinds(s: Stmt): string[] {
   return loops(s).map((l) => `${l.loopVar.name}:${l.forKind}`);

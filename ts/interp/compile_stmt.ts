@@ -13,6 +13,7 @@ import type { Context, Exec, ParallelOrder, Slots } from "./context.js";
 import { compileIndex, compileStore } from "./access.js";
 import { compileBindScope, compileBufferRealize, compileBufferStore } from "./buffers.js";
 import { allocate } from "./memory.js";
+import { prng } from "./prng.js";
 import { type Scalar, converter, isBig } from "./values.js";
 
 const nop: Exec = () => {};
@@ -78,18 +79,6 @@ function compileAllocate(ctx: Context, st: Allocate): Exec {
       s[slot] = undefined;
     };
   });
-}
-
-/** A small deterministic PRNG (mulberry32) for shuffled parallel loops. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function compileFor(ctx: Context, st: For): Exec {

@@ -1,0 +1,15 @@
+// A small seeded pseudo-random generator (mulberry32): deterministic, fast, and good enough to
+// shuffle the interpreter's parallel iterations (parallelOrder: "shuffle"). The tests draw their
+// random inputs and schedules from the same generator (test/helpers/random.ts).
+
+/** Mulberry32: a generator of floats in [0, 1) from a 32-bit seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
