@@ -1,8 +1,8 @@
 // Benchmark: GEMM 1024 (float32, C = A·B) built by tejit, against OpenBLAS in the same run.
-// - tejit, the schedule of TVM's "How to optimize GEMM on CPU" tutorial: B packed into
-//   [N/32, K, 32], 32x32 blocks, k split by 4 and unrolled, the inner axis vectorized, the
-//   outer axis parallel, and the block accumulated in a cache_write tile computed at it (when
-//   the schedule has cacheWrite; otherwise the tutorial's preceding step, without the tile);
+// - tejit, the final schedule of TVM's "How to optimize GEMM on CPU" tutorial (examples/gemm.ts):
+//   B packed into [N/32, K, 32], 32x32 blocks, k split by 4 and unrolled, the inner axis
+//   vectorized, the outer axis parallel, and the block accumulated in a cache_write tile
+//   computed at it;
 // - tejit, a hand-written TIR micro-kernel (irBuilder): B packed in panels two vectors wide, a
 //   register tile of vector accumulators (8 x 32 floats as float32x16 with AVX-512, 4 x 16 as
 //   float32x8 with AVX2), k blocked by 256: what the C backend's vector code reaches when the
@@ -15,7 +15,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { te } from "../ts/index.js";
+import { gemm } from "../examples/gemm.js";
 import { build } from "../ts/build.js";
 import { buildModule } from "../ts/codegen/build_module.js";
 import { declBuffer } from "../ts/ir/buffer.js";
@@ -27,37 +27,9 @@ import { Store } from "../ts/ir/stmt.js";
 import { createModuleFromSource, type Module } from "../ts/runtime/module.js";
 import { type NDArray, array, empty } from "../ts/runtime/ndarray.js";
 import { getNumThreads, setNumThreads } from "../ts/runtime/threads.js";
-import type { Schedule } from "../ts/schedule/schedule.js";
 
 const N = Number(process.env.GEMM_N ?? 1024);
 const FLOP = 2 * N ** 3;
-
-/** The final schedule of TVM's "How to optimize GEMM on CPU" tutorial. */
-function tutorialSchedule(): { s: Schedule; args: te.Tensor[] } {
-  const bn = 32;
-  const kfactor = 4;
-  const A = te.placeholder([N, N], "float32", "A");
-  const B = te.placeholder([N, N], "float32", "B");
-  const k = te.reduceAxis([0, N], "k");
-  const packedB = te.compute([N / bn, N, bn], (bigN, kk, littleN) => B.at(kk, bigN.mul(bn).add(littleN)), "packedB");
-  const C = te.compute([N, N], (m, n) => te.sum(A.at(m, k).mul(packedB.at(n.floordiv(bn), k, n.floormod(bn))), k), "C");
-  const s = te.createSchedule(C.op);
-  const sc = s.stage(C);
-  const CC = s.cacheWrite(C, "global");
-  const [mo, no] = sc.tile(sc.op.axis[0], sc.op.axis[1], bn, bn);
-  const scc = s.stage(CC);
-  scc.computeAt(sc, no);
-  const [mc, nc] = scc.op.axis;
-  const [ko, ki] = scc.split(scc.op.reduceAxis[0], { factor: kfactor });
-  scc.reorder(ko, mc, ki, nc);
-  scc.vectorize(nc);
-  scc.unroll(ki);
-  sc.parallel(mo);
-  const sp = s.stage(packedB);
-  sp.vectorize(sp.op.axis[2]);
-  sp.parallel(sp.op.axis[0]);
-  return { s, args: [A, B, C] };
-}
 
 /** The vector width the hand kernel uses: 16 floats with AVX-512, else 8 (AVX2). */
 const VL = (() => {
@@ -193,7 +165,7 @@ const B = array(rand(2), [N, N]);
 
 const cores = getNumThreads();
 const threadCounts = cores > 1 ? [1, cores] : [1];
-const tut = tutorialSchedule();
+const tut = gemm({ n: N });
 const t0 = performance.now();
 const tutorial = build(tut.s, tut.args, { name: "gemm" });
 const buildMs = performance.now() - t0;

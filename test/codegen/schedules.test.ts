@@ -1,13 +1,16 @@
 // Schedules built and run (issue 5's list, the parts that need issue 4's primitives): an
 // rfactor'd sum, and the GEMM tutorial's final schedule (cacheWrite tile at the block, k split
 // and unrolled, vectorized, parallel). Each compiled result is checked against a plain JS
-// reference and the TIR interpreter.
+// reference and the TIR interpreter. The GEMM example (examples/gemm.ts) also runs as a program.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import test from "ava";
 import "./helpers.js";
 import { STRICT, assertClose } from "./helpers.js";
 import { randomFloats } from "../helpers/random.js";
 import { te, lower, build, nd } from "../../ts/index.js";
 import { interpret } from "../../ts/interp/index.js";
+import { gemm } from "../../examples/gemm.js";
 
 test("an rfactor'd sum (parallel partial sums, then their sum) gives the row sums", (t) => {
   const [m, n] = [8, 1024];
@@ -33,39 +36,30 @@ test("an rfactor'd sum (parallel partial sums, then their sum) gives the row sum
 });
 
 test("the GEMM tutorial's final schedule (cacheWrite, unroll, vectorize, parallel) built and run", (t) => {
-  const [N, bn, kfactor] = [128, 32, 4];
-  const A = te.placeholder([N, N], "float32", "A");
-  const B = te.placeholder([N, N], "float32", "B");
-  const k = te.reduceAxis([0, N], "k");
-  const packedB = te.compute([N / bn, N, bn], (x, y, z) => B.at(y, x.mul(bn).add(z)), "packedB");
-  const C = te.compute([N, N], (x, y) => te.sum(A.at(x, k).mul(packedB.at(y.floordiv(bn), k, y.floormod(bn))), k), "C");
-  const s = te.createSchedule(C.op);
-  const sc = s.stage(C);
-  const CC = s.cacheWrite(C, "global");
-  const [mo, no] = sc.tile(sc.op.axis[0], sc.op.axis[1], bn, bn);
-  const scc = s.stage(CC);
-  scc.computeAt(sc, no);
-  const [mc, nc] = scc.op.axis;
-  const [ko, ki] = scc.split(scc.op.reduceAxis[0], { factor: kfactor });
-  scc.reorder(ko, mc, ki, nc);
-  scc.vectorize(nc);
-  scc.unroll(ki);
-  sc.parallel(mo);
-  const sp = s.stage(packedB);
-  sp.vectorize(sp.op.axis[2]);
-  sp.parallel(sp.op.axis[0]);
-  const text = lower(s, [A, B, C]).toString();
+  const N = 128;
+  const { s, args } = gemm({ n: N });
+  const text = lower(s, args).toString();
   t.regex(text, /allocate\(C\.global, float32, \[1024\]\)/);
   const a = randomFloats(N * N, 41);
   const b = randomFloats(N * N, 42);
   const ref = new Float32Array(N * N);
   for (let i = 0; i < N; i++) for (let kk = 0; kk < N; kk++) for (let j = 0; j < N; j++) ref[i * N + j] += a[i * N + kk] * b[kk * N + j];
-  const mod = build(s, [A, B, C], { cflags: STRICT });
+  const mod = build(s, args, { cflags: STRICT });
   const c = nd.empty([N, N]);
   mod.getFunction("main")(nd.array(a, [N, N]), nd.array(b, [N, N]), c);
   assertClose(t, c.toTypedArray(), ref, 1e-4);
   const ci = nd.empty([N, N]);
-  interpret(lower(s, [A, B, C]), [nd.array(a, [N, N]), nd.array(b, [N, N]), ci]);
+  interpret(lower(s, args), [nd.array(a, [N, N]), nd.array(b, [N, N]), ci]);
   assertClose(t, c.toTypedArray(), ci.toTypedArray(), 1e-5, "interpreter");
   t.regex(mod.getSource(), /__TVMBackendParallelLaunch/);
+});
+
+test("examples/gemm.ts run as a program prints the lowered schedule and checks every tutorial step", (t) => {
+  const example = fileURLToPath(new URL("../../examples/gemm.ts", import.meta.url));
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  const r = spawnSync(process.execPath, ["--import", "tsx", example, "64"], { cwd: root, encoding: "utf8" });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /allocate\(C\.global, float32, \[1024\]\)/);
+  t.regex(r.stdout, /\n4 of 4 steps match the JS product\n/);
+  t.notRegex(r.stdout, /WRONG/);
 });

@@ -15,6 +15,7 @@ import type { Schedule } from "../../ts/schedule/schedule.js";
 import { type NDArray, array, empty } from "../../ts/runtime/ndarray.js";
 import { registerFunc } from "../../ts/runtime/registry.js";
 import * as op from "../../ts/ir/op.js";
+import { gemm } from "../../examples/gemm.js";
 
 /** Builds `s`, runs it on `inputs` (outputs fresh), and also interprets the lowered module. */
 function runBoth(s: Schedule, args: Tensor[], inputs: NDArray[], name = "main") {
@@ -112,26 +113,11 @@ test("naive matmul, and a tiled schedule with a parallel outer loop", (t) => {
 });
 
 test("matmul with the GEMM tutorial's schedule (packed B, blocked, k split and unrolled, vectorized, parallel)", (t) => {
-  const [N, bn] = [64, 16];
-  const A = te.placeholder([N, N], "float32", "A");
-  const B = te.placeholder([N, N], "float32", "B");
-  const k = te.reduceAxis([0, N], "k");
-  const packedB = te.compute([N / bn, N, bn], (x, y, z) => B.at(y, x.mul(bn).add(z)), "packedB");
-  const C = te.compute([N, N], (x, y) => te.sum(A.at(x, k).mul(packedB.at(y.floordiv(bn), k, y.floormod(bn))), k), "C");
-  const s = te.createSchedule(C.op);
-  const sc = s.stage(C);
-  const [xo, yo, xi, yi] = sc.tile(sc.op.axis[0], sc.op.axis[1], bn, bn);
-  const [ko, ki] = sc.split(sc.op.reduceAxis[0], { factor: 4 });
-  sc.reorder(xo, yo, ko, xi, ki, yi);
-  sc.unroll(ki);
-  sc.vectorize(yi);
-  sc.parallel(xo);
-  const sp = s.stage(packedB);
-  sp.vectorize(sp.op.axis[2]);
-  sp.parallel(sp.op.axis[0]);
+  const N = 64;
+  const { s, args } = gemm({ n: N, bn: 16, cacheWrite: false });
   const av = randomFloats(N * N, 21);
   const bv = randomFloats(N * N, 22);
-  const r = runBoth(s, [A, B, C], [array(av, [N, N]), array(bv, [N, N])]);
+  const r = runBoth(s, args, [array(av, [N, N]), array(bv, [N, N])]);
   assertClose(t, r.compiled[0], matmulRef(av, bv, N, N, N), 1e-5);
   assertClose(t, r.compiled[0], r.interpreted[0], 1e-6, "interpreter");
   const src = r.mod.getSource();

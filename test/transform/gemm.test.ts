@@ -3,47 +3,24 @@
 // allocation, vector stores of 32 lanes, one parallel loop per nest, unrolled k), and the results
 // of every pass on a small size against the interpreter.
 import test from "ava";
-import { te, lower } from "../../ts/index.js";
+import { type te, lower } from "../../ts/index.js";
 import { postOrderVisit } from "../../ts/ir/functor.js";
 import { Allocate, For, type Stmt } from "../../ts/ir/stmt.js";
-import { Schedule } from "../../ts/schedule/schedule.js";
+import type { Schedule } from "../../ts/schedule/schedule.js";
+import { type GemmOptions, gemm } from "../../examples/gemm.js";
 import { assertPipelinePreserves, bodyText, loops, vectorStoreLanes } from "./helpers.js";
 
 type Variant = "packed" | "cache" | "cacheParallel";
 
-const hasCacheWrite = typeof (Schedule.prototype as unknown as { cacheWrite?: unknown }).cacheWrite === "function";
+/** The steps these tests lower: array packing (the block loop parallel), write cache, and both. */
+const VARIANTS: Record<Variant, Omit<GemmOptions, "n">> = {
+  packed: { cacheWrite: false, unrollK: false },
+  cache: { parallel: false },
+  cacheParallel: {},
+};
 
-function tutorial(N: number, variant: Variant) {
-  const bn = 32;
-  const A = te.placeholder([N, N], "float32", "A");
-  const B = te.placeholder([N, N], "float32", "B");
-  const k = te.reduceAxis([0, N], "k");
-  const packedB = te.compute([N / bn, N, bn], (x, y, z) => B.at(y, x.mul(bn).add(z)), "packedB");
-  const C = te.compute([N, N], (x, y) => te.sum(A.at(x, k).mul(packedB.at(y.floordiv(bn), k, y.floormod(bn))), k), "C");
-  const s = te.createSchedule(C.op);
-  const sc = s.stage(C);
-  if (variant === "packed") {
-    const [mo, no, mi, ni] = sc.tile(sc.op.axis[0], sc.op.axis[1], bn, bn);
-    const [ko, ki] = sc.split(sc.op.reduceAxis[0], { factor: 4 });
-    sc.reorder(mo, no, ko, mi, ki, ni);
-    sc.vectorize(ni);
-    sc.parallel(mo);
-  } else {
-    const CC = (s as unknown as { cacheWrite(t: te.Tensor, scope: string): te.Tensor }).cacheWrite(C, "global");
-    const [mo, no] = sc.tile(sc.op.axis[0], sc.op.axis[1], bn, bn);
-    const scc = s.stage(CC);
-    scc.computeAt(sc, no);
-    const [mc, nc] = scc.op.axis;
-    const [ko, ki] = scc.split(scc.op.reduceAxis[0], { factor: 4 });
-    scc.reorder(ko, mc, ki, nc);
-    scc.vectorize(nc);
-    scc.unroll(ki);
-    if (variant === "cacheParallel") sc.parallel(mo);
-  }
-  const sp = s.stage(packedB);
-  sp.vectorize(sp.op.axis[2]);
-  sp.parallel(sp.op.axis[0]);
-  return { s, args: [A, B, C] };
+function tutorial(n: number, variant: Variant): { s: Schedule; args: te.Tensor[] } {
+  return gemm({ n, ...VARIANTS[variant] });
 }
 
 function allocations(s: Stmt): Allocate[] {
@@ -106,7 +83,7 @@ test("array packing: packedB is declared float32x32 [32768], both nests vectoriz
   t.deepEqual(vectorStoreLanes(f.body), [32, 32, 32]);
 });
 
-(hasCacheWrite ? test : test.skip)("write cache: C.global is a 32x32 tile, k is unrolled, the tile is copied out; text as in the tutorial", (t) => {
+test("write cache: C.global is a 32x32 tile, k is unrolled, the tile is copied out; text as in the tutorial", (t) => {
   const { s, args } = tutorial(1024, "cache");
   t.is(bodyText(lower(s, args)), [
     "  attr [packedB: Pointer(float32)] \"storage_scope\" = \"global\";",
@@ -123,7 +100,7 @@ test("array packing: packedB is declared float32x32 [32768], both nests vectoriz
   ].join("\n"));
 });
 
-(hasCacheWrite ? test : test.skip)("write cache with the outer loop parallel: the tile is allocated inside the parallel loop", (t) => {
+test("write cache with the outer loop parallel: the tile is allocated inside the parallel loop", (t) => {
   const { s, args } = tutorial(1024, "cacheParallel");
   const f = lower(s, args).get("main");
   t.is(bodyText(f), [
@@ -147,8 +124,7 @@ test("array packing: packedB is declared float32x32 [32768], both nests vectoriz
 });
 
 test("every pass keeps the GEMM results (N = 64)", (t) => {
-  const variants: Variant[] = hasCacheWrite ? ["packed", "cache", "cacheParallel"] : ["packed"];
-  for (const v of variants) {
+  for (const v of ["packed", "cache", "cacheParallel"] as const) {
     const { s, args } = tutorial(64, v);
     assertPipelinePreserves(t, s, args, { what: v, interp: { parallelOrder: "shuffle", poisonAllocations: true } });
   }
