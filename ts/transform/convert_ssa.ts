@@ -5,11 +5,11 @@
 // The interpreter and the C generator accept rebinding, but the printed text (and TVM) want each
 // variable bound once.
 
-import { type PrimExpr, Let, Load, Var } from "../ir/expr.js";
-import { StmtExprMutator } from "../ir/functor.js";
-import { Allocate, AttrStmt, For, LetStmt, type Stmt, Store } from "../ir/stmt.js";
+import { BufferVarMutator } from "../ir/buffer_var_mutator.js";
+import { type PrimExpr, Let, Var } from "../ir/expr.js";
+import { Allocate, AttrStmt, For, LetStmt, type Stmt } from "../ir/stmt.js";
 
-class SSAConverter extends StmtExprMutator {
+class SSAConverter extends BufferVarMutator {
   /** Variables bound so far, anywhere in the walk. */
   private readonly defined = new Set<Var>();
   /** The current replacement of each rebound variable (innermost binding last). */
@@ -46,18 +46,7 @@ class SSAConverter extends StmtExprMutator {
   }
 
   override visitVar(v: Var): PrimExpr { return this.current(v); }
-
-  override visitLoad(e: Load): PrimExpr {
-    const base = super.visitLoad(e) as Load;
-    const buf = this.current(base.bufferVar);
-    return buf === base.bufferVar ? base : new Load(base.dtype, buf, base.index, base.predicate);
-  }
-
-  override visitStore(s: Store): Stmt {
-    const base = super.visitStore(s) as Store;
-    const buf = this.current(base.bufferVar);
-    return buf === base.bufferVar ? base : new Store(buf, base.value, base.index, base.predicate);
-  }
+  protected override renameBufferVar(v: Var): Var { return this.current(v); }
 
   override visitLet(e: Let): PrimExpr {
     const value = this.visitExpr(e.value);

@@ -5,10 +5,10 @@
 // strides) to the region of the real buffer, substituting its variables in the body.
 
 import { Buffer } from "../ir/buffer.js";
+import { BufferVarMutator } from "../ir/buffer_var_mutator.js";
 import { DataType } from "../ir/dtype.js";
 import { BufferLoad, Call, IntImm, Load, type PrimExpr, StringImm, Var, pointerVar } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
-import { StmtExprMutator } from "../ir/functor.js";
 import type { Range } from "../ir/iter_var.js";
 import { add, floormod, mul, sub, eq } from "../ir/op.js";
 import { Allocate, AttrStmt, BufferRealize, BufferStore, type Stmt, Store } from "../ir/stmt.js";
@@ -21,7 +21,7 @@ interface BufferEntry {
   released: boolean;
 }
 
-class StorageFlattener extends StmtExprMutator {
+class StorageFlattener extends BufferVarMutator {
   private readonly bufMap = new Map<Buffer, BufferEntry>();
   private readonly storageScope = new Map<Buffer, string>();
   private readonly dimAlign = new Map<Buffer, { factor: number; offset: number }[]>();
@@ -107,23 +107,11 @@ class StorageFlattener extends StmtExprMutator {
   }
 
   /** A bound placeholder's data variable, renamed to the real buffer's in flat loads/stores. */
-  private remapData(v: Var): Var {
+  protected override renameBufferVar(v: Var): Var {
     const r = this.varRemap.get(v);
     if (r === undefined || r === v) return v;
     if (!(r instanceof Var)) throw new Error(`buffer data '${v.name}' is bound to ${r}, which is not a pointer variable`);
     return r;
-  }
-
-  override visitStore(s: Store): Stmt {
-    const base = super.visitStore(s) as Store;
-    const data = this.remapData(base.bufferVar);
-    return data === base.bufferVar ? base : new Store(data, base.value, base.index, base.predicate);
-  }
-
-  override visitLoad(l: Load): PrimExpr {
-    const base = super.visitLoad(l) as Load;
-    const data = this.remapData(base.bufferVar);
-    return data === base.bufferVar ? base : new Load(base.dtype, data, base.index, base.predicate);
   }
 
   override visitBufferStore(s: BufferStore): Stmt {

@@ -21,6 +21,7 @@
 // of another type: tejit's interpreter and C code do not reinterpret memory), tagged memory
 // scopes are not merged, and nested parallel loops each keep their own allocations.
 
+import { BufferVarMutator } from "../ir/buffer_var_mutator.js";
 import { DataType } from "../ir/dtype.js";
 import { Call, IntImm, Load, type PrimExpr, StringImm, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
@@ -504,7 +505,7 @@ class StoragePlanner {
 // ---------------------------------------------------------------------------------------------
 // The rewrite
 
-class StoragePlanRewriter extends StmtExprMutator {
+class StoragePlanRewriter extends BufferVarMutator {
   private readonly attachMap = new Map<Stmt | null, StorageEntry[]>();
 
   constructor(private readonly finder: LinearAccessPatternFinder, private readonly planner: StoragePlanner) {
@@ -545,18 +546,7 @@ class StoragePlanRewriter extends StmtExprMutator {
   }
 
   override visitVar(v: Var): PrimExpr { return this.remap(v); }
-
-  override visitLoad(e: Load): PrimExpr {
-    const base = super.visitLoad(e) as Load;
-    const v = this.remap(base.bufferVar);
-    return v === base.bufferVar ? base : new Load(base.dtype, v, base.index, base.predicate);
-  }
-
-  override visitStore(s: Store): Stmt {
-    const base = super.visitStore(s) as Store;
-    const v = this.remap(base.bufferVar);
-    return v === base.bufferVar ? base : new Store(v, base.value, base.index, base.predicate);
-  }
+  protected override renameBufferVar(v: Var): Var { return this.remap(v); }
 
   override visitAttrStmt(s: AttrStmt): Stmt {
     if (s.key === "storage_scope" && s.node instanceof Var && this.finder.allocs.has(s.node)) {
