@@ -12,6 +12,7 @@ import type { AttrStmt, BufferRealize, BufferStore } from "../ir/stmt.js";
 import type { Context, Eval, Exec, Slots } from "./context.js";
 import { compileIndex, loadElement, stmtText, storeElement } from "./access.js";
 import { type Mem, allocate } from "./memory.js";
+import { compactStrides } from "../runtime/ndarray.js";
 import { type Scalar, converter } from "./values.js";
 import { TUPLE } from "../ir/builtin.js";
 
@@ -20,16 +21,6 @@ interface Geometry {
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly elemOffset: number;
-}
-
-function compactStrides(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    out[d] = acc;
-    acc *= shape[d];
-  }
-  return out;
 }
 
 /** The geometry of a (not realized) buffer from its shape, strides and elem_offset expressions. */

@@ -128,46 +128,21 @@ export const INTRINSICS: Readonly<Record<string, MathFn>> = {
   ldexp: (a, e) => a * 2 ** e,
 };
 
-/** libm functions by their double names; call_extern also accepts the `f`-suffixed float names. */
+/** Intrinsics that are not libm functions, or (round: half to even) differ from libm's of that name. */
+const NOT_LIBM = new Set(["exp10", "rsqrt", "sigmoid", "round"]);
+
+/**
+ * libm functions by their double names; call_extern also accepts the `f`-suffixed float names.
+ * They are the intrinsics of the same name, and libm's own.
+ */
 const LIBM: Readonly<Record<string, MathFn>> = {
-  exp: Math.exp,
-  exp2: (x) => 2 ** x,
-  expm1: Math.expm1,
-  log: Math.log,
-  log2: Math.log2,
-  log10: Math.log10,
-  log1p: Math.log1p,
-  sqrt: Math.sqrt,
+  ...Object.fromEntries(Object.entries(INTRINSICS).filter(([name]) => !NOT_LIBM.has(name))),
   cbrt: Math.cbrt,
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  atan2: Math.atan2,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  asinh: Math.asinh,
-  acosh: Math.acosh,
-  atanh: Math.atanh,
-  erf,
   erfc: (x) => 1 - erf(x),
-  pow: Math.pow,
-  fabs: Math.abs,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  trunc: Math.trunc,
   round: roundAway,
-  nearbyint: roundHalfEven,
   rint: roundHalfEven,
   fmax,
   fmin,
-  fmod: (a, b) => a % b,
-  hypot: Math.hypot,
-  copysign,
-  ldexp: (a, e) => a * 2 ** e,
 };
 
 /** The libm function `name` ("expf", "exp", "fmaxf", …), or undefined. */

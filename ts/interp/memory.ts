@@ -7,7 +7,7 @@
 // packed calls are NDArrays over the same memory.
 
 import type { DataType } from "../ir/dtype.js";
-import { type AnyNDArray, NDArray, type TypedArray, dtypeInfo } from "../runtime/ndarray.js";
+import { type AnyNDArray, NDArray, type TypedArray, compactStrides, dtypeInfo } from "../runtime/ndarray.js";
 import type { Scalar } from "./values.js";
 
 /** Element layout of a buffer realized by BufferRealize (pre-flattening programs). */
@@ -137,7 +137,7 @@ export function viewOf(mem: Mem, dtype: DataType, shape: number[], strides: numb
     }
     data = new info.ctor(data.buffer, data.byteOffset, data.length);
   }
-  const str = strides ?? compact(shape);
+  const str = strides ?? compactStrides(shape);
   let lo = elemOffset;
   let hi = elemOffset;
   let size = 1;
@@ -151,16 +151,6 @@ export function viewOf(mem: Mem, dtype: DataType, shape: number[], strides: numb
     throw new Error(`${what}: the view of '${mem.name}' with shape [${shape.join(", ")}], strides [${str.join(", ")}] and elem_offset ${elemOffset} reaches elements ${lo}..${hi}, outside ${mem.describeRange()} of '${mem.name}'`);
   }
   return NDArray.view(data, shape, strides, (mem.base + elemOffset) * info.bytes, name);
-}
-
-function compact(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    out[d] = s;
-    s *= shape[d];
-  }
-  return out;
 }
 
 /** The Error for an access outside a pointer's memory. */
