@@ -12,6 +12,7 @@ import { add, mul } from "../ir/op.js";
 import type { Range } from "../ir/iter_var.js";
 import { structuralEqual } from "../ir/structural_equal.js";
 import { floorDiv, infAwareAdd, infAwareMul, truncDiv } from "./int_operator.js";
+import { visitLetBody } from "./let_binding.js";
 
 /** An interval of integers; ±Infinity for unbounded ends. */
 export class ConstIntBound {
@@ -121,6 +122,12 @@ function detectBoundInfo(cond: PrimExpr): BoundInfo[] {
   }
 }
 
+/** a % b for a >= 0 and b > 0, the same in both division modes: a itself when a < b, else [0, min(a.max, b.max - 1)]. */
+function nonNegativeRemainder(a: ConstIntBound, b: ConstIntBound): ConstIntBound {
+  if (a.maxValue < b.minValue) return a;
+  return makeBound(0, Math.min(a.maxValue, infAwareAdd(b.maxValue, -1)));
+}
+
 export class ConstIntBoundAnalyzer {
   private readonly varMap = new Map<Var, ConstIntBound>();
   private additional: BoundInfo[] = [];
@@ -203,11 +210,8 @@ export class ConstIntBoundAnalyzer {
       case "Mod": {
         const { a, b } = this.pair(e as BinaryExpr);
         if (b.minValue > 0) {
+          if (a.minValue >= 0) return nonNegativeRemainder(a, b);
           const bMaxCap = infAwareAdd(b.maxValue, -1);
-          if (a.minValue >= 0) {
-            if (a.maxValue < b.minValue) return a;
-            return makeBound(0, Math.min(a.maxValue, bMaxCap));
-          }
           return makeBound(Math.max(a.minValue, -bMaxCap), Math.min(Math.max(a.maxValue, 0), bMaxCap));
         }
         if (b.isConst(0)) throw new Error(`mod by zero in ${e}`);
@@ -216,12 +220,8 @@ export class ConstIntBoundAnalyzer {
       case "FloorMod": {
         const { a, b } = this.pair(e as BinaryExpr);
         if (b.minValue > 0) {
-          const bMaxCap = infAwareAdd(b.maxValue, -1);
-          if (a.minValue >= 0) {
-            if (a.maxValue < b.minValue) return a;
-            return makeBound(0, Math.min(a.maxValue, bMaxCap));
-          }
-          return makeBound(0, bMaxCap);
+          if (a.minValue >= 0) return nonNegativeRemainder(a, b);
+          return makeBound(0, infAwareAdd(b.maxValue, -1));
         }
         if (b.isConst(0)) throw new Error(`floormod by zero in ${e}`);
         const bMinCap = infAwareAdd(b.minValue, 1);
@@ -246,16 +246,7 @@ export class ConstIntBoundAnalyzer {
         const last = add(r.base, mul(r.lanes - 1, r.stride));
         return union(this.visit(r.base), this.visit(last));
       }
-      case "Let": {
-        const l = e as Let;
-        if (this.varMap.has(l.variable)) return this.visit(l.body);
-        this.varMap.set(l.variable, this.visit(l.value));
-        try {
-          return this.visit(l.body);
-        } finally {
-          this.varMap.delete(l.variable);
-        }
-      }
+      case "Let": return visitLetBody(this.varMap, e as Let, (x) => this.visit(x));
       case "Call": {
         const c = e as Call;
         if (c.op === "tir.shift_right" && c.args.length === 2) {

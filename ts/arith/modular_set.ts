@@ -6,6 +6,7 @@
 import { FloorMod, IntImm, Mod, PrimExpr, Var, type BinaryExpr, type Call, type Cast, type Let, type Select } from "../ir/expr.js";
 import { EQ } from "../ir/expr.js";
 import { extendedEuclidean, floorMod, truncDiv, zeroAwareGcd } from "./int_operator.js";
+import { visitLetBody } from "./let_binding.js";
 
 /** The set { coeff * k + base | k integer }; coeff >= 0, 0 <= base < coeff when coeff > 0. */
 export class ModularSet {
@@ -128,16 +129,7 @@ export class ModularSetAnalyzer {
         const s = e as Select;
         return union(this.visit(s.trueValue), this.visit(s.falseValue));
       }
-      case "Let": {
-        const l = e as Let;
-        if (this.varMap.has(l.variable)) return this.visit(l.body);
-        this.varMap.set(l.variable, this.visit(l.value));
-        try {
-          return this.visit(l.body);
-        } finally {
-          this.varMap.delete(l.variable);
-        }
-      }
+      case "Let": return visitLetBody(this.varMap, e as Let, (x) => this.visit(x));
       case "Call": {
         const c = e as Call;
         if (c.op === "tir.shift_right" && c.args.length === 2) {
