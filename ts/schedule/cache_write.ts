@@ -19,7 +19,7 @@ import { Tensor } from "../te/tensor.js";
 import { checkScope } from "./cache_read.js";
 import { makeBoundCheck } from "./loop_nest.js";
 import { passDownDomain, passDownIndex, passUpIndex } from "./message_passing.js";
-import { insertStage, refuseLostAttachPoints, replaceDataFlow, setStageOp, stageOfTensor } from "./replace_dataflow.js";
+import { insertStage, refuseLostAttachPoints, replaceStageOp, stageOfTensor } from "./replace_dataflow.js";
 import type { Schedule } from "./schedule.js";
 
 /**
@@ -105,17 +105,7 @@ export function cacheWrite(sch: Schedule, tensors: Tensor | Tensor[], scope: str
   const copyBodies = cacheOp.outputs.map((t) => new ProducerLoad(t, args));
   const copy = new ComputeOp(op.name, op.tag, op.attrs, op.axis, copyBodies);
 
-  const vmap = new Map<Tensor, Tensor>();
-  const rvmap = new Map<Tensor, Tensor>();
-  for (let i = 0; i < op.numOutputs; i++) {
-    vmap.set(op.output(i), copy.output(i));
-    rvmap.set(copy.output(i), op.output(i));
-  }
-  replaceDataFlow(sch, vmap, rvmap);
-  setStageOp(sch, stage, copy);
-  stage.allIterVars = [...copy.rootIterVars()];
-  stage.leafIterVars = [...stage.allIterVars];
-  stage.relations = [];
+  replaceStageOp(sch, stage, copy);
   insertStage(sch, cacheOp, sch.stages.indexOf(stage), scope);
   return list.map((t) => cacheOp.output(t.valueIndex));
 }

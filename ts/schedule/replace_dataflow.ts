@@ -2,7 +2,7 @@
 // by a new op, every stage reading the old op's tensors must read the new ones instead, and so
 // on transitively (a rewired reader is itself a new op). Ops are immutable, so each affected
 // stage gets a new op; the stage keeps its loops because the new op shares the old one's axes.
-// Also: inserting a new stage, and refusing a rewrite that would leave another stage attached
+// Also: replacing a stage's own op, inserting a new stage, and refusing a rewrite that would leave another stage attached
 // to a loop that no longer exists.
 
 import type { IterVar } from "../ir/iter_var.js";
@@ -35,6 +35,26 @@ export function replaceDataFlow(sch: Schedule, vmap: Map<Tensor, Tensor>, rvmap:
     }
     setStageOp(sch, s, op);
   }
+}
+
+/**
+ * Replaces the op of `stage` by `replacement` (same outputs, its own axes), as cacheWrite and
+ * rfactor do: every reader is rewired to the new outputs, and the stage's loops start again from
+ * the new op's root loops.
+ */
+export function replaceStageOp(sch: Schedule, stage: Stage, replacement: Operation): void {
+  const op = stage.op;
+  const vmap = new Map<Tensor, Tensor>();
+  const rvmap = new Map<Tensor, Tensor>();
+  for (let i = 0; i < op.numOutputs; i++) {
+    vmap.set(op.output(i), replacement.output(i));
+    rvmap.set(replacement.output(i), op.output(i));
+  }
+  replaceDataFlow(sch, vmap, rvmap);
+  setStageOp(sch, stage, replacement);
+  stage.allIterVars = [...replacement.rootIterVars()];
+  stage.leafIterVars = [...stage.allIterVars];
+  stage.relations = [];
 }
 
 /** Gives `stage` a new op (same axes) and registers it under that op too. */

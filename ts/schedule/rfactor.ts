@@ -20,7 +20,7 @@ import { substituteCombiner } from "./body_substitute.js";
 import { makeBoundCheck } from "./loop_nest.js";
 import { passDownBitMaskOr, passDownDomain, passUpBitMaskOr, passUpIndex } from "./message_passing.js";
 import type { IterVarRelation } from "./relations.js";
-import { insertStage, refuseLostAttachPoints, replaceDataFlow, setStageOp, stageOfTensor } from "./replace_dataflow.js";
+import { insertStage, refuseLostAttachPoints, replaceStageOp, stageOfTensor } from "./replace_dataflow.js";
 import type { Schedule } from "./schedule.js";
 import type { Stage } from "./stage.js";
 
@@ -164,16 +164,6 @@ export function rfactor(sch: Schedule, tensor: Tensor, axis: IterVar, factorAxis
   rfStage.allIterVars = all;
   rfStage.leafIterVars = leaves;
 
-  const vmap = new Map<Tensor, Tensor>();
-  const rvmap = new Map<Tensor, Tensor>();
-  for (let i = 0; i < op.numOutputs; i++) {
-    vmap.set(op.output(i), repl.output(i));
-    rvmap.set(repl.output(i), op.output(i));
-  }
-  replaceDataFlow(sch, vmap, rvmap);
-  setStageOp(sch, stage, repl);
-  stage.allIterVars = [...repl.rootIterVars()];
-  stage.leafIterVars = [...stage.allIterVars];
-  stage.relations = [];
+  replaceStageOp(sch, stage, repl);
   return rfOp.outputs;
 }
