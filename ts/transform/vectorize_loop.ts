@@ -466,21 +466,30 @@ class Vectorizer extends StmtExprMutator {
     return new Load(e.dtype.withLanes(lanes), e.bufferVar, broadcastTo(index, lanes), broadcastTo(pred, lanes));
   }
 
+  /**
+   * Binds a let's variable for its body: itself, or a new vector variable when vectorizing made
+   * its value (`original` before) a vector.
+   */
+  private bindLet(variable: Var, value: PrimExpr, original: PrimExpr): Var {
+    if (value.dtype.lanes === original.dtype.lanes) {
+      this.letBinding.set(variable, variable);
+      return variable;
+    }
+    const nv = new Var(variable.name, value.dtype);
+    this.letBinding.set(variable, nv);
+    this.vectorLets.set(variable, original);
+    return nv;
+  }
+
   override visitLet(e: Let): PrimExpr {
     const value = this.visitExpr(e.value);
     const known = this.letBinding.get(e.variable);
     if (known !== undefined && known !== e.variable && !structuralEqual(known, value)) {
       throw new GiveUp(`let '${e.variable.name}' is bound to two different values`);
     }
-    if (value.dtype.lanes !== e.value.dtype.lanes) {
-      const nv = new Var(e.variable.name, value.dtype);
-      this.letBinding.set(e.variable, nv);
-      this.vectorLets.set(e.variable, e.value);
-      return new Let(nv, value, this.visitExpr(e.body));
-    }
-    this.letBinding.set(e.variable, e.variable);
+    const v = this.bindLet(e.variable, value, e.value);
     const body = this.visitExpr(e.body);
-    return value === e.value && body === e.body ? e : new Let(e.variable, value, body);
+    return v === e.variable && value === e.value && body === e.body ? e : new Let(v, value, body);
   }
 
   override visitBufferLoad(_e: BufferLoad): PrimExpr { throw new GiveUp("the body is not flattened (a buffer load)"); }
@@ -544,15 +553,9 @@ class Vectorizer extends StmtExprMutator {
       return this.scalarize(s);
     }
     if (this.letBinding.has(s.variable)) throw new GiveUp(`let '${s.variable.name}' is bound twice`);
-    if (value.dtype.lanes !== s.value.dtype.lanes) {
-      const nv = new Var(s.variable.name, value.dtype);
-      this.letBinding.set(s.variable, nv);
-      this.vectorLets.set(s.variable, s.value);
-      return new LetStmt(nv, value, this.visitStmt(s.body));
-    }
-    this.letBinding.set(s.variable, s.variable);
+    const v = this.bindLet(s.variable, value, s.value);
     const body = this.visitStmt(s.body);
-    return value === s.value && body === s.body ? s : new LetStmt(s.variable, value, body);
+    return v === s.variable && value === s.value && body === s.body ? s : new LetStmt(v, value, body);
   }
 
   override visitAttrStmt(s: AttrStmt): Stmt {
