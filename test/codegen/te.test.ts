@@ -19,12 +19,12 @@ import { gemm } from "../../examples/gemm.js";
 
 /** Builds `s`, runs it on `inputs` (outputs fresh), and also interprets the lowered module. */
 function runBoth(s: Schedule, args: Tensor[], inputs: NDArray[], name = "main") {
-  const mod = build(s, args, { name, cflags: STRICT });
+  const mod = build(s, args, { name, cflags: STRICT, onWarning: () => {} });
   const outShapes = args.slice(inputs.length).map((t) => t.shape.map((d) => Number((d as unknown as { value: number }).value)));
   const compiled = outShapes.map((shp, k) => empty(shp, args[inputs.length + k].dtype.toString()));
   mod.getFunction(name)(...inputs, ...compiled);
   const interpreted = outShapes.map((shp, k) => empty(shp, args[inputs.length + k].dtype.toString()));
-  interpret(lower(s, args, { name }), [...inputs, ...interpreted]);
+  interpret(lower(s, args, { name, onWarning: () => {} }), [...inputs, ...interpreted]);
   return { mod, compiled: compiled.map((a) => a.toTypedArray() as Float32Array), interpreted: interpreted.map((a) => a.toTypedArray() as Float32Array) };
 }
 

@@ -26,7 +26,7 @@ test("the seed program runs: the extern is called once per outer iteration on th
   const input = Float32Array.from({ length: 96 }, (_, i) => i * 0.5);
   const early = build();
   const late = build();
-  for (const f of [scheduleToPrimFunc(early.s, early.args), lower(late.s, late.args)]) {
+  for (const f of [scheduleToPrimFunc(early.s, early.args), lower(late.s, late.args, { onWarning: () => {} })]) {
     calls.length = 0;
     const out = empty(shape);
     interpret(f, [array(input, shape), out], { poisonAllocations: true });
@@ -65,7 +65,7 @@ test("a scheduled matmul gives the reference result before and after flattening,
   for (const schedule of [false, true]) {
     const early = build(schedule);
     const late = build(schedule);
-    for (const f of [scheduleToPrimFunc(early.s, early.args), lower(late.s, late.args)]) {
+    for (const f of [scheduleToPrimFunc(early.s, early.args), lower(late.s, late.args, { onWarning: () => {} })]) {
       for (const parallelOrder of ["forward", "reverse", "shuffle"] as const) {
         const c = empty([n, n]);
         interpret(f, [array(a, [n, n]), array(b, [n, n]), c], { parallelOrder, poisonAllocations: true });
