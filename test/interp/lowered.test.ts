@@ -26,7 +26,7 @@ test("the seed program runs: the extern is called once per outer iteration on th
   const input = Float32Array.from({ length: 96 }, (_, i) => i * 0.5);
   const early = build();
   const late = build();
-  for (const f of [scheduleToPrimFunc(early.s, early.args), lower(late.s, late.args, { onWarning: () => {} })]) {
+  for (const f of [scheduleToPrimFunc(early.s, early.args, { onWarning: () => {} }), lower(late.s, late.args, { onWarning: () => {} })]) {
     calls.length = 0;
     const out = empty(shape);
     interpret(f, [array(input, shape), out], { poisonAllocations: true });
