@@ -180,3 +180,28 @@ test("an irBuilder extern body indexing its tile with bufferPtr works tiled and 
   t.deepEqual(results[0], [...iota(24)].map((v) => v * 10 + 1));
   t.deepEqual(results[1], results[0]);
 });
+
+test("a window map (min, extent + 2r) gives each tile its halo", (t) => {
+  const f = uniqueName("box3");
+  const seen: ViewRecord[] = [];
+  // out[i] = in[i] + in[i + 1] + in[i + 2] over the view: the input view has 2 more elements.
+  registerFunc(f, (a: nd.NDArray, b: nd.NDArray) => {
+    seen.push(record(a));
+    for (let i = 0; i < b.shape[0]; i++) b.set([i], (a.get([i]) as number) + (a.get([i + 1]) as number) + (a.get([i + 2]) as number));
+  });
+  const A = te.placeholder([14], "float32", "A");
+  const mid = te.extern([12], [A], (ins, outs) => tir.callPacked(f, ins[0], outs[0]), {
+    name: "box",
+    regionMap: (out) => [[{ min: out[0].min, extent: out[0].extent.add(2) }]],
+  }) as te.Tensor;
+  const C = te.compute([12], (i) => mid.at(i), "C");
+  const s = te.createSchedule(C.op);
+  const [io] = s.stage(C).split(C.op.axis[0], { factor: 4 });
+  s.stage(mid).computeAt(s.stage(C), io);
+  t.regex(lower(s, [A, C]).toString(), /allocate\(box, float32, \[4\]\)/);
+  const a = iota(14);
+  const c = nd.empty([12]);
+  interpret(lower(s, [A, C]), [nd.array(a, [14]), c]);
+  t.deepEqual(seen, [0, 16, 32].map((byteOffset) => ({ shape: [6], strides: [1], byteOffset })));
+  t.deepEqual([...c.toTypedArray()], Array.from({ length: 12 }, (_, i) => a[i] + a[i + 1] + a[i + 2]));
+});
