@@ -9,7 +9,7 @@ import { IfThenElse, type Stmt } from "../../ts/ir/stmt.js";
 import { IntSet } from "../../ts/arith/int_set.js";
 import { Analyzer } from "../../ts/arith/analyzer.js";
 import { loopPartition } from "../../ts/transform/loop_partition.js";
-import { deduceBound } from "../../ts/transform/deduce_bound.js";
+import { deduceBound } from "../../ts/arith/deduce_bound.js";
 import { simplifyPass } from "../../ts/transform/simplify.js";
 import { removeNoOp } from "../../ts/transform/remove_no_op.js";
 import { assertPipelinePreserves, assertSameResults, bodyText, loops, quiet } from "./helpers.js";

@@ -17,7 +17,7 @@ import { substitute, usesVar } from "../ir/substitute.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { IntSet, intersectSets } from "../arith/int_set.js";
 import { convertSSA } from "./convert_ssa.js";
-import { deduceBound } from "./deduce_bound.js";
+import { deduceBound } from "../arith/deduce_bound.js";
 import { checkPrimFunc } from "./check_func.js";
 
 export interface LoopPartitionOptions {
