@@ -36,7 +36,6 @@ function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): 
   if (stage.attachType === "inline") throw new Error(`stage '${stage.name}' must be normalized before bound inference`);
   if (stage.isOutput || stage.op instanceof PlaceholderOp) {
     for (const iv of stage.op.rootIterVars()) rmap.set(iv, iv.dom!);
-    ctx.trace?.rootStage(stage);
     return;
   }
   const tmap: TensorDom = new Map();
@@ -102,7 +101,6 @@ function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): 
     if (ctx.trace && before) ctx.trace.consumerRequest(stage, opStage, tmap, before, relaxed, fixed);
   }
   gatherBound(stage.op, tmap, rmap);
-  ctx.trace?.gathered(stage, rmap);
 }
 
 function snapshot(tmap: TensorDom): Map<Tensor, number[]> {

@@ -1,14 +1,12 @@
 // The hook bound inference reports to, so that a user can be told why a stage got the region
 // it got (which consumer asked for what, over which loops). See explain.ts.
 
-import type { IterVar, Range } from "../ir/iter_var.js";
+import type { IterVar } from "../ir/iter_var.js";
 import type { IntSet } from "../arith/int_set.js";
 import type { Tensor } from "../te/tensor.js";
 import type { Stage } from "./stage.js";
 
 export interface BoundTrace {
-  /** An output or placeholder stage: its region is its whole shape. */
-  rootStage(stage: Stage): void;
   /** `consumer` asked `stage` for the requests added to `tmap` since `before` (counts per dim). */
   consumerRequest(
     stage: Stage,
@@ -18,6 +16,4 @@ export interface BoundTrace {
     relaxed: IterVar[],
     fixed: IterVar[],
   ): void;
-  /** The ranges of `stage`'s root axes were set from the requests. */
-  gathered(stage: Stage, rmap: ReadonlyMap<IterVar, Range>): void;
 }

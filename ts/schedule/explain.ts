@@ -82,10 +82,6 @@ export class BoundExplanation {
 
 class Recorder implements BoundTrace {
   readonly requests = new Map<Stage, ConsumerRequest[]>();
-  readonly roots = new Set<Stage>();
-
-  rootStage(stage: Stage): void { this.roots.add(stage); }
-
   consumerRequest(stage: Stage, consumer: Stage, tmap: ReadonlyMap<Tensor, IntSet[][]>, before: ReadonlyMap<Tensor, number[]>, relaxed: IterVar[], fixed: IterVar[]): void {
     const list = this.requests.get(stage) ?? [];
     for (const [t, dims] of tmap) {
@@ -102,8 +98,6 @@ class Recorder implements BoundTrace {
     }
     this.requests.set(stage, list);
   }
-
-  gathered(): void {}
 }
 
 /** Explains the bounds of a schedule (normalized internally; `s` is not changed). */

@@ -107,8 +107,7 @@ export function makeBoundCheck(
 }
 
 function sameRange(a: Range, b: Range, ana: Analyzer): boolean {
-  const eqExpr = (x: PrimExpr, y: PrimExpr): boolean => x === y || (isConstInt(x) && isConstInt(y) && x.value === y.value) || ana.canProve(sub(x, y).eq(0));
-  return eqExpr(a.min, b.min) && eqExpr(a.extent, b.extent);
+  return ana.canProveEqual(a.min, b.min) && ana.canProveEqual(a.extent, b.extent);
 }
 
 /** One `if (pred)` level per predicate. */
