@@ -28,7 +28,7 @@ function program(kind: Kind, tiled: boolean) {
       })));
       return ib.get();
     };
-  const mid = te.extern(shape, [A], fcompute, { name: "mid", regionMap: tiled ? "elementwise" : undefined }) as te.Tensor;
+  const mid = te.extern(shape, [A], fcompute, { name: "mid", regionMap: tiled ? "elementwise" : undefined });
   const C = te.compute(shape, (i, j, k) => mid.at(i, j, k).mul(2), "C");
   const s = te.createSchedule(C.op);
   s.stage(mid).computeAt(s.stage(C), C.op.axis[0]);

@@ -15,7 +15,7 @@ registerFunc("my_py_func", (dataIn: nd.NDArray, dataMid: nd.NDArray) => {
 
 function program(regionMap?: te.RegionMap) {
   const dataIn = te.placeholder(shape);
-  const dataMid = te.extern(shape, [dataIn], (ins, outs) => tir.callPacked("my_py_func", ins[0], outs[0]), { regionMap }) as te.Tensor;
+  const dataMid = te.extern(shape, [dataIn], (ins, outs) => tir.callPacked("my_py_func", ins[0], outs[0]), { regionMap });
   const dataOut = te.compute(shape, (i, j, k) => dataMid.at(i, j, k));
   const s = te.createSchedule(dataOut.op);
   s.stage(dataMid).computeAt(s.stage(dataOut), s.stage(dataOut).op.axis[0]);

@@ -71,6 +71,8 @@ function isShapeList(shape: unknown): shape is ExprLike[][] {
  * A stage computed by external code: `extern(shape, [A], (ins, outs) => tir.callPacked("f",
  * ins[0], outs[0]))`. Several output shapes give several tensors.
  */
+export function extern(shape: ExprLike[], inputs: Tensor[], fcompute: ExternFCompute, opts?: ExternOptions): Tensor;
+export function extern(shapes: ExprLike[][], inputs: Tensor[], fcompute: ExternFCompute, opts?: ExternOptions): Tensor[];
 export function extern(shape: ExprLike[] | ExprLike[][], inputs: Tensor[], fcompute: ExternFCompute, opts: ExternOptions = {}): Tensor | Tensor[] {
   const name = opts.name ?? "extern";
   const what = `extern '${name}'`;
