@@ -59,8 +59,8 @@ napi_value MakeUInt(napi_env env, uint64_t v) {
 
 // Builds the ArrayBuffer over a DLTensor and appends its descriptor to meta:
 // [dtype code, bits, lanes, byteOffset, ndim, shape..., strides...].
-bool MakeTensorView(napi_env env, const DLTensor* t, double* meta, size_t cap, size_t* pos,
-                    napi_value* out, std::string* err) {
+bool MakeTensorView(napi_env env, napi_value key, const DLTensor* t, double* meta, size_t cap, size_t* pos,
+                    napi_value* out, const void** store, std::string* err) {
   if (t == nullptr) {
     *err = "is a NULL DLTensor";
     return false;
@@ -106,10 +106,11 @@ bool MakeTensorView(napi_env env, const DLTensor* t, double* meta, size_t cap, s
   }
   int64_t bo = static_cast<int64_t>(t->byte_offset);
   int64_t js_offset = 0;
-  napi_status st;
+  bool made;
+  *store = nullptr;
   if (size == 0) {
     void* unused;
-    st = napi_create_arraybuffer(env, 0, &unused, out);
+    made = napi_create_arraybuffer(env, 0, &unused, out) == napi_ok;
   } else {
     if (t->data == nullptr) {
       *err = "has a NULL data pointer";
@@ -125,9 +126,9 @@ bool MakeTensorView(napi_env env, const DLTensor* t, double* meta, size_t cap, s
       js_offset = -lo * elem;
       len = (hi - lo + 1) * elem;
     }
-    st = napi_create_external_arraybuffer(env, base, static_cast<size_t>(len), nullptr, nullptr, out);
+    made = NewViewBuffer(key, base, static_cast<size_t>(len), out, store);
   }
-  if (st != napi_ok) {
+  if (!made) {
     *err = "could not be wrapped in an ArrayBuffer";
     return false;
   }
@@ -226,10 +227,17 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
     argv_heap.resize(argc);
     argv = argv_heap.data();
   }
-  std::vector<napi_value> views;
+  constexpr size_t kStackViews = 8;
+  napi_value views_stack[kStackViews];
+  std::vector<napi_value> views_heap;
+  size_t nviews = 0;
+  const size_t live_before = st->live_views.size();
+  napi_value key = nullptr;
   size_t pos = 0;
   bool ok = true;
   napi_create_int32(env, f->id, &argv[0]);
+  // JS is about to run inside the kernel calls in progress here: hold their arguments' memory.
+  PinActiveCalls(st);
   for (int32_t i = 0; i < num_args && ok; i++) {
     napi_value& v = argv[i + 1];
     switch (codes[i]) {
@@ -248,12 +256,21 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
       case kTVMDLTensorHandle:
       case kTVMNDArrayHandle: {
         std::string err;
-        if (!MakeTensorView(env, static_cast<const DLTensor*>(args[i].v_handle), st->cb_meta,
-                            st->cb_meta_len, &pos, &v, &err)) {
+        const void* store = nullptr;
+        if (key == nullptr) napi_get_reference_value(env, st->view_key, &key);
+        if (!MakeTensorView(env, key, static_cast<const DLTensor*>(args[i].v_handle), st->cb_meta,
+                            st->cb_meta_len, &pos, &v, &store, &err)) {
           out->error = "argument " + std::to_string(i) + " of packed function '" + f->name + "' " + err;
           ok = false;
+          break;
+        }
+        if (store != nullptr) st->live_views.push_back(store);
+        if (nviews < kStackViews) {
+          views_stack[nviews++] = v;
         } else {
-          views.push_back(v);
+          if (views_heap.empty()) views_heap.assign(views_stack, views_stack + kStackViews);
+          views_heap.push_back(v);
+          nviews++;
         }
         break;
       }
@@ -270,12 +287,6 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
     napi_get_global(env, &global);
     napi_get_reference_value(env, st->dispatcher, &dispatcher);
     napi_status status = napi_call_function(env, global, dispatcher, argc, argv, &result);
-    for (napi_value ab : views) {
-      bool detached = false;
-      if (napi_is_detached_arraybuffer(env, ab, &detached) == napi_ok && !detached) {
-        napi_detach_arraybuffer(env, ab);
-      }
-    }
     if (status == napi_pending_exception) {
       napi_value exc;
       napi_get_and_clear_last_exception(env, &exc);
@@ -287,6 +298,11 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
       out->rc = 0;
     }
   }
+  // Release the views (also when building one failed): their buffers are detached with the key,
+  // so the kernel memory they showed is unreachable from JS once the callback has returned.
+  const napi_value* views = nviews <= kStackViews ? views_stack : views_heap.data();
+  for (size_t v = 0; v < nviews; v++) DetachViewBuffer(views[v], key);
+  st->live_views.resize(live_before);
   napi_close_handle_scope(env, scope);
 }
 
