@@ -63,35 +63,40 @@ const scenarios: Record<string, (args: string[]) => Promise<unknown> | unknown> 
     return { result: r, detached: B.data.length === 0, junkWritten: junk.some((j) => j[0] === 3) };
   },
   // RSS growth of `count` kernel calls, scalar callbacks and tensor-view callbacks, each loop
-  // synchronous, after a warm-up of `warm` of each: {kernel, scalar, tensor} in bytes.
+  // synchronous, after a warm-up of `warm` of each, measured `rounds` times in a row: for each
+  // phase, the growth of every round in bytes, and seconds per round.
   soak(args) {
     const count = Number(args[0] ?? 100000);
-    const warm = Number(args[1] ?? 100000);
+    const warm = Number(args[1] ?? 200000);
+    const rounds = Number(args[2] ?? 3);
     const A = empty([64]), B = empty([64]), C = empty([64]);
     const add3 = mod.getFunction("add3");
     const loop = mod.getFunction("callback_loop");
     let sink = 0;
     registerFunc("soak.scalar", (x: number) => { sink += x; });
     registerFunc("soak.tensor", (v: NDArray) => { sink += v.size; });
-    const kernelCalls = (n: number) => { for (let i = 0; i < n; i++) add3(A, B, C); };
     const phases: [string, (n: number) => void][] = [
-      ["kernel", kernelCalls],
+      ["kernel", (n) => { for (let i = 0; i < n; i++) add3(A, B, C); }],
       ["scalar", (n) => loop("soak.scalar", n, 1)],
       ["tensor", (n) => loop("soak.tensor", n, 2, A)],
     ];
-    const growth: Record<string, number> = {};
-    const seconds: Record<string, number> = {};
+    const growth: Record<string, number[]> = {};
+    const seconds: Record<string, number[]> = {};
     for (const [name, run] of phases) {
       run(warm);
-      collect();
-      const before = process.memoryUsage().rss;
-      const t0 = process.hrtime.bigint();
-      run(count);
-      seconds[name] = Number(process.hrtime.bigint() - t0) / 1e9;
-      collect();
-      growth[name] = process.memoryUsage().rss - before;
+      growth[name] = [];
+      seconds[name] = [];
+      for (let r = 0; r < rounds; r++) {
+        collect();
+        const before = process.memoryUsage().rss;
+        const t0 = process.hrtime.bigint();
+        run(count);
+        seconds[name].push(Number(process.hrtime.bigint() - t0) / 1e9);
+        collect();
+        growth[name].push(process.memoryUsage().rss - before);
+      }
     }
-    return { count, warm, growth, seconds, sink: sink > 0 };
+    return { count, warm, rounds, growth, seconds, sink: sink > 0 };
   },
 };
 

@@ -54,7 +54,7 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
       const shape = l.shape;
       const nd = shape.length;
       if (p?.ndim !== undefined && p.ndim !== nd) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray of ${p.ndim} dimensions, got shape [${shape.join(", ")}]`);
-      a.assertLive(paramLabel(fname, i, p));
+      if (a.released) a.assertLive(paramLabel(fname, i, p));
       const data = l.data;
       if (data.length < l.minLength) {
         throw new Error(`${paramLabel(fname, i, p)}: the NDArray's data is ${data.length === 0 ? "detached (its ArrayBuffer was transferred away, e.g. by structuredClone or postMessage)" : `shorter than its layout`}: ${info.name} shape [${shape.join(", ")}] needs ${l.minLength * info.bytes} bytes, the data has ${data.byteLength}`);
