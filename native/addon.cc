@@ -152,9 +152,6 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   st->js_thread = std::this_thread::get_id();
   napi_set_instance_data(env, st, [](napi_env, void* data, void*) { delete static_cast<EnvState*>(data); }, nullptr);
   if (CreateThreadsafeFunction(st) != napi_ok) throw Napi::Error::New(env, "tejit: cannot create the threadsafe function");
-  napi_value key;
-  napi_create_object(env, &key);
-  napi_create_reference(env, key, 1, &st->view_key);
   auto add = [&](const char* name, Napi::Function::Callback cb) {
     exports.Set(name, Napi::Function::New(env, cb, name, st));
   };

@@ -2,10 +2,13 @@
 // JS thread, always: directly when the kernel runs there, through the synchronous call's queue
 // when it comes from a pool worker (the JS thread services it while waiting for the region), or
 // through the environment's threadsafe function when the kernel runs off the JS thread
-// (callAsync). On the JS thread DLTensor arguments become external ArrayBuffers over the
-// tensor's memory, described in a shared Float64Array for the JS dispatcher, which builds the
+// (callAsync). On the JS thread DLTensor arguments become ArrayBuffers over the tensor's memory
+// (v8_memory.h: no finalizer waits for the event loop, so a synchronous loop of callbacks keeps
+// memory flat), described in a shared Float64Array for the JS dispatcher, which builds the
 // NDArray views; when the callback returns the buffers are detached (and the views marked
-// released by the dispatcher). A throwing callback makes the call return -1 with its message.
+// released by the dispatcher). Before JS runs, the arguments of the synchronous calls in progress
+// are pinned (PinActiveCalls), so a callback that transfers one away cannot free memory a kernel
+// still uses. A throwing callback makes the call return -1 with its message.
 #include <cmath>
 #include <cstring>
 
@@ -59,8 +62,8 @@ napi_value MakeUInt(napi_env env, uint64_t v) {
 
 // Builds the ArrayBuffer over a DLTensor and appends its descriptor to meta:
 // [dtype code, bits, lanes, byteOffset, ndim, shape..., strides...].
-bool MakeTensorView(napi_env env, napi_value key, const DLTensor* t, double* meta, size_t cap, size_t* pos,
-                    napi_value* out, const void** store, std::string* err) {
+bool MakeTensorView(napi_env env, const DLTensor* t, double* meta, size_t cap, size_t* pos,
+                    napi_value* out, Pin* store, std::string* err) {
   if (t == nullptr) {
     *err = "is a NULL DLTensor";
     return false;
@@ -107,7 +110,7 @@ bool MakeTensorView(napi_env env, napi_value key, const DLTensor* t, double* met
   int64_t bo = static_cast<int64_t>(t->byte_offset);
   int64_t js_offset = 0;
   bool made;
-  *store = nullptr;
+  store->reset();
   if (size == 0) {
     void* unused;
     made = napi_create_arraybuffer(env, 0, &unused, out) == napi_ok;
@@ -126,7 +129,7 @@ bool MakeTensorView(napi_env env, napi_value key, const DLTensor* t, double* met
       js_offset = -lo * elem;
       len = (hi - lo + 1) * elem;
     }
-    made = NewViewBuffer(key, base, static_cast<size_t>(len), out, store);
+    made = NewViewBuffer(base, static_cast<size_t>(len), out, store);
   }
   if (!made) {
     *err = "could not be wrapped in an ArrayBuffer";
@@ -227,12 +230,17 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
     argv_heap.resize(argc);
     argv = argv_heap.data();
   }
+  // The views made for this call: their buffers, backing stores and argument indices.
+  struct ViewSlot {
+    napi_value buffer;
+    Pin store;
+    int32_t arg;
+  };
   constexpr size_t kStackViews = 8;
-  napi_value views_stack[kStackViews];
-  std::vector<napi_value> views_heap;
+  ViewSlot views_stack[kStackViews];
+  std::vector<ViewSlot> views_heap;
   size_t nviews = 0;
   const size_t live_before = st->live_views.size();
-  napi_value key = nullptr;
   size_t pos = 0;
   bool ok = true;
   napi_create_int32(env, f->id, &argv[0]);
@@ -256,22 +264,23 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
       case kTVMDLTensorHandle:
       case kTVMNDArrayHandle: {
         std::string err;
-        const void* store = nullptr;
-        if (key == nullptr) napi_get_reference_value(env, st->view_key, &key);
-        if (!MakeTensorView(env, key, static_cast<const DLTensor*>(args[i].v_handle), st->cb_meta,
+        Pin store;
+        if (!MakeTensorView(env, static_cast<const DLTensor*>(args[i].v_handle), st->cb_meta,
                             st->cb_meta_len, &pos, &v, &store, &err)) {
           out->error = "argument " + std::to_string(i) + " of packed function '" + f->name + "' " + err;
           ok = false;
           break;
         }
-        if (store != nullptr) st->live_views.push_back(store);
-        if (nviews < kStackViews) {
-          views_stack[nviews++] = v;
-        } else {
-          if (views_heap.empty()) views_heap.assign(views_stack, views_stack + kStackViews);
-          views_heap.push_back(v);
-          nviews++;
+        if (!store) break;  // an empty tensor: a plain zero-length buffer, nothing to release
+        st->live_views.push_back(store.get());
+        if (nviews == kStackViews) {
+          views_heap.reserve(2 * kStackViews);
+          for (ViewSlot& slot : views_stack) views_heap.push_back(std::move(slot));
         }
+        ViewSlot slot{v, std::move(store), i};
+        if (nviews < kStackViews) views_stack[nviews] = std::move(slot);
+        else views_heap.push_back(std::move(slot));
+        nviews++;
         break;
       }
       default:
@@ -298,10 +307,23 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
       out->rc = 0;
     }
   }
-  // Release the views (also when building one failed): their buffers are detached with the key,
-  // so the kernel memory they showed is unreachable from JS once the callback has returned.
-  const napi_value* views = nviews <= kStackViews ? views_stack : views_heap.data();
-  for (size_t v = 0; v < nviews; v++) DetachViewBuffer(views[v], key);
+  // Release the views (also when building one failed): their buffers are detached, so the kernel
+  // memory they showed is unreachable from JS once the callback has returned. A backing store
+  // with another owner left was moved out by an API that ignores the untransferable mark (Node's
+  // web byte streams: enqueue, BYOB reads): the memory escaped, and the call fails loudly.
+  ViewSlot* views = nviews <= kStackViews ? views_stack : views_heap.data();
+  std::string escaped;
+  for (size_t v = 0; v < nviews; v++) {
+    DetachViewBuffer(views[v].buffer);
+    if (views[v].store.use_count() > 1) escaped += (escaped.empty() ? "" : ", ") + std::to_string(views[v].arg);
+    views[v].store.reset();
+  }
+  if (!escaped.empty()) {
+    out->rc = -1;
+    out->error = "packed function '" + f->name + "' let the memory of its view argument " + escaped +
+                 " escape: an API moved the view's ArrayBuffer to a new owner (as web byte streams do in enqueue and "
+                 "BYOB reads), which would outlive the kernel's memory; pass a copy instead (view.toTypedArray().slice())";
+  }
   st->live_views.resize(live_before);
   napi_close_handle_scope(env, scope);
 }

@@ -135,7 +135,6 @@ struct EnvState {
   napi_threadsafe_function tsfn = nullptr;
   int call_depth = 0;  // nesting of synchronous calls (callbacks calling kernels)
   std::vector<std::unique_ptr<CallArgs>> args_stack;
-  napi_ref view_key = nullptr;  // the detach key of callback-view buffers (v8_memory.h)
   // Backing stores of the callback views alive now (innermost last): callAsync refuses them,
   // since the kernel memory they show is only valid until their callback returns.
   std::vector<const void*> live_views;

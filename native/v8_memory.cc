@@ -36,26 +36,23 @@ Pin PinTypedArray(napi_value typed_array) {
 
 void* PinnedData(const Pin& pin) { return pin ? pin->Data() : nullptr; }
 
-// A view buffer's detach key is an object only the addon holds: detaching with any other key (as
-// a structuredClone/postMessage transfer does) fails with a TypeError, so the buffer stays here.
-bool NewViewBuffer(napi_value key, void* data, size_t length, napi_value* out, const void** store_id) {
+bool NewViewBuffer(void* data, size_t length, napi_value* out, Pin* store_out) {
   v8::Isolate* isolate = v8::Isolate::GetCurrent();
   if (isolate == nullptr) return false;
   std::shared_ptr<v8::BackingStore> store =
       v8::ArrayBuffer::NewBackingStore(data, length, v8::BackingStore::EmptyDeleter, nullptr);
-  *store_id = store.get();
+  *store_out = store;
   v8::Local<v8::ArrayBuffer> ab = v8::ArrayBuffer::New(isolate, std::move(store));
-  ab->SetDetachKey(ToV8(key));
   *out = FromV8(ab);
   return true;
 }
 
-void DetachViewBuffer(napi_value buffer, napi_value key) {
+void DetachViewBuffer(napi_value buffer) {
   v8::Local<v8::Value> v = ToV8(buffer);
   if (v.IsEmpty() || !v->IsArrayBuffer()) return;
   v8::Local<v8::ArrayBuffer> ab = v.As<v8::ArrayBuffer>();
   if (ab->WasDetached()) return;
-  ab->Detach(ToV8(key)).Check();
+  ab->Detach(v8::Local<v8::Value>()).Check();  // no key was set, so this cannot fail
 }
 
 }  // namespace tejit

@@ -5,9 +5,10 @@
 //   garbage-collected while the kernel still runs;
 // - NewViewBuffer wraps kernel memory in an ArrayBuffer whose backing store has no finalizer to
 //   run on the event loop (napi_create_external_arraybuffer goes through node::Buffer, whose
-//   finalizer waits for the event loop, so a synchronous loop of callbacks accumulated them),
-//   and protects it with a detach key so JS cannot transfer it away (only the trampoline, which
-//   holds the key, detaches it when the callback returns).
+//   finalizer waits for the event loop, so a synchronous loop of callbacks accumulated them).
+//   It is not given a detach key: Node 20's own code (web streams, structuredClone) detaches
+//   with an empty key and aborts the process when that fails. The trampoline marks it
+//   untransferable instead (a transfer copies it) and detaches it when the callback returns.
 #pragma once
 
 #include <node_api.h>
@@ -30,11 +31,12 @@ Pin PinTypedArray(napi_value typed_array);
 // The start of a pinned backing store's memory (nullptr when it has none, e.g. detached).
 void* PinnedData(const Pin& pin);
 
-// An ArrayBuffer over [data, data + length) (not owned), detachable only with `key` (an object
-// only the addon holds); *store identifies its backing store (Pin::get() of a TypedArray on it).
-bool NewViewBuffer(napi_value key, void* data, size_t length, napi_value* out, const void** store);
+// An ArrayBuffer over [data, data + length) (not owned); *store is its backing store (compare with
+// PinTypedArray(...).get(); after DetachViewBuffer, a use_count() above 1 means that something
+// moved the memory into another ArrayBuffer).
+bool NewViewBuffer(void* data, size_t length, napi_value* out, Pin* store);
 
-// Detaches a buffer made by NewViewBuffer with the same key (no-op if it is already detached).
-void DetachViewBuffer(napi_value buffer, napi_value key);
+// Detaches a buffer made by NewViewBuffer (no-op if it is already detached).
+void DetachViewBuffer(napi_value buffer);
 
 }  // namespace tejit

@@ -64,6 +64,30 @@ test.serial("a callback's view cannot be transferred out: structuredClone and po
   t.deepEqual([...C.data], new Array(16).fill(4)); // the kernel wrote its memory, not the copy
 });
 
+test.serial("a view whose buffer a web byte stream moves away (BYOB read, enqueue) fails the call loudly", async (t) => {
+  // Node's web streams move a buffer with an internal detach that ignores the untransferable mark:
+  // the kernel's memory would be written by the stream after the callback. The trampoline sees
+  // the view's memory has another owner when the callback returns and fails the call.
+  let read: Promise<unknown> | undefined;
+  registerFunc("mem.byob", (v: NDArray) => {
+    const stream = new ReadableStream({ type: "bytes", pull(c) { c.enqueue(new Uint8Array([1, 2, 3])); } });
+    read = stream.getReader({ mode: "byob" }).read(new Uint8Array(v.data.buffer));
+    return 1;
+  }, { override: true });
+  registerFunc("mem.enqueue", (v: NDArray) => {
+    new ReadableStream({ type: "bytes", start(c) { c.enqueue(v.data); } });
+    return 1;
+  }, { override: true });
+  for (const name of ["mem.byob", "mem.enqueue"]) {
+    const C = array(new Float32Array(16).fill(2));
+    t.throws(() => callThenFill(name, C, 4), {
+      message: `packed function '${name}' let the memory of its view argument 0 escape: an API moved the view's ArrayBuffer to a new owner (as web byte streams do in enqueue and BYOB reads), which would outlive the kernel's memory; pass a copy instead (view.toTypedArray().slice())`,
+    });
+    t.deepEqual([...C.data], new Array(16).fill(2)); // the kernel stopped at the failed callback
+  }
+  await read;
+});
+
 test.serial("callAsync refuses a callback's view (and arrays over its data): the memory dies with the callback", async (t) => {
   const pending: Promise<unknown>[] = [];
   registerFunc("mem.async", (v: NDArray) => {
