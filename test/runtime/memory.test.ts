@@ -43,6 +43,13 @@ test("a callback transfers the running kernel's argument away and collects it: t
   t.deepEqual(r.result, { result: 1, detached: true, junkWritten: false });
 });
 
+test("a callback from a pool thread transfers the argument away while other tasks write it: still live memory", (t) => {
+  const r = runScenario("parallel-callback-transfer");
+  t.is(r.signal, null, r.stderr);
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.result, { detached: true, junkWritten: false });
+});
+
 test.serial("a callback's view cannot be transferred out: structuredClone and postMessage copy it", (t) => {
   let cloned: ArrayBuffer | undefined;
   let posted: unknown;

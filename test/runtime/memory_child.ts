@@ -62,6 +62,23 @@ const scenarios: Record<string, (args: string[]) => Promise<unknown> | unknown> 
     const junk = churn();
     return { result: r, detached: B.data.length === 0, junkWritten: junk.some((j) => j[0] === 3) };
   },
+  // The same from a parallel region: task 1's callback (queued from a pool thread to the JS
+  // thread) transfers the argument away and collects it while task 0 keeps writing it.
+  "parallel-callback-transfer"() {
+    const B = array(new Float32Array(N));
+    registerFunc("mem.par", (task: number) => {
+      if (task !== 1) return 0;
+      let moved: ArrayBuffer | null = structuredClone(B.data.buffer, { transfer: [B.data.buffer] });
+      moved = null;
+      collect();
+      churn();
+      return moved === null ? 1 : 0;
+    });
+    mod.getFunction("par_call_then_fill")("mem.par", B, 8);
+    collect();
+    const junk = churn();
+    return { detached: B.data.length === 0, junkWritten: junk.some((j) => j[0] === 8 || j[N - 1] === 8) };
+  },
   // RSS growth of `count` kernel calls, scalar callbacks and tensor-view callbacks, each loop
   // synchronous, after a warm-up of `warm` of each, measured `rounds` times in a row: for each
   // phase, the growth of every round in bytes, and seconds per round.
