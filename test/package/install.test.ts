@@ -1,6 +1,7 @@
 // The package as a user installs it: `npm pack` of this checkout, installed into a fresh project
 // (which builds the addon from the shipped native sources), then a kernel built and run from an
-// ES module and from CommonJS (require of the ES entry, Node 20.19+), importing only "tejit".
+// ES module and from CommonJS (require of the ES entry, Node 20.19+), importing only "tejit", and
+// the `tejit` command it installs.
 import test from "ava";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -52,4 +53,15 @@ test("npm pack gives a package that installs into a fresh project and runs from 
     t.deepEqual(r.b, expected, `${file} computed 2i + 1`);
     t.is(typeof r.version, "string");
   }
+
+  // The command line, from the installed package, on a program module importing "tejit".
+  const bin = join(app, "node_modules", ".bin", "tejit");
+  writeFileSync(join(app, "prog.mjs"), `import { te } from "tejit";
+const A = te.placeholder([8], "float32", "A");
+const C = te.compute([8], (i) => A.at(i).add(1), "C");
+export const schedule = te.createSchedule(C.op);
+export const args = [A, C];
+`);
+  t.regex(execFileSync(bin, ["lower", "prog.mjs"], { cwd: app, env, encoding: "utf8" }), /^primfn\(A_1: handle, C_1: handle\) -> \(\)/);
+  t.regex(execFileSync(bin, ["info"], { cwd: app, env, encoding: "utf8" }), /^vectors {5}\d+ bytes/m);
 });
