@@ -12,6 +12,7 @@ import type { FunctionInfo, ParamInfo } from "../runtime/marshal.js";
 import { legalizeVectorLanes } from "../transform/legalize_vector_lanes.js";
 import { splitWideVectors } from "../transform/split_wide_vectors.js";
 import { compilerFlags } from "../runtime/compile.js";
+import { flagList } from "../runtime/run_compiler.js";
 import { nativeVectorBytes } from "./vector_width.js";
 import { lowerIntrin } from "../transform/lower_intrin.js";
 import { lowerTVMBuiltin } from "../transform/lower_tvm_builtin.js";
@@ -37,14 +38,9 @@ export interface BuildOptions {
 
 /** The host passes build runs on every function, in order. */
 export function hostPasses(f: PrimFunc, opts: BuildOptions = {}): PrimFunc {
-  const vectorBytes = opts.vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: [...targetFlags(opts.target), ...cflagList(opts.cflags)] }));
+  const vectorBytes = opts.vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] }));
   const legal = splitWideVectors(legalizeVectorLanes(f), vectorBytes);
   return lowerIntrin(lowerTVMBuiltin(makePackedAPI(legal), { maxStackBytes: opts.maxStackBytes }));
-}
-
-function cflagList(cflags: string | readonly string[] | undefined): string[] {
-  if (cflags === undefined) return [];
-  return typeof cflags === "string" ? cflags.split(/\s+/).filter((x) => x.length > 0) : [...cflags];
 }
 
 /** What JS callers pass for each parameter of `f` (before the packed API). */
@@ -103,9 +99,8 @@ export function generateC(mod: IRModule, opts: BuildOptions = {}): GeneratedC {
 /** Compiles and loads `mod`; functions whose name is not a C identifier are found under both names. */
 export function buildModule(mod: IRModule, opts: BuildOptions = {}): Module {
   if (!(mod instanceof IRModule)) throw new Error(`build: expects an IRModule, got ${describe(mod)}`);
-  const cflags = opts.cflags === undefined ? [] : typeof opts.cflags === "string" ? [opts.cflags] : [...opts.cflags];
   const { source, symbols } = generateC(mod, opts);
-  const m = createModuleFromSource(source, { cc: opts.cc, cflags: [...targetFlags(opts.target), ...cflags] });
+  const m = createModuleFromSource(source, { cc: opts.cc, cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] });
   const renamed = [...symbols].filter(([name, sym]) => name !== sym);
   if (renamed.length > 0) {
     const map = new Map(renamed);
