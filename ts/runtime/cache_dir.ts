@@ -38,7 +38,8 @@ function makeDirs(dir: string): void {
       }
       break;
     } catch (e) {
-      if (errorCode(e) !== "ENOENT") {
+      // ENOTDIR: a file further up; walk on to name it.
+      if (errorCode(e) !== "ENOENT" && errorCode(e) !== "ENOTDIR") {
         if (e instanceof Error && e.message.startsWith("cannot create the tejit cache")) throw e;
         throw new Error(`cannot create the tejit cache directory ${dir} (${origin()}): ${d}: ${errorCode(e)}; ${FIX}`);
       }
