@@ -8,6 +8,7 @@
 // directory as probe-<key>.json, so another process does not probe again. A probe that cannot
 // be built or run (a cross compiler, flags that cannot link a program) gives no verdict: the
 // workaround flag is then added when the compiler accepts it, and nothing is written to disk.
+// TEJIT_NO_COMPILER_WORKAROUNDS=1 skips all of this (to measure what the workaround costs).
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -134,6 +135,7 @@ function readVerdict(path: string): ProbeVerdict | undefined {
  * `scratch` a private directory the probe is built in.
  */
 export function guardedLoadFlags(c: Compiler, identity: string, flags: string[], dir: string | undefined, scratch: string): string[] {
+  if (process.env.TEJIT_NO_COMPILER_WORKAROUNDS === "1") return []; // the raw compiler (bench/compiler-workaround.ts)
   const key = probeKey(identity, flags);
   const known = verdicts.get(key);
   if (known) return known.flags;
