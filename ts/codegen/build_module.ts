@@ -10,6 +10,7 @@ import { describe } from "../ir/op.js";
 import { createModuleFromSource, metadataDefinition, type Module } from "../runtime/module.js";
 import type { FunctionInfo, ParamInfo } from "../runtime/marshal.js";
 import { compilerFlags } from "../runtime/compile.js";
+import { flagList } from "../runtime/run_compiler.js";
 import { nativeVectorBytes } from "./vector_width.js";
 import { hostPipeline } from "../transform/pipeline.js";
 import { PassContext } from "../transform/pass_context.js";
@@ -35,7 +36,7 @@ export interface BuildOptions {
 
 /** The context the host pipeline runs under: the current one with build's options over it. */
 export function hostContext(opts: BuildOptions = {}): PassContext {
-  const vectorBytes = opts.vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: [...targetFlags(opts.target), ...cflagList(opts.cflags)] }));
+  const vectorBytes = opts.vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] }));
   const extra = logLevel() === "debug" ? [new PassLogInstrument()] : [];
   return PassContext.current().with({ vectorBytes, maxStackBytes: opts.maxStackBytes }, extra);
 }
@@ -44,11 +45,6 @@ export function hostContext(opts: BuildOptions = {}): PassContext {
 export function hostPasses(f: PrimFunc, opts: BuildOptions = {}): PrimFunc {
   const ctx = hostContext(opts);
   return hostPipeline()(new IRModule(new Map([["f", f]])), ctx).get("f");
-}
-
-function cflagList(cflags: string | readonly string[] | undefined): string[] {
-  if (cflags === undefined) return [];
-  return typeof cflags === "string" ? cflags.split(/\s+/).filter((x) => x.length > 0) : [...cflags];
 }
 
 /** What JS callers pass for each parameter of `f` (before the packed API). */
@@ -111,9 +107,8 @@ export function generateC(mod: IRModule, opts: BuildOptions = {}): GeneratedC {
 /** Compiles and loads `mod`; functions whose name is not a C identifier are found under both names. */
 export function buildModule(mod: IRModule, opts: BuildOptions = {}): Module {
   if (!(mod instanceof IRModule)) throw new Error(`build: expects an IRModule, got ${describe(mod)}`);
-  const cflags = opts.cflags === undefined ? [] : typeof opts.cflags === "string" ? [opts.cflags] : [...opts.cflags];
   const { source, symbols } = generateC(mod, opts);
-  const m = createModuleFromSource(source, { cc: opts.cc, cflags: [...targetFlags(opts.target), ...cflags] });
+  const m = createModuleFromSource(source, { cc: opts.cc, cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] });
   const renamed = [...symbols].filter(([name, sym]) => name !== sym);
   if (renamed.length > 0) {
     const map = new Map(renamed);

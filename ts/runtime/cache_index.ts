@@ -1,5 +1,5 @@
 // The compile cache as a set of entries: every file named by one build's key (the library, its
-// C source, its manifest, …) is one entry, last used when its library was last read or written.
+// C source, its manifest) is one entry, last used when its library was last read or written.
 // listCacheEntries gives them newest first; pruneCache removes the least recently used entries
 // until the cache fits a size. Links and other files are left alone.
 
@@ -21,7 +21,7 @@ export function listCacheEntries(dir: string): CacheEntry[] {
   const byKey = new Map<string, CacheEntry>();
   for (const f of readdirSync(dir)) {
     const m = /^([0-9a-f]{64})\./.exec(f);
-    if (!m) continue;
+    if (!m || f.endsWith(".tmp")) continue; // a build in progress (renamed into place when done)
     const st = lstatSync(join(dir, f));
     if (!st.isFile()) continue;
     const e = byKey.get(m[1]) ?? { key: m[1], files: [], bytes: 0, used: 0 };

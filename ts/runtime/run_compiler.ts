@@ -1,0 +1,110 @@
+// Runs the C compiler as a child process and turns every way it can go wrong into a clear Error:
+// not found, cannot be started, killed after a time limit (TEJIT_CC_TIMEOUT seconds, default 300;
+// the compiler's whole process group is killed, so a hung cc1 does not outlive it), a non-zero
+// exit (with its output), and an exit 0 that wrote no output file.
+import { type SpawnSyncOptionsWithStringEncoding, spawnSync } from "node:child_process";
+import { accessSync, constants, lstatSync, statSync } from "node:fs";
+import { delimiter, join, resolve } from "node:path";
+
+export interface Compiler {
+  /** Executable and its leading arguments. */
+  argv: string[];
+  /** Where it came from: "option", "TEJIT_CC", "CC" or "default". */
+  from: string;
+}
+
+/** Splits a command line or a flag string on whitespace (no quoting, as make's $(CC) and $(CFLAGS)). */
+export function splitWords(s: string): string[] {
+  return s.split(/\s+/).filter((w) => w.length > 0);
+}
+
+/** Flags given as one string ("-O2 -g", split on whitespace) or as a list (one argument each). */
+export function flagList(flags: string | readonly string[] | undefined, what = "cflags"): string[] {
+  if (flags === undefined) return [];
+  if (typeof flags === "string") return splitWords(flags);
+  if (!Array.isArray(flags) || flags.some((f) => typeof f !== "string")) {
+    throw new Error(`${what} must be a string or an array of strings, got ${Array.isArray(flags) ? "an array with a non-string element" : typeof flags}`);
+  }
+  return [...flags];
+}
+
+export function chosenBy(c: Compiler): string {
+  return c.from === "default" ? "default" : c.from === "option" ? "the cc option" : `$${c.from}`;
+}
+
+export function missingCompiler(c: Compiler): Error {
+  return new Error(`C compiler '${c.argv[0]}' not found (chosen by ${chosenBy(c)}): install gcc or clang, or set TEJIT_CC to a C compiler`);
+}
+
+const DEFAULT_TIMEOUT_S = 300;
+
+/** The time limit of one compiler run, in milliseconds (TEJIT_CC_TIMEOUT, seconds). */
+export function compilerTimeoutMs(): number {
+  const v = process.env.TEJIT_CC_TIMEOUT;
+  if (v === undefined || v === "") return DEFAULT_TIMEOUT_S * 1000;
+  const s = Number(v);
+  if (!Number.isFinite(s) || s <= 0) throw new Error(`TEJIT_CC_TIMEOUT must be a positive number of seconds, got '${v}'`);
+  return s * 1000;
+}
+
+export interface CompilerRun {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  /** stderr then stdout, trimmed. */
+  output: string;
+  stdout: string;
+}
+
+/**
+ * Runs `c` with `args`. Throws when it cannot be started or exceeds the time limit (`what` says
+ * what was being compiled); a non-zero exit is returned for the caller to report.
+ */
+export function runCompiler(c: Compiler, args: string[], what: string): CompilerRun {
+  const timeout = compilerTimeoutMs();
+  // `detached` (its own process group, killed whole on a timeout) is honoured by spawnSync but
+  // missing from its typings; without it the group kill below finds no group and does nothing.
+  const options = {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    timeout,
+    killSignal: "SIGKILL",
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  } as SpawnSyncOptionsWithStringEncoding;
+  const r = spawnSync(c.argv[0], [...c.argv.slice(1), ...args], options);
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    if (code === "ETIMEDOUT") {
+      try { process.kill(-r.pid!, "SIGKILL"); } catch { /* the group is gone */ }
+      throw new Error(`C compiler '${c.argv.join(" ")}' did not finish ${what} within ${timeout / 1000} s and was killed: check the compiler (chosen by ${chosenBy(c)}), or raise TEJIT_CC_TIMEOUT (seconds)`);
+    }
+    if (code === "ENOENT") throw missingCompiler(c);
+    throw new Error(`cannot run C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) ${what}: ${r.error.message}`);
+  }
+  return { status: r.status, signal: r.signal, output: `${r.stderr ?? ""}${r.stdout ?? ""}`.trim(), stdout: r.stdout ?? "" };
+}
+
+/** True when `path` is a regular file (not a symlink) of at least one byte. */
+export function wroteOutput(path: string): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isFile() && st.size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Where `command` is found (a path as given, else the first executable in PATH); undefined if nowhere. */
+export function resolveExecutable(command: string): string | undefined {
+  const candidates = command.includes("/") ? [resolve(command)] : (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "").map((d) => join(d, command));
+  for (const p of candidates) {
+    try {
+      if (!statSync(p).isFile()) continue;
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
