@@ -27,7 +27,8 @@ test.serial("info names the compiler, the vector width, the threads and the cach
   const r = await run("info");
   t.is(r.status, 0, r.err);
   t.regex(r.out, new RegExp(`^tejit {7}${version.replace(/\./g, "\\.")} on Node v20`, "m"));
-  t.regex(r.out, /^compiler {4}\S+ \((default|CC|TEJIT_CC)\): .*\d+\.\d+/m);
+  t.regex(r.out, /^compiler {4}\S+ \((default|CC|TEJIT_CC)\): \/\S+, .*\d+\.\d+/m);
+  t.regex(r.out, /^workarounds (none needed|-fno-tree-loop-if-convert)$/m);
   t.regex(r.out, /^vectors {5}(16|32|64) bytes \((4|8|16) float32 lanes\)$/m);
   t.regex(r.out, /^threads {5}\d+$/m);
   t.regex(r.out, new RegExp(`^cache {7}${cache}: \\d+ libraries, \\d+\\.\\d MiB$`, "m"));
