@@ -2,7 +2,7 @@
 // cache ls|clear|prune, usage errors and program-module errors.
 import test from "ava";
 import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { listCacheEntries, pruneCache } from "../../ts/runtime/cache_index.js";
+import { cacheLimitBytes, listCacheEntries, pruneCache } from "../../ts/runtime/cache_index.js";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,6 +120,40 @@ test("pruneCache removes the least recently used entries (all files of a key) un
   t.deepEqual(pruneCache(dir, 1500, new Set([key("b")])), { removed: 1, bytes: 1000 });
   t.deepEqual(readdirSync(dir).sort(), [`${key("b")}.so`, `${key("d")}.so`], "the kept entry stays, the older unkept one goes");
   t.true(existsSync("/etc/passwd"));
+});
+
+test.serial("a build keeps the cache under TEJIT_CACHE_MAX_MB, removing the least recently used entries first", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "tejit-cap-"));
+  const saved = { dir: process.env.TEJIT_CACHE_DIR, cap: process.env.TEJIT_CACHE_MAX_MB };
+  t.teardown(() => {
+    process.env.TEJIT_CACHE_DIR = saved.dir;
+    if (saved.cap === undefined) delete process.env.TEJIT_CACHE_MAX_MB; else process.env.TEJIT_CACHE_MAX_MB = saved.cap;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  process.env.TEJIT_CACHE_DIR = dir;
+  process.env.TEJIT_CACHE_MAX_MB = "1";
+  const old = "e".repeat(64);
+  const recent = "f".repeat(64);
+  writeFileSync(join(dir, `${old}.so`), Buffer.alloc(900 * 1024));
+  utimesSync(join(dir, `${old}.so`), new Date(1e12), new Date(1e12));
+  writeFileSync(join(dir, `${recent}.so`), Buffer.alloc(200 * 1024));
+  const A = te.placeholder([8], "float32", "A");
+  const C = te.compute([8], (i) => A.at(i).add(42), "C");
+  const f = build(te.createSchedule(C.op), [A, C], { name: "capped" }).getFunction("capped");
+  const a = nd.array(new Float32Array(8), [8]);
+  const c = nd.empty([8]);
+  f(a, c);
+  t.deepEqual(Array.from(c.toTypedArray()), new Array(8).fill(42));
+  const files = readdirSync(dir);
+  t.false(files.includes(`${old}.so`), "the least recently used entry went");
+  t.true(files.includes(`${recent}.so`), "a more recent one that fits stays");
+  t.true(files.some((x) => /^[0-9a-f]{64}\.so$/.test(x) && x !== `${recent}.so`), "the new library is there");
+  process.env.TEJIT_CACHE_MAX_MB = "lots";
+  t.throws(() => cacheLimitBytes(), { message: "TEJIT_CACHE_MAX_MB must be a whole number of MiB (0 for no limit), got 'lots'" });
+  process.env.TEJIT_CACHE_MAX_MB = "0";
+  t.is(cacheLimitBytes(), undefined);
+  delete process.env.TEJIT_CACHE_MAX_MB;
+  t.is(cacheLimitBytes(), 1024 * 1024 * 1024);
 });
 
 test("usage: --help, --version, unknown commands and options", async (t) => {

@@ -134,7 +134,7 @@ test("console.log of a lowered module or function prints the TIR text", (t) => {
   t.regex(inspect({ mod }), /primfn\(A_1: handle, C_1: handle\) -> \(\)/);
 });
 
-test("TEJIT_LOG=debug prints lowering, each pass and code generation with times; info leaves out the passes", (t) => {
+test("TEJIT_LOG=debug prints lowering, each pass, code generation, compilation or a cache hit and loading with times; info leaves out the passes", (t) => {
   const script = `
     import { te, lower, build } from "./ts/index.ts";
     const A = te.placeholder([8], "float32", "A");
@@ -143,8 +143,10 @@ test("TEJIT_LOG=debug prints lowering, each pass and code generation with times;
     lower(s, [A, C]);
     build(s, [A, C], { name: "logged" });
   `;
+  const cacheDir = mkdtempSync(join(tmpdir(), "tejit-log-cache-"));
+  t.teardown(() => rmSync(cacheDir, { recursive: true, force: true }));
   const run = (level: string) => spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-    cwd: root, encoding: "utf8", env: { ...process.env, TEJIT_LOG: level },
+    cwd: root, encoding: "utf8", env: { ...process.env, TEJIT_LOG: level, TEJIT_CACHE_DIR: cacheDir },
   });
   const debug = run("debug");
   t.is(debug.status, 0, debug.stderr);
@@ -154,10 +156,13 @@ test("TEJIT_LOG=debug prints lowering, each pass and code generation with times;
   }
   t.true(lines.some((l) => /^tejit lower: 'main' \(\d+\.\d\d ms\)$/.test(l)));
   t.true(lines.some((l) => /^tejit codegen: 'logged': \d+ bytes of C \(\d+\.\d\d ms\)$/.test(l)));
+  t.true(lines.some((l) => /^tejit compile: cache miss: \S+ -O3 .* \S+\.c \(\d+\.\d\d ms\)$/.test(l)), "the first build compiles");
+  t.true(lines.some((l) => /^tejit load: \S+\.so \(\d+\.\d\d ms\)$/.test(l)));
   const info = run("info");
   t.is(info.status, 0, info.stderr);
   t.regex(info.stderr, /^tejit lower: 'main' \(/m);
   t.notRegex(info.stderr, /tejit pass:/);
+  t.regex(info.stderr, /^tejit compile: cache hit \S+\.so$/m, "the second build is a cache hit");
   const off = run("");
   t.notRegex(off.stderr, /^tejit /m);
   const typo = run("verbose");
