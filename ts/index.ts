@@ -4,7 +4,7 @@ export { version } from "./version.js";
 export * as te from "./te/index.js";
 export * as tir from "./tir.js";
 export { lower, type LowerOptions } from "./lower.js";
-export { build, type BuildOptions } from "./build.js";
+export { build, buildAsync, type BuildOptions } from "./build.js";
 export { explainBounds } from "./schedule/explain.js";
 export { DataType } from "./ir/dtype.js";
 export * as schedule from "./schedule/index.js";

@@ -7,7 +7,7 @@
 
 import { IRModule, type PrimFunc } from "../ir/function.js";
 import { describe } from "../ir/op.js";
-import { createModuleFromSource, metadataDefinition, type Module } from "../runtime/module.js";
+import { createModuleFromSource, createModuleFromSourceAsync, metadataDefinition, type Module } from "../runtime/module.js";
 import type { FunctionInfo, ParamInfo } from "../runtime/marshal.js";
 import { compilerFlags } from "../runtime/compile.js";
 import { flagList } from "../runtime/run_compiler.js";
@@ -104,11 +104,8 @@ export function generateC(mod: IRModule, opts: BuildOptions = {}): GeneratedC {
   return { source, symbols, functions };
 }
 
-/** Compiles and loads `mod`; functions whose name is not a C identifier are found under both names. */
-export function buildModule(mod: IRModule, opts: BuildOptions = {}): Module {
-  if (!(mod instanceof IRModule)) throw new Error(`build: expects an IRModule, got ${describe(mod)}`);
-  const { source, symbols } = generateC(mod, opts);
-  const m = createModuleFromSource(source, { cc: opts.cc, cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] });
+/** The loaded module with the functions renamed by the code generator found under their TIR names too. */
+function withTirNames(m: Module, symbols: Map<string, string>): Module {
   const renamed = [...symbols].filter(([name, sym]) => name !== sym);
   if (renamed.length > 0) {
     const map = new Map(renamed);
@@ -118,4 +115,26 @@ export function buildModule(mod: IRModule, opts: BuildOptions = {}): Module {
     m.timeEvaluator = (name: string, o) => timeEvaluator(map.get(name) ?? name, o);
   }
   return m;
+}
+
+function checkModule(mod: unknown): asserts mod is IRModule {
+  if (!(mod instanceof IRModule)) throw new Error(`build: expects an IRModule, got ${describe(mod)}`);
+}
+
+function compileOptions(opts: BuildOptions) {
+  return { cc: opts.cc, cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] };
+}
+
+/** Compiles and loads `mod`; functions whose name is not a C identifier are found under both names. */
+export function buildModule(mod: IRModule, opts: BuildOptions = {}): Module {
+  checkModule(mod);
+  const { source, symbols } = generateC(mod, opts);
+  return withTirNames(createModuleFromSource(source, compileOptions(opts)), symbols);
+}
+
+/** buildModule compiling in a child process awaited without blocking the event loop. */
+export async function buildModuleAsync(mod: IRModule, opts: BuildOptions = {}): Promise<Module> {
+  checkModule(mod);
+  const { source, symbols } = generateC(mod, opts);
+  return withTirNames(await createModuleFromSourceAsync(source, compileOptions(opts)), symbols);
 }

@@ -16,9 +16,11 @@ import { cacheDir, openCacheDir } from "./cache_dir.js";
 import { manifestPath, storeLibrary, uniqueSuffix, verifyLibrary, writeFileAtomic } from "./cache_entry.js";
 import { enforceCacheLimit, markUsed } from "./cache_index.js";
 import { log, since } from "../log.js";
-import { guardedLoadFlags } from "./compiler_probe.js";
+import { guardedLoadFlagSteps } from "./compiler_probe.js";
 import { abiHeaderPath, nativeIncludeDir } from "./paths.js";
-import { type Compiler, chosenBy, flagList, resolveExecutable, runCompiler, splitWords } from "./run_compiler.js";
+import {
+  type Compiler, type Steps, chosenBy, compilerStep, flagList, resolveExecutable, runStepsAsync, runStepsSync, splitWords,
+} from "./run_compiler.js";
 
 export { cacheDir } from "./cache_dir.js";
 export type { Compiler } from "./run_compiler.js";
@@ -53,11 +55,15 @@ const identities = new Map<string, string>();
  * (cached per command line and path); an Error if it cannot run.
  */
 export function compilerIdentity(c: Compiler): string {
+  return runStepsSync(compilerIdentitySteps(c));
+}
+
+function* compilerIdentitySteps(c: Compiler): Steps<string> {
   const path = resolveExecutable(c.argv[0]) ?? c.argv[0];
   const key = `${path}\0${c.argv.join("\0")}`;
   const known = identities.get(key);
   if (known !== undefined) return known;
-  const r = runCompiler(c, ["--version"], "reporting its version");
+  const r = yield* compilerStep(c, ["--version"], "reporting its version");
   if (r.status !== 0) throw new Error(`C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) failed to report its version (exit ${r.status ?? r.signal}): ${r.output}`);
   const id = `${c.argv.join(" ")}\n${path}\n${r.stdout}`;
   identities.set(key, id);
@@ -91,13 +97,25 @@ function freshTempDir(): string {
  * compiler's message. Flags the compiler probe finds necessary (compiler_probe.ts) are appended.
  */
 export function compileSource(cSource: string, opts: CompileOptions = {}): string {
+  return runStepsSync(compileSteps(cSource, opts));
+}
+
+/**
+ * compileSource without blocking the event loop: the compiler (and, the first time, its probe)
+ * run as child processes awaited asynchronously, at most as many at once as there are cores.
+ */
+export function compileSourceAsync(cSource: string, opts: CompileOptions = {}): Promise<string> {
+  return runStepsAsync(compileSteps(cSource, opts));
+}
+
+function* compileSteps(cSource: string, opts: CompileOptions): Steps<string> {
   if (typeof cSource !== "string") throw new Error(`compileSource: cSource must be a string, got ${typeof cSource}`);
   const compiler = findCompiler(opts.cc);
   const requested = compilerFlags(opts);
-  const identity = compilerIdentity(compiler);
+  const identity = yield* compilerIdentitySteps(compiler);
   const useCache = process.env.TEJIT_DISABLE_CACHE !== "1";
   const dir = useCache ? openCacheDir() : freshTempDir();
-  const flags = [...requested, ...guardedLoadFlags(compiler, identity, requested, useCache ? dir : undefined, dir)];
+  const flags = [...requested, ...(yield* guardedLoadFlagSteps(compiler, identity, requested, useCache ? dir : undefined, dir))];
   const hash = createHash("sha256")
     .update("tejit-abi-1\0")
     .update(readFileSync(abiHeaderPath()))
@@ -120,7 +138,7 @@ export function compileSource(cSource: string, opts: CompileOptions = {}): strin
   writeFileAtomic(src, cSource, 0o600);
   const tmpLib = `${lib}.${uniqueSuffix()}`;
   compilerRuns++;
-  const r = runCompiler(compiler, [...flags, "-I", nativeIncludeDir(), "-o", tmpLib, src, "-lm"], `on ${src}`);
+  const r = yield* compilerStep(compiler, [...flags, "-I", nativeIncludeDir(), "-o", tmpLib, src, "-lm"], `on ${src}`);
   const failed = (what: string, output: string): Error => {
     rmSync(tmpLib, { force: true });
     const err = new Error(`C compilation of ${src} failed (${compiler.argv.join(" ")} ${what}):\n${output}`);

@@ -11,10 +11,9 @@
 // TEJIT_NO_COMPILER_WORKAROUNDS=1 skips all of this (to measure what the workaround costs).
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { readOwnFile, writeFileAtomic } from "./cache_entry.js";
-import { type Compiler, runCompiler, wroteOutput } from "./run_compiler.js";
+import { type Compiler, type Steps, compilerStep, programStep, runStepsSync, wroteOutput } from "./run_compiler.js";
 
 /** The flag that makes gcc 12 compile the probe right: no if-conversion of loops. */
 export const GUARDED_LOAD_WORKAROUND = "-fno-tree-loop-if-convert";
@@ -78,40 +77,40 @@ function probeKey(identity: string, flags: readonly string[]): string {
 type Outcome = "right" | "wrong" | "no-build" | "no-run";
 
 /** Builds the probe in `work` with `flags` and runs it. Compiler timeouts propagate. */
-function buildAndRun(c: Compiler, flags: string[], work: string, tag: string): Outcome {
+function* buildAndRun(c: Compiler, flags: string[], work: string, tag: string): Steps<Outcome> {
   const src = join(work, "tejit-probe.c");
   const exe = join(work, `tejit-probe-${tag}`);
   // -w: the user's -Werror with their warnings must not stop the probe (it does not change code).
-  const built = runCompiler(c, [...flags, "-w", "-o", exe, src], "the compiler probe");
+  const built = yield* compilerStep(c, [...flags, "-w", "-o", exe, src], "the compiler probe");
   if (built.status !== 0 || !wroteOutput(exe)) return "no-build";
-  const run = spawnSync(exe, [], { timeout: 10_000, killSignal: "SIGKILL", stdio: "ignore" });
-  if (run.error || run.signal !== null) return "no-run";
+  const run = yield* programStep(exe, 10_000);
+  if (run.failed || run.signal !== null) return "no-run";
   return run.status === 0 ? "right" : run.status === 1 ? "wrong" : "no-run";
 }
 
 /** Does the compiler take `flag` without complaining about it (gcc refuses unknown flags, clang warns)? */
-function accepts(c: Compiler, flags: string[], flag: string, work: string): boolean {
+function* accepts(c: Compiler, flags: string[], flag: string, work: string): Steps<boolean> {
   const obj = join(work, "tejit-probe.o");
-  const r = runCompiler(c, [...flags, flag, "-c", "-o", obj, join(work, "tejit-probe.c")], "the compiler probe");
+  const r = yield* compilerStep(c, [...flags, flag, "-c", "-o", obj, join(work, "tejit-probe.c")], "the compiler probe");
   return r.status === 0 && wroteOutput(obj) && !r.output.includes(flag.replace(/^-fno-/, ""));
 }
 
-function runProbe(c: Compiler, flags: string[], workParent: string): ProbeVerdict {
+function* runProbe(c: Compiler, flags: string[], workParent: string): Steps<ProbeVerdict> {
   probes++;
   const work = mkdtempSync(join(workParent, "probe-"));
   try {
     writeFileSync(join(work, "tejit-probe.c"), PROBE_SOURCE, { mode: 0o600 });
-    const first = buildAndRun(c, flags, work, "plain");
+    const first = yield* buildAndRun(c, flags, work, "plain");
     if (first === "right") return { verdict: "right", flags: [] };
     if (first === "wrong") {
-      const fixed = buildAndRun(c, [...flags, GUARDED_LOAD_WORKAROUND], work, "fixed");
+      const fixed = yield* buildAndRun(c, [...flags, GUARDED_LOAD_WORKAROUND], work, "fixed");
       if (fixed === "right") return { verdict: "workaround", flags: [GUARDED_LOAD_WORKAROUND] };
       throw new Error(
         `C compiler '${c.argv.join(" ")}' miscompiles tejit's probe program (zero-padded guarded loads) with flags '${flags.join(" ")}', ` +
         `also with ${GUARDED_LOAD_WORKAROUND}: its kernels could return wrong numbers; use another compiler (TEJIT_CC=clang) or lower the optimisation (cflags "-O2")`,
       );
     }
-    return { verdict: "unknown", flags: accepts(c, flags, GUARDED_LOAD_WORKAROUND, work) ? [GUARDED_LOAD_WORKAROUND] : [] };
+    return { verdict: "unknown", flags: (yield* accepts(c, flags, GUARDED_LOAD_WORKAROUND, work)) ? [GUARDED_LOAD_WORKAROUND] : [] };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -135,6 +134,11 @@ function readVerdict(path: string): ProbeVerdict | undefined {
  * `scratch` a private directory the probe is built in.
  */
 export function guardedLoadFlags(c: Compiler, identity: string, flags: string[], dir: string | undefined, scratch: string): string[] {
+  return runStepsSync(guardedLoadFlagSteps(c, identity, flags, dir, scratch));
+}
+
+/** guardedLoadFlags as process steps (for the synchronous and the asynchronous build). */
+export function* guardedLoadFlagSteps(c: Compiler, identity: string, flags: string[], dir: string | undefined, scratch: string): Steps<string[]> {
   if (process.env.TEJIT_NO_COMPILER_WORKAROUNDS === "1") return []; // the raw compiler (bench/compiler-workaround.ts)
   const key = probeKey(identity, flags);
   const known = verdicts.get(key);
@@ -146,7 +150,7 @@ export function guardedLoadFlags(c: Compiler, identity: string, flags: string[],
     return stored.flags;
   }
   const probeFlags = flags.filter((f) => f !== "-shared");
-  const v = runProbe(c, probeFlags, scratch);
+  const v = yield* runProbe(c, probeFlags, scratch);
   verdicts.set(key, v);
   if (file !== undefined && v.verdict !== "unknown") writeFileAtomic(file, JSON.stringify(v), 0o600);
   return v.flags;

@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
-import { compileSource, type CompileOptions } from "./compile.js";
+import { compileSource, compileSourceAsync, type CompileOptions } from "./compile.js";
 import { encodeArgs, type FunctionInfo } from "./marshal.js";
 import { log, since } from "../log.js";
 
@@ -147,14 +147,21 @@ export function metadataDefinition(functions: Record<string, FunctionInfo>): str
   return `\n/* tejit: parameter descriptions, read back by runtime.loadModule */\nconst char __tejit_metadata[] = ${cStringLiteral(json)};\n`;
 }
 
+/** The source with the metadata of `opts.functions` appended. */
+function withMetadata(cSource: string, opts: ModuleOptions): string {
+  if (!opts.functions) return cSource;
+  if (cSource.includes("__tejit_metadata")) throw new Error("createModuleFromSource: the source already defines __tejit_metadata; do not pass `functions` too");
+  return cSource + metadataDefinition(opts.functions);
+}
+
 /** Compiles C source (cached) and loads it: what build() calls. */
 export function createModuleFromSource(cSource: string, opts: ModuleOptions = {}): Module {
-  let full = cSource;
-  if (opts.functions) {
-    if (cSource.includes("__tejit_metadata")) throw new Error("createModuleFromSource: the source already defines __tejit_metadata; do not pass `functions` too");
-    full = cSource + metadataDefinition(opts.functions);
-  }
-  return open(compileSource(full, opts), cSource);
+  return open(compileSource(withMetadata(cSource, opts), opts), cSource);
+}
+
+/** createModuleFromSource compiling without blocking the event loop: what buildAsync() calls. */
+export async function createModuleFromSourceAsync(cSource: string, opts: ModuleOptions = {}): Promise<Module> {
+  return open(await compileSourceAsync(withMetadata(cSource, opts), opts), cSource);
 }
 
 /** Loads a library written by Module.exportLibrary (or any library following the ABI). */
