@@ -71,7 +71,7 @@ export function compilerIdentity(c: Compiler): string {
     if ((r.error as NodeJS.ErrnoException).code === "ENOENT") throw missingCompiler(c);
     throw new Error(`cannot run C compiler '${c.argv.join(" ")}': ${r.error.message}`);
   }
-  if (r.status !== 0) throw new Error(`C compiler '${c.argv.join(" ")}' failed to report its version (exit ${r.status}): ${r.stderr.trim()}`);
+  if (r.status !== 0) throw new Error(`C compiler '${c.argv.join(" ")}' failed to report its version (${r.status === null ? `killed by ${r.signal}` : `exit ${r.status}`}): ${r.stderr.trim()}`);
   const id = `${c.argv.join(" ")}\n${r.stdout}`;
   identities.set(key, id);
   return id;
@@ -155,6 +155,7 @@ export function compileSource(cSource: string, opts: CompileOptions = {}): strin
     Object.assign(err, { sourcePath: src, compilerOutput: msg });
     throw err;
   }
+  if (!existsSync(tmpLib)) throw new Error(`C compiler '${compiler.argv.join(" ")}' exited with 0 but wrote no library ${lib} from ${src}`);
   renameSync(tmpLib, lib);
   return lib;
 }
