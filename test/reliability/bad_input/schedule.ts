@@ -30,7 +30,21 @@ function splitBySymbol() {
   return build(s, [A, B, f], { name: "split_by_f" }).getFunction("split_by_f");
 }
 
+/** B = A + 1 over [n] with `mark` on its axis, built and run for n = 5; a complaint unless B is right. */
+function symbolicExtent(mark: "unroll" | "vectorize"): string | undefined {
+  const n = te.var("n");
+  const A = te.placeholder([n], "float32", "A");
+  const B = te.compute([n], (i) => A.at(i).add(1), "B");
+  const s = te.createSchedule(B.op);
+  s.stage(B)[mark](B.op.axis[0]);
+  const b = nd.empty([5]);
+  build(s, [A, B], { name: `${mark}_n` }).getFunction(`${mark}_n`)(nd.array(new Float32Array([1, 2, 3, 4, 5])), b);
+  return [...b.data].join() === "2,3,4,5,6" ? undefined : `B = ${[...b.data].join()}`;
+}
+
 export const scheduleCases: BadInputCase[] = [
+  { name: "unroll a loop of symbolic extent (accepted: it stays a serial loop)", run: () => symbolicExtent("unroll"), accept: (r) => r as string | undefined },
+  { name: "vectorize a loop of symbolic extent (accepted: it stays a serial loop)", run: () => symbolicExtent("vectorize"), accept: (r) => r as string | undefined },
   { name: "stage of a tensor outside the schedule", run: () => program().s.stage(te.placeholder([3], "float32", "X")), error: error(/^'X' is not part of this schedule \(it is not an input of its outputs 'C'\)$/) },
   { name: "stage of a number", run: () => program().s.stage(3 as never), error: error(/^schedule\.stage expects a tensor or an op, got number 3$/) },
   { name: "split an axis of another stage", run: () => { const p = program(); return p.s.stage(p.C).split(p.B.op.axis[0], 4); }, error: error(/^stage 'C': cannot split axis 'r': it is not an axis of this stage \(its axes: x, y\)$/) },
