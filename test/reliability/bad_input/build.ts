@@ -43,7 +43,26 @@ function freshDir(mode: number): string {
   return dir;
 }
 
+/** B[i] = A[i + 1] over [8]: reads one element past A; built with `opts`, run. */
+function readPastEnd(opts: object) {
+  const A = te.placeholder([8], "float32", "A");
+  const B = te.compute([8], (i) => A.at(i.add(1)), "B");
+  const f = build(te.createSchedule(B.op), [A, B], { name: "past_end", ...opts }).getFunction("past_end");
+  return f(nd.empty([8]), nd.empty([8]));
+}
+/** B[i] = A[i] // d and A[i] % d (int32 [4]) built, run with d = 0. */
+function divideByArgument() {
+  const d = te.var("d");
+  const A = te.placeholder([4], "int32", "A");
+  const B = te.compute([4], (i) => te.floordiv(A.at(i), d).add(A.at(i).mod(d)), "B");
+  const f = build(te.createSchedule(B.op), [A, B, d], { name: "divide" }).getFunction("divide");
+  return f(nd.empty([4], "int32"), nd.empty([4], "int32"), 0);
+}
+
 export const buildCases: BadInputCase[] = [
+  { name: "a checked build reading past a buffer's end", run: () => readPastEnd({ boundsCheck: true }), error: error(/past_end.*'?A'?.*index 8.*\[8\]/), child: {}, pending: "lowering" },
+  { name: "TEJIT_BOUNDS_CHECK=1 and a read past a buffer's end", run: () => readPastEnd({}), error: error(/past_end.*'?A'?.*index 8.*\[8\]/), child: { env: { TEJIT_BOUNDS_CHECK: "1" } }, pending: "lowering" },
+  { name: "division and modulo by an argument that is 0 at call time", run: () => divideByArgument(), error: error(/divide.*(zero.*\bd\b|\bd\b.*zero)/), child: {}, pending: "lowering" },
   { name: "lower of something that is not a schedule", run: () => lower(3 as never, []), error: error(/^lower: expects a schedule \(te\.createSchedule\), got number 3$/) },
   { name: "lower with args that are not an array", run: () => { const p = program(); return lower(p.s, p.A as never); }, error: error(/^lower: args must be an array of tensors, buffers or variables, got an object \(Tensor\)$/) },
   { name: "lower with a number among the args", run: () => { const p = program(); return lower(p.s, [p.A, 3 as never]); }, error: error(/^lower: argument 1 must be a tensor, a buffer or a variable, got number 3$/) },
