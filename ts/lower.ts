@@ -74,12 +74,14 @@ export const LOWER_OPTION_KEYS: readonly string[] = [
 ];
 const BOOLEAN_OPTIONS = ["strict", "explain", "simpleMode", "partitionConstLoop", "disableVectorize", "unrollExplicit", "boundsCheck"];
 
-/** Refuses options that are not an object, unknown keys (beyond `known`) and values of the wrong type. */
-export function checkLowerOptions(opts: unknown, what = "lower", known: readonly string[] = LOWER_OPTION_KEYS): void {
+/** Refuses options that are not an object, unknown keys (beyond `known`, unless null) and values of the wrong type. */
+export function checkLowerOptions(opts: unknown, what = "lower", known: readonly string[] | null = LOWER_OPTION_KEYS): void {
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new Error(`${what}: options must be an object, got ${describe(opts)}`);
   const o = opts as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw new Error(`${what}: unknown option '${key}' (known options: ${known.join(", ")})`);
+  if (known) {
+    for (const key of Object.keys(o)) {
+      if (!known.includes(key)) throw new Error(`${what}: unknown option '${key}' (known options: ${known.join(", ")})`);
+    }
   }
   if (o.name !== undefined && (typeof o.name !== "string" || o.name === "")) throw new Error(`${what}: name must be a non-empty string, got ${o.name === "" ? "''" : describe(o.name)}`);
   for (const key of BOOLEAN_OPTIONS) {
@@ -133,7 +135,7 @@ function checkArgs(sch: Schedule, args: LowerArg[], binds: Map<Tensor, Buffer> |
 export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): PrimFunc {
   if (!(s instanceof Schedule)) throw new Error(`lower: expects a schedule (te.createSchedule), got ${describe(s)}`);
   if (!Array.isArray(args)) throw new Error(`lower: args must be an array of tensors, buffers or variables, got ${describe(args)}`);
-  checkLowerOptions(opts);
+  checkLowerOptions(opts, "lower", null); // lower() refuses unknown keys; this inspection entry lets callers add their own
   const name = opts.name ?? "main";
   const sch = normalize(s);
   checkArgs(sch, args, opts.binds);
@@ -150,6 +152,7 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
 }
 
 export function lower(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
+  checkLowerOptions(opts);
   let f = scheduleToPrimFunc(s, args, opts);
   for (const pass of lowerPasses(opts)) f = pass(f);
   const mod = new IRModule(new Map([[opts.name ?? "main", f]]));
