@@ -5,7 +5,7 @@
 
 import { IRModule, PrimFunc } from "./ir/function.js";
 import { describe } from "./ir/op.js";
-import { lower, type LowerOptions } from "./lower.js";
+import { checkLowerOptions, lower, LOWER_OPTION_KEYS, type LowerOptions } from "./lower.js";
 import type { Module } from "./runtime/module.js";
 import type { LowerArg } from "./schedule/postproc_to_primfunc.js";
 import { Schedule } from "./schedule/schedule.js";
@@ -16,14 +16,23 @@ export type { BuildOptions } from "./codegen/build_module.js";
 /** Options of build(): code generation and compilation, plus lower()'s when given a schedule. */
 export type BuildAndLowerOptions = BuildOptions & Omit<LowerOptions, "name">;
 
+/** The options build() itself reads (besides lower()'s, which it passes on). */
+const BUILD_OPTION_KEYS = ["cc", "cflags", "target", "metadata", "maxStackBytes", "vectorBytes"];
+
 /** The IRModule build() compiles: a schedule lowered, an IRModule as is, a PrimFunc wrapped. */
 function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefined, opts: BuildAndLowerOptions): IRModule {
-  if (opts === null || typeof opts !== "object") throw new Error(`build: options must be an object, got ${describe(opts)}`);
+  checkLowerOptions(opts, "build", [...LOWER_OPTION_KEYS, ...BUILD_OPTION_KEYS]);
   const name = opts.name ?? "main";
-  if (typeof name !== "string" || name === "") throw new Error(`build: name must be a non-empty string, got ${describe(name)}`);
+  if (opts.cc !== undefined && typeof opts.cc !== "string") throw new Error(`build: option cc must be a compiler command line (a string), got ${describe(opts.cc)}`);
+  const flags: unknown = opts.cflags;
+  if (flags !== undefined && typeof flags !== "string" && !(Array.isArray(flags) && flags.every((f) => typeof f === "string"))) {
+    throw new Error(`build: option cflags must be a string or an array of strings, got ${Array.isArray(flags) ? `an array holding ${describe(flags.find((f) => typeof f !== "string"))}` : describe(flags)}`);
+  }
+  if (opts.metadata !== undefined && typeof opts.metadata !== "boolean") throw new Error(`build: option metadata must be true or false, got ${describe(opts.metadata)}`);
   if (s instanceof Schedule) {
     if (!Array.isArray(args)) throw new Error(`build: building a schedule needs the argument list (tensors), got ${describe(args)}`);
-    return lower(s, args, { ...opts, name });
+    const lowerOpts = Object.fromEntries(Object.entries(opts).filter(([k]) => LOWER_OPTION_KEYS.includes(k)));
+    return lower(s, args, { ...lowerOpts, name });
   }
   if (s instanceof IRModule) return s;
   if (s instanceof PrimFunc) {

@@ -12,7 +12,8 @@ import { normalize } from "./schedule/normalize.js";
 import { type LowerArg, schedulePostProcToPrimFunc } from "./schedule/postproc_to_primfunc.js";
 import { Schedule } from "./schedule/schedule.js";
 import { scheduleOps } from "./schedule/schedule_ops.js";
-import type { Tensor } from "./te/tensor.js";
+import { Tensor } from "./te/tensor.js";
+import { PlaceholderOp } from "./te/placeholder.js";
 import { ExternOp } from "./te/extern.js";
 import { checkRegionMap } from "./schedule/extern_region.js";
 import { explainBounds } from "./schedule/explain.js";
@@ -68,6 +69,32 @@ function checkOptionalCount(name: string, v: unknown): void {
   }
 }
 
+/** Every option lower() knows (an unknown key is a typo: refused, naming it). boundsCheck is issue 9's checked build. */
+export const LOWER_OPTION_KEYS: readonly string[] = [
+  "name", "binds", "strict", "onWarning", "explain", "simpleMode", "partitionConstLoop", "disableVectorize",
+  "autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent", "unrollExplicit", "boundsCheck", "dumpIr", "instruments",
+];
+const BOOLEAN_OPTIONS = ["strict", "explain", "simpleMode", "partitionConstLoop", "disableVectorize", "unrollExplicit", "boundsCheck"];
+
+/** Refuses options that are not an object, unknown keys (beyond `known`, unless null) and values of the wrong type. */
+export function checkLowerOptions(opts: unknown, what = "lower", known: readonly string[] | null = LOWER_OPTION_KEYS): void {
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new Error(`${what}: options must be an object, got ${describe(opts)}`);
+  const o = opts as Record<string, unknown>;
+  if (known) {
+    for (const key of Object.keys(o)) {
+      if (!known.includes(key)) throw new Error(`${what}: unknown option '${key}' (known options: ${known.join(", ")})`);
+    }
+  }
+  if (o.name !== undefined && (typeof o.name !== "string" || o.name === "")) throw new Error(`${what}: name must be a non-empty string, got ${o.name === "" ? "''" : describe(o.name)}`);
+  for (const key of BOOLEAN_OPTIONS) {
+    if (o[key] !== undefined && typeof o[key] !== "boolean") throw new Error(`${what}: option ${key} must be true or false, got ${describe(o[key])}`);
+  }
+  if (o.onWarning !== undefined && typeof o.onWarning !== "function") throw new Error(`${what}: option onWarning must be a function (message) => void, got ${describe(o.onWarning)}`);
+  if (o.binds !== undefined && !(o.binds instanceof Map)) throw new Error(`${what}: option binds must be a Map from tensors to buffers, got ${describe(o.binds)}`);
+  if (o.dumpIr !== undefined && (typeof o.dumpIr !== "string" || o.dumpIr === "")) throw new Error(`${what}: option dumpIr must be a directory path (a non-empty string), got ${describe(o.dumpIr)}`);
+  if (o.instruments !== undefined && !Array.isArray(o.instruments)) throw new Error(`${what}: option instruments must be an array of pass instruments, got ${describe(o.instruments)}`);
+}
+
 /** The PassContext config lower()'s options set. */
 export function passConfig(opts: LowerOptions): PassContextConfig {
   for (const k of ["autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent"] as const) checkOptionalCount(k, opts[k]);
@@ -101,12 +128,31 @@ export function lowerPasses(opts: LowerOptions = {}): Pass[] {
   return lowerPipeline(ctx).passes.map((p) => (f: PrimFunc) => p(new IRModule(new Map([["f", f]])), ctx).get("f"));
 }
 
+/** Refuses a tensor listed twice in `args`, and a placeholder the schedule reads that `args` lacks. */
+function checkArgs(sch: Schedule, args: LowerArg[], binds: Map<Tensor, Buffer> | undefined): void {
+  const same = (a: LowerArg, t: Tensor) => a instanceof Tensor && a.op === t.op && a.valueIndex === t.valueIndex;
+  args.forEach((a, i) => {
+    const j = a instanceof Tensor ? args.findIndex((b) => same(b, a)) : -1;
+    if (j >= 0 && j < i) throw new Error(`lower: argument ${i} ('${(a as Tensor).name}') is the same tensor as argument ${j}; list each tensor once`);
+  });
+  for (const st of sch.stages) {
+    if (!(st.op instanceof PlaceholderOp)) continue;
+    const t = st.op.output(0);
+    const bound = [...(binds ?? [])].find(([k]) => k.op === t.op)?.[1];
+    if (args.some((a) => same(a, t) || (bound !== undefined && a === bound))) continue;
+    const reader = sch.stages.find((r) => r.op.inputTensors().some((x) => x.op === t.op));
+    throw new Error(`lower: '${reader?.op.name ?? "the schedule"}' reads placeholder '${t.name}', which is not in the argument list; pass it among the args`);
+  }
+}
+
 /** The PrimFunc of a schedule before any TIR pass (for inspection and tests). */
 export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): PrimFunc {
   if (!(s instanceof Schedule)) throw new Error(`lower: expects a schedule (te.createSchedule), got ${describe(s)}`);
   if (!Array.isArray(args)) throw new Error(`lower: args must be an array of tensors, buffers or variables, got ${describe(args)}`);
+  checkLowerOptions(opts, "lower", null); // lower() refuses unknown keys; this inspection entry lets callers add their own
   const name = opts.name ?? "main";
   const sch = normalize(s);
+  checkArgs(sch, args, opts.binds);
   for (const st of sch.stages) if (st.op instanceof ExternOp) checkRegionMap(st.op);
   const bounds = inferBound(sch);
   const opaque = findOpaqueExternsUnderComputeAt(sch, bounds);
@@ -121,6 +167,7 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
 
 /** Lowers a schedule to an IRModule of one PrimFunc named `opts.name` (TVM's tvm.lower). */
 export function lower(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
+  checkLowerOptions(opts);
   const start = process.hrtime.bigint();
   const name = opts.name ?? "main";
   const dump = opts.dumpIr === undefined ? undefined : new DumpIR(opts.dumpIr);

@@ -3,7 +3,7 @@
 // loadModule loads a library exported earlier. Optional per-function parameter descriptions are
 // embedded in the library as `const char __tejit_metadata[]` (JSON) so a loaded library keeps them.
 import { copyFileSync, existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
 import { compileSource, compileSourceAsync, type CompileOptions } from "./compile.js";
 import { encodeArgs, type FunctionInfo } from "./marshal.js";
@@ -58,10 +58,16 @@ export class Module {
   }
 
   #kernel(name: string): KernelHandle {
-    if (typeof name !== "string" || name === "") throw new Error(`Module.getFunction: name must be a non-empty string`);
+    if (typeof name !== "string" || name === "") throw new Error(`Module.getFunction: name must be a non-empty string, got ${describeValue(name)}`);
     let k = this.#kernels.get(name);
     if (!k) {
-      k = getAddon().getFunction(this.#lib, name);
+      try {
+        k = getAddon().getFunction(this.#lib, name);
+      } catch (e) {
+        if (!/has no function/.test((e as Error).message)) throw e;
+        const known = Object.keys(this.metadata.functions);
+        throw new Error(`Module.getFunction: the module has no function '${name}'${known.length > 0 ? ` (its functions: ${known.join(", ")})` : ` (library ${this.libraryPath})`}`);
+      }
       this.#kernels.set(name, k);
     }
     return k;
@@ -91,7 +97,9 @@ export class Module {
 
   /** Copies the shared library to `path`, for runtime.loadModule(path) later. */
   exportLibrary(path: string): void {
-    if (typeof path !== "string" || path === "") throw new Error("Module.exportLibrary: path must be a non-empty string");
+    if (typeof path !== "string" || path === "") throw new Error(`Module.exportLibrary: path must be a non-empty string, got ${describeValue(path)}`);
+    const dir = dirname(resolve(path));
+    if (!existsSync(dir)) throw new Error(`Module.exportLibrary: cannot write ${path}: its directory ${dir} does not exist`);
     copyFileSync(this.libraryPath, path);
   }
 
@@ -112,6 +120,11 @@ export class Module {
       return { results, mean: results.reduce((a, b) => a + b, 0) / results.length };
     };
   }
+}
+
+/** A wrong value as messages show it: '' for the empty string, else its type and value. */
+function describeValue(v: unknown): string {
+  return v === "" ? "''" : `${typeof v} ${String(v)}`;
 }
 
 function parseMetadata(json: string | null, path: string): ModuleMetadata {
@@ -166,7 +179,7 @@ export async function createModuleFromSourceAsync(cSource: string, opts: ModuleO
 
 /** Loads a library written by Module.exportLibrary (or any library following the ABI). */
 export function loadModule(path: string): Module {
-  if (typeof path !== "string" || path === "") throw new Error("loadModule: path must be a non-empty string");
+  if (typeof path !== "string" || path === "") throw new Error(`loadModule: path must be a non-empty string, got ${describeValue(path)}`);
   const abs = resolve(path);
   if (!existsSync(abs)) throw new Error(`loadModule: no such file ${abs}`);
   return open(abs, "");
