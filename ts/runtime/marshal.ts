@@ -83,6 +83,9 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
     if (p?.kind === "tensor" && a !== null) {
       throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray${p.dtype ? ` of dtype ${p.dtype}` : ""}, got ${describe(a)}${isTypedArray(a) ? " (wrap TypedArrays with nd.array(data, shape))" : ""}`);
     }
+    if (p?.kind === "scalar" && typeof a !== "number" && typeof a !== "boolean" && typeof a !== "bigint") {
+      throw new Error(`${paramLabel(fname, i, p)}: expected a ${p.dtype} scalar (a number or a bigint), got ${describe(a)}`);
+    }
     const asFloat = p?.kind === "scalar" && p.dtype.startsWith("float");
     if (typeof a === "number" || typeof a === "boolean") {
       const v = Number(a);

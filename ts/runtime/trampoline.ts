@@ -43,6 +43,8 @@ export function makeDispatcher(names: readonly string[], meta: Float64Array): (i
     try {
       const result = fn(...args);
       if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+        // Its rejection, if any, is reported through this error: unhandled, it would end the process.
+        (result as Promise<unknown>).then(undefined, () => {});
         throw new Error(`packed function '${name}' returned a Promise: functions called from kernels must be synchronous`);
       }
       return result;

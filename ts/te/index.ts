@@ -3,6 +3,7 @@
 import { DataType, type DTypeLike } from "../ir/dtype.js";
 import { SizeVar, Var } from "../ir/expr.js";
 import { constant } from "../ir/op.js";
+import { checkName } from "./name.js";
 
 export { Tensor } from "./tensor.js";
 export { Operation } from "./operation.js";
@@ -19,12 +20,16 @@ export {
 
 /** A scalar variable: `te.var("n")` (int32 by default). */
 export function variable(name = "tindex", dtype: DTypeLike = "int32"): Var {
+  checkName("var", name);
   return new Var(name, DataType.parse(dtype));
 }
 
 /** A non-negative size variable (for symbolic shapes). */
 export function sizeVar(name = "size", dtype: DTypeLike = "int32"): SizeVar {
-  return new SizeVar(name, DataType.parse(dtype));
+  checkName("sizeVar", name);
+  const t = DataType.parse(dtype);
+  if (!t.isIntegral()) throw new Error(`sizeVar '${name}': a size must have an integer dtype, got ${t}`);
+  return new SizeVar(name, t);
 }
 
 export { variable as var, constant as const };
