@@ -64,7 +64,7 @@ function* compilerIdentitySteps(c: Compiler): Steps<string> {
   const known = identities.get(key);
   if (known !== undefined) return known;
   const r = yield* compilerStep(c, ["--version"], "reporting its version");
-  if (r.status !== 0) throw new Error(`C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) failed to report its version (exit ${r.status ?? r.signal}): ${r.output}`);
+  if (r.status !== 0) throw new Error(`C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) failed to report its version (${r.status === null ? `killed by ${r.signal}` : `exit ${r.status}`}): ${r.output}`);
   const id = `${c.argv.join(" ")}\n${path}\n${r.stdout}`;
   identities.set(key, id);
   return id;
