@@ -59,6 +59,7 @@ export class Module {
 
   #kernel(name: string): KernelHandle {
     if (typeof name !== "string" || name === "") throw new Error(`Module.getFunction: name must be a non-empty string, got ${describeValue(name)}`);
+    if (name.includes("\0")) throw new Error(`Module.getFunction: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C (dlsym): remove the NUL`);
     let k = this.#kernels.get(name);
     if (!k) {
       try {
@@ -180,6 +181,7 @@ export async function createModuleFromSourceAsync(cSource: string, opts: ModuleO
 /** Loads a library written by Module.exportLibrary (or any library following the ABI). */
 export function loadModule(path: string): Module {
   if (typeof path !== "string" || path === "") throw new Error(`loadModule: path must be a non-empty string, got ${describeValue(path)}`);
+  if (path.includes("\0")) throw new Error(`loadModule: the path ${JSON.stringify(path)} contains a NUL character, which would end it early in C (dlopen): remove the NUL`);
   const abs = resolve(path);
   if (!existsSync(abs)) throw new Error(`loadModule: no such file ${abs}`);
   return open(abs, "");
