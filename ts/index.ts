@@ -1,5 +1,5 @@
 // Public entry of tejit: re-exports te, tir, schedule helpers, lower, build, nd and runtime.
-export const version = "0.1.0";
+export { version } from "./version.js";
 
 export * as te from "./te/index.js";
 export * as tir from "./tir.js";

@@ -1,7 +1,8 @@
 // lower(): a schedule to an IRModule, through TVM's lowering order: normalize, bound inference,
-// schedule-ops, buffers for tensors, then the TIR passes in TVM's order (storage flatten,
-// simplify, loop partition, vectorize, storage rewrite, unroll, simplify, remove no-ops), tuned
-// by the options of TVM's build configuration (see docs/passes.md).
+// schedule-ops, buffers for tensors, then the TIR passes of transform/pipeline.ts (storage
+// flatten, simplify, loop partition, vectorize, storage rewrite, unroll, simplify, remove no-ops,
+// and user passes by phase), under the current PassContext with lower()'s options over its
+// config (see docs/passes.md).
 
 import type { Buffer } from "./ir/buffer.js";
 import { IRModule, type PrimFunc } from "./ir/function.js";
@@ -16,13 +17,10 @@ import { ExternOp } from "./te/extern.js";
 import { checkRegionMap } from "./schedule/extern_region.js";
 import { explainBounds } from "./schedule/explain.js";
 import { findOpaqueExternsUnderComputeAt } from "./schedule/opaque_extern.js";
-import { removeNoOp } from "./transform/remove_no_op.js";
-import { simplifyPass } from "./transform/simplify.js";
-import { storageFlatten } from "./transform/storage_flatten.js";
-import { storageRewrite } from "./transform/storage_rewrite.js";
-import { loopPartition } from "./transform/loop_partition.js";
-import { vectorizeLoop } from "./transform/vectorize_loop.js";
-import { unrollLoop } from "./transform/unroll_loop.js";
+import { lowerPipeline } from "./transform/pipeline.js";
+import { PassContext, type PassContextConfig } from "./transform/pass_context.js";
+import { DumpIR, type PassInstrument } from "./transform/instrument.js";
+import { log, logLevel, PassLogInstrument, since } from "./log.js";
 
 export interface LowerOptions {
   /** The function's name (its global symbol). */
@@ -52,6 +50,10 @@ export interface LowerOptions {
   autoUnrollMaxExtent?: number;
   /** Expand unrolled loops (TVM's unroll_explicit; default true); false keeps `for ... "unroll"`. */
   unrollExplicit?: boolean;
+  /** Write the IR after schedule-ops and after each pass to this directory (DumpIR). */
+  dumpIr?: string;
+  /** More pass instruments, after the current PassContext's. */
+  instruments?: readonly PassInstrument[];
 }
 
 function defaultWarning(message: string): void {
@@ -66,28 +68,38 @@ function checkOptionalCount(name: string, v: unknown): void {
   }
 }
 
-/** The TIR passes lower() runs after schedule-ops, in order, configured by `opts`. */
-export function lowerPasses(opts: LowerOptions = {}): Pass[] {
+/** The PassContext config lower()'s options set. */
+export function passConfig(opts: LowerOptions): PassContextConfig {
   for (const k of ["autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent"] as const) checkOptionalCount(k, opts[k]);
-  const passes: Pass[] = [storageFlatten, simplifyPass];
-  if (!opts.simpleMode) passes.push((f) => loopPartition(f, { partitionConstLoop: opts.partitionConstLoop }));
-  passes.push(
-    (f) => vectorizeLoop(f, { disableVectorize: opts.disableVectorize }),
-    storageRewrite,
-    (f) => unrollLoop(f, {
-      autoUnrollMaxStep: opts.autoUnrollMaxStep,
-      autoUnrollMaxDepth: opts.autoUnrollMaxDepth,
-      autoUnrollMaxExtent: opts.autoUnrollMaxExtent,
-      unrollExplicit: opts.unrollExplicit,
-    }),
-    simplifyPass,
-    removeNoOp,
-  );
-  return passes;
+  return {
+    simpleMode: opts.simpleMode,
+    partitionConstLoop: opts.partitionConstLoop,
+    disableVectorize: opts.disableVectorize,
+    autoUnrollMaxStep: opts.autoUnrollMaxStep,
+    autoUnrollMaxDepth: opts.autoUnrollMaxDepth,
+    autoUnrollMaxExtent: opts.autoUnrollMaxExtent,
+    unrollExplicit: opts.unrollExplicit,
+  };
 }
 
-/** The TIR passes lower() runs after schedule-ops with the default options, in order. */
-export const LOWER_PASSES: readonly Pass[] = lowerPasses();
+/** The context lower() runs its passes under: the current one with `opts` over its config. */
+export function lowerContext(opts: LowerOptions = {}, instruments: readonly PassInstrument[] = []): PassContext {
+  const extra = [...(opts.instruments ?? []), ...instruments];
+  if (logLevel() === "debug") extra.push(new PassLogInstrument());
+  return PassContext.current().with(passConfig(opts), extra);
+}
+
+/** Runs lower()'s pipeline (transform/pipeline.ts) on `mod` under lowerContext(opts, instruments). */
+export function runLowerPipeline(mod: IRModule, opts: LowerOptions = {}, instruments: readonly PassInstrument[] = []): IRModule {
+  const ctx = lowerContext(opts, instruments);
+  return lowerPipeline(ctx)(mod, ctx);
+}
+
+/** The TIR passes lower() runs after schedule-ops, in order, as PrimFunc functions (for tests). */
+export function lowerPasses(opts: LowerOptions = {}): Pass[] {
+  const ctx = lowerContext(opts);
+  return lowerPipeline(ctx).passes.map((p) => (f: PrimFunc) => p(new IRModule(new Map([["f", f]])), ctx).get("f"));
+}
 
 /** The PrimFunc of a schedule before any TIR pass (for inspection and tests). */
 export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): PrimFunc {
@@ -107,9 +119,15 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
   return schedulePostProcToPrimFunc(args, stmt, name, opts.binds).func;
 }
 
+/** Lowers a schedule to an IRModule of one PrimFunc named `opts.name` (TVM's tvm.lower). */
 export function lower(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
-  let f = scheduleToPrimFunc(s, args, opts);
-  for (const pass of lowerPasses(opts)) f = pass(f);
-  const mod = new IRModule(new Map([[opts.name ?? "main", f]]));
+  const start = process.hrtime.bigint();
+  const name = opts.name ?? "main";
+  const dump = opts.dumpIr === undefined ? undefined : new DumpIR(opts.dumpIr);
+  let mod = new IRModule(new Map([[name, scheduleToPrimFunc(s, args, opts)]]));
+  log("debug", "lower", `schedule-ops of '${name}'`, since(start));
+  dump?.dump("schedule_ops", mod);
+  mod = runLowerPipeline(mod, opts, dump ? [dump] : []);
+  log("info", "lower", `'${name}'`, since(start));
   return opts.explain ? mod.withExplanation(explainBounds(s)) : mod;
 }

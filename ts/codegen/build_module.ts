@@ -9,14 +9,12 @@ import { IRModule, type PrimFunc } from "../ir/function.js";
 import { describe } from "../ir/op.js";
 import { createModuleFromSource, metadataDefinition, type Module } from "../runtime/module.js";
 import type { FunctionInfo, ParamInfo } from "../runtime/marshal.js";
-import { legalizeVectorLanes } from "../transform/legalize_vector_lanes.js";
-import { splitWideVectors } from "../transform/split_wide_vectors.js";
 import { compilerFlags } from "../runtime/compile.js";
 import { flagList } from "../runtime/run_compiler.js";
 import { nativeVectorBytes } from "./vector_width.js";
-import { lowerIntrin } from "../transform/lower_intrin.js";
-import { lowerTVMBuiltin } from "../transform/lower_tvm_builtin.js";
-import { makePackedAPI } from "../transform/make_packed_api.js";
+import { hostPipeline } from "../transform/pipeline.js";
+import { PassContext } from "../transform/pass_context.js";
+import { log, logLevel, PassLogInstrument, since } from "../log.js";
 import { codegenC } from "./codegen_c.js";
 
 export interface BuildOptions {
@@ -36,11 +34,17 @@ export interface BuildOptions {
   vectorBytes?: number;
 }
 
-/** The host passes build runs on every function, in order. */
-export function hostPasses(f: PrimFunc, opts: BuildOptions = {}): PrimFunc {
+/** The context the host pipeline runs under: the current one with build's options over it. */
+export function hostContext(opts: BuildOptions = {}): PassContext {
   const vectorBytes = opts.vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] }));
-  const legal = splitWideVectors(legalizeVectorLanes(f), vectorBytes);
-  return lowerIntrin(lowerTVMBuiltin(makePackedAPI(legal), { maxStackBytes: opts.maxStackBytes }));
+  const extra = logLevel() === "debug" ? [new PassLogInstrument()] : [];
+  return PassContext.current().with({ vectorBytes, maxStackBytes: opts.maxStackBytes }, extra);
+}
+
+/** The host passes build runs on every function (transform/pipeline.ts's hostPipeline). */
+export function hostPasses(f: PrimFunc, opts: BuildOptions = {}): PrimFunc {
+  const ctx = hostContext(opts);
+  return hostPipeline()(new IRModule(new Map([["f", f]])), ctx).get("f");
 }
 
 /** What JS callers pass for each parameter of `f` (before the packed API). */
@@ -85,14 +89,18 @@ function namedFunctions(mod: IRModule): PrimFunc[] {
 
 /** C source for every function of `mod`, through the host passes. */
 export function generateC(mod: IRModule, opts: BuildOptions = {}): GeneratedC {
+  const start = process.hrtime.bigint();
   const funcs = namedFunctions(mod);
-  const lowered = funcs.map((f) => hostPasses(f, opts));
+  const ctx = hostContext(opts);
+  const host = hostPipeline();
+  const lowered = funcs.map((f) => host(new IRModule(new Map([["f", f]])), ctx).get("f"));
   // Metadata is keyed by exported symbol, which the code generator decides.
   const functions: Record<string, FunctionInfo> = {};
   const { source, symbols } = codegenC(lowered, (syms) => {
     funcs.forEach((f) => { functions[syms.get(f.name!)!] = functionInfo(f); });
     return opts.metadata === false ? "" : metadataDefinition(functions);
   });
+  log("info", "codegen", `${funcs.map((f) => `'${f.name}'`).join(", ")}: ${source.length} bytes of C`, since(start));
   return { source, symbols, functions };
 }
 

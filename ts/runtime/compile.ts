@@ -13,7 +13,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheDir, openCacheDir } from "./cache_dir.js";
-import { storeLibrary, uniqueSuffix, verifyLibrary, writeFileAtomic } from "./cache_entry.js";
+import { manifestPath, storeLibrary, uniqueSuffix, verifyLibrary, writeFileAtomic } from "./cache_entry.js";
+import { enforceCacheLimit, markUsed } from "./cache_index.js";
+import { log, since } from "../log.js";
 import { guardedLoadFlags } from "./compiler_probe.js";
 import { abiHeaderPath, nativeIncludeDir } from "./paths.js";
 import { type Compiler, chosenBy, flagList, resolveExecutable, runCompiler, splitWords } from "./run_compiler.js";
@@ -107,7 +109,12 @@ export function compileSource(cSource: string, opts: CompileOptions = {}): strin
     .update(cSource)
     .digest("hex");
   const lib = join(dir, `${hash}.so`);
-  if (useCache && verifyLibrary(lib)) return lib;
+  if (useCache && verifyLibrary(lib)) {
+    markUsed(manifestPath(lib));
+    log("info", "compile", `cache hit ${lib}`);
+    return lib;
+  }
+  const start = process.hrtime.bigint();
 
   const src = join(dir, `${hash}.c`);
   writeFileAtomic(src, cSource, 0o600);
@@ -122,6 +129,8 @@ export function compileSource(cSource: string, opts: CompileOptions = {}): strin
   };
   if (r.status !== 0) throw failed(r.status === null ? `was killed by ${r.signal}` : `exited with ${r.status}`, r.output);
   if (!storeLibrary(tmpLib, lib)) throw failed(`exited with 0 but wrote no library to ${tmpLib}`, r.output);
+  log("info", "compile", `cache miss: ${compiler.argv.join(" ")} ${flags.join(" ")} ${src}`, since(start));
+  if (useCache) enforceCacheLimit(dir, hash);
   return lib;
 }
 

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
 import { compileSource, type CompileOptions } from "./compile.js";
 import { encodeArgs, type FunctionInfo } from "./marshal.js";
+import { log, since } from "../log.js";
 
 export type { FunctionInfo, ParamInfo } from "./marshal.js";
 
@@ -124,8 +125,10 @@ function parseMetadata(json: string | null, path: string): ModuleMetadata {
 }
 
 function open(path: string, source: string): Module {
+  const start = process.hrtime.bigint();
   const addon = getAddon();
   const lib = addon.loadLibrary(path);
+  log("info", "load", path, since(start));
   return new Module(lib, path, source, parseMetadata(addon.libraryMetadata(lib), path));
 }
 
