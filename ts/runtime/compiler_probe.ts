@@ -71,6 +71,22 @@ export function forgetProbeVerdicts(): void {
   verdicts.clear();
 }
 
+/**
+ * The flags that can change how the probe compiles: without macros, include and library paths,
+ * libraries and warning options (-D -U -I -L -l -W... -w), so builds differing only in those
+ * share one verdict.
+ */
+export function codeFlags(flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i];
+    if (f === "-D" || f === "-U" || f === "-I" || f === "-L") { i++; continue; }
+    if (/^-[DUILlW]/.test(f) || f === "-w") continue;
+    out.push(f);
+  }
+  return out;
+}
+
 function probeKey(identity: string, flags: readonly string[]): string {
   return createHash("sha256").update("tejit-probe-1\0").update(identity).update("\0").update(flags.join("\0")).update("\0").update(PROBE_SOURCE).digest("hex");
 }
@@ -136,7 +152,8 @@ function readVerdict(path: string): ProbeVerdict | undefined {
  */
 export function guardedLoadFlags(c: Compiler, identity: string, flags: string[], dir: string | undefined, scratch: string): string[] {
   if (process.env.TEJIT_NO_COMPILER_WORKAROUNDS === "1") return []; // the raw compiler (bench/compiler-workaround.ts)
-  const key = probeKey(identity, flags);
+  const relevant = codeFlags(flags);
+  const key = probeKey(identity, relevant);
   const known = verdicts.get(key);
   if (known) return known.flags;
   const file = dir === undefined ? undefined : join(dir, `probe-${key}.json`);
@@ -145,8 +162,7 @@ export function guardedLoadFlags(c: Compiler, identity: string, flags: string[],
     verdicts.set(key, stored);
     return stored.flags;
   }
-  const probeFlags = flags.filter((f) => f !== "-shared");
-  const v = runProbe(c, probeFlags, scratch);
+  const v = runProbe(c, relevant.filter((f) => f !== "-shared"), scratch);
   verdicts.set(key, v);
   if (file !== undefined && v.verdict !== "unknown") writeFileAtomic(file, JSON.stringify(v), 0o600);
   return v.flags;
