@@ -4,7 +4,7 @@
 // "Compiler bugs tejit works around"), and which extra flag makes it right. A small program with
 // that loop (two forms tejit emits) is compiled with those flags, run, and its exit code read:
 // 0 right, 1 wrong. When wrong, it is built again with -fno-tree-loop-if-convert. The verdict is
-// kept per compiler identity (command and --version) and flags, in memory and in the cache
+// kept per compiler identity (command, path and --version) and flags, in memory and in the cache
 // directory as probe-<key>.json, so another process does not probe again. A probe that cannot
 // be built or run (a cross compiler, flags that cannot link a program) gives no verdict: the
 // workaround flag is then added when the compiler accepts it, and nothing is written to disk.
