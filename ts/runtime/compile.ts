@@ -161,8 +161,9 @@ export function clearCache(): number {
   if (!existsSync(dir)) return 0;
   let n = 0;
   for (const f of readdirSync(dir)) {
-    if (/^(probe-)?[0-9a-f]{64}\.(so|c|json)(\..*\.tmp)?$/.test(f)) {
-      rmSync(join(dir, f), { force: true });
+    // probe-XXXXXX: a probe's scratch directory left by a process killed while probing.
+    if (/^(probe-)?[0-9a-f]{64}\.(so|c|json)(\..*\.tmp)?$/.test(f) || /^probe-[A-Za-z0-9]{6}$/.test(f)) {
+      rmSync(join(dir, f), { force: true, recursive: true });
       n++;
     }
   }

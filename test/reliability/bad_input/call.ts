@@ -107,7 +107,6 @@ export const callCases: BadInputCase[] = [
     },
     error: typeError(/data/),
     child: {},
-    pending: "runtime",
   },
   {
     name: "shape replaced at run time (a.shape = ...)",
@@ -118,7 +117,6 @@ export const callCases: BadInputCase[] = [
     },
     error: typeError(/shape/),
     child: {},
-    pending: "runtime",
   },
   {
     name: "callAsync, then the output's buffer is transferred away and collected",
@@ -142,7 +140,6 @@ export const callCases: BadInputCase[] = [
     },
     accept: () => undefined,
     child: {},
-    pending: "runtime",
   },
 ];
 
