@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
 import { compileSource, compileSourceAsync, type CompileOptions } from "./compile.js";
 import { encodeArgs, type FunctionInfo } from "./marshal.js";
+import { callbackErrorMark, callbackOrigin } from "./callback_errors.js";
 import { log, since } from "../log.js";
 
 export type { FunctionInfo, ParamInfo } from "./marshal.js";
@@ -79,10 +80,18 @@ export class Module {
     const kernel = this.#kernel(name);
     const params = this.metadata.functions[name]?.params;
     const addon = getAddon();
-    const f = (...args: unknown[]): unknown => addon.call(kernel, ...encodeArgs(name, args, params, callMeta));
-    const callAsync = (...args: unknown[]): Promise<unknown> => {
+    const f = (...args: unknown[]): unknown => {
+      const mark = callbackErrorMark();
       try {
-        return addon.callAsync(kernel, ...encodeArgs(name, args, params, callMeta));
+        return addon.call(kernel, ...encodeArgs(name, args, params, callMeta));
+      } catch (e) {
+        throw callbackOrigin(e, mark);
+      }
+    };
+    const callAsync = (...args: unknown[]): Promise<unknown> => {
+      const mark = callbackErrorMark();
+      try {
+        return addon.callAsync(kernel, ...encodeArgs(name, args, params, callMeta)).catch((e: unknown) => { throw callbackOrigin(e, mark); });
       } catch (e) {
         return Promise.reject(e);
       }

@@ -16,7 +16,16 @@ export function reduceAxis(dom: [ExprLike, ExprLike] | Range, name = "rv"): Iter
     const hi = toExpr(dom[1], DataType.int32());
     range = new Range(lo, sub(hi, lo));
   }
-  return new IterVar(range, new Var(name, range.extent.dtype), "CommReduce");
+  const iv = new IterVar(range, new Var(name, range.extent.dtype), "CommReduce");
+  reduceAxisVars.add(iv.var);
+  return iv;
+}
+
+const reduceAxisVars = new WeakSet<Var>();
+
+/** Whether `v` is the variable of an axis made by reduceAxis (so it belongs inside a reducer). */
+export function isReduceAxisVar(v: Var): boolean {
+  return reduceAxisVars.has(v);
 }
 
 export type Reducer = {
