@@ -1,7 +1,8 @@
 // lower(): a schedule to an IRModule, through TVM's lowering order: normalize, bound inference,
 // schedule-ops, buffers for tensors, then the TIR passes in TVM's order (storage flatten,
 // simplify, loop partition, vectorize, storage rewrite, unroll, simplify, remove no-ops), tuned
-// by the options of TVM's build configuration (see docs/passes.md).
+// by the options of TVM's build configuration (see docs/passes.md); then the division checks
+// (an assert before each integer division that could trap, ts/transform/check_division.ts).
 
 import type { Buffer } from "./ir/buffer.js";
 import { IRModule, type PrimFunc } from "./ir/function.js";
@@ -23,6 +24,8 @@ import { storageRewrite } from "./transform/storage_rewrite.js";
 import { loopPartition } from "./transform/loop_partition.js";
 import { vectorizeLoop } from "./transform/vectorize_loop.js";
 import { unrollLoop } from "./transform/unroll_loop.js";
+import { insertDivisionChecks } from "./transform/check_division.js";
+import { assertSplitFactorsPositive } from "./schedule/split_factor_checks.js";
 
 export interface LowerOptions {
   /** The function's name (its global symbol). */
@@ -82,12 +85,25 @@ export function lowerPasses(opts: LowerOptions = {}): Pass[] {
     }),
     simplifyPass,
     removeNoOp,
+    insertDivisionChecks,
   );
   return passes;
 }
 
 /** The TIR passes lower() runs after schedule-ops with the default options, in order. */
 export const LOWER_PASSES: readonly Pass[] = lowerPasses();
+
+/** Refuses an output of the schedule that is not in `args`: its kernel would write nothing. */
+function checkOutputsInArgs(s: Schedule, args: LowerArg[], binds?: Map<Tensor, Buffer>): void {
+  for (const o of s.outputs) {
+    for (const t of o.outputs) {
+      const bound = binds?.get(t);
+      if (args.includes(t) || (bound !== undefined && args.includes(bound))) continue;
+      throw new Error(`lower: the output '${t.name}' of the schedule is not in the argument list, so the kernel would compute it ` +
+        `and throw it away; add it to the arguments (e.g. lower(s, [...inputs, ${t.name}])), or leave its op out of te.createSchedule`);
+    }
+  }
+}
 
 /** The PrimFunc of a schedule before any TIR pass (for inspection and tests). */
 export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): PrimFunc {
@@ -103,8 +119,10 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
     if (opts.strict) throw new Error(`lower (strict): ${message}`);
     (opts.onWarning ?? defaultWarning)(message);
   }
-  const stmt = scheduleOps(sch, bounds);
-  return schedulePostProcToPrimFunc(args, stmt, name, opts.binds).func;
+  const stmt = assertSplitFactorsPositive(sch, scheduleOps(sch, bounds));
+  const { func } = schedulePostProcToPrimFunc(args, stmt, name, opts.binds);
+  checkOutputsInArgs(s, args, opts.binds);
+  return func;
 }
 
 export function lower(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
