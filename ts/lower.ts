@@ -2,7 +2,8 @@
 // schedule-ops, buffers for tensors, then the TIR passes in TVM's order (storage flatten,
 // simplify, loop partition, vectorize, storage rewrite, unroll, simplify, remove no-ops), tuned
 // by the options of TVM's build configuration (see docs/passes.md); then the division checks
-// (an assert before each integer division that could trap, ts/transform/check_division.ts).
+// (an assert before each integer division that could trap, ts/transform/check_division.ts),
+// after the bounds checks when asked for (ts/transform/instrument_bound_checks.ts).
 
 import type { Buffer } from "./ir/buffer.js";
 import { IRModule, type PrimFunc } from "./ir/function.js";
@@ -25,6 +26,7 @@ import { loopPartition } from "./transform/loop_partition.js";
 import { vectorizeLoop } from "./transform/vectorize_loop.js";
 import { unrollLoop } from "./transform/unroll_loop.js";
 import { insertDivisionChecks } from "./transform/check_division.js";
+import { boundsCheckWanted, instrumentBoundChecks } from "./transform/instrument_bound_checks.js";
 import { assertSplitFactorsPositive } from "./schedule/split_factor_checks.js";
 
 export interface LowerOptions {
@@ -55,6 +57,12 @@ export interface LowerOptions {
   autoUnrollMaxExtent?: number;
   /** Expand unrolled loops (TVM's unroll_explicit; default true); false keeps `for ... "unroll"`. */
   unrollExplicit?: boolean;
+  /**
+   * Check every load and store against its buffer's extent at run time (TVM's
+   * instrument_bound_checkers): the kernel returns an error naming the buffer, the index and the
+   * shape. Default: TEJIT_BOUNDS_CHECK=1 in the environment, else false.
+   */
+  boundsCheck?: boolean;
 }
 
 function defaultWarning(message: string): void {
@@ -85,8 +93,9 @@ export function lowerPasses(opts: LowerOptions = {}): Pass[] {
     }),
     simplifyPass,
     removeNoOp,
-    insertDivisionChecks,
   );
+  if (boundsCheckWanted(opts.boundsCheck)) passes.push(instrumentBoundChecks);
+  passes.push(insertDivisionChecks);
   return passes;
 }
 

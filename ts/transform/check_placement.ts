@@ -76,13 +76,15 @@ export function allLanes(es: readonly PrimExpr[], f: (k: number) => PrimExpr): P
 export abstract class CheckCollector extends ExprVisitor {
   readonly out: Check[] = [];
   private guards: PrimExpr[] = [];
+  /** Conditions known where the statement runs (loop bounds, enclosing ifs and asserts), simplified. */
+  facts: readonly PrimExpr[] = [];
 
   constructor(protected readonly ana: Analyzer) { super(); }
 
   /** Checks for the location a store writes (its value and index are visited as expressions). */
   visitStoreTarget(_s: Store): void {}
 
-  private guarded<T>(g: PrimExpr, fn: () => T): T {
+  protected guarded<T>(g: PrimExpr, fn: () => T): T {
     this.guards.push(g);
     try {
       return this.ana.withConstraint(g, fn);
@@ -129,9 +131,15 @@ export abstract class CheckCollector extends ExprVisitor {
 
   /** Requires `cond` where the current expression is evaluated; the kernel fails with `message` otherwise. */
   protected add(cond: PrimExpr, message: PrimExpr): void {
-    // A guard may say it already (if_then_else(C[i] != 0, A[i] / C[i], 0)).
-    if (this.ana.canProve(cond) || this.guards.some((g) => conjuncts(g).some((x) => structuralEqual(x, cond)))) return;
-    let c = cond;
+    // Terms the Analyzer proves, or a guard states (if_then_else(C[i] != 0, A[i] / C[i], 0)), go.
+    const known = [...this.facts, ...this.guards.flatMap(conjuncts).map((g) => this.ana.rewriteSimplify(g))];
+    const stated = (x: PrimExpr): boolean => {
+      const y = this.ana.rewriteSimplify(x);
+      return known.some((k) => structuralEqual(k, y));
+    };
+    const left = conjuncts(cond).filter((x) => !this.ana.canProve(x) && !stated(x));
+    if (left.length === 0) return;
+    let c = left.length === conjuncts(cond).length ? cond : left.reduce((a, b) => op.logicalAnd(a, b));
     for (let i = this.guards.length - 1; i >= 0; i--) c = op.logicalOr(op.logicalNot(this.guards[i]), c);
     this.out.push({ cond: c, message, pure: !readsMemory(c) });
   }
@@ -155,8 +163,20 @@ type Placed = [Stmt, Check[]];
 
 class CheckPlacer {
   private readonly ana = new Analyzer();
+  private facts: PrimExpr[] = [];
 
   constructor(private readonly collector: (ana: Analyzer) => CheckCollector) {}
+
+  /** Runs `fn` knowing `cond` (for the Analyzer, and as literal facts for the collectors). */
+  private knowing<T>(cond: PrimExpr, fn: () => T): T {
+    const saved = this.facts;
+    this.facts = [...saved, ...conjuncts(cond).map((c) => this.ana.rewriteSimplify(c))];
+    try {
+      return this.ana.withConstraint(cond, fn);
+    } finally {
+      this.facts = saved;
+    }
+  }
 
   /** Checks of the header expressions of a statement: impure ones wrap it, pure ones rise. */
   private header(s: Stmt, exprs: readonly PrimExpr[], inner: Stmt | undefined, rebuild: (inner: Stmt) => Stmt, pending: Check[]): Placed {
@@ -167,6 +187,7 @@ class CheckPlacer {
 
   private exprChecks(exprs: readonly PrimExpr[], store?: Store): Check[] {
     const c = this.collector(this.ana);
+    c.facts = this.facts;
     for (const e of exprs) c.visitExpr(e);
     if (store) c.visitStoreTarget(store);
     return c.out;
@@ -203,14 +224,14 @@ class CheckPlacer {
       }
       case "AssertStmt": {
         const a = s as AssertStmt;
-        const body = wrap(...this.ana.withConstraint(a.condition, () => this.visit(a.body)));
+        const body = wrap(...this.knowing(a.condition, () => this.visit(a.body)));
         return this.header(s, [a.condition], body === a.body ? undefined : body, (b) => new AssertStmt(a.condition, a.message, b), []);
       }
       case "IfThenElse": {
         const i = s as IfThenElse;
         const real = i.condition instanceof Call && i.condition.op === "tir.likely" ? i.condition.args[0] : i.condition;
-        const thenCase = wrap(...this.ana.withConstraint(real, () => this.visit(i.thenCase)));
-        const elseCase = i.elseCase ? wrap(...this.ana.withConstraint(new Not(real), () => this.visit(i.elseCase!))) : undefined;
+        const thenCase = wrap(...this.knowing(real, () => this.visit(i.thenCase)));
+        const elseCase = i.elseCase ? wrap(...this.knowing(new Not(real), () => this.visit(i.elseCase!))) : undefined;
         const same = thenCase === i.thenCase && elseCase === i.elseCase;
         return this.header(s, [i.condition], same ? undefined : thenCase, () => new IfThenElse(i.condition, thenCase, elseCase), []);
       }
@@ -260,8 +281,8 @@ class CheckPlacer {
 
   private visitFor(s: For): Placed {
     this.ana.bind(s.loopVar, new Range(s.min, s.extent), true);
-    const inner = this.ana.withConstraint(op.ge(s.loopVar, s.min), () =>
-      this.ana.withConstraint(op.lt(s.loopVar, op.add(s.min, s.extent)), () => this.visit(s.body)));
+    const inner = this.knowing(op.ge(s.loopVar, s.min), () =>
+      this.knowing(op.lt(s.loopVar, op.add(s.min, s.extent)), () => this.visit(s.body)));
     const [body, up] = this.bindSite(inner, (v) => v === s.loopVar);
     // A check leaving a loop that may not run holds only when it runs.
     const runs = this.ana.canProveGreaterEqual(s.extent, 1);
