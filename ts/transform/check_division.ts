@@ -8,7 +8,7 @@
 // returned unchanged. Float division is left alone (it gives inf or nan, as in C).
 
 import type { Analyzer } from "../arith/analyzer.js";
-import { type BinaryExpr, type IntImm, StringImm } from "../ir/expr.js";
+import { type BinaryExpr, Broadcast, IntImm, StringImm } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import * as op from "../ir/op.js";
 import { printExpr } from "../ir/printer.js";
@@ -31,10 +31,16 @@ class DivisionChecks extends CheckCollector {
       this.add(cond, new StringImm(`division by zero in ${printExpr(e)} (the divisor ${printExpr(e.b)} is 0)`));
     }
     if (t.isInt() && t.bits >= 32 && b.minValue <= -1 && b.maxValue >= -1) {
-      const lowest = op.minValue(t.element()) as IntImm;
+      // -2^63 is exact as a double (op.minValue stops at the safe integers).
+      const lowest = t.bits === 64 ? new IntImm(t.element(), -(2 ** 63)) : op.minValue(t.element()) as IntImm;
       if (this.ana.constIntBound(e.a).minValue <= lowest.value) {
-        const cond = allLanes([e.a, e.b], (k) => op.logicalOr(op.ne(lane(e.a, k), lowest), op.ne(lane(e.b, k), -1)));
-        this.add(cond, new StringImm(`integer overflow in ${printExpr(e)} (${printExpr(lowest)} divided by -1)`));
+        const uniform = (x: BinaryExpr["a"]): boolean => x.dtype.lanes === 1 || x instanceof Broadcast;
+        // A lane-invariant side is tested once: d != -1 || (every lane of a) != INT_MIN.
+        const cond = uniform(e.b) ? op.logicalOr(op.ne(lane(e.b, 0), -1), allLanes([e.a], (k) => op.ne(lane(e.a, k), lowest)))
+          : uniform(e.a) ? op.logicalOr(op.ne(lane(e.a, 0), lowest), allLanes([e.b], (k) => op.ne(lane(e.b, k), -1)))
+          : allLanes([e.a, e.b], (k) => op.logicalOr(op.ne(lane(e.a, k), lowest), op.ne(lane(e.b, k), -1)));
+        // Not asked of the Analyzer: its rewrite rules take `x != INT_MIN` for true.
+        this.add(cond, new StringImm(`integer overflow in ${printExpr(e)} (${String(BigInt(lowest.value))} divided by -1)`), false);
       }
     }
   }

@@ -11,7 +11,7 @@
 // a function that needs no check comes back unchanged (the same object).
 
 import { Analyzer } from "../arith/analyzer.js";
-import { And, Broadcast, Call, IntImm, Let, type LogicalExpr, Not, type PrimExpr, Ramp, type Select, Shuffle, type Var } from "../ir/expr.js";
+import { And, Broadcast, Call, IntImm, Let, Load, type LogicalExpr, Not, type PrimExpr, Ramp, type Select, Shuffle, type Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { ExprVisitor } from "../ir/functor.js";
 import { IterVar, Range } from "../ir/iter_var.js";
@@ -58,6 +58,12 @@ export function lane(e: PrimExpr, k: number): PrimExpr {
   if (e.dtype.lanes === 1) return e;
   if (e instanceof Broadcast) return e.value;
   if (e instanceof Ramp) return op.add(e.base, op.mul(e.stride, k));
+  // A lane of an unpredicated vector load is a scalar load.
+  const unpredicated = (l: Load): boolean => {
+    const p = l.predicate instanceof Broadcast ? l.predicate.value : l.predicate;
+    return p instanceof IntImm && p.value !== 0;
+  };
+  if (e instanceof Load && e.index.dtype.lanes === e.dtype.lanes && unpredicated(e)) return new Load(e.dtype.element(), e.bufferVar, lane(e.index, k));
   return new Shuffle([e], [k]);
 }
 
@@ -129,15 +135,18 @@ export abstract class CheckCollector extends ExprVisitor {
     this.guarded(op.logicalNot(cond), () => this.visitExpr(f));
   }
 
-  /** Requires `cond` where the current expression is evaluated; the kernel fails with `message` otherwise. */
-  protected add(cond: PrimExpr, message: PrimExpr): void {
+  /**
+   * Requires `cond` where the current expression is evaluated; the kernel fails with `message`
+   * otherwise. With `prove` false the Analyzer is not asked to prove it (the caller decided).
+   */
+  protected add(cond: PrimExpr, message: PrimExpr, prove = true): void {
     // Terms the Analyzer proves, or a guard states (if_then_else(C[i] != 0, A[i] / C[i], 0)), go.
     const known = [...this.facts, ...this.guards.flatMap(conjuncts).map((g) => this.ana.rewriteSimplify(g))];
     const stated = (x: PrimExpr): boolean => {
       const y = this.ana.rewriteSimplify(x);
-      return known.some((k) => structuralEqual(k, y));
+      return !(y instanceof IntImm) && known.some((k) => structuralEqual(k, y));
     };
-    const left = conjuncts(cond).filter((x) => !this.ana.canProve(x) && !stated(x));
+    const left = conjuncts(cond).filter((x) => !(prove && this.ana.canProve(x)) && !stated(x));
     if (left.length === 0) return;
     let c = left.length === conjuncts(cond).length ? cond : left.reduce((a, b) => op.logicalAnd(a, b));
     for (let i = this.guards.length - 1; i >= 0; i--) c = op.logicalOr(op.logicalNot(this.guards[i]), c);
