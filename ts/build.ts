@@ -11,6 +11,7 @@ import type { LowerArg } from "./schedule/postproc_to_primfunc.js";
 import { Schedule } from "./schedule/schedule.js";
 import { type BuildOptions, buildModule } from "./codegen/build_module.js";
 import { boundsCheckWanted, instrumentBoundChecks } from "./transform/instrument_bound_checks.js";
+import { insertDivisionChecks } from "./transform/check_division.js";
 
 export type { BuildOptions } from "./codegen/build_module.js";
 
@@ -26,10 +27,10 @@ export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts
     if (!Array.isArray(args)) throw new Error(`build: building a schedule needs the argument list (tensors), got ${describe(args)}`);
     mod = lower(s, args, { ...opts, name });
   } else if (s instanceof IRModule) {
-    mod = boundsCheckWanted(opts.boundsCheck) ? s.map(instrumentBoundChecks) : s;
+    mod = s.map((f) => insertDivisionChecks(boundsCheckWanted(opts.boundsCheck) ? instrumentBoundChecks(f) : f));
   } else if (s instanceof PrimFunc) {
     const f = s.name === undefined ? s.withAttr("global_symbol", name) : s;
-    mod = new IRModule(new Map([[f.name!, boundsCheckWanted(opts.boundsCheck) ? instrumentBoundChecks(f) : f]]));
+    mod = new IRModule(new Map([[f.name!, insertDivisionChecks(boundsCheckWanted(opts.boundsCheck) ? instrumentBoundChecks(f) : f)]]));
   } else {
     throw new Error(`build: expects a schedule (te.createSchedule), an IRModule (lower) or a PrimFunc, got ${describe(s)}`);
   }

@@ -4,7 +4,10 @@
 // same error; divisions that cannot trap get no check (the lowered text is unchanged).
 import test from "ava";
 import "../codegen/helpers.js";
-import { STRICT } from "../codegen/helpers.js";
+import { STRICT, declBuffer } from "../codegen/helpers.js";
+import { Var } from "../../ts/ir/expr.js";
+import { irBuilder } from "../../ts/ir/ir_builder.js";
+import { primFunc } from "../helpers/prim_func.js";
 import { te, lower, build, interpret } from "../../ts/index.js";
 import { array, empty } from "../../ts/runtime/ndarray.js";
 import { bodyText } from "../transform/helpers.js";
@@ -173,4 +176,25 @@ test("a vectorized division by a scalar is checked for 0 once, outside the loops
   t.throws(() => interpret(lowered, [array(a, [4, 8]), empty([4, 8], "int32"), -1]), { message });
   m.getFunction("main")(array(a, [4, 8]), b, 2);
   t.is(b.get([1, 5]), -1073741824);
+});
+
+test("build() checks the divisions of a hand-built PrimFunc too, and checking twice adds nothing", (t) => {
+  const A = declBuffer([4], "int32", "A");
+  const d = new Var("d", "int32");
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  ib.forRange(0, 4, "i", (i) => a.set(i, a.get(i).floormod(d)));
+  const m = build(primFunc([A, d], ib.get(), "mod"), undefined, { cflags: STRICT });
+  const x = array(new Int32Array([5, 6, 7, 8]));
+  m.getFunction("mod")(x, 3);
+  t.deepEqual(Array.from(x.toTypedArray()), [2, 0, 1, 2]);
+  t.throws(() => m.getFunction("mod")(x, 0), { message: literally("division by zero in floormod((int32*)A[i], d) (the divisor d is 0)") });
+  const n = te.var("n");
+  const e = te.var("e");
+  const B = te.placeholder([n], "int32", "B");
+  const C = te.compute([n, 8], (i, j) => B.at(i).add(j).floordiv(e), "C");
+  const s = te.createSchedule(C.op);
+  s.stage(C).vectorize(C.op.axis[1]);
+  const f = lower(s, [B, C, n, e]).get("main");
+  t.is(insertDivisionChecks(f).toString(), f.toString());
 });

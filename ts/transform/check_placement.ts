@@ -11,7 +11,7 @@
 // a function that needs no check comes back unchanged (the same object).
 
 import { Analyzer } from "../arith/analyzer.js";
-import { And, Broadcast, Call, IntImm, Let, Load, type LogicalExpr, Not, type PrimExpr, Ramp, type Select, Shuffle, type Var } from "../ir/expr.js";
+import { And, Broadcast, Call, IntImm, isConstInt, LE, Let, Load, Or, type LogicalExpr, Not, type PrimExpr, Ramp, type Select, Shuffle, type Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { ExprVisitor } from "../ir/functor.js";
 import { IterVar, Range } from "../ir/iter_var.js";
@@ -141,10 +141,10 @@ export abstract class CheckCollector extends ExprVisitor {
    */
   protected add(cond: PrimExpr, message: PrimExpr, prove = true): void {
     // Terms the Analyzer proves, or a guard states (if_then_else(C[i] != 0, A[i] / C[i], 0)), go.
-    const known = [...this.facts, ...this.guards.flatMap(conjuncts).map((g) => this.ana.rewriteSimplify(g))];
+    const known = [...this.facts, ...this.guards.flatMap(conjuncts).flatMap((g) => [g, this.ana.rewriteSimplify(g)])];
     const stated = (x: PrimExpr): boolean => {
       const y = this.ana.rewriteSimplify(x);
-      return !(y instanceof IntImm) && known.some((k) => structuralEqual(k, y));
+      return known.some((k) => structuralEqual(k, x) || (!(y instanceof IntImm) && structuralEqual(k, y)));
     };
     const left = conjuncts(cond).filter((x) => !(prove && this.ana.canProve(x)) && !stated(x));
     if (left.length === 0) return;
@@ -179,7 +179,8 @@ class CheckPlacer {
   /** Runs `fn` knowing `cond` (for the Analyzer, and as literal facts for the collectors). */
   private knowing<T>(cond: PrimExpr, fn: () => T): T {
     const saved = this.facts;
-    this.facts = [...saved, ...conjuncts(cond).map((c) => this.ana.rewriteSimplify(c))];
+    // Kept as written too: the rewrite rules may fold a fact into a constant.
+    this.facts = [...saved, ...conjuncts(cond).flatMap((c) => [c, this.ana.rewriteSimplify(c)])];
     try {
       return this.ana.withConstraint(cond, fn);
     } finally {
@@ -290,8 +291,10 @@ class CheckPlacer {
 
   private visitFor(s: For): Placed {
     this.ana.bind(s.loopVar, new Range(s.min, s.extent), true);
-    const inner = this.knowing(op.ge(s.loopVar, s.min), () =>
-      this.knowing(op.lt(s.loopVar, op.add(s.min, s.extent)), () => this.visit(s.body)));
+    // Inside the loop it runs: a fact `extent <= 0 || x` (a check hoisted out of it before) is x.
+    const hoisted = this.facts.filter((f) => f instanceof Or && f.a instanceof LE && structuralEqual(f.a.a, s.extent) && isConstInt(f.a.b, 0));
+    const running = hoisted.reduce<PrimExpr>((acc, f) => op.logicalAnd(acc, (f as Or).b), op.lt(s.loopVar, op.add(s.min, s.extent)));
+    const inner = this.knowing(op.ge(s.loopVar, s.min), () => this.knowing(running, () => this.visit(s.body)));
     const [body, up] = this.bindSite(inner, (v) => v === s.loopVar);
     // A check leaving a loop that may not run holds only when it runs.
     const runs = this.ana.canProveGreaterEqual(s.extent, 1);
