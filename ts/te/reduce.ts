@@ -18,6 +18,12 @@ export function reduceAxis(dom: [ExprLike, ExprLike] | Range, name = "rv"): Iter
     if (!Array.isArray(dom) || dom.length !== 2) throw new Error(`reduceAxis '${name}': domain must be [lo, hi], got ${describe(dom)}`);
     const lo = toExpr(dom[0], DataType.int32());
     const hi = toExpr(dom[1], DataType.int32());
+    dom.forEach((b, i) => {
+      const e = i === 0 ? lo : hi;
+      if (!e.dtype.isIntegral()) {
+        throw new Error(`reduceAxis '${name}': the ${i === 0 ? "lower" : "upper"} bound must be an integer, got ${typeof b === "number" ? b : `${e} of dtype ${e.dtype}`}`);
+      }
+    });
     if (lo instanceof IntImm && hi instanceof IntImm && hi.value < lo.value) {
       throw new Error(`reduceAxis '${name}': the range [${lo.value}, ${hi.value}) has a negative extent (${hi.value - lo.value}); expected [lo, hi] with lo <= hi`);
     }
