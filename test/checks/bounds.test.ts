@@ -125,5 +125,5 @@ test("TEJIT_BOUNDS_CHECK=1 turns the checks on; boundsCheck: false turns them of
     if (saved === undefined) delete process.env.TEJIT_BOUNDS_CHECK;
     else process.env.TEJIT_BOUNDS_CHECK = saved;
   }
-  t.throws(() => lower(s, args, { boundsCheck: "yes" as unknown as boolean }), { message: "boundsCheck must be true or false, got string yes" });
+  t.throws(() => lower(s, args, { boundsCheck: "yes" as unknown as boolean }), { message: "lower: option boundsCheck must be true or false, got string yes" });
 });
