@@ -26,8 +26,9 @@ reports=$out/reports
 start=$(date +%s)
 
 echo "check:asan: building the addon with -fsanitize=address,undefined into build/asan"
-nice npx cmake-js compile --log-level warn --out build/asan --CDTEJIT_SANITIZE=address,undefined >"$out.build.log" 2>&1 || {
-  cat "$out.build.log"; echo "check:asan: the sanitizer build of the addon failed"; exit 1; }
+mkdir -p "$out"
+nice npx cmake-js compile --log-level warn --out build/asan --CDTEJIT_SANITIZE=address,undefined >"$out/build.log" 2>&1 || {
+  cat "$out/build.log"; echo "check:asan: the sanitizer build of the addon failed"; exit 1; }
 addon=$out/Release/tejit.node
 if [[ "$(nm -D "$addon")" != *__asan_report_store* ]]; then
   echo "check:asan: $addon is not instrumented (no __asan_report_store)"; exit 1
