@@ -179,11 +179,10 @@ static inline ${F} ${name}(${F} x) {
   ${F} ax = (${F})((${U})x & 0x7fffffffu);
   ${F} z = x * x;
   ${F} u = z * ${f32(1 / TANH_HALF)} - 1.0f;
-  ${F} small = x + x * z * (${horner("u", TANH_P)});
+  ${F} small = ax + ax * z * (${horner("u", TANH_P)});
   ${F} big = 1.0f - 2.0f / (${exp}(ax + ax) + 1.0f);
-  big = (${F})((${U})big | sign);
   ${I} isSmall = ax < 0.625f;
-  return ${sel}(isSmall, small, big);
+  return (${F})((${U})${sel}(isSmall, small, big) | sign);
 }`);
 }
 
