@@ -53,7 +53,7 @@ const VECTORIZABLE = new Set([
   "tir.nextafter", "tir.hypot", "tir.copysign", "tir.ldexp", "tir.popcount", "tir.fabs", "tir.floor",
   "tir.ceil", "tir.round", "tir.nearbyint", "tir.trunc", "tir.pow", "tir.fmod", "tir.likely",
   "tir.bitwise_and", "tir.bitwise_or", "tir.bitwise_xor", "tir.bitwise_not", "tir.shift_left",
-  "tir.shift_right", "tir.isnan", "tir.isinf", "tir.isfinite",
+  "tir.shift_right", "tir.isnan", "tir.isinf", "tir.isfinite", "tir.reinterpret",
 ]);
 
 /** Thrown inside the vectorizer when the whole loop must stay serial. */
