@@ -3,6 +3,7 @@
 import { DataType, type DTypeLike } from "../ir/dtype.js";
 import { SizeVar, Var } from "../ir/expr.js";
 import { constant } from "../ir/op.js";
+export { fastExp } from "./fast_math.js";
 export { shiftLeft, shiftRight, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, reinterpret } from "../ir/bit_ops.js";
 
 export { Tensor } from "./tensor.js";
