@@ -125,18 +125,18 @@ function defineExpCore(host: VectorMathHost, n: Names, which: "exp" | "exp2"): s
   ${F} r = (xc - n) * 0.693147182f;`;
   return host.define(name, () => `/* ${which}(x), float32 lanes: range reduction to |r| <= ln2/2, e^r by a polynomial, times 2^n in two steps. */
 static inline ${F} ${name}(${F} x) {
-  ${I} nan = x != x;
-  ${F} xc = ${sel}(nan, ${bF}(0.0f), x);
-  xc = ${sel}(xc > ${hi}, ${bF}(${hi}), xc);
+  /* A NaN fails both comparisons and stays NaN through the polynomial; the integer steps on its
+     bits cannot overflow (n1 + 127 < 2^30). */
+  ${F} xc = ${sel}(x > ${hi}, ${bF}(${hi}), x);
   xc = ${sel}(xc < ${lo}, ${bF}(${lo}), xc);
 ${reduce}
   ${I} ni = (${I})t - 0x4B400000;
   ${F} p = 1.0f + r + (r * r) * (${horner("r", EXP_P)});
   ${I} n1 = ni >> 1;
   ${I} n2 = ni - n1;
-  ${F} s1 = (${F})((${U})(n1 + 127) << 23);
-  ${F} s2 = (${F})((${U})(n2 + 127) << 23);
-  return ${sel}(nan, x, (p * s1) * s2);
+  ${F} s1 = (${F})(((${U})n1 + 127u) << 23);
+  ${F} s2 = (${F})(((${U})n2 + 127u) << 23);
+  return (p * s1) * s2;
 }`);
 }
 
