@@ -2,7 +2,7 @@
 // of X, one write of Y), on 1 thread and on all cores. In the same run, in interleaved rounds
 // (the machine may be shared: the rounds alternate the variants so that load hits them alike):
 // - tejit, a row schedule: max and sum rfactored into 16-lane partial results, exp vectorized,
-//   the row's exp kept in a 4 KB buffer, rows parallel; with te.exp (the C backend's vector exp),
+//   the row's exp kept in a 4 KB stack buffer (maxStackBytes), rows parallel; with te.exp (the C backend's vector exp),
 //   with te.fastExp, and "before": the same generated C with exp applied lane by lane through
 //   libm's expf, as the code generator emitted it before the vector math;
 // - hand C: the same three passes a row, with libm's expf (-O3 -march=native), and with
@@ -51,7 +51,8 @@ function softmaxSchedule(fast: boolean) {
   const [, ej] = s.stage(E).split(E.op.axis[1], { factor: VL });
   s.stage(E).vectorize(ej);
   s.stage(Y).parallel(row);
-  return build(s, [X, Y]);
+  // The row's exp (4 KB) on the stack rather than a workspace allocation a row.
+  return build(s, [X, Y], { maxStackBytes: 8192 });
 }
 
 /** The same generated C with the vector exp replaced by libm's expf lane by lane (the old code generation). */

@@ -7,7 +7,7 @@
 // docs/vector_math.md.
 import test from "ava";
 import "./helpers.js";
-import { te, build, nd } from "../../ts/index.js";
+import { te, build, nd, lower, interpret } from "../../ts/index.js";
 import type { PrimExpr } from "../../ts/ir/expr.js";
 import { erf } from "../../ts/interp/libm.js";
 import type { Module } from "../../ts/runtime/module.js";
@@ -244,4 +244,30 @@ test("vector math at every lane count (2, 4, 8; 16 above) and float64 (sqrt vect
     }
   });
   t.pass();
+});
+
+test("te.fastExp: within 4 ULP of exp over [-87.3, 88.3], clamped outside, vector code without libm, same in the interpreter", (t) => {
+  const inRange = SWEEP.filter((x) => x > -87.3 && x < 88.3);
+  const n = inRange.length - (inRange.length % 16);
+  const xs = inRange.slice(0, n);
+  const fast: Fn = { name: "fastExp", te: te.fastExp, ref: Math.exp, bound: 4 };
+  const mod = buildAll([fast], n, 16);
+  t.notRegex(mod.getSource(), /expf|__tejit_vexp/);
+  const [got] = runAll(mod, xs, 1);
+  const m = measure(xs, got, (i) => Math.exp(xs[i]));
+  t.log(`fastExp: ${m.ulp.toFixed(3)} ULP (relative ${m.rel.toExponential(2)}) at x = ${xs[m.at]}`);
+  t.true(m.ulp <= fast.bound, `fastExp(${xs[m.at]}) = ${got[m.at]}: ${m.ulp} ULP`);
+  // Outside the range the input is clamped (documented in ts/te/fast_math.ts).
+  const edge = new Float32Array([-1000, -87.3365402, 88.3762589, 1000, 0, 1, -1, 10, 20, -20, 30, -30, 40, -40, 50, -50]);
+  const [e] = runAll(buildAll([fast], edge.length, 16), edge, 1);
+  t.true(e[0] > 1e-38 && e[0] < 1.3e-38, `fastExp(-1000) = ${e[0]}`);
+  t.is(e[0], e[1]);
+  t.is(e[3], e[2]);
+  t.true(e[3] > 2.3e38 && e[3] < 2.5e38, `fastExp(1000) = ${e[3]}`);
+  const X = te.placeholder([edge.length], "float32", "X");
+  const Y = te.compute([edge.length], (i) => te.fastExp(X.at(i)), "Y");
+  const yi = nd.empty([edge.length], "float32");
+  interpret(lower(te.createSchedule(Y.op), [X, Y]), [nd.array(edge, [edge.length]), yi]);
+  const gi = yi.toTypedArray() as Float32Array;
+  for (let i = 0; i < edge.length; i++) t.true(Math.abs(gi[i] - e[i]) <= 2 * ulpOf(e[i]), `interpreter fastExp(${edge[i]}) = ${gi[i]}, compiled ${e[i]}`);
 });
