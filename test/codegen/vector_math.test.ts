@@ -6,7 +6,7 @@
 // printed with `npx ava test/codegen/vector_math.test.ts --verbose` and recorded in
 // docs/vector_math.md.
 import test from "ava";
-import "./helpers.js";
+import { CLANG, compileWithClang } from "./helpers.js";
 import { te, build, nd, lower, interpret } from "../../ts/index.js";
 import type { PrimExpr } from "../../ts/ir/expr.js";
 import { erf } from "../../ts/interp/libm.js";
@@ -270,4 +270,17 @@ test("te.fastExp: within 4 ULP of exp over [-87.3, 88.3], clamped outside, vecto
   interpret(lower(te.createSchedule(Y.op), [X, Y]), [nd.array(edge, [edge.length]), yi]);
   const gi = yi.toTypedArray() as Float32Array;
   for (let i = 0; i < edge.length; i++) t.true(Math.abs(gi[i] - e[i]) <= 2 * ulpOf(e[i]), `interpreter fastExp(${edge[i]}) = ${gi[i]}, compiled ${e[i]}`);
+});
+
+test("the vector math compiles without warnings under clang too", (t) => {
+  if (!CLANG) {
+    t.pass("clang is not installed");
+    return;
+  }
+  for (const lanes of [4, 16]) {
+    const src = buildAll(FNS, 64, lanes).getSource();
+    t.notThrows(() => compileWithClang(src), `float32x${lanes}`);
+  }
+  t.notThrows(() => compileWithClang(powModule(64, 8).getSource()));
+  t.notThrows(() => compileWithClang(buildAll(FNS.filter((f) => f.name === "sqrt"), 64, 4, "float64").getSource()));
 });

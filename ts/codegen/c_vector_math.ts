@@ -82,7 +82,9 @@ const ERF_LARGE_P = [0.216770872, -0.123717494, 0.0670120716, -0.0346638523, 0.0
   0.0000347011483];
 
 interface Names {
-  F: string; I: string; U: string; N: number; sel: string; bF: string; bI: string; suffix: string;
+  readonly F: string; readonly I: string; readonly U: string; readonly N: number; readonly suffix: string;
+  /** Helpers, defined when first read (clang warns about an unused static function). */
+  readonly sel: string; readonly bF: string; readonly bI: string;
 }
 
 function names(host: VectorMathHost, t: DataType): Names {
@@ -90,7 +92,12 @@ function names(host: VectorMathHost, t: DataType): Names {
   const F = host.types.value(t);
   const I = host.types.value(DataType.int(32, N));
   const U = host.types.value(DataType.uint(32, N));
-  return { F, I, U, N, sel: host.select(t), bF: host.broadcast(t), bI: host.broadcast(DataType.int(32, N)), suffix: F };
+  return {
+    F, I, U, N, suffix: F,
+    get sel() { return host.select(t); },
+    get bF() { return host.broadcast(t); },
+    get bI() { return host.broadcast(DataType.int(32, N)); },
+  };
 }
 
 /** Defines the vector function `fn` (and what it calls) for `t`; returns its C name. */
