@@ -284,3 +284,28 @@ test("the vector math compiles without warnings under clang too", (t) => {
   t.notThrows(() => compileWithClang(powModule(64, 8).getSource()));
   t.notThrows(() => compileWithClang(buildAll(FNS.filter((f) => f.name === "sqrt"), 64, 4, "float64").getSource()));
 });
+
+test("exp, exp2, pow and fastExp stay right when the user passes -ffast-math (the rounding is read from the bits)", (t) => {
+  const n = 1024;
+  const xs = Float32Array.from({ length: n }, (_, i) => -80 + (160 * i) / n);
+  const A = te.placeholder([n], "float32", "A");
+  const outs = [
+    te.compute([n], (i) => te.exp(A.at(i)), "E"),
+    te.compute([n], (i) => te.exp2(A.at(i)), "E2"),
+    te.compute([n], (i) => te.pow(te.abs(A.at(i)), 1.5), "P"),
+    te.compute([n], (i) => te.fastExp(A.at(i)), "F"),
+  ];
+  const refs = [Math.exp, (x: number) => 2 ** x, (x: number) => Math.abs(x) ** 1.5, Math.exp];
+  const s = te.createSchedule(outs.map((o) => o.op));
+  for (const o of outs) {
+    const [, xi] = s.stage(o).split(o.op.axis[0], { factor: 16 });
+    s.stage(o).vectorize(xi);
+  }
+  const mod = build(s, [A, ...outs], { cflags: [...STRICT, "-ffast-math"] });
+  const got = runAll(mod, xs, outs.length);
+  refs.forEach((ref, k) => {
+    let worst = 0;
+    for (let i = 0; i < n; i++) worst = Math.max(worst, relError(got[k][i], ref(xs[i])));
+    t.true(worst < 5e-7, `${outs[k].op.name}: max relative error ${worst} under -ffast-math`);
+  });
+});

@@ -122,13 +122,17 @@ function defineExpCore(host: VectorMathHost, n: Names, which: "exp" | "exp2"): s
   const name = `__tejit_v${which}_${n.suffix}`;
   // exp: clamp to [−104, 88.76] (round(x/ln2) stays in [−150, 128]); exp2: to [−151, 128.4].
   const [lo, hi] = which === "exp" ? ["-104.0f", "88.7600021f"] : ["-151.0f", "128.399994f"];
+  // n = round(x/ln2): adding 1.5·2^23 leaves it in t's low mantissa bits; n is read from the
+  // bits rather than as t − 1.5·2^23, which -ffast-math would reassociate into x/ln2.
   const reduce = which === "exp"
     ? `  ${F} t = xc * 1.44269502f + 12582912.0f;
-  ${F} n = t - 12582912.0f;
+  ${I} ni = (${I})t - 0x4B400000;
+  ${F} n = __builtin_convertvector(ni, ${F});
   ${F} r = xc - n * 0.693359375f;
   r = r - n * -2.12194442e-4f;`
     : `  ${F} t = xc + 12582912.0f;
-  ${F} n = t - 12582912.0f;
+  ${I} ni = (${I})t - 0x4B400000;
+  ${F} n = __builtin_convertvector(ni, ${F});
   ${F} r = (xc - n) * 0.693147182f;`;
   return host.define(name, () => `/* ${which}(x), float32 lanes: range reduction to |r| <= ln2/2, e^r by a polynomial, times 2^n in two steps. */
 static inline ${F} ${name}(${F} x) {
@@ -137,7 +141,6 @@ static inline ${F} ${name}(${F} x) {
   ${F} xc = ${sel}(x > ${hi}, ${bF}(${hi}), x);
   xc = ${sel}(xc < ${lo}, ${bF}(${lo}), xc);
 ${reduce}
-  ${I} ni = (${I})t - 0x4B400000;
   ${F} p = 1.0f + r + (r * r) * (${horner("r", EXP_P)});
   ${I} n1 = ni >> 1;
   ${I} n2 = ni - n1;
@@ -253,10 +256,11 @@ static inline ${F} ${name}(${F} x, ${F} y) {
   p = ${selD}(p > 300.0, ${bD}(300.0), p);
   p = ${selD}(p < -300.0, ${bD}(-300.0), p);
   ${D} tt = p + 6755399441055744.0;
-  ${D} nd = tt - 6755399441055744.0;
+  ${UL} nu = (${UL})tt - 0x4338000000000000ull;
+  ${D} nd = __builtin_convertvector((${L})nu, ${D});
   ${D} r = (p - nd) * 0.69314718055994531;
   ${D} e2 = ${hornerD("r", taylor)};
-  ${UL} scale = (((${UL})tt - 0x4338000000000000ull) + 1023u) << 52;
+  ${UL} scale = (nu + 1023u) << 52;
   ${F} res = __builtin_convertvector(e2 * (${D})scale, ${F});
   ${F} ay = (${F})((${U})y & 0x7fffffffu);
   ${I} big = ay >= 8388608.0f;

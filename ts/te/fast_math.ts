@@ -26,13 +26,14 @@ export function fastExp(x: ExprLike): PrimExpr {
   const rv = new Var("fexp_r", t);
   const clamped = min(max(a, c(-87.3365402)), c(88.3762589));
   // t = x·log2(e) + 1.5·2^23 rounds x·log2(e) to an integer k held in t's low mantissa bits.
+  // k is read from t's bits, not as t − 1.5·2^23 (which -ffast-math would reassociate away).
   const tExpr = xv.mul(1.44269502).add(12582912);
-  const k = tv.sub(12582912);
+  const kBits = reinterpret("int32", tv).sub(0x4b400000);
+  const k = kBits.cast(t);
   const r = xv.sub(k.mul(0.693359375)).sub(k.mul(-2.12194442e-4));
   let p: PrimExpr = c(P[P.length - 1]);
   for (let i = P.length - 2; i >= 0; i--) p = p.mul(rv).add(c(P[i]));
   // 2^k: k + 127 in the exponent field (k = bits of t − bits of 1.5·2^23).
-  const ki = reinterpret("int32", tv).sub(0x4b400000 - 127);
-  const scale = reinterpret(t, shiftLeft(ki, 23));
+  const scale = reinterpret(t, shiftLeft(kBits.add(127), 23));
   return new Let(xv, clamped, new Let(tv, tExpr, new Let(rv, r, p.mul(scale))));
 }
