@@ -199,21 +199,71 @@ const ROUNDS = 7;
 for (const threads of [1, cores]) {
   setNumThreads(threads);
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  const cpuTimes = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const v of variants) {
       if (v.threads === 1 && threads !== 1) continue;
       const reps = v.name.startsWith("plain JS") ? 1 : 5;
+      const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       for (let k = 0; k < reps; k++) v.run();
       times.get(v.name)!.push(Number(process.hrtime.bigint() - t0) / 1e9 / reps);
+      const c = process.cpuUsage(c0);
+      cpuTimes.get(v.name)!.push((c.user + c.system) / 1e6 / reps);
     }
   }
-  console.log(`\n${threads} thread${threads === 1 ? "" : "s"} (median of ${ROUNDS} interleaved rounds; GB/s = 8 bytes an element / time; min-max in brackets):`);
+  console.log(`\n${threads} thread${threads === 1 ? "" : "s"} (median of ${ROUNDS} interleaved rounds; GB/s = 8 bytes an element / time; min-max in brackets${threads === 1 ? "; cpu: by the process's CPU time, which other processes on the machine do not inflate" : ""}):`);
   for (const v of variants) {
     const t = times.get(v.name)!;
     if (t.length === 0) continue;
     const gbs = (s: number): string => (BYTES / s / 1e9).toFixed(2);
-    console.log(`  ${v.name.padEnd(36)} ${(median(t) * 1e3).toFixed(2).padStart(8)} ms  ${gbs(median(t)).padStart(6)} GB/s  [${gbs(Math.max(...t))}-${gbs(Math.min(...t))}]`);
+    const cpu = threads === 1 ? `   cpu ${gbs(median(cpuTimes.get(v.name)!)).padStart(6)} GB/s` : "";
+    console.log(`  ${v.name.padEnd(36)} ${(median(t) * 1e3).toFixed(2).padStart(8)} ms  ${gbs(median(t)).padStart(6)} GB/s  [${gbs(Math.max(...t))}-${gbs(Math.min(...t))}]${cpu}`);
   }
 }
 setNumThreads(cores);
+
+// The exp alone, 1 thread, on 4096 floats (L1-resident): ns an element by CPU time.
+{
+  setNumThreads(1);
+  const n = 4096;
+  const reps = 4000;
+  const expKernel = (fast: boolean): Module => {
+    const A = te.placeholder([n], "float32", "A");
+    const B = te.compute([n], (i) => (fast ? te.fastExp(A.at(i)) : te.exp(A.at(i))), "B");
+    const s = te.createSchedule(B.op);
+    const [, xi] = s.stage(B).split(B.op.axis[0], { factor: VL });
+    s.stage(B).vectorize(xi);
+    return build(s, [A, B]);
+  };
+  const handExp = (fastMath: boolean): Module => createModuleFromSource(`#include "tejit_abi.h"
+TEJIT_DEFINE_RUNTIME_GLOBALS
+#include <math.h>
+int32_t vexp(void* args, int32_t* codes, int32_t n, void* ret, int32_t* ret_code, void* h) {
+  TVMValue* v = (TVMValue*)args;
+  const float* restrict x = (const float*)((DLTensor*)v[0].v_handle)->data;
+  float* restrict y = (float*)((DLTensor*)v[1].v_handle)->data;
+  for (int i = 0; i < ${n}; i++) y[i] = expf(x[i]);
+  return 0;
+}`, { cflags: fastMath ? ["-ffast-math"] : [], functions: { vexp: { params: [{ kind: "tensor", name: "X", dtype: "float32", ndim: 1 }, { kind: "tensor", name: "Y", dtype: "float32", ndim: 1 }] } } } as never);
+  const a = array(Float32Array.from({ length: n }, (_, i) => -20 + (40 * i) / n), [n]);
+  const kernels: [string, (x: NDArray, y: NDArray) => unknown][] = [
+    ["tejit te.exp", expKernel(false).getFunction("main")],
+    ["tejit te.fastExp", expKernel(true).getFunction("main")],
+    ["hand C, libm expf", handExp(false).getFunction("vexp")],
+    ["hand C, -ffast-math (libmvec)", handExp(true).getFunction("vexp")],
+  ];
+  const cpu = new Map<string, number[]>(kernels.map(([k]) => [k, []]));
+  const b = empty([n], "float32");
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, f] of kernels) {
+      const c0 = process.cpuUsage();
+      for (let r = 0; r < reps; r++) f(a, b);
+      const c = process.cpuUsage(c0);
+      cpu.get(name)!.push(((c.user + c.system) * 1e3) / reps / n);
+    }
+  }
+  console.log(`\nexp alone, 1 thread, ${n} floats x ${reps} calls (median of ${ROUNDS} interleaved rounds, ns an element by CPU time):`);
+  for (const [name] of kernels) console.log(`  ${name.padEnd(36)} ${median(cpu.get(name)!).toFixed(3)} ns`);
+  setNumThreads(cores);
+}
