@@ -5,32 +5,58 @@
 
 import { IRModule, PrimFunc } from "./ir/function.js";
 import { describe } from "./ir/op.js";
-import { lower, type LowerOptions } from "./lower.js";
+import { checkLowerOptions, lower, LOWER_OPTION_KEYS, type LowerOptions } from "./lower.js";
 import type { Module } from "./runtime/module.js";
 import type { LowerArg } from "./schedule/postproc_to_primfunc.js";
 import { Schedule } from "./schedule/schedule.js";
-import { type BuildOptions, buildModule } from "./codegen/build_module.js";
+import { type BuildOptions, buildModule, buildModuleAsync } from "./codegen/build_module.js";
 
 export type { BuildOptions } from "./codegen/build_module.js";
 
 /** Options of build(): code generation and compilation, plus lower()'s when given a schedule. */
 export type BuildAndLowerOptions = BuildOptions & Omit<LowerOptions, "name">;
 
-export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildAndLowerOptions = {}): Module {
-  if (opts === null || typeof opts !== "object") throw new Error(`build: options must be an object, got ${describe(opts)}`);
+/** The options build() itself reads (besides lower()'s, which it passes on). */
+const BUILD_OPTION_KEYS = ["cc", "cflags", "target", "metadata", "maxStackBytes", "vectorBytes"];
+
+/** The IRModule build() compiles: a schedule lowered, an IRModule as is, a PrimFunc wrapped. */
+function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefined, opts: BuildAndLowerOptions): IRModule {
+  checkLowerOptions(opts, "build", [...LOWER_OPTION_KEYS, ...BUILD_OPTION_KEYS]);
   const name = opts.name ?? "main";
-  if (typeof name !== "string" || name === "") throw new Error(`build: name must be a non-empty string, got ${describe(name)}`);
-  let mod: IRModule;
+  if (opts.cc !== undefined && typeof opts.cc !== "string") throw new Error(`build: option cc must be a compiler command line (a string), got ${describe(opts.cc)}`);
+  const flags: unknown = opts.cflags;
+  if (flags !== undefined && typeof flags !== "string" && !(Array.isArray(flags) && flags.every((f) => typeof f === "string"))) {
+    throw new Error(`build: option cflags must be a string or an array of strings, got ${Array.isArray(flags) ? `an array holding ${describe(flags.find((f) => typeof f !== "string"))}` : describe(flags)}`);
+  }
+  if (opts.metadata !== undefined && typeof opts.metadata !== "boolean") throw new Error(`build: option metadata must be true or false, got ${describe(opts.metadata)}`);
   if (s instanceof Schedule) {
     if (!Array.isArray(args)) throw new Error(`build: building a schedule needs the argument list (tensors), got ${describe(args)}`);
-    mod = lower(s, args, { ...opts, name });
-  } else if (s instanceof IRModule) {
-    mod = s;
-  } else if (s instanceof PrimFunc) {
-    const f = s.name === undefined ? s.withAttr("global_symbol", name) : s;
-    mod = new IRModule(new Map([[f.name!, f]]));
-  } else {
-    throw new Error(`build: expects a schedule (te.createSchedule), an IRModule (lower) or a PrimFunc, got ${describe(s)}`);
+    const lowerOpts = Object.fromEntries(Object.entries(opts).filter(([k]) => LOWER_OPTION_KEYS.includes(k)));
+    return lower(s, args, { ...lowerOpts, name });
   }
-  return buildModule(mod, opts);
+  if (s instanceof IRModule) return s;
+  if (s instanceof PrimFunc) {
+    const f = s.name === undefined ? s.withAttr("global_symbol", name) : s;
+    return new IRModule(new Map([[f.name!, f]]));
+  }
+  throw new Error(`build: expects a schedule (te.createSchedule), an IRModule (lower) or a PrimFunc, got ${describe(s)}`);
+}
+
+/** Lowers (for a schedule), generates C, compiles (cached) and loads: a Module of callable kernels. */
+export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildAndLowerOptions = {}): Module {
+  return buildModule(toModule(s, args, opts), opts);
+}
+
+/**
+ * build() without blocking the event loop while the C compiler runs: the same arguments, a
+ * Promise of the Module. Lowering and code generation still run on the calling thread (they
+ * take milliseconds); the compiler runs as a child process that is awaited, and several
+ * buildAsync calls compile at once, up to the number of cores.
+ */
+export function buildAsync(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildAndLowerOptions = {}): Promise<Module> {
+  try {
+    return buildModuleAsync(toModule(s, args, opts), opts);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }

@@ -1,10 +1,10 @@
 // Public entry of tejit: re-exports te, tir, schedule helpers, lower, build, nd and runtime.
-export const version = "0.1.0";
+export { version } from "./version.js";
 
 export * as te from "./te/index.js";
 export * as tir from "./tir.js";
 export { lower, type LowerOptions } from "./lower.js";
-export { build, type BuildOptions } from "./build.js";
+export { build, buildAsync, type BuildOptions } from "./build.js";
 export { explainBounds } from "./schedule/explain.js";
 export { DataType } from "./ir/dtype.js";
 export * as schedule from "./schedule/index.js";

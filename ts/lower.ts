@@ -1,7 +1,8 @@
 // lower(): a schedule to an IRModule, through TVM's lowering order: normalize, bound inference,
-// schedule-ops, buffers for tensors, then the TIR passes in TVM's order (storage flatten,
-// simplify, loop partition, vectorize, storage rewrite, unroll, simplify, remove no-ops), tuned
-// by the options of TVM's build configuration (see docs/passes.md).
+// schedule-ops, buffers for tensors, then the TIR passes of transform/pipeline.ts (storage
+// flatten, simplify, loop partition, vectorize, storage rewrite, unroll, simplify, remove no-ops,
+// and user passes by phase), under the current PassContext with lower()'s options over its
+// config (see docs/passes.md).
 
 import type { Buffer } from "./ir/buffer.js";
 import { IRModule, type PrimFunc } from "./ir/function.js";
@@ -11,18 +12,16 @@ import { normalize } from "./schedule/normalize.js";
 import { type LowerArg, schedulePostProcToPrimFunc } from "./schedule/postproc_to_primfunc.js";
 import { Schedule } from "./schedule/schedule.js";
 import { scheduleOps } from "./schedule/schedule_ops.js";
-import type { Tensor } from "./te/tensor.js";
+import { Tensor } from "./te/tensor.js";
+import { PlaceholderOp } from "./te/placeholder.js";
 import { ExternOp } from "./te/extern.js";
 import { checkRegionMap } from "./schedule/extern_region.js";
 import { explainBounds } from "./schedule/explain.js";
 import { findOpaqueExternsUnderComputeAt } from "./schedule/opaque_extern.js";
-import { removeNoOp } from "./transform/remove_no_op.js";
-import { simplifyPass } from "./transform/simplify.js";
-import { storageFlatten } from "./transform/storage_flatten.js";
-import { storageRewrite } from "./transform/storage_rewrite.js";
-import { loopPartition } from "./transform/loop_partition.js";
-import { vectorizeLoop } from "./transform/vectorize_loop.js";
-import { unrollLoop } from "./transform/unroll_loop.js";
+import { lowerPipeline } from "./transform/pipeline.js";
+import { PassContext, type PassContextConfig } from "./transform/pass_context.js";
+import { DumpIR, type PassInstrument } from "./transform/instrument.js";
+import { log, logLevel, PassLogInstrument, since } from "./log.js";
 
 export interface LowerOptions {
   /** The function's name (its global symbol). */
@@ -52,6 +51,10 @@ export interface LowerOptions {
   autoUnrollMaxExtent?: number;
   /** Expand unrolled loops (TVM's unroll_explicit; default true); false keeps `for ... "unroll"`. */
   unrollExplicit?: boolean;
+  /** Write the IR after schedule-ops and after each pass to this directory (DumpIR). */
+  dumpIr?: string;
+  /** More pass instruments, after the current PassContext's. */
+  instruments?: readonly PassInstrument[];
 }
 
 function defaultWarning(message: string): void {
@@ -66,35 +69,90 @@ function checkOptionalCount(name: string, v: unknown): void {
   }
 }
 
-/** The TIR passes lower() runs after schedule-ops, in order, configured by `opts`. */
-export function lowerPasses(opts: LowerOptions = {}): Pass[] {
-  for (const k of ["autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent"] as const) checkOptionalCount(k, opts[k]);
-  const passes: Pass[] = [storageFlatten, simplifyPass];
-  if (!opts.simpleMode) passes.push((f) => loopPartition(f, { partitionConstLoop: opts.partitionConstLoop }));
-  passes.push(
-    (f) => vectorizeLoop(f, { disableVectorize: opts.disableVectorize }),
-    storageRewrite,
-    (f) => unrollLoop(f, {
-      autoUnrollMaxStep: opts.autoUnrollMaxStep,
-      autoUnrollMaxDepth: opts.autoUnrollMaxDepth,
-      autoUnrollMaxExtent: opts.autoUnrollMaxExtent,
-      unrollExplicit: opts.unrollExplicit,
-    }),
-    simplifyPass,
-    removeNoOp,
-  );
-  return passes;
+/** Every option lower() knows (an unknown key is a typo: refused, naming it). boundsCheck is issue 9's checked build. */
+export const LOWER_OPTION_KEYS: readonly string[] = [
+  "name", "binds", "strict", "onWarning", "explain", "simpleMode", "partitionConstLoop", "disableVectorize",
+  "autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent", "unrollExplicit", "boundsCheck", "dumpIr", "instruments",
+];
+const BOOLEAN_OPTIONS = ["strict", "explain", "simpleMode", "partitionConstLoop", "disableVectorize", "unrollExplicit", "boundsCheck"];
+
+/** Refuses options that are not an object, unknown keys (beyond `known`, unless null) and values of the wrong type. */
+export function checkLowerOptions(opts: unknown, what = "lower", known: readonly string[] | null = LOWER_OPTION_KEYS): void {
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new Error(`${what}: options must be an object, got ${describe(opts)}`);
+  const o = opts as Record<string, unknown>;
+  if (known) {
+    for (const key of Object.keys(o)) {
+      if (!known.includes(key)) throw new Error(`${what}: unknown option '${key}' (known options: ${known.join(", ")})`);
+    }
+  }
+  if (o.name !== undefined && (typeof o.name !== "string" || o.name === "")) throw new Error(`${what}: name must be a non-empty string, got ${o.name === "" ? "''" : describe(o.name)}`);
+  for (const key of BOOLEAN_OPTIONS) {
+    if (o[key] !== undefined && typeof o[key] !== "boolean") throw new Error(`${what}: option ${key} must be true or false, got ${describe(o[key])}`);
+  }
+  if (o.onWarning !== undefined && typeof o.onWarning !== "function") throw new Error(`${what}: option onWarning must be a function (message) => void, got ${describe(o.onWarning)}`);
+  if (o.binds !== undefined && !(o.binds instanceof Map)) throw new Error(`${what}: option binds must be a Map from tensors to buffers, got ${describe(o.binds)}`);
+  if (o.dumpIr !== undefined && (typeof o.dumpIr !== "string" || o.dumpIr === "")) throw new Error(`${what}: option dumpIr must be a directory path (a non-empty string), got ${describe(o.dumpIr)}`);
+  if (o.instruments !== undefined && !Array.isArray(o.instruments)) throw new Error(`${what}: option instruments must be an array of pass instruments, got ${describe(o.instruments)}`);
 }
 
-/** The TIR passes lower() runs after schedule-ops with the default options, in order. */
-export const LOWER_PASSES: readonly Pass[] = lowerPasses();
+/** The PassContext config lower()'s options set. */
+export function passConfig(opts: LowerOptions): PassContextConfig {
+  for (const k of ["autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent"] as const) checkOptionalCount(k, opts[k]);
+  return {
+    simpleMode: opts.simpleMode,
+    partitionConstLoop: opts.partitionConstLoop,
+    disableVectorize: opts.disableVectorize,
+    autoUnrollMaxStep: opts.autoUnrollMaxStep,
+    autoUnrollMaxDepth: opts.autoUnrollMaxDepth,
+    autoUnrollMaxExtent: opts.autoUnrollMaxExtent,
+    unrollExplicit: opts.unrollExplicit,
+  };
+}
+
+/** The context lower() runs its passes under: the current one with `opts` over its config. */
+export function lowerContext(opts: LowerOptions = {}, instruments: readonly PassInstrument[] = []): PassContext {
+  const extra = [...(opts.instruments ?? []), ...instruments];
+  if (logLevel() === "debug") extra.push(new PassLogInstrument());
+  return PassContext.current().with(passConfig(opts), extra);
+}
+
+/** Runs lower()'s pipeline (transform/pipeline.ts) on `mod` under lowerContext(opts, instruments). */
+export function runLowerPipeline(mod: IRModule, opts: LowerOptions = {}, instruments: readonly PassInstrument[] = []): IRModule {
+  const ctx = lowerContext(opts, instruments);
+  return lowerPipeline(ctx)(mod, ctx);
+}
+
+/** The TIR passes lower() runs after schedule-ops, in order, as PrimFunc functions (for tests). */
+export function lowerPasses(opts: LowerOptions = {}): Pass[] {
+  const ctx = lowerContext(opts);
+  return lowerPipeline(ctx).passes.map((p) => (f: PrimFunc) => p(new IRModule(new Map([["f", f]])), ctx).get("f"));
+}
+
+/** Refuses a tensor listed twice in `args`, and a placeholder the schedule reads that `args` lacks. */
+function checkArgs(sch: Schedule, args: LowerArg[], binds: Map<Tensor, Buffer> | undefined): void {
+  const same = (a: LowerArg, t: Tensor) => a instanceof Tensor && a.op === t.op && a.valueIndex === t.valueIndex;
+  args.forEach((a, i) => {
+    const j = a instanceof Tensor ? args.findIndex((b) => same(b, a)) : -1;
+    if (j >= 0 && j < i) throw new Error(`lower: argument ${i} ('${(a as Tensor).name}') is the same tensor as argument ${j}; list each tensor once`);
+  });
+  for (const st of sch.stages) {
+    if (!(st.op instanceof PlaceholderOp)) continue;
+    const t = st.op.output(0);
+    const bound = [...(binds ?? [])].find(([k]) => k.op === t.op)?.[1];
+    if (args.some((a) => same(a, t) || (bound !== undefined && a === bound))) continue;
+    const reader = sch.stages.find((r) => r.op.inputTensors().some((x) => x.op === t.op));
+    throw new Error(`lower: '${reader?.op.name ?? "the schedule"}' reads placeholder '${t.name}', which is not in the argument list; pass it among the args`);
+  }
+}
 
 /** The PrimFunc of a schedule before any TIR pass (for inspection and tests). */
 export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): PrimFunc {
   if (!(s instanceof Schedule)) throw new Error(`lower: expects a schedule (te.createSchedule), got ${describe(s)}`);
   if (!Array.isArray(args)) throw new Error(`lower: args must be an array of tensors, buffers or variables, got ${describe(args)}`);
+  checkLowerOptions(opts, "lower", null); // lower() refuses unknown keys; this inspection entry lets callers add their own
   const name = opts.name ?? "main";
   const sch = normalize(s);
+  checkArgs(sch, args, opts.binds);
   for (const st of sch.stages) if (st.op instanceof ExternOp) checkRegionMap(st.op);
   const bounds = inferBound(sch);
   const opaque = findOpaqueExternsUnderComputeAt(sch, bounds);
@@ -107,9 +165,16 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
   return schedulePostProcToPrimFunc(args, stmt, name, opts.binds).func;
 }
 
+/** Lowers a schedule to an IRModule of one PrimFunc named `opts.name` (TVM's tvm.lower). */
 export function lower(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
-  let f = scheduleToPrimFunc(s, args, opts);
-  for (const pass of lowerPasses(opts)) f = pass(f);
-  const mod = new IRModule(new Map([[opts.name ?? "main", f]]));
+  checkLowerOptions(opts);
+  const start = process.hrtime.bigint();
+  const name = opts.name ?? "main";
+  const dump = opts.dumpIr === undefined ? undefined : new DumpIR(opts.dumpIr);
+  let mod = new IRModule(new Map([[name, scheduleToPrimFunc(s, args, opts)]]));
+  log("debug", "lower", `schedule-ops of '${name}'`, since(start));
+  dump?.dump("schedule_ops", mod);
+  mod = runLowerPipeline(mod, opts, dump ? [dump] : []);
+  log("info", "lower", `'${name}'`, since(start));
   return opts.explain ? mod.withExplanation(explainBounds(s)) : mod;
 }

@@ -15,3 +15,4 @@ export {
   logicalNot, neg, cast, select, likely, ifThenElse, constant as const,
 } from "./ir/op.js";
 export { shiftLeft, shiftRight, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, reinterpret } from "./ir/bit_ops.js";
+export * as transform from "./transform/index.js";

@@ -3,7 +3,7 @@
 // processes, compiler errors, a missing compiler, TEJIT_DISABLE_CACHE and clearCache.
 import test from "ava";
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir, homedir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -129,7 +129,9 @@ test.serial("TEJIT_DISABLE_CACHE=1 compiles every time, outside the cache; clear
     compileSource(source("c"));
     compileSource(source("d"));
     writeFileSync(join(dir, "unrelated.txt"), "keep me");
-    t.is(clearCache(), 4);
+    mkdirSync(join(dir, "probe-Ab12cD")); // a killed probe's scratch directory
+    writeFileSync(join(dir, "probe-Ab12cD", "tejit-probe.c"), "");
+    t.is(clearCache(), 7, "two sources, libraries and manifests, and the scratch directory");
     t.deepEqual(readdirSync(dir), ["unrelated.txt"]);
     compileSource(source("c"));
     t.is(compilerRunCount(), runs + 5);
@@ -164,8 +166,10 @@ test.serial("several processes building the same source at once all succeed; a l
   }
   t.is(new Set(results.map((r) => r.out)).size, 1, "all processes use the same library path");
   const files = readdirSync(dir).sort();
-  t.is(files.length, 2);
-  t.true(files[0].endsWith(".c") && files[1].endsWith(".so"));
+  t.is(files.length, 4, files.join(" "));
+  const key = files[0].slice(0, 64);
+  t.deepEqual(files.filter((f) => !f.startsWith("probe-")), [`${key}.c`, `${key}.json`, `${key}.so`]);
+  t.regex(files[3], /^probe-[0-9a-f]{64}\.json$/);
   const before = compilerRuns();
   const again = await buildInChild(dir, src);
   t.is(again.out, results[0].out);

@@ -8,7 +8,9 @@ import { StmtExprVisitor, postOrderVisit } from "../../ts/ir/functor.js";
 import { For, type Stmt, Store } from "../../ts/ir/stmt.js";
 import { type InterpretOptions, interpret } from "../../ts/interp/index.js";
 import { type NDArray, array } from "../../ts/runtime/ndarray.js";
-import { type LowerOptions, lowerPasses, scheduleToPrimFunc } from "../../ts/lower.js";
+import { type LowerOptions, runLowerPipeline, scheduleToPrimFunc } from "../../ts/lower.js";
+import { IRModule } from "../../ts/ir/function.js";
+import type { PassInfo } from "../../ts/transform/pass.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import type { LowerArg } from "../../ts/schedule/postproc_to_primfunc.js";
 import { prng, randomInt } from "../helpers/random.js";
@@ -76,18 +78,14 @@ export function assertSameResults(t: ExecutionContext, before: PrimFunc, after: 
   }
 }
 
-export const PASS_NAMES = ["flatten", "simplify", "loop partition", "vectorize", "storage rewrite", "unroll", "simplify", "remove no-op"];
-
-/** The function after each pass of lower() (the first entry: before any pass). */
+/** The function after each pass of lower()'s pipeline (the first entry: before any pass), with the passes' names. */
 export function pipeline(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): { names: string[]; funcs: PrimFunc[] } {
-  let f = scheduleToPrimFunc(s, args, { ...quiet, ...opts });
+  const f = scheduleToPrimFunc(s, args, { ...quiet, ...opts });
+  const names = ["schedule"];
   const funcs = [f];
-  for (const pass of lowerPasses(opts)) {
-    f = pass(f);
-    funcs.push(f);
-  }
-  const names = opts.simpleMode ? PASS_NAMES.filter((n) => n !== "loop partition") : PASS_NAMES;
-  return { names: ["schedule", ...names], funcs };
+  const record = { runAfterPass: (mod: IRModule, info: PassInfo) => { if (!info.sequential) { names.push(info.name); funcs.push(mod.get("main")); } } };
+  runLowerPipeline(new IRModule({ main: f }), opts, [record]);
+  return { names, funcs };
 }
 
 /** Asserts that every pass of lower() keeps the results of the schedule's function. */

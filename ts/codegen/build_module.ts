@@ -7,15 +7,14 @@
 
 import { IRModule, type PrimFunc } from "../ir/function.js";
 import { describe } from "../ir/op.js";
-import { createModuleFromSource, metadataDefinition, type Module } from "../runtime/module.js";
+import { createModuleFromSource, createModuleFromSourceAsync, metadataDefinition, type Module } from "../runtime/module.js";
 import type { FunctionInfo, ParamInfo } from "../runtime/marshal.js";
-import { legalizeVectorLanes } from "../transform/legalize_vector_lanes.js";
-import { splitWideVectors } from "../transform/split_wide_vectors.js";
 import { compilerFlags } from "../runtime/compile.js";
+import { flagList } from "../runtime/run_compiler.js";
 import { nativeVectorBytes } from "./vector_width.js";
-import { lowerIntrin } from "../transform/lower_intrin.js";
-import { lowerTVMBuiltin } from "../transform/lower_tvm_builtin.js";
-import { makePackedAPI } from "../transform/make_packed_api.js";
+import { hostPipeline } from "../transform/pipeline.js";
+import { PassContext } from "../transform/pass_context.js";
+import { log, logLevel, PassLogInstrument, since } from "../log.js";
 import { codegenC } from "./codegen_c.js";
 
 export interface BuildOptions {
@@ -35,16 +34,17 @@ export interface BuildOptions {
   vectorBytes?: number;
 }
 
-/** The host passes build runs on every function, in order. */
-export function hostPasses(f: PrimFunc, opts: BuildOptions = {}): PrimFunc {
-  const vectorBytes = opts.vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: [...targetFlags(opts.target), ...cflagList(opts.cflags)] }));
-  const legal = splitWideVectors(legalizeVectorLanes(f), vectorBytes);
-  return lowerIntrin(lowerTVMBuiltin(makePackedAPI(legal), { maxStackBytes: opts.maxStackBytes }));
+/** The context the host pipeline runs under: the current one with build's options over it. */
+export function hostContext(opts: BuildOptions = {}): PassContext {
+  const vectorBytes = opts.vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] }));
+  const extra = logLevel() === "debug" ? [new PassLogInstrument()] : [];
+  return PassContext.current().with({ vectorBytes, maxStackBytes: opts.maxStackBytes }, extra);
 }
 
-function cflagList(cflags: string | readonly string[] | undefined): string[] {
-  if (cflags === undefined) return [];
-  return typeof cflags === "string" ? cflags.split(/\s+/).filter((x) => x.length > 0) : [...cflags];
+/** The host passes build runs on every function (transform/pipeline.ts's hostPipeline). */
+export function hostPasses(f: PrimFunc, opts: BuildOptions = {}): PrimFunc {
+  const ctx = hostContext(opts);
+  return hostPipeline()(new IRModule(new Map([["f", f]])), ctx).get("f");
 }
 
 /** What JS callers pass for each parameter of `f` (before the packed API). */
@@ -89,23 +89,23 @@ function namedFunctions(mod: IRModule): PrimFunc[] {
 
 /** C source for every function of `mod`, through the host passes. */
 export function generateC(mod: IRModule, opts: BuildOptions = {}): GeneratedC {
+  const start = process.hrtime.bigint();
   const funcs = namedFunctions(mod);
-  const lowered = funcs.map((f) => hostPasses(f, opts));
+  const ctx = hostContext(opts);
+  const host = hostPipeline();
+  const lowered = funcs.map((f) => host(new IRModule(new Map([["f", f]])), ctx).get("f"));
   // Metadata is keyed by exported symbol, which the code generator decides.
   const functions: Record<string, FunctionInfo> = {};
   const { source, symbols } = codegenC(lowered, (syms) => {
     funcs.forEach((f) => { functions[syms.get(f.name!)!] = functionInfo(f); });
     return opts.metadata === false ? "" : metadataDefinition(functions);
   });
+  log("info", "codegen", `${funcs.map((f) => `'${f.name}'`).join(", ")}: ${source.length} bytes of C`, since(start));
   return { source, symbols, functions };
 }
 
-/** Compiles and loads `mod`; functions whose name is not a C identifier are found under both names. */
-export function buildModule(mod: IRModule, opts: BuildOptions = {}): Module {
-  if (!(mod instanceof IRModule)) throw new Error(`build: expects an IRModule, got ${describe(mod)}`);
-  const cflags = opts.cflags === undefined ? [] : typeof opts.cflags === "string" ? [opts.cflags] : [...opts.cflags];
-  const { source, symbols } = generateC(mod, opts);
-  const m = createModuleFromSource(source, { cc: opts.cc, cflags: [...targetFlags(opts.target), ...cflags] });
+/** The loaded module with the functions renamed by the code generator found under their TIR names too. */
+function withTirNames(m: Module, symbols: Map<string, string>): Module {
   const renamed = [...symbols].filter(([name, sym]) => name !== sym);
   if (renamed.length > 0) {
     const map = new Map(renamed);
@@ -115,4 +115,26 @@ export function buildModule(mod: IRModule, opts: BuildOptions = {}): Module {
     m.timeEvaluator = (name: string, o) => timeEvaluator(map.get(name) ?? name, o);
   }
   return m;
+}
+
+function checkModule(mod: unknown): asserts mod is IRModule {
+  if (!(mod instanceof IRModule)) throw new Error(`build: expects an IRModule, got ${describe(mod)}`);
+}
+
+function compileOptions(opts: BuildOptions) {
+  return { cc: opts.cc, cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] };
+}
+
+/** Compiles and loads `mod`; functions whose name is not a C identifier are found under both names. */
+export function buildModule(mod: IRModule, opts: BuildOptions = {}): Module {
+  checkModule(mod);
+  const { source, symbols } = generateC(mod, opts);
+  return withTirNames(createModuleFromSource(source, compileOptions(opts)), symbols);
+}
+
+/** buildModule compiling in a child process awaited without blocking the event loop. */
+export async function buildModuleAsync(mod: IRModule, opts: BuildOptions = {}): Promise<Module> {
+  checkModule(mod);
+  const { source, symbols } = generateC(mod, opts);
+  return withTirNames(await createModuleFromSourceAsync(source, compileOptions(opts)), symbols);
 }

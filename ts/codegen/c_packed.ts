@@ -113,8 +113,17 @@ export function callPackedStatus(em: FnEmitter, e: Call, retName: string): strin
   return `${call}(&${handle}, ${cString(name.value)}, ${em.expr(values)}, ${em.expr(tcodes)}, ${em.expr(begin)}, ${em.expr(end)}, &${ret})`;
 }
 
-/** A lowered packed call used as a value: its int64 return, or -1 from the caller on failure. */
+/**
+ * A lowered packed call used as a value: its int64 return, or -1 from the caller on failure,
+ * also when the callee returned something other than an integer (its bits are no int64).
+ */
 export function callPackedValue(em: FnEmitter, e: Call): string {
+  const [name, values, tcodes, begin, end] = e.args;
+  if (!(name instanceof StringImm)) throw new Error(`codegen(${em.fname}): tvm_call_packed_lowered needs the callee's name`);
+  const handle = em.mod.packedHandles.get(name.value);
+  if (!handle) throw new Error(`codegen(${em.fname}): internal: no handle planned for packed function '${name.value}'`);
+  const call = em.helpers.callPackedValue();
   const ret = em.names.fresh("ret");
-  return `({ TVMValue ${ret}; if (${callPackedStatus(em, e, ret)} != 0) return -1; (${em.types.value(e.dtype)})${ret}.v_int64; })`;
+  const status = `${call}(&${handle}, ${cString(em.fname)}, ${cString(name.value)}, ${cString(e.dtype.toString())}, ${em.expr(values)}, ${em.expr(tcodes)}, ${em.expr(begin)}, ${em.expr(end)}, &${ret})`;
+  return `({ TVMValue ${ret}; if (${status} != 0) return -1; (${em.types.value(e.dtype)})${ret}.v_int64; })`;
 }

@@ -136,6 +136,27 @@ static inline int32_t __tejit_call_packed(void** slot, const char* name, void* v
 }`);
   }
 
+  callPackedValue(): string {
+    const codeName = this.typeCodeName();
+    return this.need("__tejit_call_packed_value", () => `/* As __tejit_call_packed, for a call whose value the kernel uses: the callee must return an
+ * integer, a bool or nothing (0); a float, string, tensor, ... is an error naming the callee. */
+static inline int32_t __tejit_call_packed_value(void** slot, const char* fname, const char* name, const char* dtype, void* values, int32_t* tcodes, int32_t begin, int32_t end, TVMValue* ret) {
+  void* h = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  int32_t ret_tcode = 4;
+  if (h == 0) {
+    if (__TVMBackendGetFuncFromEnv(__tvm_module_ctx, name, &h) != 0) return -1;
+    __atomic_store_n(slot, h, __ATOMIC_RELEASE);
+  }
+  ret->v_int64 = 0;
+  if (__TVMFuncCall(h, (TVMValue*)values + begin, tcodes + begin, end - begin, ret, &ret_tcode) != 0) return -1;
+  if (ret_tcode == 0 || ret_tcode == 1 || ret_tcode == 4) return 0;
+  char msg[512];
+  __builtin_snprintf(msg, sizeof(msg), "%s: packed function '%s' returned %s where the kernel uses its %s value", fname, name, ${codeName}(ret_tcode), dtype);
+  __TVMAPISetLastError(msg);
+  return -1;
+}`);
+  }
+
   /** floordiv / floormod of signed integers (scalar or vector), with floor semantics for negatives. */
   floorDivMod(kind: "floordiv" | "floormod", t: DataType): string {
     const ty = this.types.value(t);

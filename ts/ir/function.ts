@@ -6,6 +6,8 @@ import type { Var } from "./expr.js";
 import type { Stmt } from "./stmt.js";
 import { printModule, printPrimFunc } from "./printer.js";
 
+const inspect = Symbol.for("nodejs.util.inspect.custom");
+
 /** Function attribute values: strings print quoted, booleans as True/False, numbers bare. */
 export type AttrValue = string | number | boolean;
 
@@ -31,6 +33,9 @@ export class PrimFunc {
   }
 
   toString(): string { return printPrimFunc(this); }
+
+  /** console.log prints the TIR text. */
+  [inspect](): string { return this.toString(); }
 }
 
 export class IRModule {
@@ -62,4 +67,7 @@ export class IRModule {
   }
 
   toString(): string { return printModule(this); }
+
+  /** console.log prints the TIR text. */
+  [inspect](): string { return this.toString(); }
 }

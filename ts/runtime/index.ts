@@ -1,8 +1,8 @@
 // The `runtime` namespace of the public API (TVM's tvm.runtime): modules, the compile driver and
 // its cache, the thread pool, the packed-function registry, and NDArray.
-export { Module, createModuleFromSource, loadModule, metadataDefinition } from "./module.js";
+export { Module, createModuleFromSource, createModuleFromSourceAsync, loadModule, metadataDefinition } from "./module.js";
 export type { PackedKernel, TimeResult, TimeEvaluatorOptions, ModuleOptions, ModuleMetadata, FunctionInfo, ParamInfo } from "./module.js";
-export { compileSource, clearCache, cacheDir, findCompiler, compilerFlags, DEFAULT_CFLAGS } from "./compile.js";
+export { compileSource, compileSourceAsync, clearCache, cacheDir, findCompiler, compilerFlags, DEFAULT_CFLAGS } from "./compile.js";
 export type { CompileOptions, Compiler } from "./compile.js";
 export { setNumThreads, getNumThreads } from "./threads.js";
 export { registerFunc, getGlobalFunc, listGlobalFuncNames, removeGlobalFunc } from "./registry.js";

@@ -3,10 +3,11 @@
 // loadModule loads a library exported earlier. Optional per-function parameter descriptions are
 // embedded in the library as `const char __tejit_metadata[]` (JSON) so a loaded library keeps them.
 import { copyFileSync, existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
-import { compileSource, type CompileOptions } from "./compile.js";
+import { compileSource, compileSourceAsync, type CompileOptions } from "./compile.js";
 import { encodeArgs, type FunctionInfo } from "./marshal.js";
+import { log, since } from "../log.js";
 
 export type { FunctionInfo, ParamInfo } from "./marshal.js";
 
@@ -57,10 +58,17 @@ export class Module {
   }
 
   #kernel(name: string): KernelHandle {
-    if (typeof name !== "string" || name === "") throw new Error(`Module.getFunction: name must be a non-empty string`);
+    if (typeof name !== "string" || name === "") throw new Error(`Module.getFunction: name must be a non-empty string, got ${describeValue(name)}`);
+    if (name.includes("\0")) throw new Error(`Module.getFunction: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C (dlsym): remove the NUL`);
     let k = this.#kernels.get(name);
     if (!k) {
-      k = getAddon().getFunction(this.#lib, name);
+      try {
+        k = getAddon().getFunction(this.#lib, name);
+      } catch (e) {
+        if (!/has no function/.test((e as Error).message)) throw e;
+        const known = Object.keys(this.metadata.functions);
+        throw new Error(`Module.getFunction: the module has no function '${name}'${known.length > 0 ? ` (its functions: ${known.join(", ")})` : ` (library ${this.libraryPath})`}`);
+      }
       this.#kernels.set(name, k);
     }
     return k;
@@ -90,7 +98,9 @@ export class Module {
 
   /** Copies the shared library to `path`, for runtime.loadModule(path) later. */
   exportLibrary(path: string): void {
-    if (typeof path !== "string" || path === "") throw new Error("Module.exportLibrary: path must be a non-empty string");
+    if (typeof path !== "string" || path === "") throw new Error(`Module.exportLibrary: path must be a non-empty string, got ${describeValue(path)}`);
+    const dir = dirname(resolve(path));
+    if (!existsSync(dir)) throw new Error(`Module.exportLibrary: cannot write ${path}: its directory ${dir} does not exist`);
     copyFileSync(this.libraryPath, path);
   }
 
@@ -113,6 +123,11 @@ export class Module {
   }
 }
 
+/** A wrong value as messages show it: '' for the empty string, else its type and value. */
+function describeValue(v: unknown): string {
+  return v === "" ? "''" : `${typeof v} ${String(v)}`;
+}
+
 function parseMetadata(json: string | null, path: string): ModuleMetadata {
   if (json === null) return { functions: {} };
   try {
@@ -124,8 +139,10 @@ function parseMetadata(json: string | null, path: string): ModuleMetadata {
 }
 
 function open(path: string, source: string): Module {
+  const start = process.hrtime.bigint();
   const addon = getAddon();
   const lib = addon.loadLibrary(path);
+  log("info", "load", path, since(start));
   return new Module(lib, path, source, parseMetadata(addon.libraryMetadata(lib), path));
 }
 
@@ -144,19 +161,27 @@ export function metadataDefinition(functions: Record<string, FunctionInfo>): str
   return `\n/* tejit: parameter descriptions, read back by runtime.loadModule */\nconst char __tejit_metadata[] = ${cStringLiteral(json)};\n`;
 }
 
+/** The source with the metadata of `opts.functions` appended. */
+function withMetadata(cSource: string, opts: ModuleOptions): string {
+  if (!opts.functions) return cSource;
+  if (cSource.includes("__tejit_metadata")) throw new Error("createModuleFromSource: the source already defines __tejit_metadata; do not pass `functions` too");
+  return cSource + metadataDefinition(opts.functions);
+}
+
 /** Compiles C source (cached) and loads it: what build() calls. */
 export function createModuleFromSource(cSource: string, opts: ModuleOptions = {}): Module {
-  let full = cSource;
-  if (opts.functions) {
-    if (cSource.includes("__tejit_metadata")) throw new Error("createModuleFromSource: the source already defines __tejit_metadata; do not pass `functions` too");
-    full = cSource + metadataDefinition(opts.functions);
-  }
-  return open(compileSource(full, opts), cSource);
+  return open(compileSource(withMetadata(cSource, opts), opts), cSource);
+}
+
+/** createModuleFromSource compiling without blocking the event loop: what buildAsync() calls. */
+export async function createModuleFromSourceAsync(cSource: string, opts: ModuleOptions = {}): Promise<Module> {
+  return open(await compileSourceAsync(withMetadata(cSource, opts), opts), cSource);
 }
 
 /** Loads a library written by Module.exportLibrary (or any library following the ABI). */
 export function loadModule(path: string): Module {
-  if (typeof path !== "string" || path === "") throw new Error("loadModule: path must be a non-empty string");
+  if (typeof path !== "string" || path === "") throw new Error(`loadModule: path must be a non-empty string, got ${describeValue(path)}`);
+  if (path.includes("\0")) throw new Error(`loadModule: the path ${JSON.stringify(path)} contains a NUL character, which would end it early in C (dlopen): remove the NUL`);
   const abs = resolve(path);
   if (!existsSync(abs)) throw new Error(`loadModule: no such file ${abs}`);
   return open(abs, "");

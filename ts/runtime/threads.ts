@@ -4,7 +4,7 @@ import { getAddon } from "./addon.js";
 
 /** Sets the pool size (n >= 1), or 0 to go back to TEJIT_NUM_THREADS / the number of cores. */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`setNumThreads: expected a non-negative integer, got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`setNumThreads: expected a non-negative integer, got ${typeof n === "number" ? String(n) : `${typeof n} '${String(n)}'`}`);
   let count = n;
   if (n === 0) {
     const env = process.env.TEJIT_NUM_THREADS;

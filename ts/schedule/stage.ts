@@ -88,6 +88,7 @@ export class Stage {
 
   /** Splits `axis` by a factor (inner extent) or into nparts (outer extent): [outer, inner]. */
   split(axis: IterVar, spec: SplitSpec | ExprLike): [IterVar, IterVar] {
+    if (!(axis instanceof IterVar)) this.findLeaf(axis, "split");
     const s: SplitSpec = typeof spec === "object" && !(spec instanceof PrimExpr) && !(spec instanceof IterVar) ? spec : { factor: spec };
     if ((s.factor === undefined) === (s.nparts === undefined)) {
       throw new Error(`stage '${this.name}': split of axis '${axis?.name}' needs exactly one of {factor} or {nparts}`);
@@ -101,6 +102,7 @@ export class Stage {
       throw new Error(`stage '${this.name}': split of axis '${axis?.name}': ${key} must be a positive integer or an expression, got ${describe(raw)}`);
     }
     const value = toExpr(raw, DataType.int32());
+    if (!value.dtype.isIntegral()) throw new Error(`stage '${this.name}': split of axis '${axis.name}': ${key} must be an integer expression, got ${value.dtype} (${value})`);
     if (value instanceof IntImm && value.value < 1) {
       throw new Error(`stage '${this.name}': split of axis '${axis.name}': ${key} must be positive, got ${value.value}`);
     }

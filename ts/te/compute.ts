@@ -10,6 +10,7 @@ import { Operation } from "./operation.js";
 import { Tensor } from "./tensor.js";
 import { toShape } from "./shape.js";
 import { axisNames } from "./fn_params.js";
+import { checkName } from "./name.js";
 
 export class ComputeOp extends Operation {
   constructor(
@@ -115,6 +116,7 @@ export function compute<R extends ExprLike | ExprLike[]>(
   name = "compute",
   opts: ComputeOptions = {},
 ): R extends unknown[] ? Tensor[] : Tensor {
+  checkName("compute", name);
   if (typeof fcompute !== "function") throw new Error(`compute '${name}': fcompute must be a function of the indices, got ${describe(fcompute)}`);
   const dims = toShape(shape, `compute '${name}'`);
   const names = axisNames(fcompute, dims.length, `compute '${name}'`);

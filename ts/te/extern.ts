@@ -12,6 +12,7 @@ import { Evaluate, Stmt } from "../ir/stmt.js";
 import { Operation } from "./operation.js";
 import { Tensor } from "./tensor.js";
 import { toShape } from "./shape.js";
+import { checkName } from "./name.js";
 
 /** A region: one {min, extent} a dimension. */
 export type Region = { min: PrimExpr; extent: PrimExpr }[];
@@ -75,6 +76,7 @@ export function extern(shape: ExprLike[], inputs: Tensor[], fcompute: ExternFCom
 export function extern(shapes: ExprLike[][], inputs: Tensor[], fcompute: ExternFCompute, opts?: ExternOptions): Tensor[];
 export function extern(shape: ExprLike[] | ExprLike[][], inputs: Tensor[], fcompute: ExternFCompute, opts: ExternOptions = {}): Tensor | Tensor[] {
   const name = opts.name ?? "extern";
+  checkName("extern", name);
   const what = `extern '${name}'`;
   if (!Array.isArray(inputs) || inputs.some((t) => !(t instanceof Tensor))) {
     throw new Error(`${what}: inputs must be an array of tensors, got ${describe(inputs)}`);

@@ -3,8 +3,7 @@
 import { DataType, type DTypeLike } from "../ir/dtype.js";
 import { SizeVar, Var } from "../ir/expr.js";
 import { constant } from "../ir/op.js";
-export { fastExp } from "./fast_math.js";
-export { shiftLeft, shiftRight, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, reinterpret } from "../ir/bit_ops.js";
+import { checkName } from "./name.js";
 
 export { Tensor } from "./tensor.js";
 export { Operation } from "./operation.js";
@@ -18,15 +17,21 @@ export {
   exp, exp2, log, log2, log10, sqrt, rsqrt, tanh, sigmoid, sin, cos, erf, floor, ceil, round, trunc, abs,
   pow, ifThenElse, select, likely, floordiv, floormod, minValue, maxValue,
 } from "../ir/op.js";
+export { shiftLeft, shiftRight, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, reinterpret } from "../ir/bit_ops.js";
+export { fastExp } from "./fast_math.js";
 
 /** A scalar variable: `te.var("n")` (int32 by default). */
 export function variable(name = "tindex", dtype: DTypeLike = "int32"): Var {
+  checkName("var", name);
   return new Var(name, DataType.parse(dtype));
 }
 
 /** A non-negative size variable (for symbolic shapes). */
 export function sizeVar(name = "size", dtype: DTypeLike = "int32"): SizeVar {
-  return new SizeVar(name, DataType.parse(dtype));
+  checkName("sizeVar", name);
+  const t = DataType.parse(dtype);
+  if (!t.isIntegral()) throw new Error(`sizeVar '${name}': a size must have an integer dtype, got ${t}`);
+  return new SizeVar(name, t);
 }
 
 export { variable as var, constant as const };

@@ -6,6 +6,7 @@ import type { IterVar } from "../ir/iter_var.js";
 import { Operation } from "./operation.js";
 import type { Tensor } from "./tensor.js";
 import { toShape } from "./shape.js";
+import { checkName } from "./name.js";
 
 export class PlaceholderOp extends Operation {
   constructor(name: string, readonly shape: PrimExpr[], readonly dtype: DataType) { super(name); }
@@ -19,6 +20,7 @@ export class PlaceholderOp extends Operation {
 
 /** An input tensor: `placeholder(shape, dtype = "float32", name = "placeholder")`. */
 export function placeholder(shape: ExprLike[] | number, dtype: DTypeLike = "float32", name = "placeholder"): Tensor {
+  checkName("placeholder", name);
   const t = DataType.parse(dtype);
   return new PlaceholderOp(name, toShape(shape, `placeholder '${name}'`), t).output(0);
 }

@@ -27,7 +27,8 @@ export type Reducer = {
 };
 
 function isAxisList(x: unknown): boolean {
-  return x instanceof IterVar || (Array.isArray(x) && x.length > 0 && x.every((v) => v instanceof IterVar));
+  // An empty array counts as a (missing) axis list, so that sum(e, []) says it needs an axis.
+  return x instanceof IterVar || (Array.isArray(x) && x.every((v) => v instanceof IterVar));
 }
 
 type Combine = ((x: PrimExpr, y: PrimExpr) => PrimExpr) | ((x: PrimExpr[], y: PrimExpr[]) => PrimExpr[]);
@@ -39,6 +40,8 @@ type Identity = ((t: DataType) => ExprLike) | ((...t: DataType[]) => ExprLike[])
  * takes and returns arrays, and the identity returns an array.
  */
 export function commReducer(fcombine: Combine, fidentity: Identity, name = "reduce"): Reducer {
+  if (typeof fcombine !== "function") throw new Error(`commReducer '${name}': fcombine must be a function (x, y) => expression, got ${describe(fcombine)}`);
+  if (typeof fidentity !== "function") throw new Error(`commReducer '${name}': fidentity must be a function (dtype) => expression, got ${describe(fidentity)}`);
   function combineDirectly(operands: unknown[]): PrimExpr {
     const values = operands.map((v, i) => {
       if (!(v instanceof PrimExpr) && typeof v !== "number" && !(v instanceof IterVar)) {
@@ -89,7 +92,11 @@ export function commReducer(fcombine: Combine, fidentity: Identity, name = "redu
       if (e.dtype !== dtypes[i]) throw new Error(`${name}: combine returned ${e.dtype} for a ${dtypes[i]} value`);
       return e;
     });
-    const identity = identities.map((v, i) => toExpr(v, dtypes[i]));
+    const identity = identities.map((v, i) => {
+      const e = toExpr(v, dtypes[i]);
+      if (e.dtype !== dtypes[i]) throw new Error(`${name}: identity returned ${e.dtype} for a ${dtypes[i]} value`);
+      return e;
+    });
     const combiner = new CommReducer(lhs, rhs, result, identity);
     const cond = where === undefined ? constant(true) : toExpr(where);
     if (!cond.dtype.isBool()) throw new Error(`${name}: where must be a bool expression, got ${cond.dtype}`);

@@ -1,0 +1,108 @@
+// lower() and build() given the wrong things: arguments, names, unknown or mistyped options,
+// targets; a compiler that is missing, fails, is killed or writes no library; a cache directory
+// that cannot be used or that others could write.
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build, lower, nd, te } from "../../../ts/index.js";
+import { type BadInputCase, error, withEnv } from "./case.js";
+
+let counter = 0;
+/** A: [8]; B = A + c with a constant new to this process (so a build runs the compiler). */
+function program() {
+  const A = te.placeholder([8], "float32", "A");
+  const c = 1000 + counter++;
+  const B = te.compute([8], (i) => A.at(i).add(c), "B");
+  return { A, B, c, s: te.createSchedule(B.op) };
+}
+const buildWith = (opts: object) => { const p = program(); return build(p.s, [p.A, p.B], opts); };
+const lowerWith = (opts: object) => { const p = program(); return lower(p.s, [p.A, p.B], opts); };
+
+/** A directory of small compiler stand-ins (shell scripts), made on first use. */
+let bin: string | undefined;
+function fakeCompiler(name: string): string {
+  bin ??= mkdtempSync(join(tmpdir(), "tejit-bad-cc-"));
+  const scripts: Record<string, string> = {
+    "exits-1": "exit 1",
+    "fails-compiling": 'if [ "$1" = "--version" ]; then echo fake-cc 1; exit 0; fi\necho "fake-cc: internal compiler error" >&2\nexit 1',
+    "writes-nothing": 'if [ "$1" = "--version" ]; then echo fake-cc 2; exit 0; fi\nexit 0',
+    "writes-garbage": 'if [ "$1" = "--version" ]; then echo fake-cc 3; exit 0; fi\nwhile [ $# -gt 0 ]; do if [ "$1" = "-o" ]; then echo garbage > "$2"; fi; shift; done',
+    "killed": "kill -9 $$",
+    "not-executable": "",
+  };
+  const path = join(bin, name);
+  writeFileSync(path, `#!/bin/sh\n${scripts[name]}\n`);
+  chmodSync(path, name === "not-executable" ? 0o644 : 0o755);
+  return path;
+}
+/** A fresh directory with `mode` (root ignores permissions, so the modes are only tested by the trust checks). */
+function freshDir(mode: number): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "tejit-bad-cache-")), "cache");
+  mkdirSync(dir);
+  chmodSync(dir, mode);
+  return dir;
+}
+
+/** B[i] = A[i + 1] over [8]: reads one element past A; built with `opts`, run. */
+function readPastEnd(opts: object) {
+  const A = te.placeholder([8], "float32", "A");
+  const B = te.compute([8], (i) => A.at(i.add(1)), "B");
+  const f = build(te.createSchedule(B.op), [A, B], { name: "past_end", ...opts }).getFunction("past_end");
+  return f(nd.empty([8]), nd.empty([8]));
+}
+/** B[i] = A[i] // d and A[i] % d (int32 [4]) built, run with d = 0. */
+function divideByArgument() {
+  const d = te.var("d");
+  const A = te.placeholder([4], "int32", "A");
+  const B = te.compute([4], (i) => te.floordiv(A.at(i), d).add(A.at(i).mod(d)), "B");
+  const f = build(te.createSchedule(B.op), [A, B, d], { name: "divide" }).getFunction("divide");
+  return f(nd.empty([4], "int32"), nd.empty([4], "int32"), 0);
+}
+
+export const buildCases: BadInputCase[] = [
+  { name: "a checked build reading past a buffer's end", run: () => readPastEnd({ boundsCheck: true }), error: error(/past_end.*'?A'?.*index 8.*\[8\]/), child: {}, pending: "lowering" },
+  { name: "TEJIT_BOUNDS_CHECK=1 and a read past a buffer's end", run: () => readPastEnd({}), error: error(/past_end.*'?A'?.*index 8.*\[8\]/), child: { env: { TEJIT_BOUNDS_CHECK: "1" } }, pending: "lowering" },
+  { name: "division and modulo by an argument that is 0 at call time", run: () => divideByArgument(), error: error(/divide.*(zero.*\bd\b|\bd\b.*zero)/), child: {}, pending: "lowering" },
+  { name: "lower of something that is not a schedule", run: () => lower(3 as never, []), error: error(/^lower: expects a schedule \(te\.createSchedule\), got number 3$/) },
+  { name: "lower with args that are not an array", run: () => { const p = program(); return lower(p.s, p.A as never); }, error: error(/^lower: args must be an array of tensors, buffers or variables, got an object \(Tensor\)$/) },
+  { name: "lower with a number among the args", run: () => { const p = program(); return lower(p.s, [p.A, 3 as never]); }, error: error(/^lower: argument 1 must be a tensor, a buffer or a variable, got number 3$/) },
+  { name: "lower with undefined among the args", run: () => { const p = program(); return lower(p.s, [p.A, undefined as never, p.B]); }, error: error(/^lower: argument 1 must be a tensor, a buffer or a variable, got undefined$/) },
+  { name: "lower with a tensor listed twice", run: () => { const p = program(); return lower(p.s, [p.A, p.B, p.A]); }, error: error(/^lower: argument 2 \('A'\) is the same tensor as argument 0; list each tensor once$/) },
+  { name: "lower without an input it reads", run: () => { const p = program(); return lower(p.s, [p.B]); }, error: error(/^lower: 'B' reads placeholder 'A', which is not in the argument list; pass it among the args$/) },
+  { name: "lower without the output", run: () => { const p = program(); return lower(p.s, [p.A]); }, error: error(/'B'.*(argument|args)/), pending: "lowering" },
+  { name: "lower options that are not an object", run: () => lowerWith("main" as never), error: error(/^lower: options must be an object, got string main$/) },
+  { name: "lower options null", run: () => lowerWith(null as never), error: error(/^lower: options must be an object, got null$/) },
+  { name: "lower with an unknown option", run: () => lowerWith({ unrolExplicit: false }), error: error(/^lower: unknown option 'unrolExplicit' \(known options: name, binds, .*unrollExplicit/) },
+  { name: "lower with a name that is not a string", run: () => lowerWith({ name: 3 }), error: error(/^lower: name must be a non-empty string, got number 3$/) },
+  { name: "lower with an empty name", run: () => lowerWith({ name: "" }), error: error(/^lower: name must be a non-empty string, got ''$/) },
+  { name: "lower with a string for a boolean option", run: () => lowerWith({ simpleMode: "yes" }), error: error(/^lower: option simpleMode must be true or false, got string yes$/) },
+  { name: "lower with a negative unroll limit", run: () => lowerWith({ autoUnrollMaxStep: -1 }), error: error(/^lower: autoUnrollMaxStep must be a non-negative integer, got number -1$/) },
+  { name: "lower with onWarning not a function", run: () => lowerWith({ onWarning: "console" }), error: error(/^lower: option onWarning must be a function \(message\) => void, got string console$/) },
+  { name: "lower with binds not a Map", run: () => lowerWith({ binds: {} }), error: error(/^lower: option binds must be a Map from tensors to buffers, got an object \(Object\)$/) },
+  { name: "build of something that is not a schedule", run: () => build(3 as never), error: error(/^build: expects a schedule \(te\.createSchedule\), an IRModule \(lower\) or a PrimFunc, got number 3$/) },
+  { name: "build of a schedule without args", run: () => build(program().s), error: error(/^build: building a schedule needs the argument list \(tensors\), got undefined$/) },
+  { name: "build options that are not an object", run: () => buildWith("main" as never), error: error(/^build: options must be an object, got string main$/) },
+  { name: "build with an unknown option", run: () => buildWith({ optLevel: 3 }), error: error(/^build: unknown option 'optLevel' \(known options: .*cflags, target/) },
+  { name: "build with an unsupported target", run: () => buildWith({ target: "cuda" }), error: error(/^build: target 'cuda' is not supported; tejit compiles C for the host CPU/) },
+  { name: "build with a target that is not a string", run: () => buildWith({ target: 3 }), error: error(/^build: target must be a string such as "c", got number 3$/) },
+  { name: "build with an unknown target option", run: () => buildWith({ target: "c -mattr=+avx" }), error: error(/^build: unknown target option '-mattr=\+avx' in 'c -mattr=\+avx'; only -mcpu=<cpu> is supported$/) },
+  { name: "build with cflags a number", run: () => buildWith({ cflags: 3 }), error: error(/^build: option cflags must be a string or an array of strings, got number 3$/) },
+  { name: "build with a number among the cflags", run: () => buildWith({ cflags: ["-O2", 3] }), error: error(/^build: option cflags must be a string or an array of strings, got an array holding number 3$/) },
+  { name: "build with cc a number", run: () => buildWith({ cc: 3 }), error: error(/^build: option cc must be a compiler command line \(a string\), got number 3$/) },
+  { name: "build with metadata a string", run: () => buildWith({ metadata: "no" }), error: error(/^build: option metadata must be true or false, got string no$/) },
+  { name: "build with a flag the compiler rejects", run: () => buildWith({ cflags: ["-fno-such-flag"] }), error: error(/^C compilation of \S+\.c failed \(\S+ exited with 1\):\n.*-fno-such-flag/) },
+  { name: "build with cflags as one string of two flags", run: () => { const p = program(); const m = build(p.s, [p.A, p.B], { cflags: "-O2 -fno-strict-aliasing" }); const b = nd.empty([8]); m.getFunction("main")(nd.array(new Float32Array(8)), b); return b.data[7] === p.c ? undefined : `B[7] = ${b.data[7]}`; }, accept: (r) => r as string | undefined },
+  { name: "build with a name containing a NUL", run: () => buildWith({ name: "main\0evil" }), error: error(/name.*NUL/) },
+  { name: "cc option: a missing program", run: () => buildWith({ cc: "/nonexistent/bin/cc" }), error: error(/^C compiler '\/nonexistent\/bin\/cc' not found \(chosen by the cc option\): install gcc or clang, or set TEJIT_CC to a C compiler$/) },
+  { name: "TEJIT_CC: a missing program", run: () => withEnv({ TEJIT_CC: "/nonexistent/bin/tejit-cc" }, () => buildWith({})), error: error(/^C compiler '\/nonexistent\/bin\/tejit-cc' not found \(chosen by \$TEJIT_CC\): install gcc or clang/) },
+  { name: "TEJIT_CC: a script that exits 1", run: () => withEnv({ TEJIT_CC: fakeCompiler("exits-1") }, () => buildWith({})), error: error(/^C compiler '\S+exits-1' \(chosen by \$TEJIT_CC\) failed to report its version \(exit 1\)/) },
+  { name: "TEJIT_CC: a compiler that fails on the source", run: () => withEnv({ TEJIT_CC: fakeCompiler("fails-compiling") }, () => buildWith({})), error: error(/^C compilation of \S+\.c failed \(\S+fails-compiling exited with 1\):\nfake-cc: internal compiler error$/) },
+  { name: "TEJIT_CC: a compiler killed by a signal", run: () => withEnv({ TEJIT_CC: fakeCompiler("killed") }, () => buildWith({})), error: error(/^C compiler '\S+killed' \(chosen by \$TEJIT_CC\) failed to report its version \(killed by SIGKILL\)/) },
+  { name: "TEJIT_CC: a compiler that succeeds but writes no library", run: () => withEnv({ TEJIT_CC: fakeCompiler("writes-nothing") }, () => buildWith({})), error: error(/^C compilation of \S+\.c failed \(\S+writes-nothing exited with 0 but wrote no library to \S+\.so\.\S+\.tmp\):\n$/) },
+  { name: "TEJIT_CC: a compiler that writes a non-library", run: () => withEnv({ TEJIT_CC: fakeCompiler("writes-garbage") }, () => buildWith({})), error: error(/^cannot load library \S+\.so: .*(file too short|invalid ELF header)/) },
+  { name: "TEJIT_CC: a file that is not executable", run: () => withEnv({ TEJIT_CC: fakeCompiler("not-executable") }, () => buildWith({})), error: error(/^cannot run C compiler '\S+not-executable' \(chosen by \$TEJIT_CC\) reporting its version: spawnSync \S+ EACCES$/) },
+  { name: "TEJIT_CACHE_DIR: a regular file", run: () => withEnv({ TEJIT_CACHE_DIR: "/etc/hostname" }, () => buildWith({})), error: error(/^cannot create the tejit cache directory \/etc\/hostname \(from \$TEJIT_CACHE_DIR\): \/etc\/hostname is not a directory; set TEJIT_CACHE_DIR to a writable directory of your own, or TEJIT_DISABLE_CACHE=1$/) },
+  { name: "TEJIT_CACHE_DIR: under a regular file", run: () => withEnv({ TEJIT_CACHE_DIR: "/etc/hostname/tejit" }, () => buildWith({})), error: error(/^cannot create the tejit cache directory \/etc\/hostname\/tejit \(from \$TEJIT_CACHE_DIR\): \/etc\/hostname is not a directory; set TEJIT_CACHE_DIR to a writable directory/) },
+  { name: "TEJIT_CACHE_DIR: under /proc", run: () => withEnv({ TEJIT_CACHE_DIR: "/proc/tejit-cache" }, () => buildWith({})), error: error(/\/proc\/tejit-cache/), child: { timeoutMs: 20000 } },
+  { name: "TEJIT_CACHE_DIR: a world-writable directory", run: () => withEnv({ TEJIT_CACHE_DIR: freshDir(0o777) }, () => buildWith({})), error: error(/cache directory \S+ .*writ.*(chmod|TEJIT_CACHE_DIR)/) },
+];

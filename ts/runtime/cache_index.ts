@@ -1,0 +1,74 @@
+// The compile cache as a set of entries: every file named by one build's key (the library, its
+// C source, its manifest) is one entry, last used when one of its files was last written (a cache
+// hit touches the manifest: markUsed). listCacheEntries gives them newest first; pruneCache
+// removes the least recently used entries until the cache fits a size; the compile driver calls
+// enforceCacheLimit after every build, with TEJIT_CACHE_MAX_MB (default 1024; 0: no limit).
+// Links and other files are left alone.
+
+import { existsSync, lstatSync, readdirSync, rmSync, utimesSync } from "node:fs";
+import { join } from "node:path";
+
+/** The cache's size limit in bytes from TEJIT_CACHE_MAX_MB (default 1024 MiB), or undefined for none. */
+export function cacheLimitBytes(): number | undefined {
+  const v = process.env.TEJIT_CACHE_MAX_MB;
+  if (v === undefined || v === "") return 1024 * 1024 * 1024;
+  if (!/^\d+$/.test(v)) throw new Error(`TEJIT_CACHE_MAX_MB must be a whole number of MiB (0 for no limit), got '${v}'`);
+  return Number(v) === 0 ? undefined : Number(v) * 1024 * 1024;
+}
+
+/** Records a use of the entry whose file is `path` (its modification time becomes now). */
+export function markUsed(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // a read-only cache still works; its order is just older
+  }
+}
+
+/** Prunes `dir` to TEJIT_CACHE_MAX_MB, never removing the entry `keep` (the one just built). */
+export function enforceCacheLimit(dir: string, keep: string): void {
+  const limit = cacheLimitBytes();
+  if (limit !== undefined) pruneCache(dir, limit, new Set([keep]));
+}
+
+export interface CacheEntry {
+  /** The build key (SHA-256, hex). */
+  key: string;
+  files: string[];
+  bytes: number;
+  /** Last use: the latest modification time of its files, ms since the epoch. */
+  used: number;
+}
+
+/** The entries of `dir`, most recently used first. */
+export function listCacheEntries(dir: string): CacheEntry[] {
+  if (!existsSync(dir)) return [];
+  const byKey = new Map<string, CacheEntry>();
+  for (const f of readdirSync(dir)) {
+    const m = /^([0-9a-f]{64})\./.exec(f);
+    if (!m || f.endsWith(".tmp")) continue; // a build in progress (renamed into place when done)
+    const st = lstatSync(join(dir, f));
+    if (!st.isFile()) continue;
+    const e = byKey.get(m[1]) ?? { key: m[1], files: [], bytes: 0, used: 0 };
+    e.files.push(f);
+    e.bytes += st.size;
+    e.used = Math.max(e.used, st.mtimeMs);
+    byKey.set(m[1], e);
+  }
+  return [...byKey.values()].sort((a, b) => b.used - a.used);
+}
+
+/** Removes least recently used entries of `dir` until at most `maxBytes` remain; what was removed and what is left. */
+export function pruneCache(dir: string, maxBytes: number, keep: ReadonlySet<string> = new Set()): { removed: number; bytes: number } {
+  const list = listCacheEntries(dir);
+  let bytes = list.reduce((a, e) => a + e.bytes, 0);
+  let removed = 0;
+  for (let i = list.length - 1; i >= 0 && bytes > maxBytes; i--) {
+    if (keep.has(list[i].key)) continue;
+    for (const f of list[i].files) rmSync(join(dir, f), { force: true });
+    bytes -= list[i].bytes;
+    removed++;
+  }
+  return { removed, bytes };
+}

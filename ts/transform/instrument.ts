@@ -1,0 +1,88 @@
+// Pass instruments (TVM's tvm.instrument): objects a PassContext calls around every pass it runs.
+// Any object with some of the methods below is an instrument (a user callback is one); two come
+// with tejit: PassTimingInstrument (time per pass, nested passes indented under their Sequential)
+// and DumpIR (the IR after each pass written to a directory, as Halide's HL_DEBUG_CODEGEN and
+// TVM's dump instruments do).
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { IRModule } from "../ir/function.js";
+import type { PassInfo } from "./pass.js";
+
+export interface PassInstrument {
+  /** A name for messages. */
+  readonly name?: string;
+  /** Called when a context with this instrument becomes current (PassContext.scope). */
+  enterPassCtx?(): void;
+  exitPassCtx?(): void;
+  /** Return false to skip the pass. */
+  shouldRun?(mod: IRModule, info: PassInfo): boolean;
+  runBeforePass?(mod: IRModule, info: PassInfo): void;
+  runAfterPass?(mod: IRModule, info: PassInfo): void;
+}
+
+export interface PassTiming {
+  name: string;
+  /** Nesting depth: 0 for a pass called directly, 1 for a pass of a Sequential at depth 0, … */
+  depth: number;
+  ms: number;
+}
+
+/** Records how long every pass takes (TVM's PassTimingInstrument). */
+export class PassTimingInstrument implements PassInstrument {
+  readonly name = "PassTimingInstrument";
+  readonly timings: PassTiming[] = [];
+  readonly #open: { entry: PassTiming; start: bigint }[] = [];
+
+  runBeforePass(_mod: IRModule, info: PassInfo): void {
+    const entry: PassTiming = { name: info.name, depth: this.#open.length, ms: 0 };
+    this.timings.push(entry);
+    this.#open.push({ entry, start: process.hrtime.bigint() });
+  }
+
+  runAfterPass(): void {
+    const top = this.#open.pop();
+    if (top) top.entry.ms = Number(process.hrtime.bigint() - top.start) / 1e6;
+  }
+
+  /** One line a pass run: its name indented by depth, then milliseconds. */
+  render(): string {
+    return this.timings.map((t) => `${"  ".repeat(t.depth)}${t.name}: ${t.ms.toFixed(3)} ms`).join("\n");
+  }
+
+  clear(): void {
+    this.timings.length = 0;
+  }
+}
+
+/**
+ * Writes the module after each pass to `dir`, one file a pass run, numbered in order
+ * (`01_StorageFlatten.tir`, …); a Sequential is not written, only the passes it runs. lower()
+ * writes the schedule-ops output first (`00_schedule_ops.tir`) through `dump`.
+ */
+export class DumpIR implements PassInstrument {
+  readonly name = "DumpIR";
+  #count = 0;
+  /** The files written, in order. */
+  readonly files: string[] = [];
+
+  constructor(readonly dir: string) {
+    if (typeof dir !== "string" || dir === "") throw new Error(`DumpIR: dir must be a non-empty string (the directory to write the IR to), got ${String(dir)}`);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new Error(`DumpIR: cannot create the directory ${dir} (${(e as Error).message})`);
+    }
+  }
+
+  /** Writes `mod` as the next file, named after `label`. */
+  dump(label: string, mod: IRModule): void {
+    const file = join(this.dir, `${String(this.#count++).padStart(2, "0")}_${label.replace(/[^A-Za-z0-9_.-]/g, "_")}.tir`);
+    writeFileSync(file, `${mod.toString()}\n`);
+    this.files.push(file);
+  }
+
+  runAfterPass(mod: IRModule, info: PassInfo): void {
+    if (!info.sequential) this.dump(info.name, mod);
+  }
+}

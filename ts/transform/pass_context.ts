@@ -1,0 +1,237 @@
+// PassContext (TVM's tvm.transform.PassContext): the options the passes read, the instruments
+// that watch them, which passes are disabled or required, and the user passes added to the
+// lowering pipeline by phase (TVM's "tir.add_lower_pass"). `config` takes tejit's option names
+// (those of lower() and build(): `autoUnrollMaxStep`, `disableVectorize`, …) and TVM's keys
+// (`tir.UnrollLoop`: {auto_max_step, …}, `tir.LoopPartition`, `tir.disable_vectorize`,
+// `tir.instrument_bound_checkers`, `tir.add_lower_pass`); both resolve to one `options` record.
+// A context is made current for a piece of code with `ctx.scope(fn)` (TVM's `with ctx:`), which
+// also holds across awaits; lower() and build() run under the current one, their own options
+// taking precedence.
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { IRModule } from "../ir/function.js";
+import { describe } from "../ir/op.js";
+import type { Pass, PassInfo } from "./pass.js";
+import type { PassInstrument } from "./instrument.js";
+
+/** The options passes read, resolved from a context's config. */
+export interface PassOptions {
+  /** TVM's simple_mode: the lowering pipeline skips loop partitioning. */
+  readonly simpleMode: boolean;
+  readonly partitionConstLoop: boolean;
+  readonly disableVectorize: boolean;
+  readonly autoUnrollMaxStep: number;
+  readonly autoUnrollMaxDepth: number;
+  readonly autoUnrollMaxExtent: number;
+  readonly unrollExplicit: boolean;
+  /** Constant-size allocations up to this many bytes live on the C stack (host pipeline). */
+  readonly maxStackBytes: number;
+  /** The widest vector (bytes) kept whole by SplitWideVectors; undefined: from the default compiler flags. */
+  readonly vectorBytes: number | undefined;
+}
+
+export const DEFAULT_PASS_OPTIONS: PassOptions = Object.freeze({
+  simpleMode: false,
+  partitionConstLoop: false,
+  disableVectorize: false,
+  autoUnrollMaxStep: 0,
+  autoUnrollMaxDepth: 8,
+  autoUnrollMaxExtent: 0,
+  unrollExplicit: true,
+  maxStackBytes: 1024,
+  vectorBytes: undefined,
+});
+
+/** Where user passes go in the lowering pipeline (TVM's add_lower_pass phases). */
+export type LowerPhase = 0 | 1 | 2 | 3;
+
+export interface PassContextConfig {
+  simpleMode?: boolean;
+  partitionConstLoop?: boolean;
+  disableVectorize?: boolean;
+  autoUnrollMaxStep?: number;
+  autoUnrollMaxDepth?: number;
+  autoUnrollMaxExtent?: number;
+  unrollExplicit?: boolean;
+  maxStackBytes?: number;
+  vectorBytes?: number;
+  "tir.UnrollLoop"?: { auto_max_step?: number; auto_max_depth?: number; auto_max_extent?: number; explicit_unroll?: boolean };
+  "tir.LoopPartition"?: { partition_const_loop?: boolean };
+  "tir.disable_vectorize"?: boolean;
+  "tir.add_lower_pass"?: readonly (readonly [LowerPhase, Pass])[];
+}
+
+export interface PassContextInit {
+  /** Passes whose optLevel is above this are skipped (default 2, as TVM). */
+  optLevel?: number;
+  config?: PassContextConfig;
+  instruments?: readonly PassInstrument[];
+  /** Names of passes not to run. */
+  disabledPass?: readonly string[];
+  /** Names of passes to run whatever their optLevel. */
+  requiredPass?: readonly string[];
+}
+
+const BOOLEAN_KEYS = ["simpleMode", "partitionConstLoop", "disableVectorize", "unrollExplicit"] as const;
+const COUNT_KEYS = ["autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent", "maxStackBytes", "vectorBytes"] as const;
+const TVM_UNROLL: Record<string, keyof PassOptions> = {
+  auto_max_step: "autoUnrollMaxStep", auto_max_depth: "autoUnrollMaxDepth", auto_max_extent: "autoUnrollMaxExtent", explicit_unroll: "unrollExplicit",
+};
+/** Every config key a context accepts. */
+export const CONFIG_KEYS: readonly string[] = [
+  ...BOOLEAN_KEYS, ...COUNT_KEYS, "tir.UnrollLoop", "tir.LoopPartition", "tir.disable_vectorize", "tir.add_lower_pass",
+];
+
+function checkBoolean(key: string, v: unknown): boolean {
+  if (typeof v !== "boolean") throw new Error(`PassContext config '${key}' must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+function checkCount(key: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new Error(`PassContext config '${key}' must be a non-negative integer, got ${describe(v)}`);
+  return v;
+}
+
+function checkRecord(key: string, v: unknown): Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error(`PassContext config '${key}' must be an object, got ${describe(v)}`);
+  return v as Record<string, unknown>;
+}
+
+/** The options a config sets (only those it sets), checked. */
+export function resolveConfig(config: PassContextConfig): Partial<PassOptions> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(checkRecord("config", config))) {
+    if (v === undefined) continue;
+    if ((BOOLEAN_KEYS as readonly string[]).includes(key)) out[key] = checkBoolean(key, v);
+    else if ((COUNT_KEYS as readonly string[]).includes(key)) out[key] = checkCount(key, v);
+    else if (key === "tir.disable_vectorize") out.disableVectorize = checkBoolean(key, v);
+    else if (key === "tir.LoopPartition") {
+      for (const [k, x] of Object.entries(checkRecord(key, v))) {
+        if (k !== "partition_const_loop") throw new Error(`PassContext config '${key}' has no field '${k}'; it has partition_const_loop`);
+        out.partitionConstLoop = checkBoolean(`${key}.${k}`, x);
+      }
+    } else if (key === "tir.UnrollLoop") {
+      for (const [k, x] of Object.entries(checkRecord(key, v))) {
+        const name = TVM_UNROLL[k];
+        if (!name) throw new Error(`PassContext config '${key}' has no field '${k}'; it has ${Object.keys(TVM_UNROLL).join(", ")}`);
+        out[name] = name === "unrollExplicit" ? checkBoolean(`${key}.${k}`, x) : checkCount(`${key}.${k}`, x);
+      }
+    } else if (key === "tir.add_lower_pass") {
+      // Checked where it is read (lowerPhasePasses).
+    } else {
+      throw new Error(`PassContext config has no key '${key}'; the keys are ${CONFIG_KEYS.join(", ")}`);
+    }
+  }
+  return out as Partial<PassOptions>;
+}
+
+function checkNames(what: string, v: unknown): readonly string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw new Error(`PassContext ${what} must be an array of pass names, got ${describe(v)}`);
+  return Object.freeze([...v]);
+}
+
+function checkInstruments(v: unknown): readonly PassInstrument[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new Error(`PassContext instruments must be an array, got ${describe(v)}`);
+  v.forEach((x, i) => {
+    if (x === null || typeof x !== "object") throw new Error(`PassContext instrument ${i} must be an object with runBeforePass / runAfterPass / shouldRun methods, got ${describe(x)}`);
+  });
+  return Object.freeze([...v]);
+}
+
+function checkLowerPasses(v: unknown): readonly (readonly [LowerPhase, Pass])[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new Error(`PassContext config 'tir.add_lower_pass' must be an array of [phase, pass] pairs, got ${describe(v)}`);
+  return v.map((entry, i) => {
+    if (!Array.isArray(entry) || entry.length !== 2) throw new Error(`PassContext config 'tir.add_lower_pass' entry ${i} must be a [phase, pass] pair, got ${describe(entry)}`);
+    const [phase, pass] = entry as [unknown, unknown];
+    if (phase !== 0 && phase !== 1 && phase !== 2 && phase !== 3) throw new Error(`PassContext config 'tir.add_lower_pass' entry ${i}: the phase must be 0, 1, 2 or 3, got ${describe(phase)}`);
+    if (typeof pass !== "function" || !(pass as Partial<Pass>).info) throw new Error(`PassContext config 'tir.add_lower_pass' entry ${i}: expects a pass (createPrimFuncPass(...)), got ${describe(pass)}`);
+    return [phase, pass as Pass] as const;
+  });
+}
+
+const store = new AsyncLocalStorage<PassContext>();
+
+export class PassContext {
+  readonly optLevel: number;
+  /** The config as given (merged over the enclosing context's by `with`). */
+  readonly config: Readonly<PassContextConfig>;
+  readonly instruments: readonly PassInstrument[];
+  readonly disabledPass: readonly string[];
+  readonly requiredPass: readonly string[];
+  /** The resolved options passes read. */
+  readonly options: PassOptions;
+
+  constructor(init: PassContextInit = {}) {
+    checkRecord("init", init);
+    const optLevel = init.optLevel ?? 2;
+    if (!Number.isInteger(optLevel) || optLevel < 0) throw new Error(`PassContext optLevel must be a non-negative integer, got ${describe(optLevel)}`);
+    this.optLevel = optLevel;
+    this.config = Object.freeze({ ...(init.config ?? {}) });
+    this.options = Object.freeze({ ...DEFAULT_PASS_OPTIONS, ...resolveConfig(this.config) });
+    checkLowerPasses(this.config["tir.add_lower_pass"]);
+    this.instruments = checkInstruments(init.instruments);
+    this.disabledPass = checkNames("disabledPass", init.disabledPass);
+    this.requiredPass = checkNames("requiredPass", init.requiredPass);
+  }
+
+  /** The context code runs under: the innermost `scope`, else a default one. */
+  static current(): PassContext {
+    return store.getStore() ?? defaultContext;
+  }
+
+  /** Runs `fn` with this context current (instruments' enterPassCtx / exitPassCtx around it). */
+  scope<T>(fn: () => T): T {
+    for (const i of this.instruments) i.enterPassCtx?.();
+    let async = false;
+    try {
+      const r = store.run(this, fn);
+      if (r instanceof Promise) {
+        async = true;
+        return r.finally(() => this.#exit()) as T;
+      }
+      return r;
+    } finally {
+      if (!async) this.#exit();
+    }
+  }
+
+  #exit(): void {
+    for (const i of this.instruments) i.exitPassCtx?.();
+  }
+
+  /** This context with `config` merged over its own and `instruments` added after its own. */
+  with(config: PassContextConfig, instruments: readonly PassInstrument[] = []): PassContext {
+    return new PassContext({
+      optLevel: this.optLevel,
+      config: { ...this.config, ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) },
+      instruments: [...this.instruments, ...instruments],
+      disabledPass: this.disabledPass,
+      requiredPass: this.requiredPass,
+    });
+  }
+
+  /** User passes added at `phase` of the lowering pipeline. */
+  lowerPhasePasses(phase: LowerPhase): Pass[] {
+    return checkLowerPasses(this.config["tir.add_lower_pass"]).filter(([p]) => p === phase).map(([, pass]) => pass);
+  }
+
+  /** Whether a pass runs: not disabled, its opt level reached (or required), and no instrument says no. */
+  shouldRun(info: PassInfo, mod: IRModule): boolean {
+    if (this.disabledPass.includes(info.name)) return false;
+    if (info.optLevel > this.optLevel && !this.requiredPass.includes(info.name)) return false;
+    return this.instruments.every((i) => i.shouldRun?.(mod, info) ?? true);
+  }
+
+  runBeforePass(mod: IRModule, info: PassInfo): void {
+    for (const i of this.instruments) i.runBeforePass?.(mod, info);
+  }
+
+  runAfterPass(mod: IRModule, info: PassInfo): void {
+    for (const i of this.instruments) i.runAfterPass?.(mod, info);
+  }
+}
+
+const defaultContext = new PassContext();

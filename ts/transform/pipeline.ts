@@ -1,0 +1,44 @@
+// The two pipelines, defined once (as Halide's Lower.cpp lists its passes in one place), for
+// lower(), build() and the tests:
+//  - lowering (after schedule-ops), TVM's order: [phase 0 user passes] StorageFlatten, Simplify
+//    [phase 1] LoopPartition (not in simple mode), VectorizeLoop, StorageRewrite, UnrollLoop
+//    [phase 2] Simplify, RemoveNoOp [phase 3];
+//  - host (build, before C generation): LegalizeVectorLanes, SplitWideVectors, MakePackedAPI,
+//    LowerTVMBuiltin, LowerIntrin.
+// The user passes of each phase come from the context's "tir.add_lower_pass".
+
+import { Sequential, type Pass } from "./pass.js";
+import type { PassContext } from "./pass_context.js";
+import {
+  LegalizeVectorLanes, LoopPartition, LowerIntrin, LowerTVMBuiltin, MakePackedAPI, RemoveNoOp, Simplify,
+  SplitWideVectors, StorageFlatten, StorageRewrite, UnrollLoop, VectorizeLoop,
+} from "./passes.js";
+
+/** The passes lower() runs on the schedule-ops output, under `ctx`. */
+export function lowerPipeline(ctx: PassContext): Pass {
+  return Sequential([
+    ...ctx.lowerPhasePasses(0),
+    StorageFlatten(),
+    Simplify(),
+    ...ctx.lowerPhasePasses(1),
+    ...(ctx.options.simpleMode ? [] : [LoopPartition()]),
+    VectorizeLoop(),
+    StorageRewrite(),
+    UnrollLoop(),
+    ...ctx.lowerPhasePasses(2),
+    Simplify(),
+    RemoveNoOp(),
+    ...ctx.lowerPhasePasses(3),
+  ], "tir.lower");
+}
+
+/** The passes build() runs on every function before generating C. */
+export function hostPipeline(): Pass {
+  return Sequential([
+    LegalizeVectorLanes(),
+    SplitWideVectors(),
+    MakePackedAPI(),
+    LowerTVMBuiltin(),
+    LowerIntrin(),
+  ], "tir.host");
+}
