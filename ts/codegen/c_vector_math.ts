@@ -3,7 +3,7 @@
 // Each function is range reduction plus a polynomial, written with GCC/Clang vector extension
 // types, so gcc keeps it in vector registers (vfmadd, vpslld, vblendm, …):
 // - exp: x = n·ln2 + r with n = round(x/ln2) (by the 1.5·2^23 rounding constant) and r by a
-//   two-constant (Cody–Waite) subtraction, |r| ≤ ln2/2; e^r = 1 + r + r²·P(r), P of degree 5;
+//   two-constant (Cody–Waite) subtraction, |r| ≤ ln2/2; e^r = 1 + (r + r²·P(r)), P of degree 5;
 //   the result is scaled by 2^n in two exponent-field multiplies so subnormal results round once.
 //   exp2 uses the same polynomial on (x − round(x))·ln2.
 // - log: x = m·2^k with m in [√½, √2) read from the bits (subnormals scaled by 2^23 first);
@@ -15,11 +15,13 @@
 //   so the product's rounding does not reach the float result; C's special cases (pow(x, ±0) = 1,
 //   pow(1, y) = 1, pow(−1, ±inf) = 1, negative x with integer y, NaN for negative x and a
 //   non-integer y, zeros and infinities) are selected lane-wise.
+// - exp of float64 vectors: the same with float64 constants and a degree-13 Taylor polynomial.
 // - sqrt: the hardware instruction (vsqrtps / sqrtps through __builtin_ia32_*) where the target
 //   has it; gcc does not vectorize a lane loop of __builtin_sqrtf because of errno.
 // The polynomials were fitted by Chebyshev interpolation in double (scripts/fit_vector_math.mjs)
 // and their maximum errors are measured by test/codegen/vector_math.test.ts (docs/vector_math.md).
-// Float64 vectors and scalars keep libm (lane by lane), which is correctly rounded or nearly so.
+// Float64 vectors have exp and sqrt; their other functions and all scalars keep libm (lane by lane
+// for vectors), which is correctly rounded or nearly so.
 
 import { DataType } from "../ir/dtype.js";
 import type { CTypes } from "./c_types.js";
@@ -27,7 +29,7 @@ import type { CTypes } from "./c_types.js";
 /** The functions with a vector implementation, by the libm name lowerIntrin gives them. */
 const VECTOR_MATH: Readonly<Record<string, string>> = {
   expf: "exp", exp2f: "exp2", logf: "log", log2f: "log2", tanhf: "tanh", erff: "erf", powf: "pow",
-  sqrtf: "sqrt", sqrt: "sqrt",
+  sqrtf: "sqrt", sqrt: "sqrt", exp: "exp",
 };
 
 /** The vector function implementing libm's `externName` for vectors of `t`, if there is one. */
@@ -35,7 +37,7 @@ export function vectorMathFunction(externName: string, t: DataType): string | un
   if (t.lanes === 1 || !t.isFloat()) return undefined;
   const fn = VECTOR_MATH[externName];
   if (fn === undefined) return undefined;
-  if (t.bits === 64 && fn !== "sqrt") return undefined;
+  if (t.bits === 64 && fn !== "sqrt" && fn !== "exp") return undefined;
   return fn;
 }
 
@@ -103,6 +105,7 @@ function names(host: VectorMathHost, t: DataType): Names {
 /** Defines the vector function `fn` (and what it calls) for `t`; returns its C name. */
 export function defineVectorMath(host: VectorMathHost, fn: string, t: DataType): string {
   if (fn === "sqrt") return defineSqrt(host, t);
+  if (fn === "exp" && t.bits === 64) return defineExp64(host, t);
   if (t.bits !== 32) throw new Error(`codegen: no vector ${fn} of ${t}`);
   const n = names(host, t);
   switch (fn) {
@@ -141,7 +144,7 @@ static inline ${F} ${name}(${F} x) {
   ${F} xc = ${sel}(x > ${hi}, ${bF}(${hi}), x);
   xc = ${sel}(xc < ${lo}, ${bF}(${lo}), xc);
 ${reduce}
-  ${F} p = 1.0f + r + (r * r) * (${horner("r", EXP_P)});
+  ${F} p = 1.0f + (r + (r * r) * (${horner("r", EXP_P)}));
   ${I} n1 = ni >> 1;
   ${I} n2 = ni - n1;
   ${F} s1 = (${F})(((${U})n1 + 127u) << 23);
@@ -272,6 +275,41 @@ static inline ${F} ${name}(${F} x, ${F} y) {
   res = ${sel}((x < 0.0f) & (x > -__builtin_inff()) & ~integral, ${bF}(__builtin_nanf("")), res);
   ${I} one = (y == 0.0f) | (x == 1.0f) | ((x == -1.0f) & (ay == __builtin_inff()));
   return ${sel}(one, ${bF}(1.0f), res);
+}`);
+}
+
+/** exp of float64 vectors: the float32 method with float64 constants and a degree-13 Taylor polynomial. */
+function defineExp64(host: VectorMathHost, t: DataType): string {
+  const D = host.types.value(t);
+  const L = host.types.value(DataType.int(64, t.lanes));
+  const UL = host.types.value(DataType.uint(64, t.lanes));
+  const sel = host.select(t);
+  const bD = host.broadcast(t);
+  const name = `__tejit_vexp_${D}`;
+  // e^r − 1 − r = r²·Σ r^(k−2)/k!, k = 2..13: truncation below 2^−57 for |r| <= ln2/2.
+  const taylor: number[] = [];
+  let f = 1;
+  for (let k = 2; k <= 13; k++) {
+    f *= k;
+    taylor.push(1 / f);
+  }
+  let poly = taylor[taylor.length - 1].toPrecision(17);
+  for (let k = taylor.length - 2; k >= 0; k--) poly = `${taylor[k].toPrecision(17)} + r * (${poly})`;
+  return host.define(name, () => `/* exp(x), float64 lanes: as the float32 exp (round(x/ln2) read from the bits, two scaling steps). */
+static inline ${D} ${name}(${D} x) {
+  ${D} xc = ${sel}(x > 709.8, ${bD}(709.8), x);
+  xc = ${sel}(xc < -746.0, ${bD}(-746.0), xc);
+  ${D} t = xc * 1.4426950408889634 + 6755399441055744.0;
+  ${UL} nu = (${UL})t - 0x4338000000000000ull;
+  ${D} n = __builtin_convertvector((${L})nu, ${D});
+  ${D} r = xc - n * 6.93147180369123816490e-01;
+  r = r - n * 1.90821492927058770002e-10;
+  ${D} p = 1.0 + (r + (r * r) * (${poly}));
+  ${L} n1 = (${L})nu >> 1;
+  ${UL} n2 = nu - (${UL})n1;
+  ${D} s1 = (${D})(((${UL})n1 + 1023u) << 52);
+  ${D} s2 = (${D})((n2 + 1023u) << 52);
+  return (p * s1) * s2;
 }`);
 }
 
