@@ -1,9 +1,9 @@
 // Calls as C expressions: `likely` as __builtin_expect, if_then_else as a conditional (lane-wise
-// for vectors), call_extern of libm functions through GCC/Clang builtins (lane by lane for
-// vectors), bit operations wrapped back to narrow dtypes (a signed left shift done unsigned),
-// reinterpret through memcpy, and the host builtins the packed API uses (struct access, packed
-// calls, workspace, type names). Calls that an earlier pass should have lowered are refused with
-// the pass to run.
+// for vectors), call_extern of libm functions through GCC/Clang builtins (for vectors: the vector
+// math of c_vector_math.ts where it has the function, else lane by lane), bit operations wrapped
+// back to narrow dtypes (a signed left shift done unsigned), reinterpret through memcpy, and the
+// host builtins the packed API uses (struct access, packed calls, workspace, type names). Calls
+// that an earlier pass should have lowered are refused with the pass to run.
 
 import type { DataType } from "../ir/dtype.js";
 import { Select, type Call, StringImm } from "../ir/expr.js";
@@ -44,7 +44,11 @@ export function emitCall(em: FnEmitter, e: Call): string {
       if (!(name instanceof StringImm)) throw new Error(`codegen(${em.fname}): ${e.op} needs the function's name first`);
       const fn = em.mod.externFunction(name.value);
       const cargs = rest.map((a) => em.expr(a));
-      if (e.dtype.lanes > 1) return `${em.helpers.laneWise(fn, e.dtype, rest.map((a) => a.dtype))}(${cargs.join(", ")})`;
+      if (e.dtype.lanes > 1) {
+        const vector = rest.every((a) => a.dtype === e.dtype) ? em.helpers.vectorMath(name.value, e.dtype) : undefined;
+        if (vector) return `${vector}(${cargs.join(", ")})`;
+        return `${em.helpers.laneWise(fn, e.dtype, rest.map((a) => a.dtype))}(${cargs.join(", ")})`;
+      }
       return `${fn}(${cargs.join(", ")})`;
     }
     case STRUCT_GET: return structGet(em, e);

@@ -7,6 +7,7 @@ import { PointerType } from "./type.js";
 import type { IterVar } from "./iter_var.js";
 import type { Buffer } from "./buffer.js";
 import * as op from "./op.js";
+import * as bits from "./bit_ops.js";
 import { printExpr } from "./printer.js";
 
 /** A number is taken as a constant of the other operand's dtype; a boolean as a bool; an axis (IterVar) as its variable. */
@@ -45,6 +46,13 @@ export abstract class PrimExpr {
   not(): PrimExpr { return op.logicalNot(this); }
   neg(): PrimExpr { return op.neg(this); }
   cast(dtype: DTypeLike): PrimExpr { return op.cast(dtype, this); }
+  /** Bit operations of integers (TVM's <<, >>, &, |, ^, ~). */
+  shiftLeft(o: ExprLike): PrimExpr { return bits.shiftLeft(this, o); }
+  shiftRight(o: ExprLike): PrimExpr { return bits.shiftRight(this, o); }
+  bitwiseAnd(o: ExprLike): PrimExpr { return bits.bitwiseAnd(this, o); }
+  bitwiseOr(o: ExprLike): PrimExpr { return bits.bitwiseOr(this, o); }
+  bitwiseXor(o: ExprLike): PrimExpr { return bits.bitwiseXor(this, o); }
+  bitwiseNot(): PrimExpr { return bits.bitwiseNot(this); }
 
   toString(): string { return printExpr(this); }
 }

@@ -56,7 +56,7 @@ const VECTORIZABLE = new Set([
   "tir.nextafter", "tir.hypot", "tir.copysign", "tir.ldexp", "tir.popcount", "tir.fabs", "tir.floor",
   "tir.ceil", "tir.round", "tir.nearbyint", "tir.trunc", "tir.pow", "tir.fmod", "tir.likely",
   "tir.bitwise_and", "tir.bitwise_or", "tir.bitwise_xor", "tir.bitwise_not", "tir.shift_left",
-  "tir.shift_right", "tir.isnan", "tir.isinf", "tir.isfinite",
+  "tir.shift_right", "tir.isnan", "tir.isinf", "tir.isfinite", "tir.reinterpret",
 ]);
 
 /** The widest vector a loop may be vectorized into (docs/reliability.md, "Limits"). */
