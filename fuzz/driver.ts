@@ -22,6 +22,8 @@ export interface FuzzOptions {
   batch?: number;
   /** Shrink failures and write reproducers (default true). */
   shrink?: boolean;
+  /** Candidates the shrinker may try per failure (default 400). */
+  shrinkBudget?: number;
   /** Where reproducers go (default fuzz/found/). */
   foundDir?: string;
   log?: (line: string) => void;
@@ -91,7 +93,7 @@ export async function runFuzz(o: FuzzOptions): Promise<Summary> {
         const original = outcomes[indices.indexOf(f.index)].case ?? makeCase(o.seed, f.index);
         log(`shrinking case ${f.index} (${f.status}): ${(f.detail ?? "").slice(0, 200)}`);
         const run = async (c: typeof original): Promise<Outcome> => (await pool.run({ cases: [c] }))[0];
-        const small = await shrink(original, f.status, run);
+        const small = await shrink(original, f.status, run, o.shrinkBudget);
         const title = `seed ${o.seed} case ${f.index}`;
         f.repro = reproTest(small.case, title, f.status, small.detail ?? f.detail);
         const dir = o.foundDir ?? fileURLToPath(new URL("./found/", import.meta.url));
