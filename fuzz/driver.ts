@@ -58,17 +58,22 @@ export async function runFuzz(o: FuzzOptions): Promise<Summary> {
   const summary: Summary = { cases: indices.length, passed: 0, refused: 0, wrong: 0, crashes: 0, buildErrors: 0, knownGccIfConvert: 0, invalid: 0, seconds: 0, failures: [], refusals: new Map() };
   const outcomes: Outcome[] = new Array(indices.length);
   let done = 0;
+  const tally: Record<string, number> = {};
   let lastLog = Date.now();
   try {
     const batches: number[][] = [];
     for (let i = 0; i < indices.length; i += batch) batches.push(indices.slice(i, i + batch));
     await Promise.all(batches.map(async (b, bi) => {
       const rs = await pool.run({ seed: o.seed, indices: b });
-      rs.forEach((r, k) => { outcomes[bi * batch + k] = r; });
+      rs.forEach((r, k) => {
+        outcomes[bi * batch + k] = r;
+        tally[r.status] = (tally[r.status] ?? 0) + 1;
+        if (FAILING.includes(r.status)) log(`  case ${b[k]}: ${r.status}: ${(r.detail ?? "").slice(0, 300)}`);
+      });
       done += b.length;
-      if (Date.now() - lastLog > 30_000) {
+      if (Date.now() - lastLog > 60_000) {
         lastLog = Date.now();
-        log(`  ${done}/${indices.length} cases, ${Math.round((Date.now() - t0) / 1000)} s`);
+        log(`  ${done}/${indices.length} cases, ${Math.round((Date.now() - t0) / 1000)} s: ${JSON.stringify(tally)}`);
       }
     }));
     outcomes.forEach((r, k) => {
