@@ -36,16 +36,24 @@ export const CLANG: string | undefined = (() => {
 
 const FLAGS = [["-O0"], ["-O1"], ["-O2"], ["-O3"], []];
 
+/** Cases come in blocks of this many sharing compiler and flags, so a worker's batch is one compile. */
+export const FLAG_BLOCK = 16;
+
+function caseRandom(seed: number, index: number, salt: number): () => number {
+  return prng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ Math.imul(salt, 0xc2b2ae35)) >>> 0);
+}
+
 /** Case `index` of run `seed`: the same pair gives the same case. */
 export function makeCase(seed: number, index: number): Case {
-  const r = prng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
+  const r = caseRandom(seed, index, 0);
   const program = generateProgram(r);
   const n = 1 + Math.floor(r() * MAX_N);
   const built = buildProgram(program, { n });
   const s = freshSchedule(built.outputs);
   const { steps } = randomSchedule(s, r, Math.floor(r() * 8));
-  const cflags = FLAGS[Math.floor(r() * FLAGS.length)];
-  const cc = CLANG && r() < 0.3 ? CLANG : undefined;
+  const block = caseRandom(seed, Math.floor(index / FLAG_BLOCK), 1);
+  const cflags = FLAGS[Math.floor(block() * FLAGS.length)];
+  const cc = CLANG && block() < 0.3 ? CLANG : undefined;
   return { program, steps, cflags, cc, n, dataSeed: Math.floor(r() * 2 ** 31) };
 }
 

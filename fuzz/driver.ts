@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { Pool, type Outcome } from "./pool.js";
 import { reproTest } from "./repro.js";
 import { shrink } from "./shrink.js";
-import { makeCase, type Status } from "./check.js";
+import { FLAG_BLOCK, makeCase, type Status } from "./check.js";
 
 export interface FuzzOptions {
   cases: number;
@@ -54,7 +54,7 @@ export async function runFuzz(o: FuzzOptions): Promise<Summary> {
   const t0 = Date.now();
   const pool = new Pool(o.jobs);
   const indices = o.only !== undefined ? [o.only] : Array.from({ length: o.cases }, (_, i) => i);
-  const batch = o.batch ?? 12;
+  const batch = o.batch ?? FLAG_BLOCK;
   const summary: Summary = { cases: indices.length, passed: 0, refused: 0, wrong: 0, crashes: 0, buildErrors: 0, knownGccIfConvert: 0, invalid: 0, seconds: 0, failures: [], refusals: new Map() };
   const outcomes: Outcome[] = new Array(indices.length);
   let done = 0;
@@ -62,11 +62,16 @@ export async function runFuzz(o: FuzzOptions): Promise<Summary> {
   let lastLog = Date.now();
   try {
     const batches: number[][] = [];
-    for (let i = 0; i < indices.length; i += batch) batches.push(indices.slice(i, i + batch));
-    await Promise.all(batches.map(async (b, bi) => {
+    // Batches follow the flag blocks (cases k*FLAG_BLOCK.. share flags), so each is one compile.
+    for (let i = 0; i < indices.length;) {
+      const end = Math.min(indices.length, i + batch, (Math.floor(indices[i] / FLAG_BLOCK) + 1) * FLAG_BLOCK - indices[0]);
+      batches.push(indices.slice(i, Math.max(end, i + 1)));
+      i = Math.max(end, i + 1);
+    }
+    await Promise.all(batches.map(async (b) => {
       const rs = await pool.run({ seed: o.seed, indices: b });
       rs.forEach((r, k) => {
-        outcomes[bi * batch + k] = r;
+        outcomes[b[k] - indices[0]] = r;
         tally[r.status] = (tally[r.status] ?? 0) + 1;
         if (FAILING.includes(r.status)) log(`  case ${b[k]}: ${r.status}: ${(r.detail ?? "").slice(0, 300)}`);
       });
