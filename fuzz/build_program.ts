@@ -91,12 +91,13 @@ function buildStage(st: Stage, shape: PrimExpr[], tensors: te.Tensor[], n: PrimE
         const rs: IterVar[] = st.raxes.map((x, i) => te.reduceAxis([0, x], `r${i}`));
         const all = [...axes, ...rs.map((r) => r.var)];
         const body = expr(st.body, all, tensors);
+        const where = st.where ? rs[st.where.ax].var.floormod(st.where.mod).eq(0) : undefined;
         switch (st.reducer) {
-          case "sum": return te.sum(body, rs);
-          case "max": return te.max(body, rs);
-          case "min": return te.min(body, rs);
-          case "csum": return csumReducer(body, rs);
-          case "argmax": return argmaxReducer([rs[0].var, body], rs);
+          case "sum": return te.sum(body, rs, where);
+          case "max": return te.max(body, rs, where);
+          case "min": return te.min(body, rs, where);
+          case "csum": return csumReducer(body, rs, where);
+          case "argmax": return argmaxReducer([rs[0].var, body], rs, where);
         }
       };
       const r = te.compute(shape, fn(shape.length, f), st.name);
@@ -162,7 +163,11 @@ function expr(e: Expr, axes: PrimExpr[], tensors: te.Tensor[]): PrimExpr {
   const sub = (x: Expr): PrimExpr => expr(x, axes, tensors);
   switch (e.k) {
     case "load":
-      return tensors[e.t].at(...e.idx.map((i) => (i.ax === undefined ? te.const(i.off, "int32") : i.off === 0 ? axes[i.ax] : axes[i.ax].add(i.off))));
+      return tensors[e.t].at(...e.idx.map((i) => {
+        if (i.ax === undefined) return te.const(i.off, "int32");
+        const scaled = i.mul && i.mul !== 1 ? axes[i.ax].mul(i.mul) : axes[i.ax];
+        return i.off === 0 ? scaled : scaled.add(i.off);
+      }));
     case "const":
       return te.const(e.v, e.dt);
     case "axis":
@@ -192,6 +197,7 @@ function expr(e: Expr, axes: PrimExpr[], tensors: te.Tensor[]): PrimExpr {
         case "tanh": return te.tanh(a);
         case "sigmoid": return te.sigmoid(a);
         case "sqrt1": return te.sqrt(te.abs(a).add(1));
+        case "log1": return te.log(te.abs(a).add(1));
         case "floor": return te.floor(a);
       }
       break;

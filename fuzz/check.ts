@@ -67,7 +67,12 @@ interface Prepared {
 
 /** Builds, schedules and lowers a case; a refusal is returned as a Result. */
 export function prepare(c: Case, name: string): Prepared | Result {
-  const built = buildProgram(c.program, c);
+  let built: Built;
+  try {
+    built = buildProgram(c.program, c);
+  } catch (e) {
+    return { status: "invalid", detail: `the generated program is refused by te: ${(e as Error)?.stack ?? e}` };
+  }
   let lowered: IRModule;
   try {
     const s = freshSchedule(built.outputs);
@@ -76,7 +81,9 @@ export function prepare(c: Case, name: string): Prepared | Result {
     const sizes = usesSymbolicSize(c) ? [built.n as Var] : [];
     lowered = lower(s, [...built.inputs, ...built.outputs, ...sizes], { name, onWarning: () => {} });
   } catch (e) {
-    return { status: "refused", detail: String((e as Error)?.message ?? e) };
+    // A refusal is a plain Error with a message; a TypeError or the like is the compiler failing.
+    if (e instanceof Error && e.constructor === Error) return { status: "refused", detail: e.message };
+    return { status: "crash", detail: `internal error while scheduling or lowering: ${(e as Error)?.stack ?? e}` };
   }
   return { c, built, func: lowered.get(name), lowered, name };
 }

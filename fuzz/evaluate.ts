@@ -85,7 +85,7 @@ const dt = (e: PrimExpr): DType => e.dtype.toString() as DType;
 
 function evalExpr(e: PrimExpr, env: Map<E.Var, number>, tensors: Map<Tensor, RefTensor>): Val {
   const ev = (x: PrimExpr): Val => evalExpr(x, env, tensors);
-  if (e instanceof E.IntImm) return [e.value, 0];
+  if (e instanceof E.IntImm) return [e.dtype.isBool() ? e.value : convert(dt(e), "int32", e.value), 0];
   if (e instanceof E.FloatImm) return [round(dt(e), e.value), 0];
   if (e instanceof E.Var) {
     const v = env.get(e);
@@ -157,6 +157,7 @@ function evalCall(e: E.Call, ev: (x: PrimExpr) => Val): Val {
     case "tir.tanh": return libm(Math.tanh(a), 1);
     case "tir.sigmoid": return libm(1 / (1 + Math.exp(-a)), 0.25);
     case "tir.sqrt": return libm(Math.sqrt(a), a > 0 ? 0.5 / Math.sqrt(a) : 1e30);
+    case "tir.log": return libm(Math.log(a), a > 0 ? 1 / a : 1e30);
     case "tir.fabs": return [Math.abs(a), ea];
     case "tir.floor": return [Math.floor(a), ea];
   }

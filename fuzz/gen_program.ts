@@ -62,6 +62,15 @@ function maxOffset(a: Dim, d: Dim): number {
 
 /** An index for dimension `d` of a tensor, from the context's axes (plus an offset) or a constant. */
 function index(g: G, d: Dim, axes: Dim[], preferred?: number): Idx {
+  // Sometimes a strided read (2i + off, 3i + off): downsampling, gathers when vectorized.
+  if (!d.sym && chance(g, 0.08)) {
+    const mul = pick(g, [2, 3]);
+    const ok = axes.map((a, i) => [a, i] as const).filter(([a]) => !a.sym && mul * (a.c - 1) <= d.c - 1);
+    if (ok.length > 0) {
+      const [a, i] = pick(g, ok);
+      return { ax: i, mul, off: int(g, 0, d.c - 1 - mul * (a.c - 1)) };
+    }
+  }
   const fits = axes.map((a, i) => [maxOffset(a, d), i] as const).filter(([m]) => m >= 0);
   const pref = fits.find(([, i]) => i === preferred);
   if (pref && chance(g, 0.8)) return { ax: pref[1], off: chance(g, 0.6) ? 0 : int(g, 0, pref[0]) };
@@ -141,8 +150,8 @@ function genExpr(g: G, dt: DType, depth: number, axes: Dim[]): { e: Expr; info: 
       if (info) return { e: { k: "bin", dt, op, a: a.e, b }, info };
     } else if (kind === "un") {
       const a = sub();
-      const ops = isFloat(dt) ? (a.info.exact ? ["neg", "abs", "exp", "tanh", "sigmoid", "sqrt1", "floor"] : ["neg", "abs", "exp", "tanh", "sigmoid", "sqrt1"]) : ["neg", "abs"];
-      const op = pick(g, ops) as "neg" | "abs" | "exp" | "tanh" | "sigmoid" | "sqrt1" | "floor";
+      const ops = isFloat(dt) ? ["neg", "abs", "exp", "tanh", "sigmoid", "sqrt1", "log1", ...(a.info.exact ? ["floor"] : [])] : ["neg", "abs"];
+      const op = pick(g, ops) as "neg" | "abs" | "exp" | "tanh" | "sigmoid" | "sqrt1" | "log1" | "floor";
       const m = Math.max(Math.abs(a.info.lo), Math.abs(a.info.hi));
       let info: Info | undefined;
       switch (op) {
@@ -152,6 +161,7 @@ function genExpr(g: G, dt: DType, depth: number, axes: Dim[]): { e: Expr; info: 
         case "tanh": info = norm(dt, -1, 1, 30, false); break;
         case "sigmoid": info = norm(dt, 0, 1, 30, false); break;
         case "sqrt1": info = norm(dt, 1, Math.sqrt(m + 1), 30, false); break;
+        case "log1": info = norm(dt, 0, Math.log(m + 1), 30, false); break;
         case "floor": info = norm(dt, Math.floor(a.info.lo), Math.floor(a.info.hi), 0, true); break;
       }
       if (info) return { e: { k: "un", dt, op, a: a.e }, info };
@@ -259,8 +269,28 @@ export function generateProgram(r: () => number): Program {
       const out = additive ? norm(dt, Math.min(0, info.lo * count), Math.max(0, info.hi * count), info.q, info.exact) : info;
       if (!out) { addStage(g, { kind: "reduce", name, dt, shape, raxes, reducer: "max", body }, [info]); continue; }
       const infos = reducer === "argmax" ? [{ lo: -1, hi: raxes[0], q: 0, exact: true }, out] : [out];
-      addStage(g, { kind: "reduce", name, dt, shape, raxes, reducer, body }, infos);
-    } else if (roll < 0.55 && g.tensors.length > 0) {
+      const where = chance(g, 0.15) ? { ax: int(g, 0, raxes.length - 1), mod: int(g, 2, 3) } : undefined;
+      addStage(g, { kind: "reduce", name, dt, shape, raxes, reducer, body, ...(where ? { where } : {}) }, infos);
+    } else if (roll < 0.55) {
+      // A matmul of two 2-d tensors of one dtype: C[i, j] = sum_k A[i, k] * B[k, j] (B maybe transposed).
+      const twoD = g.tensors.map((x, i) => [x, i] as const).filter(([x]) => x.shape.length === 2 && !x.shape[1].sym);
+      const A = twoD.length > 0 ? pick(g, twoD) : undefined;
+      const Bs = A ? twoD.filter(([x]) => x.dt === A[0].dt) : [];
+      if (!A || Bs.length === 0) continue;
+      const B = pick(g, Bs);
+      const trans = chance(g, 0.3);
+      const bk = trans ? B[0].shape[1] : B[0].shape[0];
+      const bn = trans ? B[0].shape[0] : B[0].shape[1];
+      if (bk.sym) continue;
+      const K = Math.min(A[0].shape[1].c, bk.c);
+      const dt = A[0].dt;
+      const [lo, hi] = mulRange(A[0].info, B[0].info);
+      const info = norm(dt, Math.min(0, lo * K), Math.max(0, hi * K), A[0].info.q + B[0].info.q, A[0].info.exact && B[0].info.exact);
+      if (!info) continue;
+      const a: Expr = { k: "load", dt, t: A[1], idx: [{ ax: 0, off: 0 }, { ax: 2, off: 0 }] };
+      const b: Expr = { k: "load", dt, t: B[1], idx: trans ? [{ ax: 1, off: 0 }, { ax: 2, off: 0 }] : [{ ax: 2, off: 0 }, { ax: 1, off: 0 }] };
+      addStage(g, { kind: "reduce", name, dt, shape: [A[0].shape[0], bn], raxes: [K], reducer: "sum", body: { k: "bin", dt, op: "mul", a, b } }, [info]);
+    } else if (roll < 0.65) {
       const dt = T.dt;
       const impl = isFloat(dt) ? pick(g, ["js", "irbuilder", "callextern"] as const) : pick(g, ["js", "irbuilder"] as const);
       const mul = isFloat(dt) ? pick(g, [2, -1, 0.5, 3]) : pick(g, [2, -1, 3, 1]);

@@ -8,11 +8,11 @@ export type DType = "float32" | "float64" | "int32" | "int8" | "uint8";
 /** An extent: n + c when `sym`, else c (n is the case's one symbolic size, a te.sizeVar). */
 export interface Dim { sym: boolean; c: number }
 
-/** One index of a load: axis `ax` (output axes first, then reduce axes) plus `off`, or the constant `off`. */
-export interface Idx { ax?: number; off: number }
+/** One index of a load: axis `ax` (output axes first, then reduce axes) times `mul` (default 1) plus `off`, or the constant `off`. */
+export interface Idx { ax?: number; off: number; mul?: number }
 
 export type BinOp = "add" | "sub" | "mul" | "min" | "max" | "div" | "floordiv" | "floormod" | "mod";
-export type UnOp = "neg" | "abs" | "exp" | "tanh" | "sigmoid" | "sqrt1" | "floor";
+export type UnOp = "neg" | "abs" | "exp" | "tanh" | "sigmoid" | "sqrt1" | "log1" | "floor";
 export type CmpOp = "lt" | "le" | "gt" | "ge" | "eq" | "ne";
 
 export type Expr =
@@ -34,7 +34,8 @@ export interface ExternSpec { src: number; impl: "js" | "irbuilder" | "callexter
 export type Stage =
   | { kind: "input"; name: string; dt: DType; shape: Dim[] }
   | { kind: "compute"; name: string; dt: DType; shape: Dim[]; body: Expr[] }
-  | { kind: "reduce"; name: string; dt: DType; shape: Dim[]; raxes: number[]; reducer: Reducer; body: Expr }
+  /** `where`: only iterations with floormod(reduce axis `ax`, `mod`) == 0 (never empty: 0 qualifies). */
+  | { kind: "reduce"; name: string; dt: DType; shape: Dim[]; raxes: number[]; reducer: Reducer; body: Expr; where?: { ax: number; mod: number } }
   | { kind: "extern"; name: string; dt: DType; shape: Dim[]; ext: ExternSpec };
 
 export interface Program { stages: Stage[] }
