@@ -22,7 +22,7 @@ import { generateProgram, inputValue, MAX_N } from "./gen_program.js";
 import { applyStep, freshSchedule, randomSchedule } from "./gen_schedule.js";
 import { type Case, type DType, isFloat } from "./spec.js";
 
-export type Status = "pass" | "refused" | "wrong" | "crash" | "build" | "known" | "invalid";
+export type Status = "pass" | "refused" | "wrong" | "crash" | "build" | "known" | "known-extern-tile" | "invalid";
 
 export interface Result { status: Status; detail?: string }
 
@@ -216,6 +216,13 @@ function runOne(p: Prepared, exp: Expected, m: Module, opts: CheckOptions): Resu
   }, "compiled kernel");
   const interpreted = check(p, exp, (args) => interpret(p.lowered, args, { poisonAllocations: true, parallelOrder: "shuffle" }), "interpreter");
   if (!compiled && !interpreted) return { status: "pass" };
+  // Open bug (reported from the fuzzer, lowering): a region-mapped extern computed at a loop of a
+  // padding consumer gets a tile that starts before its input (index -1), so the extern reads
+  // outside the input. The interpreter's bounds checks see it; counted apart until fixed.
+  const externTile = /the view of '[^']+' with shape .* reaches elements .* outside|out-of-bounds load from '[^']+'/;
+  if (interpreted && externTile.test(interpreted) && p.c.program.stages.some((st) => st.kind === "extern" && st.ext.regionMap)) {
+    return { status: "known-extern-tile", detail: [compiled, interpreted].filter(Boolean).join("; ") };
+  }
   if (compiled && !interpreted && !p.c.cflags.some((f) => f === "-O0" || f === "-O1") && !p.c.cc) {
     try {
       const again = buildGroup([p], p.c, [IF_CONVERT_WORKAROUND]).getFunction(p.name);
