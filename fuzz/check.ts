@@ -36,6 +36,9 @@ export const CLANG: string | undefined = (() => {
 
 const FLAGS = [["-O0"], ["-O1"], ["-O2"], ["-O3"], []];
 
+/** Schedule steps per case: 0..MAX_STEPS (TEJIT_FUZZ_STEPS changes it, and so every case). */
+const MAX_STEPS = Number(process.env.TEJIT_FUZZ_STEPS ?? 7);
+
 /** Cases come in blocks of this many sharing compiler and flags, so a worker's batch is one compile. */
 export const FLAG_BLOCK = 16;
 
@@ -50,7 +53,7 @@ export function makeCase(seed: number, index: number): Case {
   const n = 1 + Math.floor(r() * MAX_N);
   const built = buildProgram(program, { n });
   const s = freshSchedule(built.outputs);
-  const { steps } = randomSchedule(s, r, Math.floor(r() * 8));
+  const { steps } = randomSchedule(s, r, Math.floor(r() * (MAX_STEPS + 1)));
   const block = caseRandom(seed, Math.floor(index / FLAG_BLOCK), 1);
   const cflags = FLAGS[Math.floor(block() * FLAGS.length)];
   const cc = CLANG && block() < 0.3 ? CLANG : undefined;

@@ -20,6 +20,8 @@ const CASES = Number(process.env.TEJIT_FUZZ_CASES ?? 200);
 const SEED = Number(process.env.TEJIT_FUZZ_SEED ?? 20261202);
 
 test(`the fixed-seed fuzz run: ${CASES} random programs and schedules, compiled and interpreted, match the reference`, async (t) => {
+  // About 25 s on 2 idle cores; a loaded machine (other suites, other users) may take longer.
+  t.timeout(600_000);
   const lines: string[] = [];
   const opts = { cases: CASES, seed: SEED, jobs: 2, shrinkBudget: 60, foundDir: mkdtempSync(join(tmpdir(), "tejit-fuzz-found-")), log: (l: string) => lines.push(l) };
   const s = await runFuzz(opts);
@@ -109,13 +111,13 @@ test("the comparison catches a one-off integer and a float beyond its error boun
 });
 
 test("a worker that crashes is replaced: the crashing case is isolated and reported, its batch-mates still checked", async (t) => {
-  process.env.TEJIT_FUZZ_CRASH_CASE = "5";
+  process.env.TEJIT_FUZZ_CRASH_CASE = "2";
   try {
-    const s = await runFuzz({ cases: 8, seed: 3, jobs: 1, batch: 8, shrink: false, log: () => {} });
+    const s = await runFuzz({ cases: 4, seed: 3, jobs: 1, batch: 4, shrink: false, log: () => {} });
     t.is(s.crashes, 1);
-    t.deepEqual(s.failures.map((f) => [f.index, f.status]), [[5, "crash"]]);
+    t.deepEqual(s.failures.map((f) => [f.index, f.status]), [[2, "crash"]]);
     t.regex(s.failures[0].detail!, /the worker killed by SIGSEGV/);
-    t.is(s.passed + s.refused + s.knownGccIfConvert + s.knownExternTile, 7);
+    t.is(s.passed + s.refused + s.knownGccIfConvert + s.knownExternTile, 3);
   } finally {
     delete process.env.TEJIT_FUZZ_CRASH_CASE;
   }
