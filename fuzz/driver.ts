@@ -35,7 +35,7 @@ export interface Summary {
   cases: number; passed: number; refused: number; wrong: number; crashes: number; buildErrors: number;
   /** Wrong at -O2/-O3 and right with -fno-tree-loop-if-convert: gcc 12's if-conversion bug. */
   knownGccIfConvert: number;
-  /** The interpreter saw a region-mapped extern's tile reach outside its input (an open lowering bug). */
+  /** A region-mapped extern's tile reached outside its tensor or had a negative extent (an open lowering bug). */
   knownExternTile: number;
   /** Cases whose reference found undefined behaviour: a generator bug. */
   invalid: number;
@@ -132,7 +132,7 @@ export function formatSummary(s: Summary, o: FuzzOptions): string {
   const lines = [
     `fuzz ${cmd}`,
     `cases ${s.cases}, passed ${s.passed}, refused ${s.refused}, wrong ${s.wrong}, crashes ${s.crashes}, build errors ${s.buildErrors}, ` +
-      `known: gcc if-convert bug ${s.knownGccIfConvert}, known: extern tile outside its input ${s.knownExternTile}, invalid (generator) ${s.invalid}, time ${s.seconds.toFixed(1)} s`,
+      `known: gcc if-convert bug ${s.knownGccIfConvert}, known: extern tile outside its tensor ${s.knownExternTile}, invalid (generator) ${s.invalid}, time ${s.seconds.toFixed(1)} s`,
   ];
   const top = [...s.refusals].sort((a, b) => b[1] - a[1]).slice(0, 6);
   if (top.length > 0) lines.push(`refusals: ${top.map(([k, v]) => `${v} × ${k}`).join(" | ")}`);
