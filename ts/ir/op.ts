@@ -70,6 +70,13 @@ export function cast(dtype: DTypeLike, value: ExprLike): PrimExpr {
 
 function constantWrapped(value: number, t: DataType): PrimExpr {
   if (t.isBool()) return new IntImm(t, value !== 0 ? 1 : 0);
+  // C's conversion: the value modulo 2^bits, in the target's range ((uint8)-2 is 254).
+  if (t.isIntegral() && t.bits < 64) {
+    const m = 2 ** t.bits;
+    let w = ((value % m) + m) % m;
+    if (t.isInt() && w >= m / 2) w -= m;
+    return new IntImm(t, w);
+  }
   return new IntImm(t, value);
 }
 
