@@ -101,12 +101,18 @@ function validateBody(name: string, body: PrimExpr[]): void {
       }
     }
     nested.forEach((e) => new NestedReduce().visitExpr(e));
+  });
+}
+
+/** Refuses a user's body that uses a reduce axis outside a reduction over it (rfactor's own ops may). */
+function checkReduceAxesInReducers(name: string, body: PrimExpr[]): void {
+  for (const b of body) {
     const loose = reduceAxisOutsideReducer(b);
     if (loose) {
       throw new Error(`compute '${name}': reduce axis '${loose.name}' is used outside a reduction over it; ` +
         `use it inside a reducer over that axis, e.g. te.sum(A.at(i, ${loose.name}), ${loose.name}) (or a data-parallel index instead)`);
     }
-  });
+  }
 }
 
 /** A reduce axis variable `e` uses outside a Reduce over that axis, if any. */
@@ -174,5 +180,6 @@ export function compute<R extends ExprLike | ExprLike[]>(
     return toExpr(e);
   });
   const op = new ComputeOp(name, opts.tag ?? "", opts.attrs ?? {}, axes, body);
+  checkReduceAxesInReducers(name, body);
   return (Array.isArray(result) ? op.outputs : op.output(0)) as R extends unknown[] ? Tensor[] : Tensor;
 }
