@@ -1,10 +1,9 @@
 // Runs a TypeScript program in a child process as a user would run it — `node --import tsx` with
-// "tejit" resolved to this checkout (resolve_tejit.mjs) — with a private TEJIT_CACHE_DIR, and
+// "tejit" resolved to this checkout (resolve_tejit.mjs) — with the tests' own TEJIT_CACHE_DIR, and
 // collects its exit code and output. At most one child per core runs at a time, so a test file
 // can start all its programs at once (each costs about a second of startup).
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,9 +20,12 @@ const resolveTejit = new URL("./resolve_tejit.mjs", import.meta.url).href;
 let cacheDir: string | undefined;
 const slots = { free: Math.max(1, availableParallelism()), waiting: [] as (() => void)[] };
 
-/** One compile cache for every program of this test process (programs share kernels). */
+/**
+ * The compile cache of the programs the tests run: not the user's, one for all of them (programs
+ * share kernels) and kept between runs (entries are named by the hash of what built them).
+ */
 export function sharedCacheDir(): string {
-  return (cacheDir ??= mkdtempSync(join(tmpdir(), "tejit-programs-")));
+  return (cacheDir ??= join(tmpdir(), `tejit-test-programs-${userInfo().uid}`));
 }
 
 async function acquire(): Promise<void> {
