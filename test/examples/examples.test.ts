@@ -64,6 +64,16 @@ const examples: { file: string; args?: string[]; lines: string[] }[] = [
     ],
   },
   {
+    file: "examples/tuple_inputs.ts",
+    lines: [
+      "      B.v1_2[((i*n) + j)] = ((float32*)A1_2[((i*n) + j)]*3f32)",
+      "      T.v0_2[i] = select(((int32*)val_2[((i*n) + k)] <= (int32*)T.v1_2[i]), (int32*)T.v0_2[i], (int32*)idx_2[((i*n) + k)])",
+      "  allocate(B.v1, float32, [n]);",
+      "argmax index: matches the JS reference (7 elements)",
+      "C = A1 + (A0 + 2): matches the JS reference (63 elements)",
+    ],
+  },
+  {
     file: "examples/gemm.ts", // TVM's opt_gemm
     args: ["64"],
     lines: [
