@@ -3,7 +3,8 @@
 // lowering pipeline by phase (TVM's "tir.add_lower_pass"). `config` takes tejit's option names
 // (those of lower() and build(): `autoUnrollMaxStep`, `disableVectorize`, …) and TVM's keys
 // (`tir.UnrollLoop`: {auto_max_step, …}, `tir.LoopPartition`, `tir.disable_vectorize`,
-// `tir.instrument_bound_checkers`, `tir.add_lower_pass`); both resolve to one `options` record.
+// `tir.instrument_bound_checkers`, `tir.add_lower_pass`); both resolve to one `options` record
+// (boundsCheck defaults to TEJIT_BOUNDS_CHECK=1).
 // A context is made current for a piece of code with `ctx.scope(fn)` (TVM's `with ctx:`), which
 // also holds across awaits; lower() and build() run under the current one, their own options
 // taking precedence.
@@ -24,6 +25,8 @@ export interface PassOptions {
   readonly autoUnrollMaxDepth: number;
   readonly autoUnrollMaxExtent: number;
   readonly unrollExplicit: boolean;
+  /** Check every load and store against its buffer at run time (TVM's instrument_bound_checkers). */
+  readonly boundsCheck: boolean;
   /** Constant-size allocations up to this many bytes live on the C stack (host pipeline). */
   readonly maxStackBytes: number;
   /** The widest vector (bytes) kept whole by SplitWideVectors; undefined: from the default compiler flags. */
@@ -38,6 +41,7 @@ export const DEFAULT_PASS_OPTIONS: PassOptions = Object.freeze({
   autoUnrollMaxDepth: 8,
   autoUnrollMaxExtent: 0,
   unrollExplicit: true,
+  boundsCheck: false,
   maxStackBytes: 1024,
   vectorBytes: undefined,
 });
@@ -53,11 +57,13 @@ export interface PassContextConfig {
   autoUnrollMaxDepth?: number;
   autoUnrollMaxExtent?: number;
   unrollExplicit?: boolean;
+  boundsCheck?: boolean;
   maxStackBytes?: number;
   vectorBytes?: number;
   "tir.UnrollLoop"?: { auto_max_step?: number; auto_max_depth?: number; auto_max_extent?: number; explicit_unroll?: boolean };
   "tir.LoopPartition"?: { partition_const_loop?: boolean };
   "tir.disable_vectorize"?: boolean;
+  "tir.instrument_bound_checkers"?: boolean;
   "tir.add_lower_pass"?: readonly (readonly [LowerPhase, Pass])[];
 }
 
@@ -72,14 +78,14 @@ export interface PassContextInit {
   requiredPass?: readonly string[];
 }
 
-const BOOLEAN_KEYS = ["simpleMode", "partitionConstLoop", "disableVectorize", "unrollExplicit"] as const;
+const BOOLEAN_KEYS = ["simpleMode", "partitionConstLoop", "disableVectorize", "unrollExplicit", "boundsCheck"] as const;
 const COUNT_KEYS = ["autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent", "maxStackBytes", "vectorBytes"] as const;
 const TVM_UNROLL: Record<string, keyof PassOptions> = {
   auto_max_step: "autoUnrollMaxStep", auto_max_depth: "autoUnrollMaxDepth", auto_max_extent: "autoUnrollMaxExtent", explicit_unroll: "unrollExplicit",
 };
 /** Every config key a context accepts. */
 export const CONFIG_KEYS: readonly string[] = [
-  ...BOOLEAN_KEYS, ...COUNT_KEYS, "tir.UnrollLoop", "tir.LoopPartition", "tir.disable_vectorize", "tir.add_lower_pass",
+  ...BOOLEAN_KEYS, ...COUNT_KEYS, "tir.UnrollLoop", "tir.LoopPartition", "tir.disable_vectorize", "tir.instrument_bound_checkers", "tir.add_lower_pass",
 ];
 
 function checkBoolean(key: string, v: unknown): boolean {
@@ -105,6 +111,7 @@ export function resolveConfig(config: PassContextConfig): Partial<PassOptions> {
     if ((BOOLEAN_KEYS as readonly string[]).includes(key)) out[key] = checkBoolean(key, v);
     else if ((COUNT_KEYS as readonly string[]).includes(key)) out[key] = checkCount(key, v);
     else if (key === "tir.disable_vectorize") out.disableVectorize = checkBoolean(key, v);
+    else if (key === "tir.instrument_bound_checkers") out.boundsCheck = checkBoolean(key, v);
     else if (key === "tir.LoopPartition") {
       for (const [k, x] of Object.entries(checkRecord(key, v))) {
         if (k !== "partition_const_loop") throw new Error(`PassContext config '${key}' has no field '${k}'; it has partition_const_loop`);
@@ -170,7 +177,9 @@ export class PassContext {
     if (!Number.isInteger(optLevel) || optLevel < 0) throw new Error(`PassContext optLevel must be a non-negative integer, got ${describe(optLevel)}`);
     this.optLevel = optLevel;
     this.config = Object.freeze({ ...(init.config ?? {}) });
-    this.options = Object.freeze({ ...DEFAULT_PASS_OPTIONS, ...resolveConfig(this.config) });
+    // TEJIT_BOUNDS_CHECK=1 turns bound checks on where the config does not say.
+    const env = { boundsCheck: process.env.TEJIT_BOUNDS_CHECK === "1" };
+    this.options = Object.freeze({ ...DEFAULT_PASS_OPTIONS, ...env, ...resolveConfig(this.config) });
     checkLowerPasses(this.config["tir.add_lower_pass"]);
     this.instruments = checkInstruments(init.instruments);
     this.disabledPass = checkNames("disabledPass", init.disabledPass);
