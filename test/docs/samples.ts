@@ -134,11 +134,14 @@ function looksLikePath(p: string): boolean {
 
 /**
  * Does a path cited by the doc `docFile` exist? From the repository root or the doc's folder, or,
- * abbreviated (`rfactor.ts` in a section about ts/schedule/), in a folder the doc cites.
+ * abbreviated (`rfactor.ts` in a section about ts/schedule/), in a folder the doc cites. A C
+ * header may also be one of Node's, which the addon is built against (`include/node/v8.h` under
+ * node's prefix).
  */
 export function pathExists(root: string, docFile: string, path: string, folders: readonly string[]): boolean {
   const bases = [root, join(root, dirname(docFile))];
   if (!path.startsWith("..")) bases.push(...folders.map((f) => join(root, f)));
+  if (path.endsWith(".h")) bases.push(nodePrefix, join(nodePrefix, "include", "node"));
   return bases.some((b) => (path.includes("*") ? globMatches(join(b, path)) : existsSync(join(b, path))));
 }
 
@@ -146,6 +149,8 @@ export function pathExists(root: string, docFile: string, path: string, folders:
 export function citedFolders(paths: readonly { path: string }[]): string[] {
   return [...new Set(paths.filter((p) => p.path.includes("/")).map((p) => (p.path.endsWith("/") ? p.path : dirname(p.path))))];
 }
+
+const nodePrefix = dirname(dirname(process.execPath));
 
 function globMatches(pattern: string): boolean {
   const dir = dirname(pattern);
