@@ -1,13 +1,16 @@
-// Public entry of tejit: re-exports te, tir, schedule helpers, lower, build, nd and runtime.
+// Public entry of tejit: re-exports te, tir, schedule helpers, lower, build, nd and runtime; arith
+// (the analyzer, interval sets) and codegen (C without compiling), as tvm.arith and tvm.target.codegen.
 export { version } from "./version.js";
 
 export * as te from "./te/index.js";
 export * as tir from "./tir.js";
-export { lower, type LowerOptions } from "./lower.js";
+export { lower, scheduleToPrimFunc, type LowerOptions } from "./lower.js";
 export { build, buildAsync, type BuildOptions } from "./build.js";
 export { explainBounds } from "./schedule/explain.js";
 export { DataType } from "./ir/dtype.js";
 export * as schedule from "./schedule/index.js";
+export * as arith from "./arith/index.js";
+export * as codegen from "./codegen/index.js";
 
 // Runtime: NDArray (`nd`), modules and the compile driver (`runtime`), packed functions.
 export * as nd from "./runtime/nd.js";

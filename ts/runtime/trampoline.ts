@@ -55,6 +55,9 @@ export function makeDispatcher(names: readonly string[], meta: Float64Array): (i
         (result as Promise<unknown>).then(undefined, () => {});
         throw new Error(`packed function '${name}' returned a Promise: functions called from kernels must be synchronous`);
       }
+      if (result instanceof NDArray) {
+        throw new Error(`packed function '${name}' returned an NDArray: a callback writes its results into the arrays it receives (e.g. out.copyFrom(...)) and returns undefined, a number, a bigint, a boolean or a string`);
+      }
       return result;
     } finally {
       if (views) {
