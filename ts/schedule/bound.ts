@@ -10,6 +10,8 @@ import { add, sub } from "../ir/op.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { IntSet, evalSet } from "../arith/int_set.js";
 import { PlaceholderOp } from "../te/placeholder.js";
+import { ExternOp } from "../te/extern.js";
+import { externLoopAxes } from "./extern_provide.js";
 import type { Operation } from "../te/operation.js";
 import type { Tensor } from "../te/tensor.js";
 import { type AttachPath, createAttachPath } from "./attach_path.js";
@@ -53,6 +55,11 @@ function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): 
     let foundAttach = false;
     const opStage = ctx.op2stage.get(op);
     if (!opStage) throw new Error(`stage of consumer '${op.name}' not found`);
+    // A tiled extern's leaves that are not loops span the tile each call covers: whatever the
+    // attach point, a producer must supply all of them (they have no loop variable to fix).
+    const tileAxes = opStage.op instanceof ExternOp && opStage.op.regionMap !== undefined
+      ? new Set(opStage.leafIterVars.filter((iv) => !externLoopAxes(opStage).includes(iv)))
+      : undefined;
     for (let i = opStage.leafIterVars.length - 1; i >= 0; i--) {
       const iv = opStage.leafIterVars[i];
       if (stageAttach.length > 0 && iv === stageAttach[0]) foundAttach = true;
@@ -60,7 +67,7 @@ function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): 
       if (!vrange) throw new Error(`no range inferred for loop '${iv.name}' of '${opStage.name}'`);
       if (isConstInt(vrange.extent, 1)) {
         upState.set(iv, IntSet.single(vrange.min));
-      } else if (!needRelax(foundAttach)) {
+      } else if (!needRelax(foundAttach) && !tileAxes?.has(iv)) {
         upState.set(iv, IntSet.single(iv.var));
         fixed.push(iv);
       } else {
