@@ -15,6 +15,8 @@
 //    body writes (a loop-carried dependence, a store to a lane-independent index, a buffer handle
 //    passed to a call), when the extent is not a constant (TVM aborts), when the body holds a
 //    `while` (TVM aborts), or when vector lanes do not match.
+// An allocation inside the loop gets one copy per lane, unless its handle is passed to a call
+// (an extern's buffer): then the loop stays serial, since the callee would not see the copies.
 // With `disableVectorize` every vectorized loop becomes serial (TVM's VectorizeSkipper). A
 // vectorized loop nested in another one runs serially inside the outer vector body.
 // A vectorized loop of more than MAX_VECTOR_LANES iterations is refused (the C compiler's time
@@ -256,6 +258,18 @@ function bindRange(ana: Analyzer, x: Var, r: { min: PrimExpr; extent: PrimExpr }
 
 // ---------------------------------------------------------------------------------------------
 // The vectorizer of one loop body.
+
+/** Whether `body` uses the handle `buf` other than as the buffer of a load or store. */
+function handleUsed(body: Stmt, buf: Var): boolean {
+  let used = false;
+  class Finder extends StmtExprVisitor {
+    override visitVar(v: Var): void {
+      if (v === buf) used = true;
+    }
+  }
+  new Finder().visitStmt(body);
+  return used;
+}
 
 class VecAllocAccess extends StmtExprMutator {
   /** `lane` is the lane number (the loop variable minus the loop's min). */
@@ -584,6 +598,9 @@ class Vectorizer extends StmtExprMutator {
     const cond = this.visitExpr(s.condition);
     const extents = s.extents.map((x) => this.visitExpr(x));
     if (this.headerScalar([cond, ...extents])) return this.scalarize(s);
+    // Per-lane copies change the buffer's layout, which only its loads and stores are rewritten
+    // for: a buffer whose handle goes elsewhere (an extern's packed call) keeps the loop serial.
+    if (handleUsed(s.body, s.bufferVar)) throw new GiveUp(`allocation '${s.bufferVar.name}' is passed to a call by its handle`);
     // Each lane gets its own copy: the lane index becomes the fastest dimension.
     const rewritten = new VecAllocAccess(s.bufferVar, op.sub(this.v, this.min), this.lanes).visitStmt(s.body);
     const body = this.visitStmt(rewritten);
