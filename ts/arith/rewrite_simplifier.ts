@@ -59,6 +59,13 @@ const DECIDED: Record<"EQ" | "LT", { true: readonly CompareResult[]; false: read
 
 const MAX_RECURSION = 5;
 
+/** Whether the integer `v` is a value of the integer dtype `t` (JS numbers: exact to 2^53). */
+function fitsDtype(v: number, t: DataType): boolean {
+  if (!Number.isFinite(v)) return false;
+  if (t.bits >= 53) return Math.abs(v) < 2 ** 53;
+  return t.isUInt() ? v >= 0 && v < 2 ** t.bits : v >= -(2 ** (t.bits - 1)) && v < 2 ** (t.bits - 1);
+}
+
 function isConstNumber(e: PrimExpr): boolean {
   if (e instanceof IntImm || e instanceof FloatImm) return true;
   return e instanceof Broadcast && (e.value instanceof IntImm || e.value instanceof FloatImm);
@@ -200,8 +207,30 @@ export class RewriteSimplifier extends ExprMutator implements RuleContext {
     return undefined;
   }
 
-  /** a == b or a < b decided from the bounds and residues of a - b. */
+  /**
+   * a == b or a < b decided from the bounds and residues of a - b — unless forming a - b wrapped
+   * a constant around the integer dtype (x < -2147483648: x - c became x + c), which shows as
+   * bounds of the simplified difference outside the true difference's; then only the bounds of
+   * a and b decide.
+   */
   private decideCompare(ret: EQ | LT): PrimExpr | undefined {
+    const t = ret.a.dtype;
+    if (t.isIntegral() && t.lanes === 1) {
+      const a = this.analyzer.constIntBound(ret.a);
+      const b = this.analyzer.constIntBound(ret.b);
+      const lo = a.minValue - b.maxValue;
+      const hi = a.maxValue - b.minValue;
+      if (!fitsDtype(lo, t) || !fitsDtype(hi, t)) {
+        const d = this.analyzer.constIntBound(this.visitExpr(op.sub(ret.a, ret.b)));
+        if (d.minValue < lo || d.maxValue > hi) {
+          const yes = op.constant(true, ret.dtype);
+          const no = op.constant(false, ret.dtype);
+          if (ret.kind === "LT") return a.maxValue < b.minValue ? yes : a.minValue >= b.maxValue ? no : undefined;
+          if (a.maxValue < b.minValue || a.minValue > b.maxValue) return no;
+          return undefined;
+        }
+      }
+    }
     const result = this.tryCompare(op.sub(ret.a, ret.b), 0);
     if (DECIDED[ret.kind].true.includes(result)) return op.constant(true, ret.dtype);
     if (DECIDED[ret.kind].false.includes(result)) return op.constant(false, ret.dtype);
