@@ -80,7 +80,8 @@ export function listPublicNames(program: ts.Program = createApiProgram()): Publi
   // A member that overrides or implements a documented member of a base class or an implemented
   // interface takes that member's comment (as typedoc and the editor's hover do).
   const inheritsDoc = (decl: ts.Declaration, name: string): boolean => {
-    const owner = decl.parent;
+    // A parameter property's parent is the constructor; its class is one further up.
+    const owner = ts.isParameter(decl) ? decl.parent.parent : decl.parent;
     if (!owner || !(ts.isClassLike(owner) || ts.isInterfaceDeclaration(owner))) return false;
     for (const clause of owner.heritageClauses ?? []) {
       for (const base of clause.types) {

@@ -12,7 +12,20 @@ import { toShape } from "./shape.js";
 import { axisNames } from "./fn_params.js";
 import { checkName } from "./name.js";
 
+/**
+ * The op of a tensor defined elementwise by an expression of its indices (TVM's ComputeOp),
+ * optionally a reduction; made by {@link compute}. Several bodies give several outputs sharing
+ * one loop nest.
+ */
 export class ComputeOp extends Operation {
+  /**
+   * @param name The op's name.
+   * @param tag A free-form tag.
+   * @param attrs Free-form attributes.
+   * @param axes One data-parallel axis a dimension of the output.
+   * @param body The value of each output at the axes (a Reduce for a reduction).
+   * @throws Error when the body is not a valid compute body (see compute's errors).
+   */
   constructor(
     name: string,
     tag: string,

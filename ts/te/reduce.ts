@@ -19,6 +19,11 @@ export function reduceAxis(dom: [ExprLike, ExprLike] | Range, name = "rv"): Iter
   return new IterVar(range, new Var(name, range.extent.dtype), "CommReduce");
 }
 
+/**
+ * A reduction function such as {@link sum}, {@link max}, {@link min}, {@link prod} or one made by
+ * {@link commReducer}: `sum(expr, axis, where?, init?)` reduces `expr` over the reduce axes (one
+ * or several values at once); without axes, `max(a, b)` combines its operands directly.
+ */
 export type Reducer = {
   (expr: PrimExpr, axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike): PrimExpr;
   (expr: PrimExpr[], axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike[]): PrimExpr[];
