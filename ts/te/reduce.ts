@@ -20,7 +20,7 @@ export function reduceAxis(dom: [ExprLike, ExprLike] | Range, name = "rv"): Iter
 }
 
 /**
- * A reduction function such as {@link sum}, {@link max}, {@link min}, {@link prod} or one made by
+ * A reduction function such as {@link sum}, {@link max}, {@link min} or one made by
  * {@link commReducer}: `sum(expr, axis, where?, init?)` reduces `expr` over the reduce axes (one
  * or several values at once); without axes, `max(a, b)` combines its operands directly.
  */
