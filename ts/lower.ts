@@ -23,6 +23,9 @@ import { PassContext, type PassContextConfig } from "./transform/pass_context.js
 import { DumpIR, type PassInstrument } from "./transform/instrument.js";
 import { log, logLevel, PassLogInstrument, since } from "./log.js";
 
+/**
+ * Options of {@link lower}. The loop options are also taken from the current PassContext's config; these override it.
+ */
 export interface LowerOptions {
   /** The function's name (its global symbol). */
   name?: string;

@@ -86,7 +86,7 @@ export class BufferPtr {
  * const ib = tir.irBuilder();
  * const a = ib.bufferPtr(ins[0]);
  * const c = ib.bufferPtr(outs[0]);
- * ib.forRange(0, n, (i) => c.set(i, a.get(i).add(1)));
+ * ib.forRange(0, n, "i", (i) => c.set(i, a.get(i).add(1)));
  * return ib.get();
  * ```
  */

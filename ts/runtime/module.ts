@@ -14,16 +14,25 @@ export type { FunctionInfo, ParamInfo } from "./marshal.js";
 /** A kernel as a JS function; `callAsync` runs it off the JS thread. */
 export interface PackedKernel {
   (...args: unknown[]): unknown;
+  /**
+   * Runs the kernel on a worker thread without blocking the event loop; same arguments and
+   * checks as calling it.
+   * @returns A promise of the kernel's return value.
+   */
   callAsync(...args: unknown[]): Promise<unknown>;
+  /** The function's name in the library. */
   readonly name: string;
 }
 
 /** Seconds per call of each repeat (each the mean of `number` calls), as TVM's ProfileResult. */
 export interface TimeResult {
+  /** Seconds a call, one entry a repeat (each the mean of `number` calls). */
   results: number[];
+  /** The mean of `results`. */
   mean: number;
 }
 
+/** Options of {@link Module.timeEvaluator}. */
 export interface TimeEvaluatorOptions {
   /** Calls per repeat (default 10). */
   number?: number;
@@ -33,20 +42,35 @@ export interface TimeEvaluatorOptions {
 
 /** Metadata embedded in a library. */
 export interface ModuleMetadata {
+  /** Parameter descriptions by function name. */
   functions: Record<string, FunctionInfo>;
 }
 
+/** Options of createModuleFromSource: the compile options and the parameter descriptions to embed. */
 export interface ModuleOptions extends CompileOptions {
   /** Parameter descriptions by function name (embedded in the library). */
   functions?: Record<string, FunctionInfo>;
 }
 
+/**
+ * A loaded kernel library (TVM's runtime.Module): what `build` returns and `runtime.loadModule`
+ * loads. `getFunction(name)` gives a kernel as a JS function, `exportLibrary(path)` saves the
+ * shared library, `timeEvaluator(name)` times a kernel.
+ *
+ * @example
+ * ```ts
+ * const mod = build(s, [A, B, C], { name: "vadd" });
+ * mod.getFunction("vadd")(a, b, c);
+ * mod.exportLibrary("/tmp/vadd.so");
+ * ```
+ */
 export class Module {
   readonly #lib: LibraryHandle;
   readonly #source: string;
   readonly #kernels = new Map<string, KernelHandle>();
   /** Path of the loaded shared library. */
   readonly libraryPath: string;
+  /** The parameter descriptions embedded in the library (empty when it has none). */
   readonly metadata: ModuleMetadata;
 
   /** @internal Use createModuleFromSource or loadModule. */

@@ -7,6 +7,7 @@
 // elemOffset = byteOffset / bytesPerElement. Strides are in elements, byteOffset in bytes from
 // the start of `data` (the TypedArray whose first element is where DLTensor.data points).
 
+/** The element dtypes an NDArray can hold (TVM's dtype names). */
 export type DType =
   | "bool"
   | "int8" | "int16" | "int32" | "int64"
@@ -20,6 +21,7 @@ export type NumberTypedArray =
   | Float32Array | Float64Array;
 /** TypedArrays whose elements are bigints (int64, uint64). */
 export type BigIntTypedArray = BigInt64Array | BigUint64Array;
+/** Any TypedArray an NDArray can wrap. */
 export type TypedArray = NumberTypedArray | BigIntTypedArray;
 
 /** An element value: bigint for int64/uint64, boolean for bool, number otherwise. */
@@ -34,11 +36,17 @@ type TypedArrayCtor = {
 
 /** How a dtype is stored, and its DLPack DLDataType (code 0 int, 1 uint, 2 float). */
 export interface DTypeInfo {
+  /** The dtype's name. */
   readonly name: DType;
+  /** The TypedArray class that stores it. */
   readonly ctor: TypedArrayCtor;
+  /** Bytes an element. */
   readonly bytes: number;
+  /** DLPack's type code: 0 int, 1 uint (bool too), 2 float. */
   readonly code: 0 | 1 | 2;
+  /** DLPack's bit width (1 for bool, though it is stored in a byte). */
   readonly bits: number;
+  /** Whether elements are bigints (int64, uint64). */
   readonly big: boolean;
 }
 
@@ -74,6 +82,10 @@ export function dtypeFromDL(code: number, bits: number, lanes: number): DType | 
   return undefined;
 }
 
+/**
+ * Whether `x` is a TypedArray (an ArrayBuffer view other than a DataView).
+ * @param x Any value.
+ */
 export function isTypedArray(x: unknown): x is TypedArray {
   return ArrayBuffer.isView(x) && !(x instanceof DataView);
 }
@@ -82,6 +94,11 @@ export function isTypedArray(x: unknown): x is TypedArray {
 const CTOR_DTYPE = new Map<unknown, DType>([[Uint8ClampedArray, "uint8"]]);
 for (const d of Object.values(DTYPES)) if (d.name !== "bool") CTOR_DTYPE.set(d.ctor, d.name);
 
+/**
+ * The dtype a TypedArray holds by default (a Uint8Array is uint8; a Uint8ClampedArray too).
+ * @param a The TypedArray.
+ * @throws Error for a TypedArray NDArray cannot hold (e.g. a Float16Array).
+ */
 export function dtypeOfTypedArray(a: TypedArray): DType {
   const known = CTOR_DTYPE.get(a.constructor);
   if (known) return known;
@@ -189,6 +206,7 @@ export type AnyNDArray = NDArray<TypedArray>;
 export class NDArray<T extends TypedArray = NumberTypedArray> {
   /** Extent of each dimension. */
   readonly shape: number[];
+  /** The element dtype. */
   readonly dtype: DType;
   /** Distance between neighbouring elements of each dimension, in elements. */
   readonly strides: number[];
@@ -276,6 +294,7 @@ export class NDArray<T extends TypedArray = NumberTypedArray> {
     return new NDArray(data, shape, strides, byteOffset, dtype);
   }
 
+  /** Number of dimensions. */
   get ndim(): number { return this.shape.length; }
   /** Number of elements. */
   get size(): number { return this.#size; }
@@ -368,6 +387,7 @@ export class NDArray<T extends TypedArray = NumberTypedArray> {
     (this.data as unknown as { [k: number]: number | bigint })[off] = toElement(this.#info, value, "NDArray.set");
   }
 
+  /** `NDArray(dtype, shape [..])`, with strides and byteOffset when not compact. */
   toString(): string {
     return `NDArray(${this.dtype}, shape ${fmtShape(this.shape)}${this.#contiguous ? "" : `, strides ${fmtShape(this.strides)}`}${this.byteOffset ? `, byteOffset ${this.byteOffset}` : ""}${this.released ? ", released" : ""})`;
   }
