@@ -121,14 +121,41 @@ export interface ComputeOptions {
   attrs?: Record<string, unknown>;
 }
 
-/** A tensor computed elementwise: `compute(shape, (i, j) => expr, name = "compute")`; an
- * fcompute returning an array (e.g. a multi-value reduction) gives one tensor per element. */
+/**
+ * What {@link compute} returns for an fcompute returning `R`: a Tensor, or one Tensor a value
+ * when it returns an array. A body that does not typecheck (its type is `any`, or not an
+ * expression) counts as a single output, so the mistake gives one type error, at the body, and
+ * not one more at every later use of the tensor.
+ */
+export type ComputeResult<R> = 0 extends 1 & R ? Tensor : [R] extends [readonly unknown[]] ? Tensor[] : Tensor;
+
+/**
+ * A tensor computed elementwise (TVM's te.compute): `fcompute` gets one index variable a
+ * dimension and returns the element's value; its parameter names become the loop names. An
+ * fcompute returning an array (e.g. a multi-value reduction) gives one tensor per element,
+ * sharing one loop nest.
+ * @param shape The output shape (numbers or integer expressions), or a length for 1-D.
+ * @param fcompute The element at the indices: an expression (a number is a constant), or an array of them.
+ * @param name The op's name ("compute" by default): the tensor's and the loop nest's name.
+ * @param opts A tag and attributes.
+ * @returns The tensor, or one tensor a value when fcompute returns an array.
+ * @throws Error naming the compute when fcompute is not a function, returns something that is
+ * not an expression, takes a different number of parameters than `shape` has dimensions, or
+ * nests a reduction inside an expression.
+ * @example
+ * ```ts
+ * const A = te.placeholder([n, m], "float32", "A");
+ * const k = te.reduceAxis([0, m], "k");
+ * const B = te.compute([n], (i) => te.sum(A.at(i, k), k), "B");
+ * const C = te.compute([n, m], (i, j) => A.at(i, j).mul(2).add(1), "C");
+ * ```
+ */
 export function compute<R extends ExprLike | ExprLike[]>(
   shape: ExprLike[] | number,
   fcompute: (...indices: Var[]) => R,
   name = "compute",
   opts: ComputeOptions = {},
-): R extends unknown[] ? Tensor[] : Tensor {
+): ComputeResult<R> {
   checkName("compute", name);
   if (typeof fcompute !== "function") throw new Error(`compute '${name}': fcompute must be a function of the indices, got ${describe(fcompute)}`);
   const dims = toShape(shape, `compute '${name}'`);
@@ -146,5 +173,5 @@ export function compute<R extends ExprLike | ExprLike[]>(
     return toExpr(e);
   });
   const op = new ComputeOp(name, opts.tag ?? "", opts.attrs ?? {}, axes, body);
-  return (Array.isArray(result) ? op.outputs : op.output(0)) as R extends unknown[] ? Tensor[] : Tensor;
+  return (Array.isArray(result) ? op.outputs : op.output(0)) as ComputeResult<R>;
 }

@@ -1,0 +1,11 @@
+import { te, lower, build, nd } from "../../../ts/index.js";
+const n = 16;
+const A = te.placeholder([n], "float32", "A");
+const B = te.placeholder([n], "float32", "B");
+const C = te.compute([n], (i) => [A.at(i), B.at(i)], "C");
+const s = te.createSchedule(C.op);
+const [xo, xi] = s.stage(C).split(C.op.axis[0], { factor: 4 });
+s.stage(C).vectorize(xi);
+const mod = build(s, [A, B, C], { name: "f" });
+mod.getFunction("f")(nd.empty([n]), nd.empty([n]), nd.empty([n]));
+void xo; void lower;
