@@ -27,6 +27,27 @@ export type TypedArray = NumberTypedArray | BigIntTypedArray;
 /** An element value: bigint for int64/uint64, boolean for bool, number otherwise. */
 export type Scalar = number | bigint | boolean;
 
+/** The element value type of a dtype: bigint for int64/uint64, boolean for bool, number otherwise. */
+export type ElementOf<D extends DType> = D extends "int64" | "uint64" ? bigint : D extends "bool" ? boolean : number;
+
+/** The TypedArray that stores a dtype (Uint8Array for bool). */
+export type ArrayOf<D extends DType> = {
+  bool: Uint8Array; int8: Int8Array; int16: Int16Array; int32: Int32Array; int64: BigInt64Array;
+  uint8: Uint8Array; uint16: Uint16Array; uint32: Uint32Array; uint64: BigUint64Array;
+  float32: Float32Array; float64: Float64Array;
+}[D];
+
+/** The dtypes a TypedArray of type `T` can hold (a Uint8Array: uint8 or bool). */
+export type DTypeOf<T extends TypedArray> =
+  T extends Float32Array ? "float32" : T extends Float64Array ? "float64" :
+  T extends Int8Array ? "int8" : T extends Int16Array ? "int16" : T extends Int32Array ? "int32" :
+  T extends Uint8Array ? "uint8" | "bool" : T extends Uint8ClampedArray ? "uint8" :
+  T extends Uint16Array ? "uint16" : T extends Uint32Array ? "uint32" :
+  T extends BigInt64Array ? "int64" : T extends BigUint64Array ? "uint64" : DType;
+
+/** The dtype NDArray gives a TypedArray of type `T` when none is named (a Uint8Array is uint8). */
+export type DefaultDTypeOf<T extends TypedArray> = T extends Uint8Array ? "uint8" : DTypeOf<T>;
+
 type TypedArrayCtor = {
   new (length: number): TypedArray;
   new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedArray;
@@ -203,7 +224,7 @@ export type AnyNDArray = NDArray<TypedArray>;
  * BigInt64Array/BigUint64Array (or `empty(shape, "int64")`) are `NDArray<BigIntTypedArray>`.
  * A parameter that accepts any NDArray can be typed `NDArray<TypedArray>` (AnyNDArray).
  */
-export class NDArray<T extends TypedArray = NumberTypedArray> {
+export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = DTypeOf<T>> {
   /** Extent of each dimension. */
   readonly shape: number[];
   /** The element dtype. */
@@ -373,7 +394,13 @@ export class NDArray<T extends TypedArray = NumberTypedArray> {
     return off;
   }
 
-  /** The element at `index`: bigint for int64/uint64, boolean for bool, number otherwise. */
+  /**
+   * The element at `index`: bigint for int64/uint64, boolean for bool, number otherwise (typed
+   * by the array's dtype `D`, so `nd.empty([2], "int32").get([0])` is a number).
+   * @param index One index a dimension.
+   * @throws Error when the index has the wrong length or is out of range, or the view was released.
+   */
+  get(index: readonly number[]): ElementOf<D>;
   get(index: readonly number[]): Scalar {
     this.assertLive("NDArray.get");
     const off = this.offsetOf(index, "NDArray.get");
@@ -407,6 +434,9 @@ export function releaseView(a: NDArray<TypedArray>, message: string): void {
  * Wraps a TypedArray without copying (shape defaults to [length]; dtype "bool" may be given for a
  * Uint8Array). A plain array of numbers is copied into a new TypedArray of `dtype` (default float32).
  */
+export function array<A extends TypedArray>(src: A, shape?: readonly number[]): NDArray<A, DefaultDTypeOf<A>>;
+export function array<D extends DTypeOf<A>, A extends TypedArray>(src: A, shape: readonly number[] | undefined, dtype: D): NDArray<A, D>;
+export function array<D extends DType = "float32">(src: readonly (number | bigint | boolean)[], shape?: readonly number[], dtype?: D): NDArray<ArrayOf<D>, D>;
 export function array(src: BigIntTypedArray, shape?: readonly number[], dtype?: DType | string): NDArray<BigIntTypedArray>;
 export function array(src: TypedArray | readonly (number | bigint | boolean)[], shape?: readonly number[], dtype?: DType | string): NDArray;
 export function array(src: TypedArray | readonly (number | bigint | boolean)[], shape?: readonly number[], dtype?: DType | string): NDArray<TypedArray> {
@@ -429,6 +459,7 @@ export function array(src: TypedArray | readonly (number | bigint | boolean)[], 
 }
 
 /** A new zero-filled compact array. */
+export function empty<D extends DType = "float32">(shape: readonly number[], dtype?: D): NDArray<ArrayOf<D>, D>;
 export function empty(shape: readonly number[], dtype: "int64" | "uint64"): NDArray<BigIntTypedArray>;
 export function empty(shape: readonly number[], dtype?: DType | string): NDArray;
 export function empty(shape: readonly number[], dtype: DType | string = "float32"): NDArray<TypedArray> {
