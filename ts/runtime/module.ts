@@ -7,19 +7,32 @@ import { dirname, resolve } from "node:path";
 import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
 import { compileSource, compileSourceAsync, type CompileOptions } from "./compile.js";
 import { encodeArgs, type FunctionInfo } from "./marshal.js";
+import type { NDArray, TypedArray } from "./ndarray.js";
 import { log, since } from "../log.js";
 
 export type { FunctionInfo, ParamInfo } from "./marshal.js";
 
-/** A kernel as a JS function; `callAsync` runs it off the JS thread. */
+/**
+ * What a kernel takes: an NDArray for a tensor (or handle) parameter; a number, bigint or
+ * boolean for a scalar; a string or null where a hand-written library's function takes one.
+ */
+export type KernelArg = NDArray<TypedArray> | number | bigint | boolean | string | null;
+
+/**
+ * A kernel as a JS function: call it with its arguments in the order of `build`'s argument list
+ * (an NDArray a tensor, a number or bigint a scalar). It checks each argument against the
+ * parameter descriptions (dtype, rank, shape) and throws an Error naming the argument when one
+ * does not fit. It returns undefined for a kernel built by tejit (a hand-written library's
+ * function may return a number, bigint or string). `callAsync` runs it off the JS thread.
+ */
 export interface PackedKernel {
-  (...args: unknown[]): unknown;
+  (...args: KernelArg[]): unknown;
   /**
    * Runs the kernel on a worker thread without blocking the event loop; same arguments and
    * checks as calling it.
    * @returns A promise of the kernel's return value.
    */
-  callAsync(...args: unknown[]): Promise<unknown>;
+  callAsync(...args: KernelArg[]): Promise<unknown>;
   /** The function's name in the library. */
   readonly name: string;
 }
@@ -131,7 +144,7 @@ export class Module {
    * A function that runs `name` (after one warm-up call) `repeat` times `number` times and
    * returns the seconds per call of each repeat. The timing is done natively, around the kernel.
    */
-  timeEvaluator(name: string, opts: TimeEvaluatorOptions = {}): (...args: unknown[]) => TimeResult {
+  timeEvaluator(name: string, opts: TimeEvaluatorOptions = {}): (...args: KernelArg[]) => TimeResult {
     const number = opts.number ?? 10;
     const repeat = opts.repeat ?? 1;
     for (const [k, v] of [["number", number], ["repeat", repeat]] as const) {
