@@ -112,7 +112,22 @@ export class Stage {
     }
   }
 
-  /** Splits `axis` by a factor (inner extent) or into nparts (outer extent): [outer, inner]. */
+  /**
+   * Splits loop `axis` in two (TVM's split): by `factor`, the inner loop's extent, or into
+   * `nparts`, the outer loop's extent. The outer and inner axes replace it among the leaf axes;
+   * when the factor does not divide the extent, lowering guards the tail with `likely`.
+   * @param axis A leaf axis of this stage.
+   * @param spec `{ factor }`, `{ nparts }`, or a factor alone.
+   * @returns `[outer, inner]`.
+   * @throws Error when the axis is not a leaf of this stage, or the factor or nparts is not a
+   * positive integer (or an integer expression).
+   * @example
+   * ```ts
+   * const [xo, xi] = s.stage(C).split(C.op.axis[0], { factor: 8 });
+   * s.stage(C).vectorize(xi);
+   * s.stage(C).parallel(xo);
+   * ```
+   */
   split(axis: IterVar, spec: SplitSpec | ExprLike): [IterVar, IterVar] {
     if (!(axis instanceof IterVar)) this.findLeaf(axis, "split");
     const s: SplitSpec = typeof spec === "object" && !(spec instanceof PrimExpr) && !(spec instanceof IterVar) ? spec : { factor: spec };
