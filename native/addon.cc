@@ -21,7 +21,10 @@ std::string StringArg(const Napi::CallbackInfo& info, size_t i, const char* what
   if (info.Length() <= i || !info[i].IsString()) {
     throw Napi::Error::New(info.Env(), std::string(what) + ": expected a string");
   }
-  return info[i].As<Napi::String>().Utf8Value();
+  std::string s = info[i].As<Napi::String>().Utf8Value();
+  // C would stop at a NUL ("safe\0evil" names "safe"); the JS side refuses these first.
+  if (s.find('\0') != std::string::npos) throw Napi::Error::New(info.Env(), std::string(what) + ": the name contains a NUL character");
+  return s;
 }
 
 void BindFloat64Array(Napi::Env env, Napi::Value v, napi_ref* ref, double** data, size_t* len, const char* what) {

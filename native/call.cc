@@ -106,14 +106,16 @@ bool ParseArgs(napi_env env, EnvState* st, const napi_value* vals, size_t nvals,
         }
         t.shape = ndim > 0 ? shape : nullptr;
         t.strides = strides;
-        // Never hand a kernel a view that reaches outside the TypedArray.
-        int64_t elem = static_cast<int64_t>(ElementSize(type));
-        int64_t first = static_cast<int64_t>(t.byte_offset) / elem + lo;
-        int64_t last = static_cast<int64_t>(t.byte_offset) / elem + hi;
-        if (size > 0 && (first < 0 || last >= static_cast<int64_t>(length))) {
-          *err = ArgName(i) + ": the NDArray reaches element " + std::to_string(last) +
-                 " of a TypedArray of " + std::to_string(length) +
-                 (length == 0 ? " (its buffer was detached: a released callback view?)" : "");
+        // Never hand a kernel a view that reaches outside the TypedArray: counted in bytes of
+        // the tensor's dtype, whatever the TypedArray's element type.
+        int64_t elem_bytes = (static_cast<int64_t>(t.dtype.bits) * t.dtype.lanes + 7) / 8;
+        int64_t have = static_cast<int64_t>(length * ElementSize(type));
+        int64_t bo = static_cast<int64_t>(t.byte_offset);
+        if (size > 0 && (elem_bytes <= 0 || bo + lo * elem_bytes < 0 || bo + (hi + 1) * elem_bytes > have)) {
+          *err = ArgName(i) + (length == 0 ? ": its ArrayBuffer is detached (transferred, or a callback view used after its callback returned)"
+                                           : ": the NDArray needs bytes " + std::to_string(bo + lo * elem_bytes) + ".." +
+                                                 std::to_string(bo + (hi + 1) * elem_bytes) + " of its data, which has " +
+                                                 std::to_string(have) + " bytes");
           return false;
         }
         a->values[i].v_handle = &t;
@@ -227,6 +229,21 @@ Kernel* GetKernel(napi_env env, napi_value v) {
   return k->magic == Kernel::kMagic ? k : nullptr;
 }
 
+// The backing stores of a call's TypedArrays; false + *err when one cannot be held.
+bool PinArgs(EnvState* st, CallArgs* a, std::string* err) {
+  a->pins.clear();
+  for (size_t i = 0; i < a->arrays.size(); i++) {
+    Pin p = PinTypedArray(a->arrays[i]);
+    if (!p) {
+      *err = "internal: cannot hold the memory of tensor " + std::to_string(i);
+      return false;
+    }
+    a->pins.push_back(std::move(p));
+  }
+  a->pinned = true;
+  return true;
+}
+
 CallArgs* ArgsAtDepth(EnvState* st, int depth) {
   while (static_cast<int>(st->args_stack.size()) <= depth) st->args_stack.emplace_back(new CallArgs());
   return st->args_stack[depth].get();
@@ -290,10 +307,20 @@ napi_value CallKernel(napi_env env, napi_callback_info info) {
     ClearLastError();
     rc = k->fn(a->values.data(), a->codes.data(), static_cast<int32_t>(a->values.size()), &ret, &ret_code, nullptr);
   }
+  a->Unpin();
   if (rc != 0) return Throw(env, FailureMessage(k->name, rc));
   napi_value out;
   if (!ConvertReturn(env, ret, ret_code, ret_code == kTVMStr ? ret.v_str : nullptr, k->name, &out, &err)) return Throw(env, err);
   return out;
+}
+
+void PinActiveCalls(EnvState* st) {
+  for (int d = 0; d < st->call_depth && d < static_cast<int>(st->args_stack.size()); d++) {
+    CallArgs* a = st->args_stack[d].get();
+    if (a->pinned) continue;
+    std::string ignored;  // a TypedArray parsed for this call always has a backing store
+    PinArgs(st, a, &ignored);
+  }
 }
 
 // timeCall(kernel, number, repeat, ...values) -> seconds per call, one entry per repeat
@@ -328,6 +355,7 @@ napi_value TimeKernel(napi_env env, napi_callback_info info) {
       results[r] = std::chrono::duration<double>(t1 - t0).count() / number;
     }
   }
+  a->Unpin();
   if (rc != 0) return Throw(env, FailureMessage(k->name, rc));
   napi_value out;
   napi_create_array_with_length(env, repeat, &out);
@@ -412,6 +440,24 @@ napi_value CallKernelAsync(napi_env env, napi_callback_info info) {
   if (!ParseArgs(env, st, argv.v + 1, argv.n - 1, &c->args, &err)) {
     delete c;
     return Throw(env, "kernel '" + k->name + "': " + err);
+  }
+  // Hold the memory itself, not only the TypedArrays: JS may transfer a buffer away (its new
+  // owner may be collected) while the kernel runs on another thread.
+  if (!PinArgs(st, &c->args, &err)) {
+    delete c;
+    return Throw(env, "kernel '" + k->name + "': " + err);
+  }
+  for (size_t i = 0, ti = 0; i < c->args.codes.size(); i++) {
+    if (c->args.codes[i] != kTVMDLTensorHandle) continue;
+    const void* store = c->args.pins[ti++].get();
+    for (const void* v : st->live_views) {
+      if (v == store) {
+        delete c;
+        return Throw(env, "kernel '" + k->name + "': " + ArgName(static_cast<int>(i)) +
+                              " shows memory a kernel handed to a callback, valid only until the callback returns, so callAsync "
+                              "cannot use it: copy it first (nd.array(view.toTypedArray().slice(), view.shape)) or call the kernel synchronously");
+      }
+    }
   }
   for (napi_value arr : c->args.arrays) {
     napi_ref r;

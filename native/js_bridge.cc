@@ -2,10 +2,13 @@
 // JS thread, always: directly when the kernel runs there, through the synchronous call's queue
 // when it comes from a pool worker (the JS thread services it while waiting for the region), or
 // through the environment's threadsafe function when the kernel runs off the JS thread
-// (callAsync). On the JS thread DLTensor arguments become external ArrayBuffers over the
-// tensor's memory, described in a shared Float64Array for the JS dispatcher, which builds the
+// (callAsync). On the JS thread DLTensor arguments become ArrayBuffers over the tensor's memory
+// (v8_memory.h: no finalizer waits for the event loop, so a synchronous loop of callbacks keeps
+// memory flat), described in a shared Float64Array for the JS dispatcher, which builds the
 // NDArray views; when the callback returns the buffers are detached (and the views marked
-// released by the dispatcher). A throwing callback makes the call return -1 with its message.
+// released by the dispatcher). Before JS runs, the arguments of the synchronous calls in progress
+// are pinned (PinActiveCalls), so a callback that transfers one away cannot free memory a kernel
+// still uses. A throwing callback makes the call return -1 with its message.
 #include <cmath>
 #include <cstring>
 
@@ -60,7 +63,7 @@ napi_value MakeUInt(napi_env env, uint64_t v) {
 // Builds the ArrayBuffer over a DLTensor and appends its descriptor to meta:
 // [dtype code, bits, lanes, byteOffset, ndim, shape..., strides...].
 bool MakeTensorView(napi_env env, const DLTensor* t, double* meta, size_t cap, size_t* pos,
-                    napi_value* out, std::string* err) {
+                    napi_value* out, Pin* store, std::string* err) {
   if (t == nullptr) {
     *err = "is a NULL DLTensor";
     return false;
@@ -106,10 +109,11 @@ bool MakeTensorView(napi_env env, const DLTensor* t, double* meta, size_t cap, s
   }
   int64_t bo = static_cast<int64_t>(t->byte_offset);
   int64_t js_offset = 0;
-  napi_status st;
+  bool made;
+  store->reset();
   if (size == 0) {
     void* unused;
-    st = napi_create_arraybuffer(env, 0, &unused, out);
+    made = napi_create_arraybuffer(env, 0, &unused, out) == napi_ok;
   } else {
     if (t->data == nullptr) {
       *err = "has a NULL data pointer";
@@ -125,9 +129,9 @@ bool MakeTensorView(napi_env env, const DLTensor* t, double* meta, size_t cap, s
       js_offset = -lo * elem;
       len = (hi - lo + 1) * elem;
     }
-    st = napi_create_external_arraybuffer(env, base, static_cast<size_t>(len), nullptr, nullptr, out);
+    made = NewViewBuffer(base, static_cast<size_t>(len), out, store);
   }
-  if (st != napi_ok) {
+  if (!made) {
     *err = "could not be wrapped in an ArrayBuffer";
     return false;
   }
@@ -226,10 +230,22 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
     argv_heap.resize(argc);
     argv = argv_heap.data();
   }
-  std::vector<napi_value> views;
+  // The views made for this call: their buffers, backing stores and argument indices.
+  struct ViewSlot {
+    napi_value buffer;
+    Pin store;
+    int32_t arg;
+  };
+  constexpr size_t kStackViews = 8;
+  ViewSlot views_stack[kStackViews];
+  std::vector<ViewSlot> views_heap;
+  size_t nviews = 0;
+  const size_t live_before = st->live_views.size();
   size_t pos = 0;
   bool ok = true;
   napi_create_int32(env, f->id, &argv[0]);
+  // JS is about to run inside the kernel calls in progress here: hold their arguments' memory.
+  PinActiveCalls(st);
   for (int32_t i = 0; i < num_args && ok; i++) {
     napi_value& v = argv[i + 1];
     switch (codes[i]) {
@@ -248,13 +264,23 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
       case kTVMDLTensorHandle:
       case kTVMNDArrayHandle: {
         std::string err;
+        Pin store;
         if (!MakeTensorView(env, static_cast<const DLTensor*>(args[i].v_handle), st->cb_meta,
-                            st->cb_meta_len, &pos, &v, &err)) {
+                            st->cb_meta_len, &pos, &v, &store, &err)) {
           out->error = "argument " + std::to_string(i) + " of packed function '" + f->name + "' " + err;
           ok = false;
-        } else {
-          views.push_back(v);
+          break;
         }
+        if (!store) break;  // an empty tensor: a plain zero-length buffer, nothing to release
+        st->live_views.push_back(store.get());
+        if (nviews == kStackViews) {
+          views_heap.reserve(2 * kStackViews);
+          for (ViewSlot& slot : views_stack) views_heap.push_back(std::move(slot));
+        }
+        ViewSlot slot{v, std::move(store), i};
+        if (nviews < kStackViews) views_stack[nviews] = std::move(slot);
+        else views_heap.push_back(std::move(slot));
+        nviews++;
         break;
       }
       default:
@@ -270,12 +296,6 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
     napi_get_global(env, &global);
     napi_get_reference_value(env, st->dispatcher, &dispatcher);
     napi_status status = napi_call_function(env, global, dispatcher, argc, argv, &result);
-    for (napi_value ab : views) {
-      bool detached = false;
-      if (napi_is_detached_arraybuffer(env, ab, &detached) == napi_ok && !detached) {
-        napi_detach_arraybuffer(env, ab);
-      }
-    }
     if (status == napi_pending_exception) {
       napi_value exc;
       napi_get_and_clear_last_exception(env, &exc);
@@ -287,6 +307,24 @@ void InvokeJs(EnvState* st, FuncEntry* f, const TVMValue* args, const int32_t* c
       out->rc = 0;
     }
   }
+  // Release the views (also when building one failed): their buffers are detached, so the kernel
+  // memory they showed is unreachable from JS once the callback has returned. A backing store
+  // with another owner left was moved out by an API that ignores the untransferable mark (Node's
+  // web byte streams: enqueue, BYOB reads): the memory escaped, and the call fails loudly.
+  ViewSlot* views = nviews <= kStackViews ? views_stack : views_heap.data();
+  std::string escaped;
+  for (size_t v = 0; v < nviews; v++) {
+    DetachViewBuffer(views[v].buffer);
+    if (views[v].store.use_count() > 1) escaped += (escaped.empty() ? "" : ", ") + std::to_string(views[v].arg);
+    views[v].store.reset();
+  }
+  if (!escaped.empty()) {
+    out->rc = -1;
+    out->error = "packed function '" + f->name + "' let the memory of its view argument " + escaped +
+                 " escape: an API moved the view's ArrayBuffer to a new owner (as web byte streams do in enqueue and "
+                 "BYOB reads), which would outlive the kernel's memory; pass a copy instead (view.toTypedArray().slice())";
+  }
+  st->live_views.resize(live_before);
   napi_close_handle_scope(env, scope);
 }
 

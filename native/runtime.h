@@ -6,6 +6,7 @@
 
 #define TEJIT_ABI_NO_DECLARATIONS
 #include "tejit_abi.h"
+#include "v8_memory.h"
 
 #include <node_api.h>
 
@@ -108,6 +109,16 @@ struct CallArgs {
   std::vector<int64_t> dims;
   std::vector<std::string> strings;
   std::vector<napi_value> arrays;  // the TypedArrays behind the tensors
+  // Their backing stores, held while JS may run during the call (see PinActiveCalls), so that a
+  // callback transferring a buffer away cannot free memory the kernel still writes.
+  std::vector<Pin> pins;
+  bool pinned = false;
+  void Unpin() {
+    if (pinned) {
+      pins.clear();
+      pinned = false;
+    }
+  }
 };
 
 // Per-Node-environment state (one per main thread or worker_thread loading the addon).
@@ -124,7 +135,14 @@ struct EnvState {
   napi_threadsafe_function tsfn = nullptr;
   int call_depth = 0;  // nesting of synchronous calls (callbacks calling kernels)
   std::vector<std::unique_ptr<CallArgs>> args_stack;
+  // Backing stores of the callback views alive now (innermost last): callAsync refuses them,
+  // since the kernel memory they show is only valid until their callback returns.
+  std::vector<const void*> live_views;
 };
+
+// Pins the arguments of every synchronous call in progress on this environment (call.cc): called
+// before JS runs inside a call, so the memory of those calls outlives any transfer JS makes.
+void PinActiveCalls(EnvState* st);
 
 // ---- js_bridge.cc: running JS packed functions ----
 // On the JS thread, inside a napi call: calls the dispatcher, returns rc and the result.

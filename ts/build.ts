@@ -5,7 +5,7 @@
 
 import { IRModule, PrimFunc } from "./ir/function.js";
 import { describe } from "./ir/op.js";
-import { checkLowerOptions, lower, LOWER_OPTION_KEYS, type LowerOptions } from "./lower.js";
+import { checkLowerOptions, lower, LOWER_OPTION_KEYS, runChecks, type LowerOptions } from "./lower.js";
 import type { Module } from "./runtime/module.js";
 import type { LowerArg } from "./schedule/postproc_to_primfunc.js";
 import { Schedule } from "./schedule/schedule.js";
@@ -34,10 +34,12 @@ function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefine
     const lowerOpts = Object.fromEntries(Object.entries(opts).filter(([k]) => LOWER_OPTION_KEYS.includes(k)));
     return lower(s, args, { ...lowerOpts, name });
   }
-  if (s instanceof IRModule) return s;
+  // A module or function built directly gets lower()'s run-time checks too (idempotent).
+  const checked = (m: IRModule) => runChecks(m, opts);
+  if (s instanceof IRModule) return checked(s);
   if (s instanceof PrimFunc) {
     const f = s.name === undefined ? s.withAttr("global_symbol", name) : s;
-    return new IRModule(new Map([[f.name!, f]]));
+    return checked(new IRModule(new Map([[f.name!, f]])));
   }
   throw new Error(`build: expects a schedule (te.createSchedule), an IRModule (lower) or a PrimFunc, got ${describe(s)}`);
 }

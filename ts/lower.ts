@@ -1,8 +1,8 @@
 // lower(): a schedule to an IRModule, through TVM's lowering order: normalize, bound inference,
 // schedule-ops, buffers for tensors, then the TIR passes of transform/pipeline.ts (storage
 // flatten, simplify, loop partition, vectorize, storage rewrite, unroll, simplify, remove no-ops,
-// and user passes by phase), under the current PassContext with lower()'s options over its
-// config (see docs/passes.md).
+// user passes by phase, then the bounds checks when asked for and the division checks), under the
+// current PassContext with lower()'s options over its config (see docs/passes.md).
 
 import type { Buffer } from "./ir/buffer.js";
 import { IRModule, type PrimFunc } from "./ir/function.js";
@@ -18,10 +18,11 @@ import { ExternOp } from "./te/extern.js";
 import { checkRegionMap } from "./schedule/extern_region.js";
 import { explainBounds } from "./schedule/explain.js";
 import { findOpaqueExternsUnderComputeAt } from "./schedule/opaque_extern.js";
-import { lowerPipeline } from "./transform/pipeline.js";
+import { checkPipeline, lowerPipeline } from "./transform/pipeline.js";
 import { PassContext, type PassContextConfig } from "./transform/pass_context.js";
 import { DumpIR, type PassInstrument } from "./transform/instrument.js";
 import { log, logLevel, PassLogInstrument, since } from "./log.js";
+import { assertSplitFactorsPositive } from "./schedule/split_factor_checks.js";
 
 /**
  * Options of {@link lower}. The loop options are also taken from the current PassContext's config; these override it.
@@ -58,6 +59,12 @@ export interface LowerOptions {
   dumpIr?: string;
   /** More pass instruments, after the current PassContext's. */
   instruments?: readonly PassInstrument[];
+  /**
+   * Check every load and store against its buffer's extent at run time (TVM's
+   * instrument_bound_checkers): the kernel returns an error naming the buffer, the index and the
+   * shape. Default: TEJIT_BOUNDS_CHECK=1 in the environment, else false.
+   */
+  boundsCheck?: boolean;
 }
 
 function defaultWarning(message: string): void {
@@ -109,6 +116,7 @@ export function passConfig(opts: LowerOptions): PassContextConfig {
     autoUnrollMaxDepth: opts.autoUnrollMaxDepth,
     autoUnrollMaxExtent: opts.autoUnrollMaxExtent,
     unrollExplicit: opts.unrollExplicit,
+    boundsCheck: opts.boundsCheck,
   };
 }
 
@@ -123,6 +131,12 @@ export function lowerContext(opts: LowerOptions = {}, instruments: readonly Pass
 export function runLowerPipeline(mod: IRModule, opts: LowerOptions = {}, instruments: readonly PassInstrument[] = []): IRModule {
   const ctx = lowerContext(opts, instruments);
   return lowerPipeline(ctx)(mod, ctx);
+}
+
+/** The run-time checks of lower()'s pipeline (bounds when asked, divisions) on `mod`, for build(). */
+export function runChecks(mod: IRModule, opts: LowerOptions = {}): IRModule {
+  const ctx = lowerContext(opts);
+  return checkPipeline(ctx)(mod, ctx);
 }
 
 /** The TIR passes lower() runs after schedule-ops, in order, as PrimFunc functions (for tests). */
@@ -148,6 +162,18 @@ function checkArgs(sch: Schedule, args: LowerArg[], binds: Map<Tensor, Buffer> |
   }
 }
 
+/** Refuses an output of the schedule that is not in `args`: its kernel would write nothing. */
+function checkOutputsInArgs(s: Schedule, args: LowerArg[], binds?: Map<Tensor, Buffer>): void {
+  for (const o of s.outputs) {
+    for (const t of o.outputs) {
+      const bound = binds?.get(t);
+      if (args.includes(t) || (bound !== undefined && args.includes(bound))) continue;
+      throw new Error(`lower: the output '${t.name}' of the schedule is not in the argument list, so the kernel would compute it ` +
+        `and throw it away; add it to the arguments (e.g. lower(s, [...inputs, ${t.name}])), or leave its op out of te.createSchedule`);
+    }
+  }
+}
+
 /** The PrimFunc of a schedule before any TIR pass (for inspection and tests). */
 export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): PrimFunc {
   if (!(s instanceof Schedule)) throw new Error(`lower: expects a schedule (te.createSchedule), got ${describe(s)}`);
@@ -164,8 +190,10 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
     if (opts.strict) throw new Error(`lower (strict): ${message}`);
     (opts.onWarning ?? defaultWarning)(message);
   }
-  const stmt = scheduleOps(sch, bounds);
-  return schedulePostProcToPrimFunc(args, stmt, name, opts.binds).func;
+  const stmt = assertSplitFactorsPositive(sch, scheduleOps(sch, bounds));
+  const { func } = schedulePostProcToPrimFunc(args, stmt, name, opts.binds);
+  checkOutputsInArgs(s, args, opts.binds);
+  return func;
 }
 
 /**

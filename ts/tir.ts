@@ -14,4 +14,5 @@ export {
   add, sub, mul, div, floordiv, floormod, truncmod, min, max, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr,
   logicalNot, neg, cast, select, likely, ifThenElse, constant as const,
 } from "./ir/op.js";
+export { shiftLeft, shiftRight, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, reinterpret } from "./ir/bit_ops.js";
 export * as transform from "./transform/index.js";

@@ -126,7 +126,7 @@ test.serial("a build keeps the cache under TEJIT_CACHE_MAX_MB, removing the leas
   const dir = mkdtempSync(join(tmpdir(), "tejit-cap-"));
   const saved = { dir: process.env.TEJIT_CACHE_DIR, cap: process.env.TEJIT_CACHE_MAX_MB };
   t.teardown(() => {
-    process.env.TEJIT_CACHE_DIR = saved.dir;
+    if (saved.dir === undefined) delete process.env.TEJIT_CACHE_DIR; else process.env.TEJIT_CACHE_DIR = saved.dir;
     if (saved.cap === undefined) delete process.env.TEJIT_CACHE_MAX_MB; else process.env.TEJIT_CACHE_MAX_MB = saved.cap;
     rmSync(dir, { recursive: true, force: true });
   });

@@ -53,7 +53,7 @@ function freshCache(t: import("ava").ExecutionContext): void {
   process.env.TEJIT_CACHE_DIR = dir;
   forgetProbeVerdicts();
   t.teardown(() => {
-    process.env.TEJIT_CACHE_DIR = saved;
+    if (saved === undefined) delete process.env.TEJIT_CACHE_DIR; else process.env.TEJIT_CACHE_DIR = saved;
     rmSync(dir, { recursive: true, force: true });
   });
 }

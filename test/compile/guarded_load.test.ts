@@ -155,3 +155,33 @@ test.serial("a probe that cannot be built or run gives no verdict: the flag is a
   guardedLoadFlags(c, `${compilerIdentity(c)}x`, ["-O3"], dir, dir);
   t.deepEqual(readdirSync(dir), [], "no verdict written to disk");
 });
+
+test.serial("a probe that builds but crashes or exits with another code gives no verdict either", (t) => {
+  // Builds libraries and objects with cc; any executable it "builds" is a script that crashes or exits 3.
+  for (const [what, body] of [["crashes", "kill -SEGV $$"], ["exits 3", "exit 3"]] as const) {
+    const cc = script(`case " $* " in *" -shared "*|*" --version "*|*" -c "*) exec cc "$@";; esac
+out=""; prev=""; for a in "$@"; do [ "$prev" = "-o" ] && out="$a"; prev="$a"; done
+printf '#!/bin/sh\n${body}\n' > "$out"; chmod +x "$out"`);
+    const dir = mkdtempSync(join(work, "probe-cache-"));
+    const c = findCompiler(cc);
+    withEnv({ TEJIT_CFLAGS: undefined }, () => {
+      t.deepEqual(guardedLoadFlags(c, compilerIdentity(c), compilerFlags(), dir, dir), [GUARDED_LOAD_WORKAROUND], `a probe that ${what}: gcc accepts the flag, so it is added`);
+    });
+    t.deepEqual(readdirSync(dir), [], "no verdict on disk, no scratch left");
+  }
+});
+
+test.serial("builds that differ only in macros, include paths or warnings share one verdict", (t) => {
+  const c = findCompiler("cc");
+  const dir = mkdtempSync(join(work, "probe-cache-"));
+  withEnv({ TEJIT_CFLAGS: undefined }, () => {
+    const first = guardedLoadFlags(c, `${compilerIdentity(c)}shared-verdict`, compilerFlags({ cflags: ["-O3"] }), dir, dir);
+    const runs = probeRunCount();
+    for (const extra of [["-DTILE=4"], ["-D", "TILE=8", "-I", "/nowhere", "-Wall", "-Werror", "-w"], ["-lm", "-L/usr/lib"]]) {
+      t.deepEqual(guardedLoadFlags(c, `${compilerIdentity(c)}shared-verdict`, compilerFlags({ cflags: ["-O3", ...extra] }), dir, dir), first, extra.join(" "));
+    }
+    t.is(probeRunCount(), runs, "no new probe");
+    guardedLoadFlags(c, `${compilerIdentity(c)}shared-verdict`, compilerFlags({ cflags: ["-O3", "-funroll-loops"] }), dir, dir);
+    t.is(probeRunCount(), runs + 1, "a code-generation flag is probed");
+  });
+});

@@ -103,14 +103,20 @@ test.serial("views are released when the callback returns", (t) => {
   t.deepEqual([...a.data], [1, 2, 3]); // the kernel's memory is untouched
 });
 
-test.serial("a throwing callback makes the kernel fail with the callback's message", (t) => {
+test.serial("a throwing callback makes the kernel fail with the callback's own exception (class, stack, cause)", (t) => {
   let calls = 0;
+  class Cursed extends Error {}
+  const cause = new Error("the curse");
+  let thrown: Error | undefined;
   registerFunc("test.tile", (_a: NDArray, _b: NDArray, row0: number) => {
     calls++;
-    if (row0 === 2) throw new Error("tile 2 is cursed");
+    if (row0 === 2) throw (thrown = new Cursed("tile 2 is cursed", { cause }));
   }, { override: true });
   const A = empty([6, 2]);
-  t.throws(() => rowTiles(A, empty([6, 2]), 2), { message: "packed function 'test.tile' threw: tile 2 is cursed" });
+  const e = t.throws(() => rowTiles(A, empty([6, 2]), 2), { instanceOf: Cursed, message: "tile 2 is cursed" });
+  t.is(e, thrown, "the very exception the callback threw");
+  t.is(e?.cause, cause);
+  t.regex(e?.stack ?? "", /callbacks\.test\.ts/, "its stack is the callback's");
   t.is(calls, 2); // the kernel stopped at the failing call
   registerFunc("test.tile", () => { throw "a string"; }, { override: true });
   t.throws(() => rowTiles(A, empty([6, 2]), 2), { message: "packed function 'test.tile' threw: a string" });

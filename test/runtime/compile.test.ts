@@ -3,7 +3,7 @@
 // processes, compiler errors, a missing compiler, TEJIT_DISABLE_CACHE and clearCache.
 import test from "ava";
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir, homedir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -129,7 +129,9 @@ test.serial("TEJIT_DISABLE_CACHE=1 compiles every time, outside the cache; clear
     compileSource(source("c"));
     compileSource(source("d"));
     writeFileSync(join(dir, "unrelated.txt"), "keep me");
-    t.is(clearCache(), 6, "two sources, libraries and manifests");
+    mkdirSync(join(dir, "probe-Ab12cD")); // a killed probe's scratch directory
+    writeFileSync(join(dir, "probe-Ab12cD", "tejit-probe.c"), "");
+    t.is(clearCache(), 7, "two sources, libraries and manifests, and the scratch directory");
     t.deepEqual(readdirSync(dir), ["unrelated.txt"]);
     compileSource(source("c"));
     t.is(compilerRunCount(), runs + 5);

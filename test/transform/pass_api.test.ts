@@ -26,18 +26,23 @@ function program(vectorize = false, n = vectorize ? 24 : 20) {
 }
 
 const PIPELINE = ["StorageFlatten", "Simplify", "LoopPartition", "VectorizeLoop", "StorageRewrite", "UnrollLoop", "Simplify", "RemoveNoOp"];
+/** The run-time checks that end the pipeline (a Sequential of its own). */
+const CHECKS = ["InsertDivisionChecks"];
 
 test("lower() runs the one pipeline: every pass in TVM's order, seen by a timing instrument", (t) => {
   const { s, args } = program();
   const timing = new transform.PassTimingInstrument();
   const ctx = new transform.PassContext({ instruments: [timing] });
   ctx.scope(() => lower(s, args));
-  t.deepEqual(timing.timings.map((x) => [x.name, x.depth]), [["tir.lower", 0], ...PIPELINE.map((n) => [n, 1])]);
+  t.deepEqual(timing.timings.map((x) => [x.name, x.depth]), [["tir.lower", 0], ...PIPELINE.map((n) => [n, 1]), ["tir.checks", 1], ...CHECKS.map((n) => [n, 2])]);
+  const checked = new transform.PassTimingInstrument();
+  lower(s, args, { boundsCheck: true, instruments: [checked] });
+  t.deepEqual(checked.timings.slice(-3).map((x) => x.name), ["tir.checks", "InstrumentBoundCheckers", "InsertDivisionChecks"]);
   t.true(timing.timings.every((x) => x.ms >= 0));
   t.regex(timing.render(), /^tir\.lower: \d+\.\d{3} ms\n {2}StorageFlatten: \d+\.\d{3} ms\n/);
   const simple = new transform.PassTimingInstrument();
   lower(s, args, { simpleMode: true, instruments: [simple] });
-  t.deepEqual(simple.timings.slice(1).map((x) => x.name), PIPELINE.filter((n) => n !== "LoopPartition"));
+  t.deepEqual(simple.timings.slice(1).map((x) => x.name), [...PIPELINE.filter((n) => n !== "LoopPartition"), "tir.checks", ...CHECKS]);
 });
 
 test("config: tejit's option names and TVM's keys resolve to the same options; lower()'s own options win", (t) => {
@@ -108,7 +113,7 @@ test("user passes run at their phase (tir.add_lower_pass): 0 before flattening, 
   const ctx = new transform.PassContext({ config: { "tir.add_lower_pass": [[3, probe(3)], [0, probe(0)], [1, probe(1)]] } });
   const timing = new transform.PassTimingInstrument();
   const text = ctx.scope(() => lower(s, args, { instruments: [timing] }).toString());
-  t.deepEqual(timing.timings.slice(1).map((x) => x.name), ["Probe0", "StorageFlatten", "Simplify", "Probe1", ...PIPELINE.slice(2), "Probe3"]);
+  t.deepEqual(timing.timings.slice(1).map((x) => x.name), ["Probe0", "StorageFlatten", "Simplify", "Probe1", ...PIPELINE.slice(2), "Probe3", "tir.checks", ...CHECKS]);
   t.regex(text, /"checked_by_user_pass": True/);
   t.deepEqual(realized, { 0: true, 1: false, 3: false }, "phase 0 sees the realizes of schedule-ops, later phases flat allocations");
   t.throws(() => transform.createPrimFuncPass(() => 3 as never, { name: "Bad" })(lower(s, args)), { message: "pass Bad: its function returned number 3 instead of a PrimFunc" });
@@ -120,7 +125,7 @@ test("lower({dumpIr}) writes the schedule-ops output and the IR after each pass,
   const { s, args } = program(true);
   const mod = lower(s, args, { dumpIr: join(dir, "ir") });
   const files = readdirSync(join(dir, "ir")).sort();
-  t.deepEqual(files, ["schedule_ops", ...PIPELINE].map((n, i) => `${String(i).padStart(2, "0")}_${n}.tir`));
+  t.deepEqual(files, ["schedule_ops", ...PIPELINE, ...CHECKS].map((n, i) => `${String(i).padStart(2, "0")}_${n}.tir`));
   t.is(readFileSync(join(dir, "ir", files[files.length - 1]), "utf8"), `${mod.toString()}\n`);
   t.regex(readFileSync(join(dir, "ir", "00_schedule_ops.tir"), "utf8"), /realize\(|C\[/);
   t.regex(readFileSync(join(dir, "ir", "04_VectorizeLoop.tir"), "utf8"), /ramp\(/);

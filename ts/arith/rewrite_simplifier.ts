@@ -33,6 +33,15 @@ import {
 } from "./rewrite_div_mod.js";
 import { AND_RULES, NOT_RULES, OR_RULES } from "./rewrite_logical.js";
 import { MAX_ANY, MAX_INDEX, MAX_VECTOR, MIN_ANY, MIN_INDEX, MIN_VECTOR } from "./rewrite_min_max.js";
+import { bitwiseAnd, bitwiseNot, bitwiseOr, bitwiseXor } from "../ir/bit_ops.js";
+
+/** Bitwise intrinsics whose constant operands fold (through the builders, which fold them). */
+const BITWISE_FOLD: Readonly<Record<string, (args: readonly PrimExpr[]) => PrimExpr>> = {
+  "tir.bitwise_and": (a) => bitwiseAnd(a[0], a[1]),
+  "tir.bitwise_or": (a) => bitwiseOr(a[0], a[1]),
+  "tir.bitwise_xor": (a) => bitwiseXor(a[0], a[1]),
+  "tir.bitwise_not": (a) => bitwiseNot(a[0]),
+};
 
 /** Scalar int32/int64: the types index rules apply to (TVM's IsIndexType). */
 export function isIndexType(t: DataType): boolean {
@@ -304,6 +313,10 @@ export class RewriteSimplifier extends ExprMutator implements RuleContext {
       const b = args[1].value;
       const v = ret.op === "tir.shift_left" ? a * 2 ** b : Math.floor(a / 2 ** b);
       return new IntImm(args[0].dtype, op.wrapInt(v, args[0].dtype));
+    }
+    if (BITWISE_FOLD[ret.op] && args.every((a) => a instanceof IntImm)) {
+      // Constant operands (after substitution, e.g. of an unrolled loop's variable) fold.
+      return BITWISE_FOLD[ret.op](args);
     }
     if (ret.op === "tir.likely" && args.length === 1) {
       for (const c of this.literalConstraints) {

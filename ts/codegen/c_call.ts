@@ -1,9 +1,11 @@
 // Calls as C expressions: `likely` as __builtin_expect, if_then_else as a conditional (lane-wise
-// for vectors), call_extern of libm functions through GCC/Clang builtins (lane by lane for
-// vectors), bit operations wrapped back to narrow dtypes, reinterpret through memcpy, and the
+// for vectors), call_extern of libm functions through GCC/Clang builtins (for vectors: the vector
+// math of c_vector_math.ts where it has the function, else lane by lane), bit operations wrapped
+// back to narrow dtypes (a signed left shift done unsigned), reinterpret through memcpy, and the
 // host builtins the packed API uses (struct access, packed calls, workspace, type names). Calls
 // that an earlier pass should have lowered are refused with the pass to run.
 
+import type { DataType } from "../ir/dtype.js";
 import { Select, type Call, StringImm } from "../ir/expr.js";
 import { CALL_EXTERN, CALL_PACKED } from "../ir/builtin.js";
 import {
@@ -19,6 +21,16 @@ import { callPackedValue, structGet, structSet } from "./c_packed.js";
 /** Intrinsics that lowerIntrin turns into libm calls. */
 const NEEDS_LOWER_INTRIN = ["exp", "log", "sqrt", "tanh", "sigmoid", "floor", "ceil", "fabs", "pow", "round"];
 
+/**
+ * a << b. C leaves a left shift of a negative signed value undefined (UBSan reports it), so a
+ * signed scalar is shifted as unsigned (of at least int's width, where C promotes it) and
+ * converted back, which wraps as TIR does.
+ */
+function shiftLeft(em: FnEmitter, t: DataType, a: string, b: string): string {
+  if (t.lanes === 1 && t.isInt()) return `((${em.types.value(t)})((uint${Math.max(t.bits, 32)}_t)${a} << ${b}))`;
+  return narrow(em, t, `(${a} << ${b})`);
+}
+
 export function emitCall(em: FnEmitter, e: Call): string {
   const args = e.args;
   switch (e.op) {
@@ -32,7 +44,11 @@ export function emitCall(em: FnEmitter, e: Call): string {
       if (!(name instanceof StringImm)) throw new Error(`codegen(${em.fname}): ${e.op} needs the function's name first`);
       const fn = em.mod.externFunction(name.value);
       const cargs = rest.map((a) => em.expr(a));
-      if (e.dtype.lanes > 1) return `${em.helpers.laneWise(fn, e.dtype, rest.map((a) => a.dtype))}(${cargs.join(", ")})`;
+      if (e.dtype.lanes > 1) {
+        const vector = rest.every((a) => a.dtype === e.dtype) ? em.helpers.vectorMath(name.value, e.dtype) : undefined;
+        if (vector) return `${vector}(${cargs.join(", ")})`;
+        return `${em.helpers.laneWise(fn, e.dtype, rest.map((a) => a.dtype))}(${cargs.join(", ")})`;
+      }
       return `${fn}(${cargs.join(", ")})`;
     }
     case STRUCT_GET: return structGet(em, e);
@@ -48,7 +64,7 @@ export function emitCall(em: FnEmitter, e: Call): string {
     case "tir.bitwise_or": return narrow(em, e.dtype, `(${em.expr(args[0])} | ${em.expr(args[1])})`);
     case "tir.bitwise_xor": return narrow(em, e.dtype, `(${em.expr(args[0])} ^ ${em.expr(args[1])})`);
     case "tir.bitwise_not": return narrow(em, e.dtype, `(~${em.expr(args[0])})`);
-    case "tir.shift_left": return narrow(em, e.dtype, `(${em.expr(args[0])} << ${em.expr(args[1])})`);
+    case "tir.shift_left": return shiftLeft(em, e.dtype, em.expr(args[0]), em.expr(args[1]));
     case "tir.shift_right": return narrow(em, e.dtype, `(${em.expr(args[0])} >> ${em.expr(args[1])})`);
     case "tir.isnan": return `__builtin_isnan(${em.expr(args[0])})`;
     case "tir.reinterpret": {

@@ -84,7 +84,7 @@ export function intLiteral(em: FnEmitter, v: number, t: DataType): string {
   if (t.isBool()) return v ? "1" : "0";
   if (t.isFloat()) return floatLiteral(v, t);
   if (t.isInt()) {
-    if (t.bits === 64) return v < 0 ? `(-INT64_C(${-v}))` : `INT64_C(${v})`;
+    if (t.bits === 64) return v <= -(2 ** 63) ? "INT64_MIN" : v < 0 ? `(-INT64_C(${-v}))` : `INT64_C(${v})`;
     if (t.bits === 32) return v === -2147483648 ? "(-2147483647 - 1)" : v < 0 ? `(${v})` : `${v}`;
     return `((int${t.bits}_t)${v < 0 ? `(${v})` : v})`;
   }

@@ -30,6 +30,7 @@ export class CModule {
     for (const f of funcs) {
       const gs = f.name;
       if (gs === undefined) throw new Error("codegen: a function has no global_symbol attribute");
+      if (gs.includes("\0")) throw new Error(`codegen: the function name ${JSON.stringify(gs)} contains a NUL character, which would end it early in C: remove the NUL`);
       if (this.symbols.has(gs)) throw new Error(`codegen: two functions are named '${gs}'`);
       let symbol: string;
       let ident: string;

@@ -8,6 +8,7 @@ import { CALL_EXTERN, CALL_PACKED, STACK_MAKE_ARRAY, STACK_MAKE_SHAPE, TUPLE } f
 import type { DataType } from "../ir/dtype.js";
 import { type Call, IntImm, type PrimExpr, StringImm } from "../ir/expr.js";
 import { printExpr } from "../ir/printer.js";
+import { FORMAT } from "../transform/host_builtins.js";
 import { type AnyNDArray, releaseView } from "../runtime/ndarray.js";
 import { getGlobalFunc } from "../runtime/registry.js";
 import type { Context, Eval, Slots, Value } from "./context.js";
@@ -30,6 +31,7 @@ export function compileCall(ctx: Context, e: Call): Eval {
     case CALL_EXTERN:
     case "tir.call_pure_extern":
       return compileExtern(ctx, e);
+    case FORMAT: return compileFormat(ctx, e);
     case "tir.likely": {
       expectArgs(ctx, e, 1);
       return ctx.expr(e.args[0]);
@@ -75,6 +77,18 @@ export function compileCall(ctx: Context, e: Call): Eval {
     if (Object.hasOwn(INTRINSICS, name)) return compileMath(ctx, e, INTRINSICS[name], op);
   }
   throw new Error(`interpreter (${ctx.fname}): unknown call '${op}' in ${printExpr(e)}; the interpreter implements ${CALL_PACKED}, ${CALL_EXTERN} (libm names), tir.if_then_else, tir.likely, tir.ret, bitwise and shift ops, and the math intrinsics ${Object.keys(INTRINSICS).map((n) => "tir." + n).join(", ")}`);
+}
+
+/** tejit.format (an assert's message): text parts as they are, values as C's printf prints them. */
+function compileFormat(ctx: Context, e: Call): Eval {
+  const parts = e.args.map((a) => {
+    if (a instanceof StringImm) return () => a.value;
+    const V = ctx.expr(a);
+    return a.dtype.isFloat()
+      ? (s: Slots) => String(Number((V(s) as number).toPrecision(6)))
+      : (s: Slots) => String(V(s) as Scalar);
+  });
+  return ((s: Slots) => parts.map((p) => p(s)).join("")) as unknown as Eval;
 }
 
 function expectArgs(ctx: Context, e: Call, n: number): void {

@@ -36,16 +36,26 @@ function toCallArg(a: CallArg, what: string, i: number): PrimExpr {
   throw new Error(`${what}: argument ${i} must be a buffer, an expression, a number or a string, got ${describe(a)}`);
 }
 
+/** Refuses a name C would cut short: a NUL ends a C string, so "safe\0evil" would reach "safe". */
+function checkNoNul(name: string, what: string): void {
+  if (name.includes("\0")) throw new Error(`${what}: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C: remove the NUL`);
+}
+
 /** Calls the function registered under `name` (e.g. with registerFunc) with packed arguments. */
 export function callPacked(name: string, ...args: CallArg[]): Call {
   if (typeof name !== "string" || name.length === 0) {
     throw new Error(`callPacked: the first argument must be the function's name, got ${describe(name)}`);
   }
+  checkNoNul(name, "callPacked");
   return new Call("int32", CALL_PACKED, [new StringImm(name), ...args.map((a, i) => toCallArg(a, `callPacked('${name}')`, i + 1))]);
 }
 
 /** Calls an external C function `name` returning `dtype` (TVM's call_extern). */
 export function callExtern(dtype: string | DataType, name: string, ...args: CallArg[]): Call {
+  if (typeof name !== "string" || name.length === 0) {
+    throw new Error(`callExtern: the second argument must be the C function's name, got ${describe(name)}`);
+  }
+  checkNoNul(name, "callExtern");
   return new Call(dtype, CALL_EXTERN, [new StringImm(name), ...args.map((a, i) => toCallArg(a, `callExtern('${name}')`, i + 1))]);
 }
 

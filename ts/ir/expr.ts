@@ -7,6 +7,7 @@ import { PointerType } from "./type.js";
 import type { IterVar } from "./iter_var.js";
 import type { Buffer } from "./buffer.js";
 import * as op from "./op.js";
+import * as bits from "./bit_ops.js";
 import { printExpr } from "./printer.js";
 
 /** A number is taken as a constant of the other operand's dtype; a boolean as a bool; an axis (IterVar) as its variable. */
@@ -157,6 +158,30 @@ export abstract class PrimExpr {
    * @returns The converted expression (this expression itself when the dtype is already `dtype`).
    */
   cast(dtype: DTypeLike): PrimExpr { return op.cast(dtype, this); }
+  /** Bit operations of integers (TVM's <<, >>, &, |, ^, ~). */
+  shiftLeft(o: ExprLike): PrimExpr { return bits.shiftLeft(this, o); }
+  /**
+   * `this >> o` (TVM's shift_right): arithmetic for int, logical for uint.
+   * @param o The shift amount.
+   */
+  shiftRight(o: ExprLike): PrimExpr { return bits.shiftRight(this, o); }
+  /**
+   * `this & o` of integers (TVM's bitwise_and).
+   * @param o The other operand.
+   */
+  bitwiseAnd(o: ExprLike): PrimExpr { return bits.bitwiseAnd(this, o); }
+  /**
+   * `this | o` of integers (TVM's bitwise_or).
+   * @param o The other operand.
+   */
+  bitwiseOr(o: ExprLike): PrimExpr { return bits.bitwiseOr(this, o); }
+  /**
+   * `this ^ o` of integers (TVM's bitwise_xor).
+   * @param o The other operand.
+   */
+  bitwiseXor(o: ExprLike): PrimExpr { return bits.bitwiseXor(this, o); }
+  /** `~this` of an integer (TVM's bitwise_not). */
+  bitwiseNot(): PrimExpr { return bits.bitwiseNot(this); }
 
   /** The expression in TVM's TIR text form, e.g. `i * 4 + 1`. */
   toString(): string { return printExpr(this); }

@@ -70,6 +70,13 @@ export function cast(dtype: DTypeLike, value: ExprLike): PrimExpr {
 
 function constantWrapped(value: number, t: DataType): PrimExpr {
   if (t.isBool()) return new IntImm(t, value !== 0 ? 1 : 0);
+  // C's conversion: the value modulo 2^bits, in the target's range ((uint8)-2 is 254).
+  if (t.isIntegral() && t.bits < 64) {
+    const m = 2 ** t.bits;
+    let w = ((value % m) + m) % m;
+    if (t.isInt() && w >= m / 2) w -= m;
+    return new IntImm(t, w);
+  }
   return new IntImm(t, value);
 }
 
@@ -79,12 +86,17 @@ export function matchTypes(opName: string, lhs: ExprLike, rhs: ExprLike): [PrimE
   let b: PrimExpr;
   const l = lhs instanceof IterVar ? lhs.var : lhs;
   const r = rhs instanceof IterVar ? rhs.var : rhs;
+  // A side that is neither an expression nor a number is named with the expression it meets.
+  const operand = (v: ExprLike, side: "left" | "right", other: PrimExpr): PrimExpr => {
+    if (typeof v === "number" || typeof v === "boolean" || v instanceof PrimExpr) return toExpr(v, other.dtype.element());
+    throw new Error(`${opName}: the ${side} operand (with ${other}) must be an expression or a number, got ${describe(v)}`);
+  };
   if (l instanceof PrimExpr && !(r instanceof PrimExpr)) {
     a = l;
-    b = toExpr(r, l.dtype.element());
+    b = operand(r, "right", l);
   } else if (!(l instanceof PrimExpr) && r instanceof PrimExpr) {
     b = r;
-    a = toExpr(l, r.dtype.element());
+    a = operand(l, "left", r);
   } else {
     a = toExpr(l);
     b = toExpr(r);

@@ -66,7 +66,7 @@ function* compilerIdentitySteps(c: Compiler): Steps<string> {
   const known = identities.get(key);
   if (known !== undefined) return known;
   const r = yield* compilerStep(c, ["--version"], "reporting its version");
-  if (r.status !== 0) throw new Error(`C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) failed to report its version (exit ${r.status ?? r.signal}): ${r.output}`);
+  if (r.status !== 0) throw new Error(`C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) failed to report its version (${r.status === null ? `killed by ${r.signal}` : `exit ${r.status}`}): ${r.output}`);
   const id = `${c.argv.join(" ")}\n${path}\n${r.stdout}`;
   identities.set(key, id);
   return id;
@@ -163,8 +163,9 @@ export function clearCache(): number {
   if (!existsSync(dir)) return 0;
   let n = 0;
   for (const f of readdirSync(dir)) {
-    if (/^(probe-)?[0-9a-f]{64}\.(so|c|json)(\..*\.tmp)?$/.test(f)) {
-      rmSync(join(dir, f), { force: true });
+    // probe-XXXXXX: a probe's scratch directory left by a process killed while probing.
+    if (/^(probe-)?[0-9a-f]{64}\.(so|c|json)(\..*\.tmp)?$/.test(f) || /^probe-[A-Za-z0-9]{6}$/.test(f)) {
+      rmSync(join(dir, f), { force: true, recursive: true });
       n++;
     }
   }

@@ -4,7 +4,7 @@
 // "Compiler bugs tejit works around"), and which extra flag makes it right. A small program with
 // that loop (two forms tejit emits) is compiled with those flags, run, and its exit code read:
 // 0 right, 1 wrong. When wrong, it is built again with -fno-tree-loop-if-convert. The verdict is
-// kept per compiler identity (command and --version) and flags, in memory and in the cache
+// kept per compiler identity (command, path and --version) and flags, in memory and in the cache
 // directory as probe-<key>.json, so another process does not probe again. A probe that cannot
 // be built or run (a cross compiler, flags that cannot link a program) gives no verdict: the
 // workaround flag is then added when the compiler accepts it, and nothing is written to disk.
@@ -68,6 +68,22 @@ export function probeRunCount(): number {
 /** Forgets the in-memory verdicts (tests check the on-disk ones). */
 export function forgetProbeVerdicts(): void {
   verdicts.clear();
+}
+
+/**
+ * The flags that can change how the probe compiles: without macros, include and library paths,
+ * libraries and warning options (-D -U -I -L -l -W... -w), so builds differing only in those
+ * share one verdict.
+ */
+export function codeFlags(flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i];
+    if (f === "-D" || f === "-U" || f === "-I" || f === "-L") { i++; continue; }
+    if (/^-[DUILlW]/.test(f) || f === "-w") continue;
+    out.push(f);
+  }
+  return out;
 }
 
 function probeKey(identity: string, flags: readonly string[]): string {
@@ -140,7 +156,8 @@ export function guardedLoadFlags(c: Compiler, identity: string, flags: string[],
 /** guardedLoadFlags as process steps (for the synchronous and the asynchronous build). */
 export function* guardedLoadFlagSteps(c: Compiler, identity: string, flags: string[], dir: string | undefined, scratch: string): Steps<string[]> {
   if (process.env.TEJIT_NO_COMPILER_WORKAROUNDS === "1") return []; // the raw compiler (bench/compiler-workaround.ts)
-  const key = probeKey(identity, flags);
+  const relevant = codeFlags(flags);
+  const key = probeKey(identity, relevant);
   const known = verdicts.get(key);
   if (known) return known.flags;
   const file = dir === undefined ? undefined : join(dir, `probe-${key}.json`);
@@ -149,8 +166,7 @@ export function* guardedLoadFlagSteps(c: Compiler, identity: string, flags: stri
     verdicts.set(key, stored);
     return stored.flags;
   }
-  const probeFlags = flags.filter((f) => f !== "-shared");
-  const v = yield* runProbe(c, probeFlags, scratch);
+  const v = yield* runProbe(c, relevant.filter((f) => f !== "-shared"), scratch);
   verdicts.set(key, v);
   if (file !== undefined && v.verdict !== "unknown") writeFileAtomic(file, JSON.stringify(v), 0o600);
   return v.flags;

@@ -2,9 +2,13 @@
 // Float64Array the addon reads (kind; for an NDArray its DLPack dtype, byte offset, shape and
 // strides, strides omitted when compact so the kernel sees NULL), and the values that carry data
 // (the NDArray's TypedArray, bigints, strings) are returned to be passed to the addon. Nothing is
-// copied. An optional parameter description checks kinds, dtypes and ranks and decides whether a
-// number goes as int (type code 0) or float (code 2); without it integers go as int.
-import { NDArray, isTypedArray } from "./ndarray.js";
+// copied. Tensors are read from the NDArray's private, frozen layout (layoutOf), never from its
+// public properties, and their data must still hold every element the layout reaches (a detached
+// buffer is refused here, naming the argument; native/call.cc checks the bytes again). Names that
+// reach C (strings) must not contain NUL. An optional parameter description checks kinds, dtypes
+// and ranks and decides whether a number goes as int (type code 0) or float (code 2); without it
+// integers go as int.
+import { NDArray, isTypedArray, layoutOf } from "./ndarray.js";
 
 /** A kernel parameter, as described to createModuleFromSource (and embedded in the library). */
 export type ParamInfo =
@@ -43,31 +47,37 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
     const a = args[i];
     const p = params?.[i];
     if (a instanceof NDArray) {
+      const l = layoutOf(a);
+      if (!l) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray made by tejit (nd.array, nd.empty, NDArray.view), got an object that only inherits from NDArray (a Proxy or Object.create)`);
+      const info = l.info;
       if (p && p.kind !== "tensor") throw new Error(`${paramLabel(fname, i, p)}: expected a ${p.dtype} scalar, got an NDArray`);
-      if (p?.dtype !== undefined && p.dtype !== a.dtype) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray of dtype ${p.dtype}, got ${a.dtype}`);
-      if (p?.ndim !== undefined && p.ndim !== a.ndim) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray of ${p.ndim} dimensions, got shape [${a.shape.join(", ")}]`);
-      a.assertLive(paramLabel(fname, i, p));
-      const nd = a.ndim;
-      const strided = !a.isContiguous();
+      if (p?.dtype !== undefined && p.dtype !== info.name) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray of dtype ${p.dtype}, got ${info.name}`);
+      const shape = l.shape;
+      const nd = shape.length;
+      if (p?.ndim !== undefined && p.ndim !== nd) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray of ${p.ndim} dimensions, got shape [${shape.join(", ")}]`);
+      if (a.released) a.assertLive(paramLabel(fname, i, p));
+      const data = l.data;
+      if (data.length < l.minLength) {
+        throw new Error(`${paramLabel(fname, i, p)}: the NDArray's data is ${data.length === 0 ? "detached (its ArrayBuffer was transferred away, e.g. by structuredClone or postMessage)" : `shorter than its layout`}: ${info.name} shape [${shape.join(", ")}] needs ${l.minLength * info.bytes} bytes, the data has ${data.byteLength}`);
+      }
+      const strided = !l.contiguous;
       if (pos + 7 + 2 * nd > cap) throw new Error(`${fname}: too many arguments or dimensions for one call`);
-      const info = a.dtypeInfo;
       meta[pos] = TENSOR;
       meta[pos + 1] = info.code;
       meta[pos + 2] = info.bits;
       meta[pos + 3] = 1;
-      meta[pos + 4] = a.byteOffset;
+      meta[pos + 4] = l.byteOffset;
       meta[pos + 5] = nd;
       meta[pos + 6] = strided ? 1 : 0;
       pos += 7;
-      const shape = a.shape;
       for (let d = 0; d < nd; d++) meta[pos + d] = shape[d];
       pos += nd;
       if (strided) {
-        const strides = a.strides;
+        const strides = l.strides;
         for (let d = 0; d < nd; d++) meta[pos + d] = strides[d];
         pos += nd;
       }
-      values[i] = a.data;
+      values[i] = data;
       continue;
     }
     if (pos + 2 > cap) throw new Error(`${fname}: too many arguments for one call`);
@@ -100,6 +110,7 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
         values[i] = a;
       }
     } else if (typeof a === "string") {
+      if (a.includes("\0")) throw new Error(`${paramLabel(fname, i, p)}: the string ${JSON.stringify(a)} contains a NUL character, which C would take as its end`);
       meta[pos++] = STRING;
       values[i] = a;
     } else if (a === null) {

@@ -8,6 +8,7 @@ import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./add
 import { compileSource, compileSourceAsync, type CompileOptions } from "./compile.js";
 import { encodeArgs, type FunctionInfo } from "./marshal.js";
 import type { NDArray, TypedArray } from "./ndarray.js";
+import { callbackErrorMark, callbackOrigin } from "./callback_errors.js";
 import { log, since } from "../log.js";
 
 export type { FunctionInfo, ParamInfo } from "./marshal.js";
@@ -96,6 +97,7 @@ export class Module {
 
   #kernel(name: string): KernelHandle {
     if (typeof name !== "string" || name === "") throw new Error(`Module.getFunction: name must be a non-empty string, got ${describeValue(name)}`);
+    if (name.includes("\0")) throw new Error(`Module.getFunction: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C (dlsym): remove the NUL`);
     let k = this.#kernels.get(name);
     if (!k) {
       try {
@@ -115,10 +117,18 @@ export class Module {
     const kernel = this.#kernel(name);
     const params = this.metadata.functions[name]?.params;
     const addon = getAddon();
-    const f = (...args: unknown[]): unknown => addon.call(kernel, ...encodeArgs(name, args, params, callMeta));
-    const callAsync = (...args: unknown[]): Promise<unknown> => {
+    const f = (...args: unknown[]): unknown => {
+      const mark = callbackErrorMark();
       try {
-        return addon.callAsync(kernel, ...encodeArgs(name, args, params, callMeta));
+        return addon.call(kernel, ...encodeArgs(name, args, params, callMeta));
+      } catch (e) {
+        throw callbackOrigin(e, mark);
+      }
+    };
+    const callAsync = (...args: unknown[]): Promise<unknown> => {
+      const mark = callbackErrorMark();
+      try {
+        return addon.callAsync(kernel, ...encodeArgs(name, args, params, callMeta)).catch((e: unknown) => { throw callbackOrigin(e, mark); });
       } catch (e) {
         return Promise.reject(e);
       }
@@ -217,6 +227,7 @@ export async function createModuleFromSourceAsync(cSource: string, opts: ModuleO
 /** Loads a library written by Module.exportLibrary (or any library following the ABI). */
 export function loadModule(path: string): Module {
   if (typeof path !== "string" || path === "") throw new Error(`loadModule: path must be a non-empty string, got ${describeValue(path)}`);
+  if (path.includes("\0")) throw new Error(`loadModule: the path ${JSON.stringify(path)} contains a NUL character, which would end it early in C (dlopen): remove the NUL`);
   const abs = resolve(path);
   if (!existsSync(abs)) throw new Error(`loadModule: no such file ${abs}`);
   return open(abs, "");

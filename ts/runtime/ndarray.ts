@@ -219,32 +219,54 @@ const RELEASE = Symbol("tejit.release");
 export type AnyNDArray = NDArray<TypedArray>;
 
 /**
+ * @internal What the marshaller reads of an NDArray, fixed at construction: one frozen record per
+ * array, read through `layoutOf` (a private-field access), so that no assignment, redefinition,
+ * subclass getter or Proxy can change what a kernel is given after the constructor checked it.
+ */
+export interface NDLayout {
+  readonly data: TypedArray;
+  readonly info: DTypeInfo;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly byteOffset: number;
+  readonly contiguous: boolean;
+  /** Elements of `data` the array reaches (its highest element + 1; 0 when empty). */
+  readonly minLength: number;
+}
+
+let layoutOfImpl: (a: NDArray<TypedArray>) => NDLayout | undefined;
+
+/** @internal The checked layout of a real NDArray; undefined for anything else (a Proxy, a lookalike). */
+export function layoutOf(a: unknown): NDLayout | undefined {
+  return layoutOfImpl(a as NDArray<TypedArray>);
+}
+
+/**
  * The type parameter is the type of `data` (and of `toTypedArray()`): number-valued TypedArrays
  * by default, so that `view.toTypedArray().map((v) => v + 1)` typechecks; arrays made from a
  * BigInt64Array/BigUint64Array (or `empty(shape, "int64")`) are `NDArray<BigIntTypedArray>`.
  * A parameter that accepts any NDArray can be typed `NDArray<TypedArray>` (AnyNDArray).
+ *
+ * Every field is read-only at run time too: they are getters over private state, so assigning
+ * one throws a TypeError (in strict mode; sloppy-mode assignments are ignored), and kernels are
+ * marshalled from that private state, never from properties a caller could redefine.
  */
 export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = DTypeOf<T>> {
-  /** Extent of each dimension. */
-  readonly shape: number[];
-  /** The element dtype. */
-  readonly dtype: DType;
-  /** Distance between neighbouring elements of each dimension, in elements. */
-  readonly strides: number[];
-  /** Bytes from the start of `data` to element [0, …, 0]. */
-  readonly byteOffset: number;
-  /** The backing TypedArray; DLTensor.data points at its first element. */
-  readonly data: T;
-  readonly #info: DTypeInfo;
+  readonly #layout: NDLayout;
+  readonly #dtype: DType;
   readonly #elemOffset: number;
   readonly #size: number;
-  readonly #contiguous: boolean;
   #released: string | undefined;
+
+  static {
+    layoutOfImpl = (a) => (a !== null && typeof a === "object" && #layout in a ? a.#layout : undefined);
+  }
 
   /**
    * Wraps `data` without copying. `strides` (elements) default to compact row-major,
    * `byteOffset` (bytes, a multiple of the element size) to 0, `dtype` to the TypedArray's own
-   * (only "bool" may be given over a Uint8Array). Every element must lie inside `data`.
+   * (only "bool" may be given over a Uint8Array). Every element must lie inside `data`, and its
+   * ArrayBuffer must not be resizable (a shrink would take memory from a running kernel).
    */
   constructor(data: TypedArray, shape: readonly number[], strides?: readonly number[] | null, byteOffset = 0, dtype?: DType | string) {
     const what = "NDArray";
@@ -258,8 +280,10 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
       }
       dt = d.name;
     }
+    if ((data.buffer as { resizable?: boolean }).resizable === true) {
+      throw new Error(`${what}: the data's ArrayBuffer is resizable (maxByteLength ${(data.buffer as { maxByteLength?: number }).maxByteLength}); shrinking it would take memory a kernel may be using: use a fixed-length ArrayBuffer`);
+    }
     const info = DTYPES[dt];
-    this.#info = info;
     const shp = checkShape(shape, what);
     const nd = shp.length;
     let str: number[];
@@ -298,15 +322,30 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
     else if (lo < 0 || hi >= data.length) {
       throw new Error(`${what}: shape ${fmtShape(shp)} with strides ${fmtShape(str)} and byteOffset ${byteOffset} reaches elements ${lo}..${hi}, outside the data's ${data.length} elements`);
     }
-    this.data = data as T;
-    this.dtype = dt;
-    this.shape = Object.freeze(shp) as number[];
-    this.strides = Object.freeze(str) as number[];
-    this.byteOffset = byteOffset;
+    this.#layout = Object.freeze({
+      data,
+      info,
+      shape: Object.freeze(shp),
+      strides: Object.freeze(str),
+      byteOffset,
+      contiguous,
+      minLength: size === 0 ? 0 : hi + 1,
+    });
+    this.#dtype = dt;
     this.#elemOffset = eo;
     this.#size = size;
-    this.#contiguous = contiguous;
   }
+
+  /** Extent of each dimension. */
+  get shape(): number[] { return this.#layout.shape as number[]; }
+  /** The element dtype. */
+  get dtype(): DType { return this.#dtype; }
+  /** Distance between neighbouring elements of each dimension, in elements. */
+  get strides(): number[] { return this.#layout.strides as number[]; }
+  /** Bytes from the start of `data` to element [0, …, 0]. */
+  get byteOffset(): number { return this.#layout.byteOffset; }
+  /** The backing TypedArray; DLTensor.data points at its first element. */
+  get data(): T { return this.#layout.data as T; }
 
   /** A strided view over an existing TypedArray: the same view a kernel would pass. */
   static view(data: BigIntTypedArray, shape: readonly number[], strides: readonly number[] | null | undefined, byteOffset: number, dtype?: DType | string): NDArray<BigIntTypedArray>;
@@ -316,18 +355,18 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
   }
 
   /** Number of dimensions. */
-  get ndim(): number { return this.shape.length; }
+  get ndim(): number { return this.#layout.shape.length; }
   /** Number of elements. */
   get size(): number { return this.#size; }
   /** Index into `data` of element [0, …, 0] (byteOffset / bytes per element). */
   get elemOffset(): number { return this.#elemOffset; }
   /** Storage and DLPack type of the dtype. */
-  get dtypeInfo(): DTypeInfo { return this.#info; }
+  get dtypeInfo(): DTypeInfo { return this.#layout.info; }
   /** True once a callback view has been released. */
   get released(): boolean { return this.#released !== undefined; }
 
   /** Compact row-major (dimensions of extent 1 may have any stride). */
-  isContiguous(): boolean { return this.#contiguous; }
+  isContiguous(): boolean { return this.#layout.contiguous; }
 
   /** Throws if this view was released; `what` names the operation. */
   assertLive(what: string): void {
@@ -338,11 +377,11 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
   toTypedArray(): T {
     this.assertLive("NDArray.toTypedArray");
     const eo = this.#elemOffset;
-    if (this.#contiguous) return this.data.subarray(eo, eo + this.#size) as T;
-    const out = new this.#info.ctor(this.#size) as T;
-    const src = this.data as unknown as ArrayLike<number | bigint>;
+    if (this.#layout.contiguous) return (this.#layout.data as T).subarray(eo, eo + this.#size) as T;
+    const out = new this.#layout.info.ctor(this.#size) as T;
+    const src = this.#layout.data as unknown as ArrayLike<number | bigint>;
     const dst = out as unknown as { [k: number]: number | bigint };
-    forEachOffset(this.shape, this.strides, eo, (k, off) => { dst[k] = src[off]; });
+    forEachOffset(this.#layout.shape, this.#layout.strides, eo, (k, off) => { dst[k] = src[off]; });
     return out;
   }
 
@@ -353,8 +392,8 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
     let values: ArrayLike<unknown>;
     if (src instanceof NDArray) {
       src.assertLive(what);
-      if (src.shape.length !== this.shape.length || src.shape.some((s, d) => s !== this.shape[d])) {
-        throw new Error(`${what}: source shape ${fmtShape(src.shape)} differs from destination shape ${fmtShape(this.shape)}`);
+      if (src.shape.length !== this.#layout.shape.length || src.shape.some((s, d) => s !== this.#layout.shape[d])) {
+        throw new Error(`${what}: source shape ${fmtShape(src.shape)} differs from destination shape ${fmtShape(this.#layout.shape)}`);
       }
       values = src.toTypedArray();
     } else if (isTypedArray(src) || Array.isArray(src)) {
@@ -363,16 +402,16 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
       throw new Error(`${what}: expected a TypedArray, an array of numbers or an NDArray, got ${describe(src)}`);
     }
     if (values.length !== this.#size) {
-      throw new Error(`${what}: source has ${values.length} elements, destination shape ${fmtShape(this.shape)} has ${this.#size}`);
+      throw new Error(`${what}: source has ${values.length} elements, destination shape ${fmtShape(this.#layout.shape)} has ${this.#size}`);
     }
-    const d = this.#info;
-    const dst = this.data as unknown as { [k: number]: number | bigint; set(a: ArrayLike<number | bigint>, o: number): void };
+    const d = this.#layout.info;
+    const dst = this.#layout.data as unknown as { [k: number]: number | bigint; set(a: ArrayLike<number | bigint>, o: number): void };
     const sameKind = isTypedArray(values) && (values instanceof BigInt64Array || values instanceof BigUint64Array) === d.big;
-    if (this.#contiguous && sameKind && d.name !== "bool") {
+    if (this.#layout.contiguous && sameKind && d.name !== "bool") {
       dst.set(values as ArrayLike<number | bigint>, this.#elemOffset);
       return this;
     }
-    forEachOffset(this.shape, this.strides, this.#elemOffset, (k, off) => {
+    forEachOffset(this.#layout.shape, this.#layout.strides, this.#elemOffset, (k, off) => {
       dst[off] = toElement(d, values[k], what);
     });
     return this;
@@ -380,16 +419,16 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
 
   /** Offset into `data` of an index, bounds-checked per dimension. */
   offsetOf(index: readonly number[], what = "NDArray.offsetOf"): number {
-    if (!Array.isArray(index) || index.length !== this.shape.length) {
-      throw new Error(`${what}: index must have ${this.shape.length} entries for shape ${fmtShape(this.shape)}, got ${Array.isArray(index) ? fmtShape(index) : describe(index)}`);
+    if (!Array.isArray(index) || index.length !== this.#layout.shape.length) {
+      throw new Error(`${what}: index must have ${this.#layout.shape.length} entries for shape ${fmtShape(this.#layout.shape)}, got ${Array.isArray(index) ? fmtShape(index) : describe(index)}`);
     }
     let off = this.#elemOffset;
     for (let d = 0; d < index.length; d++) {
       const i = index[d];
-      if (!Number.isInteger(i) || i < 0 || i >= this.shape[d]) {
-        throw new Error(`${what}: index ${String(i)} is out of range for dimension ${d} of extent ${this.shape[d]} (shape ${fmtShape(this.shape)})`);
+      if (!Number.isInteger(i) || i < 0 || i >= this.#layout.shape[d]) {
+        throw new Error(`${what}: index ${String(i)} is out of range for dimension ${d} of extent ${this.#layout.shape[d]} (shape ${fmtShape(this.#layout.shape)})`);
       }
-      off += i * this.strides[d];
+      off += i * this.#layout.strides[d];
     }
     return off;
   }
@@ -404,19 +443,19 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
   get(index: readonly number[]): Scalar {
     this.assertLive("NDArray.get");
     const off = this.offsetOf(index, "NDArray.get");
-    return fromElement(this.#info, (this.data as unknown as ArrayLike<number | bigint>)[off]);
+    return fromElement(this.#layout.info, (this.#layout.data as unknown as ArrayLike<number | bigint>)[off]);
   }
 
   /** Sets the element at `index` (numbers, bigints and booleans are converted to the dtype). */
   set(index: readonly number[], value: Scalar): void {
     this.assertLive("NDArray.set");
     const off = this.offsetOf(index, "NDArray.set");
-    (this.data as unknown as { [k: number]: number | bigint })[off] = toElement(this.#info, value, "NDArray.set");
+    (this.#layout.data as unknown as { [k: number]: number | bigint })[off] = toElement(this.#layout.info, value, "NDArray.set");
   }
 
   /** `NDArray(dtype, shape [..])`, with strides and byteOffset when not compact. */
   toString(): string {
-    return `NDArray(${this.dtype}, shape ${fmtShape(this.shape)}${this.#contiguous ? "" : `, strides ${fmtShape(this.strides)}`}${this.byteOffset ? `, byteOffset ${this.byteOffset}` : ""}${this.released ? ", released" : ""})`;
+    return `NDArray(${this.dtype}, shape ${fmtShape(this.#layout.shape)}${this.#layout.contiguous ? "" : `, strides ${fmtShape(this.#layout.strides)}`}${this.byteOffset ? `, byteOffset ${this.byteOffset}` : ""}${this.released ? ", released" : ""})`;
   }
 
   /** @internal Marks the view released; later use throws `message`. Used by the callback trampoline. */

@@ -1,8 +1,9 @@
 // Locations inside the installed tejit package: its root (found by walking up from this file, so
-// it works from ts/ under tsx and from dist/ts/ when compiled), the native addon binary, and the
-// directory holding tejit_abi.h, which kernel sources include.
+// it works from ts/ under tsx and from dist/ts/ when compiled), the native addon binary (TEJIT_ADDON_PATH
+// overrides it, e.g. with the sanitizer build scripts/check-asan.sh makes), and the directory
+// holding tejit_abi.h, which kernel sources include.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 let root: string | undefined;
@@ -26,8 +27,10 @@ export function packageRoot(): string {
   }
 }
 
-/** Where cmake-js puts the addon. */
+/** The addon binary: $TEJIT_ADDON_PATH when set, else where cmake-js puts it. */
 export function addonBinaryPath(): string {
+  const override = process.env.TEJIT_ADDON_PATH;
+  if (override) return resolve(override);
   return join(packageRoot(), "build", "Release", "tejit.node");
 }
 

@@ -23,6 +23,8 @@ function checkName(name: unknown, what: string): asserts name is string {
   if (typeof name !== "string" || name.length === 0) {
     throw new Error(`${what}: name must be a non-empty string, got ${typeof name === "string" ? "''" : typeof name}`);
   }
+  // Kernels look names up as C strings: "safe\0evil" would reach the function named "safe".
+  if (name.includes("\0")) throw new Error(`${what}: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C: remove the NUL`);
 }
 
 /** Registers `fn` under `name`; an existing name is an Error unless `{override: true}`. */

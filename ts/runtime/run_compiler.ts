@@ -237,17 +237,24 @@ export function wroteOutput(path: string): boolean {
   }
 }
 
+const resolved = new Map<string, string | undefined>();
+
 /** Where `command` is found (a path as given, else the first executable in PATH); undefined if nowhere. */
 export function resolveExecutable(command: string): string | undefined {
+  const key = `${command}\0${process.env.PATH ?? ""}\0${process.cwd()}`;
+  if (resolved.has(key)) return resolved.get(key);
   const candidates = command.includes("/") ? [resolve(command)] : (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "").map((d) => join(d, command));
+  let found: string | undefined;
   for (const p of candidates) {
     try {
-      if (!statSync(p).isFile()) continue;
+      if (!statSync(p, { throwIfNoEntry: false })?.isFile()) continue; // no exception per PATH entry: they are slow under source maps
       accessSync(p, constants.X_OK);
-      return p;
+      found = p;
+      break;
     } catch {
-      // not here
+      // not executable, or a file in the way (ENOTDIR)
     }
   }
-  return undefined;
+  resolved.set(key, found);
+  return found;
 }

@@ -2,9 +2,12 @@
 // thread for every packed call a kernel makes to a registered name: tensors arrive as external
 // ArrayBuffers over the kernel's memory, described (dtype, byte offset, shape, strides) in a
 // shared Float64Array; they become NDArray views, the registered function runs, and the views
-// are released when it returns (the addon then detaches the buffers), so later use throws.
+// are released when it returns (the addon then detaches the buffers), so later use throws. An
+// exception it throws is kept (callback_errors.ts) for the kernel's caller to get back.
+import { markAsUntransferable } from "node:worker_threads";
 import { NDArray, dtypeFromDL, dtypeInfo, releaseView } from "./ndarray.js";
 import { getGlobalFunc } from "./registry.js";
+import { keepCallbackError } from "./callback_errors.js";
 
 /** Capacity, in doubles, of the tensor descriptors of one callback. */
 export const CALLBACK_META_LENGTH = 4096;
@@ -20,6 +23,9 @@ export function makeDispatcher(names: readonly string[], meta: Float64Array): (i
     for (let i = 0; i < args.length; i++) {
       const buffer = args[i];
       if (!(buffer instanceof ArrayBuffer)) continue;
+      // The buffer shows kernel memory: a transfer (structuredClone, postMessage) must copy it,
+      // never move it out of the trampoline's reach (Node 20 copies, later versions throw).
+      markAsUntransferable(buffer);
       const code = meta[pos], bits = meta[pos + 1], lanes = meta[pos + 2], byteOffset = meta[pos + 3], ndim = meta[pos + 4];
       const shape = new Array<number>(ndim);
       const strides = new Array<number>(ndim);
@@ -37,7 +43,13 @@ export function makeDispatcher(names: readonly string[], meta: Float64Array): (i
       args[i] = view;
     }
     try {
-      const result = fn(...args);
+      let result: unknown;
+      try {
+        result = fn(...args);
+      } catch (e) {
+        keepCallbackError(name, e);
+        throw e;
+      }
       if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
         // Its rejection, if any, is reported through this error: unhandled, it would end the process.
         (result as Promise<unknown>).then(undefined, () => {});

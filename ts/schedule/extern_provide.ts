@@ -2,7 +2,8 @@
 // `attr [0] "extern_scope" = 0`, wrapped (outermost first) in one `buffer_bind_scope` per input
 // and output that binds the placeholder buffer to the region of the real tensor it stands for.
 // Without a region map the regions are whole tensors; with one, the output region is the tile
-// given by bound inference (and, for split axes, the current tile) and inputs follow the map.
+// given by bound inference (and, for split axes, the current tile), cut to the tensor, and
+// inputs follow the map.
 
 import { DataType } from "../ir/dtype.js";
 import type { Buffer } from "../ir/buffer.js";
@@ -16,7 +17,7 @@ import { Analyzer } from "../arith/analyzer.js";
 import { IntSet } from "../arith/int_set.js";
 import { ExternOp, type Region } from "../te/extern.js";
 import type { Tensor } from "../te/tensor.js";
-import { mapRegion } from "./extern_region.js";
+import { clipRegionToShape, mapRegion } from "./extern_region.js";
 import { makeLoopNest, mergeNest } from "./loop_nest.js";
 import { passUpDomain } from "./message_passing.js";
 import type { Stage } from "./stage.js";
@@ -81,7 +82,9 @@ export function buildExternProvide(op: ExternOp, stage: Stage, domMap: ReadonlyM
     return ret;
   }
   const loops = externLoopAxes(stage);
-  const out = tileRegion(op, stage, domMap, loops);
+  const ana = new Analyzer();
+  for (const [iv, r] of domMap) ana.bind(iv.var, r);
+  const out = clipRegionToShape(tileRegion(op, stage, domMap, loops), op.output(0).shape, ana);
   const ins = mapRegion(op, out);
   ret = bindScope(op.outputPlaceholders[0], op.output(0), out, ret);
   for (let i = op.inputs.length - 1; i >= 0; i--) ret = bindScope(op.inputPlaceholders[i], op.inputs[i], ins[i], ret);

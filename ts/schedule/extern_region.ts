@@ -5,7 +5,7 @@
 
 import { IntImm, type PrimExpr, Var } from "../ir/expr.js";
 import { Range } from "../ir/iter_var.js";
-import { add, ge, le, sub, describe } from "../ir/op.js";
+import { add, ge, le, max, min, sub, describe } from "../ir/op.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { IntSet } from "../arith/int_set.js";
 import { ExternOp, type Region } from "../te/extern.js";
@@ -45,6 +45,24 @@ export function mapRegion(op: ExternOp, out: Region): Region[] {
   });
 }
 
+/**
+ * The part of an output region inside the tensor: bound inference may ask for more (a consumer
+ * reading `s[i - 1]` under a guard asks for element -1 at i = 0), and a tiled extern must only
+ * be given, and only read for, elements that exist. Each dimension becomes
+ * [max(min, 0), min(min + extent, shape)), of extent at least 0; bounds that provably hold stay.
+ */
+export function clipRegionToShape(region: Region, shape: readonly PrimExpr[], ana: Analyzer): Region {
+  return region.map((r, d) => {
+    const zero = new IntImm(r.min.dtype, 0);
+    const lo = ana.canProve(ge(r.min, zero)) ? r.min : ana.simplify(max(r.min, zero));
+    let end: PrimExpr = add(r.min, r.extent);
+    if (!ana.canProve(le(end, shape[d]))) end = min(end, shape[d]);
+    let extent = ana.simplify(sub(end, lo));
+    if (!ana.canProve(ge(extent, zero))) extent = ana.simplify(max(extent, zero));
+    return { min: lo, extent };
+  });
+}
+
 /** Per input, per dimension: the index set the extern reads, given its axes' sets. */
 export function externInputRegions(op: ExternOp, domMap: ReadonlyMap<Var, IntSet>, ana: Analyzer): IntSet[][] {
   if (op.regionMap === undefined) return op.inputs.map((t) => t.shape.map(fullSet));
@@ -54,7 +72,7 @@ export function externInputRegions(op: ExternOp, domMap: ReadonlyMap<Var, IntSet
     const min = s.minValue();
     return { min, extent: ana.simplify(add(sub(s.maxValue(), min), 1)) };
   });
-  return mapRegion(op, out).map((reg) => reg.map((r) => IntSet.interval(r.min, sub(add(r.min, r.extent), 1))));
+  return mapRegion(op, clipRegionToShape(out, op.outputShape(0), ana)).map((reg) => reg.map((r) => IntSet.interval(r.min, sub(add(r.min, r.extent), 1))));
 }
 
 /** Checks the region map on the whole output: every input region must lie inside the input. */

@@ -6,7 +6,7 @@
 import { ExprVisitor } from "../ir/functor.js";
 import { IntImm, type PrimExpr, ProducerLoad, Reduce, Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
-import { ge, le, sub } from "../ir/op.js";
+import { ge, le, lt, sub } from "../ir/op.js";
 import { DataType } from "../ir/dtype.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { IntSet, evalSet, unionSets } from "../arith/int_set.js";
@@ -32,6 +32,9 @@ function clipToShape(set: IntSet, extent: PrimExpr, ana: Analyzer): IntSet {
   let max = set.hasUpperBound() ? set.maxValue() : undefined;
   if (min === undefined || ana.canProve(ge(lo, min))) min = lo;
   if (max === undefined || ana.canProve(le(hi, max))) max = hi;
+  // A request wholly outside the shape (a guarded read such as a padding's) needs nothing;
+  // clipping one end alone would leave an interval of negative extent.
+  if (ana.canProve(lt(max, min))) return IntSet.nothing();
   return IntSet.interval(min, max);
 }
 

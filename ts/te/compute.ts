@@ -11,6 +11,7 @@ import { Tensor } from "./tensor.js";
 import { toShape } from "./shape.js";
 import { axisNames } from "./fn_params.js";
 import { checkName } from "./name.js";
+import { isReduceAxisVar } from "./reduce.js";
 
 /**
  * The op of a tensor defined elementwise by an expression of its indices (TVM's ComputeOp),
@@ -116,9 +117,55 @@ function validateBody(name: string, body: PrimExpr[]): void {
   });
 }
 
+/** Refuses a user's body that uses a reduce axis outside a reduction over it (rfactor's own ops may). */
+function checkReduceAxesInReducers(name: string, body: PrimExpr[]): void {
+  for (const b of body) {
+    const loose = reduceAxisOutsideReducer(b);
+    if (loose) {
+      throw new Error(`compute '${name}': reduce axis '${loose.name}' is used outside a reduction over it; ` +
+        `use it inside a reducer over that axis, e.g. te.sum(A.at(i, ${loose.name}), ${loose.name}) (or a data-parallel index instead)`);
+    }
+  }
+}
+
+/** A reduce axis variable `e` uses outside a Reduce over that axis, if any. */
+function reduceAxisOutsideReducer(e: PrimExpr): Var | undefined {
+  let found: Var | undefined;
+  const bound = new Set<Var>();
+  class Finder extends ExprVisitor {
+    override visitVar(v: Var): void {
+      if (!found && isReduceAxisVar(v) && !bound.has(v)) found = v;
+    }
+    override visitReduce(r: Reduce): void {
+      const mine = r.axis.map((a) => a.var).filter((v) => !bound.has(v));
+      mine.forEach((v) => bound.add(v));
+      r.source.forEach((s) => this.visitExpr(s));
+      this.visitExpr(r.condition);
+      mine.forEach((v) => bound.delete(v));
+      r.init.forEach((s) => this.visitExpr(s));
+    }
+  }
+  new Finder().visitExpr(e);
+  return found;
+}
+
 export interface ComputeOptions {
   tag?: string;
   attrs?: Record<string, unknown>;
+  /**
+   * The axes' names (TVM's varargs_names), instead of fcompute's parameter names. Useful where a
+   * tool renames parameters: under tsx (esbuild), `(x) => ...` in a file that also has a
+   * top-level `x` arrives as `(x2) => ...`.
+   */
+  axisNames?: readonly string[];
+}
+
+function checkAxisNames(names: unknown, ndim: number, name: string): string[] {
+  if (!Array.isArray(names) || names.some((n) => typeof n !== "string" || n === "")) {
+    throw new Error(`compute '${name}': axisNames must be an array of non-empty strings, got ${describe(names)}`);
+  }
+  if (names.length !== ndim) throw new Error(`compute '${name}': axisNames has ${names.length} names (${names.join(", ")}) but the shape has ${ndim} dimensions`);
+  return [...names];
 }
 
 /**
@@ -159,7 +206,7 @@ export function compute<R extends ExprLike | ExprLike[]>(
   checkName("compute", name);
   if (typeof fcompute !== "function") throw new Error(`compute '${name}': fcompute must be a function of the indices, got ${describe(fcompute)}`);
   const dims = toShape(shape, `compute '${name}'`);
-  const names = axisNames(fcompute, dims.length, `compute '${name}'`);
+  const names = opts.axisNames === undefined ? axisNames(fcompute, dims.length, `compute '${name}'`) : checkAxisNames(opts.axisNames, dims.length, name);
   const axes = dims.map((d, i) => new IterVar(new Range(toExpr(0, d.dtype), d), new Var(names[i], d.dtype), "DataPar"));
   const result: ExprLike | ExprLike[] = fcompute(...axes.map((iv) => iv.var));
   if (result === undefined || result === null) {
@@ -173,5 +220,6 @@ export function compute<R extends ExprLike | ExprLike[]>(
     return toExpr(e);
   });
   const op = new ComputeOp(name, opts.tag ?? "", opts.attrs ?? {}, axes, body);
+  checkReduceAxesInReducers(name, body);
   return (Array.isArray(result) ? op.outputs : op.output(0)) as ComputeResult<R>;
 }

@@ -17,6 +17,8 @@ export {
   exp, exp2, log, log2, log10, sqrt, rsqrt, tanh, sigmoid, sin, cos, erf, floor, ceil, round, trunc, abs,
   pow, ifThenElse, select, likely, floordiv, floormod, minValue, maxValue,
 } from "../ir/op.js";
+export { shiftLeft, shiftRight, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, reinterpret } from "../ir/bit_ops.js";
+export { fastExp } from "./fast_math.js";
 
 /** A scalar variable: `te.var("n")` (int32 by default). */
 export function variable(name = "tindex", dtype: DTypeLike = "int32"): Var {

@@ -2,21 +2,43 @@
 // building TE Reduce expressions as TVM's te.comm_reducer does.
 
 import { DataType } from "../ir/dtype.js";
-import { CommReducer, type ExprLike, PrimExpr, Reduce, Var } from "../ir/expr.js";
+import { CommReducer, type ExprLike, IntImm, PrimExpr, Reduce, Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
 import { add, constant, describe, max as maxOp, maxValue, min as minOp, minValue, toExpr, sub } from "../ir/op.js";
 
 /** A reduction axis over [lo, hi): `reduceAxis([0, 16], "k")`. */
 export function reduceAxis(dom: [ExprLike, ExprLike] | Range, name = "rv"): IterVar {
   let range: Range;
-  if (dom instanceof Range) range = dom;
-  else {
+  if (dom instanceof Range) {
+    range = dom;
+    if (range.extent instanceof IntImm && range.extent.value < 0) {
+      throw new Error(`reduceAxis '${name}': the range with min ${range.min} and extent ${range.extent.value} has a negative extent; expected an extent >= 0`);
+    }
+  } else {
     if (!Array.isArray(dom) || dom.length !== 2) throw new Error(`reduceAxis '${name}': domain must be [lo, hi], got ${describe(dom)}`);
     const lo = toExpr(dom[0], DataType.int32());
     const hi = toExpr(dom[1], DataType.int32());
+    dom.forEach((b, i) => {
+      const e = i === 0 ? lo : hi;
+      if (!e.dtype.isIntegral()) {
+        throw new Error(`reduceAxis '${name}': the ${i === 0 ? "lower" : "upper"} bound must be an integer, got ${typeof b === "number" ? b : `${e} of dtype ${e.dtype}`}`);
+      }
+    });
+    if (lo instanceof IntImm && hi instanceof IntImm && hi.value < lo.value) {
+      throw new Error(`reduceAxis '${name}': the range [${lo.value}, ${hi.value}) has a negative extent (${hi.value - lo.value}); expected [lo, hi] with lo <= hi`);
+    }
     range = new Range(lo, sub(hi, lo));
   }
-  return new IterVar(range, new Var(name, range.extent.dtype), "CommReduce");
+  const iv = new IterVar(range, new Var(name, range.extent.dtype), "CommReduce");
+  reduceAxisVars.add(iv.var);
+  return iv;
+}
+
+const reduceAxisVars = new WeakSet<Var>();
+
+/** Whether `v` is the variable of an axis made by reduceAxis (so it belongs inside a reducer). */
+export function isReduceAxisVar(v: Var): boolean {
+  return reduceAxisVars.has(v);
 }
 
 /**

@@ -4,11 +4,12 @@
 
 export {
   StorageFlatten, Simplify, LoopPartition, VectorizeLoop, StorageRewrite, UnrollLoop, RemoveNoOp,
-  LegalizeVectorLanes, SplitWideVectors, MakePackedAPI, LowerTVMBuiltin, LowerIntrin,
+  LegalizeVectorLanes, SplitWideVectors, MakePackedAPI, LowerTVMBuiltin, LowerIntrin, InstrumentBoundCheckers,
+  InsertDivisionChecks,
 } from "./passes.js";
 export { Sequential, createPrimFuncPass, createModulePass, type Pass, type PassInfo, type PassSpec } from "./pass.js";
 export {
   PassContext, CONFIG_KEYS, DEFAULT_PASS_OPTIONS, type PassContextConfig, type PassContextInit, type PassOptions, type LowerPhase,
 } from "./pass_context.js";
 export { DumpIR, PassTimingInstrument, type PassInstrument, type PassTiming } from "./instrument.js";
-export { lowerPipeline, hostPipeline } from "./pipeline.js";
+export { lowerPipeline, hostPipeline, checkPipeline } from "./pipeline.js";

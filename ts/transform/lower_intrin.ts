@@ -1,11 +1,13 @@
 // lower_intrin: maps TIR's math intrinsics to the C library (TVM's LowerIntrin for the C target):
 // `tir.exp` of float32 becomes `call_pure_extern("expf", x)`, of float64 `"exp"`, and so on for
 // log, sqrt, tanh, sin, floor, fabs, pow, … (vector operands keep their dtype: the code generator
-// applies the function lane by lane). Intrinsics libm lacks are expanded: sigmoid(x) =
-// 1 / (1 + exp(-x)), rsqrt(x) = 1 / sqrt(x), exp10(x) = pow(10, x); round is nearbyint (half to
-// even, as TVM and the interpreter round).
+// gives float32 vectors of exp, exp2, log, log2, tanh, erf, pow and sqrt its vector math,
+// c_vector_math.ts, and applies the others lane by lane). Intrinsics libm lacks are expanded:
+// sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) below, e = exp(-|x|) (no overflow),
+// rsqrt(x) = 1 / sqrt(x), exp10(x) = pow(10, x); round is nearbyint (half to even, as TVM and the
+// interpreter round).
 
-import { Call, type PrimExpr } from "../ir/expr.js";
+import { Call, Let, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprMutator } from "../ir/functor.js";
 import * as op from "../ir/op.js";
@@ -39,10 +41,15 @@ class IntrinLower extends StmtExprMutator {
     if (LIBM_BINARY.has(fn) && e.args.length === 2) return pureExtern(e.dtype, libmName(fn, e), e.args[0], e.args[1]);
     switch (fn) {
       case "sigmoid": {
+        // With e = exp(-|x|): 1 / (1 + e) for x >= 0 and e / (1 + e) below, so no exp overflows
+        // (1 / (1 + exp(-x)) gives 0 instead of a subnormal below x = -88.7 in float32).
         libmName(fn, e);
-        const x = e.args[0];
-        const expNeg = pureExtern(e.dtype, libmName("exp", e), op.neg(x));
-        return op.div(one(), op.add(one(), expNeg));
+        const x = new Var("sigmoid_x", e.dtype);
+        const ex = new Var("sigmoid_e", e.dtype);
+        const nonNegative = op.ge(x, op.constant(0, e.dtype));
+        const expNegAbs = pureExtern(e.dtype, libmName("exp", e), op.select(nonNegative, op.neg(x), x));
+        const denom = op.add(one(), ex);
+        return new Let(x, e.args[0], new Let(ex, expNegAbs, op.select(nonNegative, op.div(one(), denom), op.div(ex, denom))));
       }
       case "rsqrt":
         return op.div(one(), pureExtern(e.dtype, libmName("sqrt", e), e.args[0]));

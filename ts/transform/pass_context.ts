@@ -3,7 +3,8 @@
 // lowering pipeline by phase (TVM's "tir.add_lower_pass"). `config` takes tejit's option names
 // (those of lower() and build(): `autoUnrollMaxStep`, `disableVectorize`, …) and TVM's keys
 // (`tir.UnrollLoop`: {auto_max_step, …}, `tir.LoopPartition`, `tir.disable_vectorize`,
-// `tir.instrument_bound_checkers`, `tir.add_lower_pass`); both resolve to one `options` record.
+// `tir.instrument_bound_checkers`, `tir.add_lower_pass`); both resolve to one `options` record
+// (boundsCheck defaults to TEJIT_BOUNDS_CHECK=1).
 // A context is made current for a piece of code with `ctx.scope(fn)` (TVM's `with ctx:`), which
 // also holds across awaits; lower() and build() run under the current one, their own options
 // taking precedence.
@@ -30,6 +31,8 @@ export interface PassOptions {
   readonly autoUnrollMaxExtent: number;
   /** Expand unrolled loops (TVM's unroll_explicit); false keeps `for ... "unroll"` for the C compiler. */
   readonly unrollExplicit: boolean;
+  /** Check every load and store against its buffer at run time (TVM's instrument_bound_checkers). */
+  readonly boundsCheck: boolean;
   /** Constant-size allocations up to this many bytes live on the C stack (host pipeline). */
   readonly maxStackBytes: number;
   /** The widest vector (bytes) kept whole by SplitWideVectors; undefined: from the default compiler flags. */
@@ -48,6 +51,7 @@ export const DEFAULT_PASS_OPTIONS: PassOptions = Object.freeze({
   autoUnrollMaxDepth: 8,
   autoUnrollMaxExtent: 0,
   unrollExplicit: true,
+  boundsCheck: false,
   maxStackBytes: 1024,
   vectorBytes: undefined,
 });
@@ -74,6 +78,8 @@ export interface PassContextConfig {
   autoUnrollMaxExtent?: number;
   /** See {@link PassOptions.unrollExplicit}. */
   unrollExplicit?: boolean;
+  /** See {@link PassOptions.boundsCheck}. */
+  boundsCheck?: boolean;
   /** See {@link PassOptions.maxStackBytes}. */
   maxStackBytes?: number;
   /** See {@link PassOptions.vectorBytes}. */
@@ -84,6 +90,8 @@ export interface PassContextConfig {
   "tir.LoopPartition"?: { partition_const_loop?: boolean };
   /** TVM's key for disableVectorize. */
   "tir.disable_vectorize"?: boolean;
+  /** TVM's key for boundsCheck. */
+  "tir.instrument_bound_checkers"?: boolean;
   /** User passes added to the lowering pipeline, each at a phase (0 to 3), as TVM's add_lower_pass. */
   "tir.add_lower_pass"?: readonly (readonly [LowerPhase, Pass])[];
 }
@@ -102,14 +110,14 @@ export interface PassContextInit {
   requiredPass?: readonly string[];
 }
 
-const BOOLEAN_KEYS = ["simpleMode", "partitionConstLoop", "disableVectorize", "unrollExplicit"] as const;
+const BOOLEAN_KEYS = ["simpleMode", "partitionConstLoop", "disableVectorize", "unrollExplicit", "boundsCheck"] as const;
 const COUNT_KEYS = ["autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent", "maxStackBytes", "vectorBytes"] as const;
 const TVM_UNROLL: Record<string, keyof PassOptions> = {
   auto_max_step: "autoUnrollMaxStep", auto_max_depth: "autoUnrollMaxDepth", auto_max_extent: "autoUnrollMaxExtent", explicit_unroll: "unrollExplicit",
 };
 /** Every config key a context accepts. */
 export const CONFIG_KEYS: readonly string[] = [
-  ...BOOLEAN_KEYS, ...COUNT_KEYS, "tir.UnrollLoop", "tir.LoopPartition", "tir.disable_vectorize", "tir.add_lower_pass",
+  ...BOOLEAN_KEYS, ...COUNT_KEYS, "tir.UnrollLoop", "tir.LoopPartition", "tir.disable_vectorize", "tir.instrument_bound_checkers", "tir.add_lower_pass",
 ];
 
 function checkBoolean(key: string, v: unknown): boolean {
@@ -135,6 +143,7 @@ export function resolveConfig(config: PassContextConfig): Partial<PassOptions> {
     if ((BOOLEAN_KEYS as readonly string[]).includes(key)) out[key] = checkBoolean(key, v);
     else if ((COUNT_KEYS as readonly string[]).includes(key)) out[key] = checkCount(key, v);
     else if (key === "tir.disable_vectorize") out.disableVectorize = checkBoolean(key, v);
+    else if (key === "tir.instrument_bound_checkers") out.boundsCheck = checkBoolean(key, v);
     else if (key === "tir.LoopPartition") {
       for (const [k, x] of Object.entries(checkRecord(key, v))) {
         if (k !== "partition_const_loop") throw new Error(`PassContext config '${key}' has no field '${k}'; it has partition_const_loop`);
@@ -222,7 +231,9 @@ export class PassContext {
     if (!Number.isInteger(optLevel) || optLevel < 0) throw new Error(`PassContext optLevel must be a non-negative integer, got ${describe(optLevel)}`);
     this.optLevel = optLevel;
     this.config = Object.freeze({ ...(init.config ?? {}) });
-    this.options = Object.freeze({ ...DEFAULT_PASS_OPTIONS, ...resolveConfig(this.config) });
+    // TEJIT_BOUNDS_CHECK=1 turns bound checks on where the config does not say.
+    const env = { boundsCheck: process.env.TEJIT_BOUNDS_CHECK === "1" };
+    this.options = Object.freeze({ ...DEFAULT_PASS_OPTIONS, ...env, ...resolveConfig(this.config) });
     checkLowerPasses(this.config["tir.add_lower_pass"]);
     this.instruments = checkInstruments(init.instruments);
     this.disabledPass = checkNames("disabledPass", init.disabledPass);

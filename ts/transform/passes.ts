@@ -17,6 +17,8 @@ import { storageFlatten } from "./storage_flatten.js";
 import { storageRewrite } from "./storage_rewrite.js";
 import { unrollLoop } from "./unroll_loop.js";
 import { vectorizeLoop } from "./vectorize_loop.js";
+import { instrumentBoundChecks } from "./instrument_bound_checks.js";
+import { insertDivisionChecks } from "./check_division.js";
 
 /** Realizes to flat allocations, N-d accesses to flat offsets, extern placeholders bound. */
 export const StorageFlatten = (): Pass => createPrimFuncPass((f) => storageFlatten(f), { name: "StorageFlatten" });
@@ -76,3 +78,9 @@ export const LowerTVMBuiltin = (): Pass => createPrimFuncPass(
 
 /** Math intrinsics to the C library. */
 export const LowerIntrin = (): Pass => createPrimFuncPass((f) => lowerIntrin(f), { name: "LowerIntrin" });
+
+/** Asserts every load and store inside its buffer (TVM's InstrumentBoundCheckers; the pipeline runs it when boundsCheck is on). */
+export const InstrumentBoundCheckers = (): Pass => createPrimFuncPass((f) => instrumentBoundChecks(f), { name: "InstrumentBoundCheckers" });
+
+/** An assert before every integer division that could trap (by zero, or INT_MIN / -1). */
+export const InsertDivisionChecks = (): Pass => createPrimFuncPass((f) => insertDivisionChecks(f), { name: "InsertDivisionChecks" });

@@ -2,7 +2,8 @@
 // lower(), build() and the tests:
 //  - lowering (after schedule-ops), TVM's order: [phase 0 user passes] StorageFlatten, Simplify
 //    [phase 1] LoopPartition (not in simple mode), VectorizeLoop, StorageRewrite, UnrollLoop
-//    [phase 2] Simplify, RemoveNoOp [phase 3];
+//    [phase 2] Simplify, RemoveNoOp [phase 3], then the run-time checks: InstrumentBoundCheckers
+//    (when boundsCheck is on) and InsertDivisionChecks;
 //  - host (build, before C generation): LegalizeVectorLanes, SplitWideVectors, MakePackedAPI,
 //    LowerTVMBuiltin, LowerIntrin.
 // The user passes of each phase come from the context's "tir.add_lower_pass".
@@ -10,7 +11,7 @@
 import { Sequential, type Pass } from "./pass.js";
 import type { PassContext } from "./pass_context.js";
 import {
-  LegalizeVectorLanes, LoopPartition, LowerIntrin, LowerTVMBuiltin, MakePackedAPI, RemoveNoOp, Simplify,
+  InsertDivisionChecks, InstrumentBoundCheckers, LegalizeVectorLanes, LoopPartition, LowerIntrin, LowerTVMBuiltin, MakePackedAPI, RemoveNoOp, Simplify,
   SplitWideVectors, StorageFlatten, StorageRewrite, UnrollLoop, VectorizeLoop,
 } from "./passes.js";
 
@@ -29,7 +30,13 @@ export function lowerPipeline(ctx: PassContext): Pass {
     Simplify(),
     RemoveNoOp(),
     ...ctx.lowerPhasePasses(3),
+    checkPipeline(ctx),
   ], "tir.lower");
+}
+
+/** The run-time checks at the end of lowering (also run by build() on a module it is given). */
+export function checkPipeline(ctx: PassContext): Pass {
+  return Sequential([...(ctx.options.boundsCheck ? [InstrumentBoundCheckers()] : []), InsertDivisionChecks()], "tir.checks");
 }
 
 /** The passes build() runs on every function before generating C. */

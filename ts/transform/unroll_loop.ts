@@ -9,10 +9,15 @@
 // `explicit_unroll`; TVM's default, kept here, is true: loops are expanded). The pragma
 // attributes that steer it are consumed. Copies that rebind a variable are renamed (SSA).
 // A loop of kind "unroll" whose extent is not constant becomes serial (TVM aborts).
+// Unrolling is budgeted: a function gets at most MAX_UNROLLED_STATEMENTS statements from
+// unrolling (a vector statement counts once per 128-bit piece the C code splits it into), because
+// C compilers take time quadratic in a function's size (gcc 12.2 -O3, 2 busy cores: 1,024
+// unrolled stores about 1 s, 2,048 about 5 s, 4,096 about 15 s). An explicit unroll past the
+// budget is refused, naming the loop; automatic unrolling simply stops there.
 
 import { IntImm, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
-import { StmtExprMutator } from "../ir/functor.js";
+import { StmtExprMutator, StmtExprVisitor } from "../ir/functor.js";
 import * as op from "../ir/op.js";
 import { AttrStmt, Evaluate, For, SeqStmt, type Stmt, Store, BufferStore, noOp } from "../ir/stmt.js";
 import { substitute } from "../ir/substitute.js";
@@ -33,6 +38,28 @@ export interface UnrollOptions {
 
 const INT_MAX = 2147483647;
 
+/** The most statements unrolling may add to one function (docs/reliability.md, "Limits"). */
+export const MAX_UNROLLED_STATEMENTS = 1024;
+
+/** What a statement costs in the budget: 1, or the 128-bit pieces of a vector store's value. */
+function statementWeight(value: PrimExpr): number {
+  const t = value.dtype;
+  return t.lanes === 1 ? 1 : Math.max(1, Math.ceil((t.lanes * t.bits) / 128));
+}
+
+/** The weighted statements of `s` (stores and evaluations; loops count their body once). */
+function countStatements(s: Stmt): number {
+  let n = 0;
+  class Counter extends StmtExprVisitor {
+    override visitExpr(): void {}
+    override visitStore(x: Store): void { n += statementWeight(x.value); }
+    override visitBufferStore(x: BufferStore): void { n += statementWeight(x.value); }
+    override visitEvaluate(): void { n += 1; }
+  }
+  new Counter().visitStmt(s);
+  return n;
+}
+
 function intValue(e: PrimExpr, what: string): number {
   if (e instanceof IntImm) return e.value;
   throw new Error(`unroll: ${what} must be an integer constant, got ${e}`);
@@ -50,6 +77,8 @@ class LoopUnroller extends StmtExprMutator {
   /** Statements the current scope executes per iteration of its enclosing loops. */
   private stepCount = 0;
   private readonly ana = new Analyzer();
+  /** Statements unrolling has added to the function so far. */
+  private unrolledStatements = 0;
 
   constructor(opts: UnrollOptions) {
     super();
@@ -93,13 +122,19 @@ class LoopUnroller extends StmtExprMutator {
     let autoUnroll = visited.forKind === "serial" && value >= 0 && this.normalLoopDepth === 0 &&
       this.unrollDepth <= this.maxDepth;
     autoUnroll = autoUnroll && (value * this.stepCount <= this.maxStep || value <= this.maxExtent);
+    const expands = this.explicit && value > 1 && (autoUnroll || visited.forKind === "unrolled");
+    const added = expands ? (value - 1) * countStatements(visited.body) : 0;
+    const overBudget = this.unrolledStatements + added > MAX_UNROLLED_STATEMENTS;
     if (visited.forKind === "unrolled") {
       if (value < 0) {
         // Not a constant extent: TVM refuses; a serial loop keeps the program's meaning.
         this.normalLoopDepth += 1;
         return new For(visited.loopVar, visited.min, visited.extent, "serial", visited.body);
       }
+      if (overBudget) throw new Error(this.budgetMessage(visited, value, added));
       autoUnroll = true;
+    } else if (overBudget) {
+      autoUnroll = false;
     }
     if (autoUnroll) {
       this.stepCount *= value;
@@ -146,8 +181,18 @@ class LoopUnroller extends StmtExprMutator {
     return out.every((x, i) => x === s.seq[i]) ? s : SeqStmt.flatten(out);
   }
 
+  private budgetMessage(s: For, value: number, added: number): string {
+    const body = added / (value - 1);
+    const before = this.unrolledStatements > 0 ? ` after ${this.unrolledStatements} statements unrolled elsewhere in the function` : "";
+    return `unroll: loop '${s.loopVar.name}' (extent ${value}, ${body} statement${body === 1 ? "" : "s"} in its body) ` +
+      `would add ${added} statements${before}; the limit is ${MAX_UNROLLED_STATEMENTS} unrolled statements per function ` +
+      `(C compilers slow down quadratically past it; docs/reliability.md, "Limits"). ` +
+      `Split the loop and unroll a smaller inner part, or build with unrollExplicit: false`;
+  }
+
   private unroll(s: For, value: number): Stmt {
     if (value === 0) return noOp();
+    if (value > 1) this.unrolledStatements += (value - 1) * countStatements(s.body);
     const steps: Stmt[] = [];
     for (let i = 0; i < value; i++) {
       steps.push(substitute(s.body, new Map<Var, PrimExpr>([[s.loopVar, op.add(s.min, op.constant(i, s.loopVar.dtype))]])));

@@ -17,6 +17,9 @@
 //    `while` (TVM aborts), or when vector lanes do not match.
 // With `disableVectorize` every vectorized loop becomes serial (TVM's VectorizeSkipper). A
 // vectorized loop nested in another one runs serially inside the outer vector body.
+// A vectorized loop of more than MAX_VECTOR_LANES iterations is refused (the C compiler's time
+// grows quadratically with the statements a wide vector splits into: 65,536 float32 lanes took
+// gcc 12 -O3 tens of seconds); the message names the loop and says to split it first.
 
 import { DataType } from "../ir/dtype.js";
 import {
@@ -53,8 +56,11 @@ const VECTORIZABLE = new Set([
   "tir.nextafter", "tir.hypot", "tir.copysign", "tir.ldexp", "tir.popcount", "tir.fabs", "tir.floor",
   "tir.ceil", "tir.round", "tir.nearbyint", "tir.trunc", "tir.pow", "tir.fmod", "tir.likely",
   "tir.bitwise_and", "tir.bitwise_or", "tir.bitwise_xor", "tir.bitwise_not", "tir.shift_left",
-  "tir.shift_right", "tir.isnan", "tir.isinf", "tir.isfinite",
+  "tir.shift_right", "tir.isnan", "tir.isinf", "tir.isfinite", "tir.reinterpret",
 ]);
+
+/** The widest vector a loop may be vectorized into (docs/reliability.md, "Limits"). */
+export const MAX_VECTOR_LANES = 1024;
 
 /** Thrown inside the vectorizer when the whole loop must stay serial. */
 class GiveUp {
@@ -598,6 +604,12 @@ class LoopVectorizer extends StmtExprMutator {
     if (!(s.extent instanceof IntImm) || s.extent.value < 1) return serial();
     const lanes = s.extent.value;
     if (lanes === 1) return this.visitStmt(substitute(s.body, new Map([[s.loopVar, s.min]])));
+    if (lanes > MAX_VECTOR_LANES) {
+      throw new Error(
+        `vectorize: loop '${s.loopVar.name}' has extent ${lanes}, more than the ${MAX_VECTOR_LANES} vector lanes allowed ` +
+        `(docs/reliability.md, "Limits"); split it first and vectorize the inner axis ` +
+        `(const [o, i] = stage.split(axis, {factor: 16}); stage.vectorize(i))`);
+    }
     if (laneConflict(s.body, s.loopVar, s.min, lanes) !== undefined) return serial();
     try {
       return new Vectorizer(s.loopVar, s.min, lanes).visitStmt(s.body);

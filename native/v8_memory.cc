@@ -1,0 +1,58 @@
+// v8_memory.cc: backing-store pins and callback-view buffers with V8's API (see v8_memory.h).
+// A napi_value is, in Node, a v8::Local<v8::Value> in disguise (node's own N-API implementation
+// converts between the two by copying the pointer); the conversions below rely on that and are
+// checked by size. Everything here runs on the JS thread of the environment, in a handle scope.
+#include "v8_memory.h"
+
+#include <v8.h>
+
+#include <cstring>
+
+namespace tejit {
+
+namespace {
+
+static_assert(sizeof(napi_value) == sizeof(v8::Local<v8::Value>), "napi_value is a v8::Local");
+
+v8::Local<v8::Value> ToV8(napi_value v) {
+  v8::Local<v8::Value> local;
+  std::memcpy(static_cast<void*>(&local), &v, sizeof v);
+  return local;
+}
+
+napi_value FromV8(v8::Local<v8::Value> local) {
+  napi_value v;
+  std::memcpy(&v, static_cast<void*>(&local), sizeof v);
+  return v;
+}
+
+}  // namespace
+
+Pin PinTypedArray(napi_value typed_array) {
+  v8::Local<v8::Value> v = ToV8(typed_array);
+  if (v.IsEmpty() || !v->IsTypedArray()) return nullptr;
+  return v.As<v8::TypedArray>()->Buffer()->GetBackingStore();
+}
+
+void* PinnedData(const Pin& pin) { return pin ? pin->Data() : nullptr; }
+
+bool NewViewBuffer(void* data, size_t length, napi_value* out, Pin* store_out) {
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
+  if (isolate == nullptr) return false;
+  std::shared_ptr<v8::BackingStore> store =
+      v8::ArrayBuffer::NewBackingStore(data, length, v8::BackingStore::EmptyDeleter, nullptr);
+  *store_out = store;
+  v8::Local<v8::ArrayBuffer> ab = v8::ArrayBuffer::New(isolate, std::move(store));
+  *out = FromV8(ab);
+  return true;
+}
+
+void DetachViewBuffer(napi_value buffer) {
+  v8::Local<v8::Value> v = ToV8(buffer);
+  if (v.IsEmpty() || !v->IsArrayBuffer()) return;
+  v8::Local<v8::ArrayBuffer> ab = v.As<v8::ArrayBuffer>();
+  if (ab->WasDetached()) return;
+  ab->Detach(v8::Local<v8::Value>()).Check();  // no key was set, so this cannot fail
+}
+
+}  // namespace tejit

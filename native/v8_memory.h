@@ -1,0 +1,42 @@
+// v8_memory.h: the two things about ArrayBuffer memory that N-API cannot express, done with
+// V8's own API (native/v8_memory.cc is the only file that includes v8.h):
+// - a Pin holds an ArrayBuffer's backing store, so the memory a kernel was given stays allocated
+//   even if JS transfers the buffer away (structuredClone / postMessage) and the new owner is
+//   garbage-collected while the kernel still runs;
+// - NewViewBuffer wraps kernel memory in an ArrayBuffer whose backing store has no finalizer to
+//   run on the event loop (napi_create_external_arraybuffer goes through node::Buffer, whose
+//   finalizer waits for the event loop, so a synchronous loop of callbacks accumulated them).
+//   It is not given a detach key: Node 20's own code (web streams, structuredClone) detaches
+//   with an empty key and aborts the process when that fails. The trampoline marks it
+//   untransferable instead (a transfer copies it) and detaches it when the callback returns.
+#pragma once
+
+#include <node_api.h>
+
+#include <cstddef>
+#include <memory>
+
+namespace v8 {
+class BackingStore;
+}
+
+namespace tejit {
+
+using Pin = std::shared_ptr<v8::BackingStore>;
+
+// The backing store of a TypedArray's buffer (empty when the value is not a TypedArray). Must be
+// called on the JS thread inside a handle scope.
+Pin PinTypedArray(napi_value typed_array);
+
+// The start of a pinned backing store's memory (nullptr when it has none, e.g. detached).
+void* PinnedData(const Pin& pin);
+
+// An ArrayBuffer over [data, data + length) (not owned); *store is its backing store (compare with
+// PinTypedArray(...).get(); after DetachViewBuffer, a use_count() above 1 means that something
+// moved the memory into another ArrayBuffer).
+bool NewViewBuffer(void* data, size_t length, napi_value* out, Pin* store);
+
+// Detaches a buffer made by NewViewBuffer (no-op if it is already detached).
+void DetachViewBuffer(napi_value buffer);
+
+}  // namespace tejit
