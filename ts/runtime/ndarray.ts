@@ -31,11 +31,11 @@ export type Scalar = number | bigint | boolean;
 export type ElementOf<D extends DType> = D extends "int64" | "uint64" ? bigint : D extends "bool" ? boolean : number;
 
 /** The TypedArray that stores a dtype (Uint8Array for bool). */
-export type ArrayOf<D extends DType> = {
-  bool: Uint8Array; int8: Int8Array; int16: Int16Array; int32: Int32Array; int64: BigInt64Array;
-  uint8: Uint8Array; uint16: Uint16Array; uint32: Uint32Array; uint64: BigUint64Array;
-  float32: Float32Array; float64: Float64Array;
-}[D];
+export type ArrayOf<D extends DType> =
+  D extends "float32" ? Float32Array : D extends "float64" ? Float64Array :
+  D extends "int8" ? Int8Array : D extends "int16" ? Int16Array : D extends "int32" ? Int32Array :
+  D extends "bool" | "uint8" ? Uint8Array : D extends "uint16" ? Uint16Array : D extends "uint32" ? Uint32Array :
+  D extends "int64" ? BigInt64Array : D extends "uint64" ? BigUint64Array : TypedArray;
 
 /** The dtypes a TypedArray of type `T` can hold (a Uint8Array: uint8 or bool). */
 export type DTypeOf<T extends TypedArray> =
