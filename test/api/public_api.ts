@@ -35,9 +35,9 @@ function hasJsDoc(decl: ts.Declaration): boolean {
   );
 }
 
+/** Declared in the project's ts/ (not in a lib file or a dependency's types). */
 function inProject(decl: ts.Declaration): boolean {
-  return decl.getSourceFile().fileName.startsWith(projectDir.split(path.sep).join("/")) ||
-    path.resolve(decl.getSourceFile().fileName).startsWith(projectDir);
+  return path.resolve(decl.getSourceFile().fileName).startsWith(projectDir);
 }
 
 function isPublicMember(decl: ts.Declaration): boolean {
@@ -117,7 +117,6 @@ export function listPublicNames(program: ts.Program = createApiProgram()): Publi
       }
       record(name, decls);
       if (target.flags & ts.SymbolFlags.Class) {
-        const decl = decls.find(ts.isClassDeclaration);
         const instance = checker.getDeclaredTypeOfSymbol(target);
         walkMembers(name, checker.getPropertiesOfType(instance), (d) => ts.isConstructorDeclaration(d));
         const statics = checker.getTypeOfSymbol(target);
@@ -126,7 +125,6 @@ export function listPublicNames(program: ts.Program = createApiProgram()): Publi
           checker.getPropertiesOfType(statics).filter((p) => p.getName() !== "prototype"),
           (d) => !(ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Static),
         );
-        void decl;
       } else if (target.flags & ts.SymbolFlags.Interface) {
         walkMembers(name, checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(target)), () => false);
       }
