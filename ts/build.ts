@@ -44,7 +44,31 @@ function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefine
   throw new Error(`build: expects a schedule (te.createSchedule), an IRModule (lower) or a PrimFunc, got ${describe(s)}`);
 }
 
-/** Lowers (for a schedule), generates C, compiles (cached) and loads: a Module of callable kernels. */
+/**
+ * Lowers (for a schedule), generates C, compiles (cached) and loads: a Module of callable
+ * kernels (TVM's tvm.build). The compile blocks the thread while the C compiler runs (a cache
+ * hit does not compile); {@link buildAsync} does not.
+ * @param s A schedule (lowered with `args` and the lower options in `opts`), or an IRModule
+ * or PrimFunc already lowered.
+ * @param args For a schedule, the kernel's parameters in order (as lower takes them).
+ * @param opts The function's name ("main" by default), the lower options, and the compiler,
+ * flags and target.
+ * @returns The loaded module; `getFunction(name)` is the kernel.
+ * @throws Error when lowering fails, or the compiler is missing, fails (with its output) or
+ * times out.
+ * @example
+ * ```ts
+ * const n = 1024;
+ * const A = te.placeholder([n], "float32", "A");
+ * const B = te.placeholder([n], "float32", "B");
+ * const C = te.compute([n], (i) => A.at(i).add(B.at(i)), "C");
+ * const s = te.createSchedule(C.op);
+ * const vadd = build(s, [A, B, C], { name: "vadd" }).getFunction("vadd");
+ * const a = nd.array(new Float32Array(n).fill(1)), b = nd.array(new Float32Array(n).fill(2));
+ * const c = nd.empty([n]);
+ * vadd(a, b, c); // c.get([0]) === 3
+ * ```
+ */
 export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildAndLowerOptions = {}): Module {
   return buildModule(toModule(s, args, opts), opts);
 }
@@ -54,6 +78,18 @@ export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts
  * Promise of the Module. Lowering and code generation still run on the calling thread (they
  * take milliseconds); the compiler runs as a child process that is awaited, and several
  * buildAsync calls compile at once, up to the number of cores.
+ * @param s A schedule, or an IRModule or PrimFunc already lowered (as build takes them).
+ * @param args For a schedule, the kernel's parameters in order.
+ * @param opts As build's.
+ * @returns A promise of the loaded module; it rejects with build()'s errors.
+ * @example
+ * ```ts
+ * const [m1, m2] = await Promise.all([
+ *   buildAsync(s1, [A, B], { name: "f1" }),
+ *   buildAsync(s2, [A, C], { name: "f2" }),
+ * ]);
+ * m1.getFunction("f1")(a, b);
+ * ```
  */
 export function buildAsync(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildAndLowerOptions = {}): Promise<Module> {
   try {

@@ -24,6 +24,9 @@ import { DumpIR, type PassInstrument } from "./transform/instrument.js";
 import { log, logLevel, PassLogInstrument, since } from "./log.js";
 import { assertSplitFactorsPositive } from "./schedule/split_factor_checks.js";
 
+/**
+ * Options of {@link lower}. The loop options are also taken from the current PassContext's config; these override it.
+ */
 export interface LowerOptions {
   /** The function's name (its global symbol). */
   name?: string;
@@ -193,7 +196,30 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
   return func;
 }
 
-/** Lowers a schedule to an IRModule of one PrimFunc named `opts.name` (TVM's tvm.lower). */
+/**
+ * Lowers a schedule to an IRModule of one PrimFunc named `opts.name` (TVM's tvm.lower):
+ * bound inference, the loop nests of the stages, a buffer for each tensor, then the TIR passes
+ * (storage flatten, simplify, loop partition, vectorize, storage rewrite, unroll, remove no-ops),
+ * under the current PassContext with `opts` over its config. The schedule is not changed.
+ * `String(mod)` prints the TIR in TVM's text form.
+ * @param s The schedule (te.createSchedule).
+ * @param args The function's parameters in order: the input and output tensors, buffers
+ * (binds) and scalar variables (symbolic sizes).
+ * @param opts The function's name, loop options (unrolling, vectorizing, partitioning), IR
+ * dumps and instruments.
+ * @returns A module with the one function.
+ * @throws Error when an option is unknown or of the wrong type, or the schedule cannot be
+ * lowered with these arguments (the message names the tensor, stage or axis).
+ * @example
+ * ```ts
+ * const A = te.placeholder([1024], "float32", "A");
+ * const B = te.compute([1024], (i) => A.at(i).mul(2), "B");
+ * const s = te.createSchedule(B.op);
+ * const [, xi] = s.stage(B).split(B.op.axis[0], { factor: 8 });
+ * s.stage(B).vectorize(xi);
+ * console.log(lower(s, [A, B], { name: "scale" })); // the TIR
+ * ```
+ */
 export function lower(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
   checkLowerOptions(opts);
   const start = process.hrtime.bigint();

@@ -17,6 +17,7 @@ import { PassContext } from "../transform/pass_context.js";
 import { log, logLevel, PassLogInstrument, since } from "../log.js";
 import { codegenC } from "./codegen_c.js";
 
+/** Options of {@link build} and {@link buildAsync}. */
 export interface BuildOptions {
   /** The function's name (global symbol) when building a schedule or an unnamed PrimFunc. Default "main". */
   name?: string;

@@ -55,18 +55,38 @@ export function shiftRight(x: ExprLike, y: ExprLike): PrimExpr {
   return binaryBitOp("shiftRight", "tir.shift_right", x, y, (a, b) => a >> b);
 }
 
+/**
+ * `x & y` of integers (TVM's bitwise_and); constants fold.
+ * @param x An integer operand.
+ * @param y The other.
+ */
 export function bitwiseAnd(x: ExprLike, y: ExprLike): PrimExpr {
   return binaryBitOp("bitwiseAnd", "tir.bitwise_and", x, y, (a, b) => a & b);
 }
 
+/**
+ * `x | y` of integers (TVM's bitwise_or); constants fold.
+ * @param x An integer operand.
+ * @param y The other.
+ */
 export function bitwiseOr(x: ExprLike, y: ExprLike): PrimExpr {
   return binaryBitOp("bitwiseOr", "tir.bitwise_or", x, y, (a, b) => a | b);
 }
 
+/**
+ * `x ^ y` of integers (TVM's bitwise_xor); constants fold.
+ * @param x An integer operand.
+ * @param y The other.
+ */
 export function bitwiseXor(x: ExprLike, y: ExprLike): PrimExpr {
   return binaryBitOp("bitwiseXor", "tir.bitwise_xor", x, y, (a, b) => a ^ b);
 }
 
+/**
+ * `~x` of an integer (TVM's bitwise_not); constants fold.
+ * @param x An integer operand.
+ * @throws Error when `x` is not an integer.
+ */
 export function bitwiseNot(x: ExprLike): PrimExpr {
   checkInteger("bitwiseNot", "", x);
   const a = toExpr(x);

@@ -16,9 +16,29 @@ export interface BufferOptions {
   bufferType?: "default" | "autoBroadcast";
 }
 
+/**
+ * A typed, shaped view of memory behind a data pointer variable (TVM's tir.Buffer): the
+ * arguments of a lowered function and the buffers an extern's body reads and writes. Empty
+ * strides mean compact row-major; `elemOffset` is the element offset of index 0. Make one with
+ * {@link declBuffer}.
+ */
 export class Buffer {
+  /** The stride of each dimension in elements, or empty for compact row-major. */
   readonly strides: PrimExpr[];
+  /** The element offset of index 0 from the data pointer. */
   readonly elemOffset: PrimExpr;
+  /**
+   * @param data The data pointer variable (a handle).
+   * @param dtype The element dtype.
+   * @param shape The extent of each dimension.
+   * @param strides The stride of each dimension in elements, or empty for compact row-major.
+   * @param elemOffset The element offset of index 0.
+   * @param name The buffer's name.
+   * @param scope The storage scope, "global" by default.
+   * @param dataAlignment The alignment of the data pointer in bytes (128 by default).
+   * @param offsetFactor The factor `elemOffset` is a multiple of (1 by default).
+   * @param bufferType "autoBroadcast" for arguments with symbolic shapes (TVM prints type="auto").
+   */
   constructor(
     readonly data: Var,
     readonly dtype: DataType,
@@ -36,6 +56,7 @@ export class Buffer {
     this.elemOffset = elemOffset;
   }
 
+  /** The number of dimensions. */
   get ndim(): number { return this.shape.length; }
 
   /** Loads the element at `indices` (multi-dimensional, before flattening). */

@@ -14,6 +14,10 @@ import { IterVar, Range } from "./iter_var.js";
 
 /** Walks every expression node (children first visited in source order). */
 export class ExprVisitor {
+  /**
+   * Dispatches `e` to the visit method of its kind; override it to see every expression.
+   * @param e The node visited.
+   */
   visitExpr(e: PrimExpr): void {
     switch (e.kind) {
       case "Var": return this.visitVar(e as Var);
@@ -38,24 +42,92 @@ export class ExprVisitor {
       case "Reduce": return this.visitReduce(e as Reduce);
     }
   }
+  /**
+   * Visits a variable (a leaf: does nothing).
+   * @param _e The node visited.
+   */
   visitVar(_e: Var): void {}
+  /**
+   * Visits an IntImm, FloatImm or StringImm (a leaf: does nothing).
+   * @param _e The node visited.
+   */
   visitConst(_e: IntImm | FloatImm | StringImm): void {}
+  /**
+   * Visits a Cast: its value.
+   * @param e The node visited.
+   */
   visitCast(e: Cast): void { this.visitExpr(e.value); }
+  /**
+   * Visits an arithmetic binary node (Add ... Max): `a`, then `b`.
+   * @param e The node visited.
+   */
   visitBinary(e: BinaryExpr): void { this.visitExpr(e.a); this.visitExpr(e.b); }
+  /**
+   * Visits a comparison (EQ ... GE): `a`, then `b`.
+   * @param e The node visited.
+   */
   visitCompare(e: CompareExpr): void { this.visitExpr(e.a); this.visitExpr(e.b); }
+  /**
+   * Visits And or Or: `a`, then `b`.
+   * @param e The node visited.
+   */
   visitLogical(e: LogicalExpr): void { this.visitExpr(e.a); this.visitExpr(e.b); }
+  /**
+   * Visits a Not: its operand.
+   * @param e The node visited.
+   */
   visitNot(e: Not): void { this.visitExpr(e.a); }
+  /**
+   * Visits a Select: condition, true value, false value.
+   * @param e The node visited.
+   */
   visitSelect(e: Select): void {
     this.visitExpr(e.condition); this.visitExpr(e.trueValue); this.visitExpr(e.falseValue);
   }
+  /**
+   * Visits a flat Load: index and predicate.
+   * @param e The node visited.
+   */
   visitLoad(e: Load): void { this.visitExpr(e.index); this.visitExpr(e.predicate); }
+  /**
+   * Visits a BufferLoad: its indices.
+   * @param e The node visited.
+   */
   visitBufferLoad(e: BufferLoad): void { e.indices.forEach((i) => this.visitExpr(i)); }
+  /**
+   * Visits a ProducerLoad: its indices.
+   * @param e The node visited.
+   */
   visitProducerLoad(e: ProducerLoad): void { e.indices.forEach((i) => this.visitExpr(i)); }
+  /**
+   * Visits a Ramp: base and stride.
+   * @param e The node visited.
+   */
   visitRamp(e: Ramp): void { this.visitExpr(e.base); this.visitExpr(e.stride); }
+  /**
+   * Visits a Broadcast: its value.
+   * @param e The node visited.
+   */
   visitBroadcast(e: Broadcast): void { this.visitExpr(e.value); }
+  /**
+   * Visits a Shuffle: its vectors.
+   * @param e The node visited.
+   */
   visitShuffle(e: Shuffle): void { e.vectors.forEach((v) => this.visitExpr(v)); }
+  /**
+   * Visits a Let: value, then body.
+   * @param e The node visited.
+   */
   visitLet(e: Let): void { this.visitExpr(e.value); this.visitExpr(e.body); }
+  /**
+   * Visits a Call: its arguments.
+   * @param e The node visited.
+   */
   visitCall(e: Call): void { e.args.forEach((a) => this.visitExpr(a)); }
+  /**
+   * Visits a Reduce: the axes' ranges, the sources, the init values and the condition.
+   * @param e The node visited.
+   */
   visitReduce(e: Reduce): void {
     for (const iv of e.axis) {
       if (iv.dom) { this.visitExpr(iv.dom.min); this.visitExpr(iv.dom.extent); }
@@ -68,6 +140,10 @@ export class ExprVisitor {
 
 /** Walks every statement and every expression in it. */
 export class StmtExprVisitor extends ExprVisitor {
+  /**
+   * Dispatches `s` to the visit method of its kind; override it to see every statement.
+   * @param s The node visited.
+   */
   visitStmt(s: Stmt): void {
     switch (s.kind) {
       case "LetStmt": return this.visitLetStmt(s as LetStmt);
@@ -86,30 +162,86 @@ export class StmtExprVisitor extends ExprVisitor {
       case "Evaluate": return this.visitEvaluate(s as Evaluate);
     }
   }
+  /**
+   * Visits a LetStmt: value, then body.
+   * @param s The node visited.
+   */
   visitLetStmt(s: LetStmt): void { this.visitExpr(s.value); this.visitStmt(s.body); }
+  /**
+   * Visits an AttrStmt: value, then body (not the annotated node).
+   * @param s The node visited.
+   */
   visitAttrStmt(s: AttrStmt): void { this.visitExpr(s.value); this.visitStmt(s.body); }
+  /**
+   * Visits an AssertStmt: condition, message, body.
+   * @param s The node visited.
+   */
   visitAssertStmt(s: AssertStmt): void {
     this.visitExpr(s.condition); this.visitExpr(s.message); this.visitStmt(s.body);
   }
+  /**
+   * Visits a flat Store: value, index, predicate.
+   * @param s The node visited.
+   */
   visitStore(s: Store): void { this.visitExpr(s.value); this.visitExpr(s.index); this.visitExpr(s.predicate); }
+  /**
+   * Visits a BufferStore: value, then indices.
+   * @param s The node visited.
+   */
   visitBufferStore(s: BufferStore): void { this.visitExpr(s.value); s.indices.forEach((i) => this.visitExpr(i)); }
+  /**
+   * Visits a BufferRealize: the bounds, the condition, the body.
+   * @param s The node visited.
+   */
   visitBufferRealize(s: BufferRealize): void {
     this.visitRanges(s.bounds); this.visitExpr(s.condition); this.visitStmt(s.body);
   }
+  /**
+   * Visits a ProducerStore: value, then indices.
+   * @param s The node visited.
+   */
   visitProducerStore(s: ProducerStore): void { this.visitExpr(s.value); s.indices.forEach((i) => this.visitExpr(i)); }
+  /**
+   * Visits a ProducerRealize: the bounds, the condition, the body.
+   * @param s The node visited.
+   */
   visitProducerRealize(s: ProducerRealize): void {
     this.visitRanges(s.bounds); this.visitExpr(s.condition); this.visitStmt(s.body);
   }
+  /**
+   * Visits an Allocate: extents, condition, body.
+   * @param s The node visited.
+   */
   visitAllocate(s: Allocate): void {
     s.extents.forEach((e) => this.visitExpr(e)); this.visitExpr(s.condition); this.visitStmt(s.body);
   }
+  /**
+   * Visits a For: min, extent, body.
+   * @param s The node visited.
+   */
   visitFor(s: For): void { this.visitExpr(s.min); this.visitExpr(s.extent); this.visitStmt(s.body); }
+  /**
+   * Visits a While: condition, then body.
+   * @param s The node visited.
+   */
   visitWhile(s: While): void { this.visitExpr(s.condition); this.visitStmt(s.body); }
+  /**
+   * Visits each statement of a SeqStmt in order.
+   * @param s The node visited.
+   */
   visitSeqStmt(s: SeqStmt): void { s.seq.forEach((x) => this.visitStmt(x)); }
+  /**
+   * Visits an IfThenElse: condition, then case, else case.
+   * @param s The node visited.
+   */
   visitIfThenElse(s: IfThenElse): void {
     this.visitExpr(s.condition); this.visitStmt(s.thenCase);
     if (s.elseCase) this.visitStmt(s.elseCase);
   }
+  /**
+   * Visits an Evaluate: its value.
+   * @param s The node visited.
+   */
   visitEvaluate(s: Evaluate): void { this.visitExpr(s.value); }
   protected visitRanges(rs: Range[]): void {
     for (const r of rs) { this.visitExpr(r.min); this.visitExpr(r.extent); }
@@ -124,6 +256,11 @@ type BinaryCtor = new (a: PrimExpr, b: PrimExpr) => PrimExpr;
 
 /** Rewrites expressions bottom-up; returns the same node when nothing changed. */
 export class ExprMutator {
+  /**
+   * Dispatches `e` to the rewrite method of its kind.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitExpr(e: PrimExpr): PrimExpr {
     switch (e.kind) {
       case "Var": return this.visitVar(e as Var);
@@ -148,12 +285,32 @@ export class ExprMutator {
       case "Reduce": return this.visitReduce(e as Reduce);
     }
   }
+  /**
+   * Rewrites each expression of a list.
+   * @param es The expressions.
+   * @returns The rewritten list, or `es` itself when none changed.
+   */
   visitExprs(es: PrimExpr[]): PrimExpr[] {
     const out = es.map((x) => this.visitExpr(x));
     return sameArray(out, es) ? es : out;
   }
+  /**
+   * Rewrites a variable (a leaf: returned as is).
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitVar(e: Var): PrimExpr { return e; }
+  /**
+   * Rewrites an IntImm, FloatImm or StringImm (a leaf: returned as is).
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitConst(e: IntImm | FloatImm | StringImm): PrimExpr { return e; }
+  /**
+   * Rewrites a Cast: its value. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitCast(e: Cast): PrimExpr {
     const v = this.visitExpr(e.value);
     return v === e.value ? e : new Cast(e.dtype, v);
@@ -164,54 +321,124 @@ export class ExprMutator {
     if (a === e.a && b === e.b) return e;
     return new (e.constructor as BinaryCtor)(a, b);
   }
+  /**
+   * Rewrites an arithmetic binary node (Add ... Max): `a`, then `b`. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitBinary(e: BinaryExpr): PrimExpr { return this.rebuildBinary(e); }
+  /**
+   * Rewrites a comparison (EQ ... GE): `a`, then `b`. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitCompare(e: CompareExpr): PrimExpr { return this.rebuildBinary(e); }
+  /**
+   * Rewrites And or Or: `a`, then `b`. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitLogical(e: LogicalExpr): PrimExpr { return this.rebuildBinary(e); }
+  /**
+   * Rewrites a Not: its operand. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitNot(e: Not): PrimExpr {
     const a = this.visitExpr(e.a);
     return a === e.a ? e : new Not(a);
   }
+  /**
+   * Rewrites a Select: condition, true value, false value. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitSelect(e: Select): PrimExpr {
     const c = this.visitExpr(e.condition);
     const t = this.visitExpr(e.trueValue);
     const f = this.visitExpr(e.falseValue);
     return c === e.condition && t === e.trueValue && f === e.falseValue ? e : new Select(c, t, f);
   }
+  /**
+   * Rewrites a flat Load: index and predicate. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitLoad(e: Load): PrimExpr {
     const i = this.visitExpr(e.index);
     const p = this.visitExpr(e.predicate);
     return i === e.index && p === e.predicate ? e : new Load(e.dtype, e.bufferVar, i, p);
   }
+  /**
+   * Rewrites a BufferLoad: its indices. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitBufferLoad(e: BufferLoad): PrimExpr {
     const idx = this.visitExprs(e.indices);
     return idx === e.indices ? e : new BufferLoad(e.buffer, idx);
   }
+  /**
+   * Rewrites a ProducerLoad: its indices. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitProducerLoad(e: ProducerLoad): PrimExpr {
     const idx = this.visitExprs(e.indices);
     return idx === e.indices ? e : new ProducerLoad(e.producer, idx);
   }
+  /**
+   * Rewrites a Ramp: base and stride. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitRamp(e: Ramp): PrimExpr {
     const b = this.visitExpr(e.base);
     const s = this.visitExpr(e.stride);
     return b === e.base && s === e.stride ? e : new Ramp(b, s, e.lanes);
   }
+  /**
+   * Rewrites a Broadcast: its value. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitBroadcast(e: Broadcast): PrimExpr {
     const v = this.visitExpr(e.value);
     return v === e.value ? e : new Broadcast(v, e.lanes);
   }
+  /**
+   * Rewrites a Shuffle: its vectors. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitShuffle(e: Shuffle): PrimExpr {
     const vs = this.visitExprs(e.vectors);
     return vs === e.vectors ? e : new Shuffle(vs, e.indices);
   }
+  /**
+   * Rewrites a Let: value, then body. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitLet(e: Let): PrimExpr {
     const v = this.visitExpr(e.value);
     const b = this.visitExpr(e.body);
     return v === e.value && b === e.body ? e : new Let(e.variable, v, b);
   }
+  /**
+   * Rewrites a Call: its arguments. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitCall(e: Call): PrimExpr {
     const args = this.visitExprs(e.args);
     return args === e.args ? e : new Call(e.dtype, e.op, args);
   }
+  /**
+   * Rewrites a Reduce: the axes' ranges, the sources, the init values and the condition. Returns the same node when no child changed.
+   * @param e The node rewritten.
+   * @returns The rewritten node.
+   */
   visitReduce(e: Reduce): PrimExpr {
     let axisChanged = false;
     const axis = e.axis.map((iv) => {
@@ -232,6 +459,11 @@ export class ExprMutator {
 
 /** Rewrites statements and the expressions in them; unchanged subtrees are kept. */
 export class StmtExprMutator extends ExprMutator {
+  /**
+   * Dispatches `s` to the rewrite method of its kind.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitStmt(s: Stmt): Stmt {
     switch (s.kind) {
       case "LetStmt": return this.visitLetStmt(s as LetStmt);
@@ -250,28 +482,53 @@ export class StmtExprMutator extends ExprMutator {
       case "Evaluate": return this.visitEvaluate(s as Evaluate);
     }
   }
+  /**
+   * Rewrites a LetStmt: value, then body. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitLetStmt(s: LetStmt): Stmt {
     const v = this.visitExpr(s.value);
     const b = this.visitStmt(s.body);
     return v === s.value && b === s.body ? s : new LetStmt(s.variable, v, b);
   }
+  /**
+   * Rewrites an AttrStmt: value, then body (not the annotated node). Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitAttrStmt(s: AttrStmt): Stmt {
     const v = this.visitExpr(s.value);
     const b = this.visitStmt(s.body);
     return v === s.value && b === s.body ? s : new AttrStmt(s.node, s.key, v, b);
   }
+  /**
+   * Rewrites an AssertStmt: condition, message, body. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitAssertStmt(s: AssertStmt): Stmt {
     const c = this.visitExpr(s.condition);
     const m = this.visitExpr(s.message);
     const b = this.visitStmt(s.body);
     return c === s.condition && m === s.message && b === s.body ? s : new AssertStmt(c, m, b);
   }
+  /**
+   * Rewrites a flat Store: value, index, predicate. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitStore(s: Store): Stmt {
     const v = this.visitExpr(s.value);
     const i = this.visitExpr(s.index);
     const p = this.visitExpr(s.predicate);
     return v === s.value && i === s.index && p === s.predicate ? s : new Store(s.bufferVar, v, i, p);
   }
+  /**
+   * Rewrites a BufferStore: value, then indices. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitBufferStore(s: BufferStore): Stmt {
     const v = this.visitExpr(s.value);
     const idx = this.visitExprs(s.indices);
@@ -288,40 +545,75 @@ export class StmtExprMutator extends ExprMutator {
     });
     return changed ? out : rs;
   }
+  /**
+   * Rewrites a BufferRealize: the bounds, the condition, the body. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitBufferRealize(s: BufferRealize): Stmt {
     const bounds = this.visitRanges(s.bounds);
     const c = this.visitExpr(s.condition);
     const b = this.visitStmt(s.body);
     return bounds === s.bounds && c === s.condition && b === s.body ? s : new BufferRealize(s.buffer, bounds, c, b);
   }
+  /**
+   * Rewrites a ProducerStore: value, then indices. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitProducerStore(s: ProducerStore): Stmt {
     const v = this.visitExpr(s.value);
     const idx = this.visitExprs(s.indices);
     return v === s.value && idx === s.indices ? s : new ProducerStore(s.producer, v, idx);
   }
+  /**
+   * Rewrites a ProducerRealize: the bounds, the condition, the body. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitProducerRealize(s: ProducerRealize): Stmt {
     const bounds = this.visitRanges(s.bounds);
     const c = this.visitExpr(s.condition);
     const b = this.visitStmt(s.body);
     return bounds === s.bounds && c === s.condition && b === s.body ? s : new ProducerRealize(s.producer, bounds, c, b);
   }
+  /**
+   * Rewrites an Allocate: extents, condition, body. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitAllocate(s: Allocate): Stmt {
     const ext = this.visitExprs(s.extents);
     const c = this.visitExpr(s.condition);
     const b = this.visitStmt(s.body);
     return ext === s.extents && c === s.condition && b === s.body ? s : new Allocate(s.bufferVar, s.dtype, ext, c, b);
   }
+  /**
+   * Rewrites a For: min, extent, body. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitFor(s: For): Stmt {
     const min = this.visitExpr(s.min);
     const ext = this.visitExpr(s.extent);
     const b = this.visitStmt(s.body);
     return min === s.min && ext === s.extent && b === s.body ? s : new For(s.loopVar, min, ext, s.forKind, b);
   }
+  /**
+   * Rewrites a While: condition, then body. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitWhile(s: While): Stmt {
     const c = this.visitExpr(s.condition);
     const b = this.visitStmt(s.body);
     return c === s.condition && b === s.body ? s : new While(c, b);
   }
+  /**
+   * Rewrites each statement of a SeqStmt in order. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitSeqStmt(s: SeqStmt): Stmt {
     const out = s.seq.map((x) => this.visitStmt(x));
     if (sameArray(out, s.seq)) return s;
@@ -332,12 +624,22 @@ export class StmtExprMutator extends ExprMutator {
     }
     return flat.length === 1 ? flat[0] : new SeqStmt(flat);
   }
+  /**
+   * Rewrites an IfThenElse: condition, then case, else case. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitIfThenElse(s: IfThenElse): Stmt {
     const c = this.visitExpr(s.condition);
     const t = this.visitStmt(s.thenCase);
     const e = s.elseCase ? this.visitStmt(s.elseCase) : undefined;
     return c === s.condition && t === s.thenCase && e === s.elseCase ? s : new IfThenElse(c, t, e);
   }
+  /**
+   * Rewrites an Evaluate: its value. Returns the same node when no child changed.
+   * @param s The node rewritten.
+   * @returns The rewritten statement.
+   */
   visitEvaluate(s: Evaluate): Stmt {
     const v = this.visitExpr(s.value);
     return v === s.value ? s : new Evaluate(v);

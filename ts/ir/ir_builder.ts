@@ -19,6 +19,12 @@ const KIND: Record<LoopKind, ForKind> = { serial: "serial", parallel: "parallel"
 
 /** Indexed access to memory behind a pointer: `get(i)` loads, `set(i, v)` stores. */
 export class BufferPtr {
+  /**
+   * @param builder The builder that `set` emits into.
+   * @param data The pointer variable.
+   * @param dtype The element dtype (a vector dtype loads and stores whole vectors).
+   * @param buffer The buffer it views, for multi-dimensional indices.
+   */
   constructor(
     private readonly builder: IRBuilder,
     readonly data: Var,
@@ -45,10 +51,22 @@ export class BufferPtr {
     return new Ramp(mul(offset, this.dtype.lanes), new IntImm(offset.dtype, 1), this.dtype.lanes);
   }
 
+  /**
+   * Loads the element at `index`.
+   * @param index A flat index (from the buffer's first element) or one index a dimension.
+   * @returns The load expression.
+   * @throws Error when the index is not an integer or has the wrong number of dimensions.
+   */
   get(index: ExprLike | ExprLike[]): PrimExpr {
     return new Load(this.dtype, this.data, this.vectorIndex(this.offset(index)));
   }
 
+  /**
+   * Emits a store of `value` at `index` into the builder.
+   * @param index A flat index (from the buffer's first element) or one index a dimension.
+   * @param value The value; a number becomes a constant of the element dtype.
+   * @throws Error when the value's dtype is not the pointer's (cast it) or the index is wrong.
+   */
   set(index: ExprLike | ExprLike[], value: ExprLike): void {
     const v = toExpr(value, this.dtype.element());
     if (v.dtype !== this.dtype) {
@@ -58,6 +76,20 @@ export class BufferPtr {
   }
 }
 
+/**
+ * Builds TIR statements imperatively (TVM's tvm.tir.ir_builder): each method emits a statement
+ * into the current scope, scoped constructs take a callback for their body, and `get()` returns
+ * what was built. Used in extern bodies.
+ *
+ * @example
+ * ```ts
+ * const ib = tir.irBuilder();
+ * const a = ib.bufferPtr(ins[0]);
+ * const c = ib.bufferPtr(outs[0]);
+ * ib.forRange(0, n, "i", (i) => c.set(i, a.get(i).add(1)));
+ * return ib.get();
+ * ```
+ */
 export class IRBuilder {
   private readonly seqStack: Entry[][] = [[]];
   private loopCount = 0;
@@ -113,11 +145,22 @@ export class IRBuilder {
     this.emit(new For(loopVar, b, extent, KIND[kind], s));
   }
 
+  /**
+   * Emits `while (cond) body`.
+   * @param cond A bool expression, tested before each iteration.
+   * @param body Emits the loop body.
+   */
   whileLoop(cond: ExprLike, body: () => void): void {
     const c = toExpr(cond);
     this.emit(new While(c, this.scoped(body)));
   }
 
+  /**
+   * Emits `if (cond) body`; an {@link IRBuilder.elseScope} right after adds the else branch.
+   * @param cond A bool expression.
+   * @param body Emits the then branch.
+   * @throws Error when the condition is not bool.
+   */
   ifScope(cond: ExprLike, body: () => void): void {
     const c = toExpr(cond);
     if (!c.dtype.isBool()) throw new Error(`irBuilder.ifScope: condition must be bool, got ${c.dtype} (${c})`);
@@ -168,6 +211,10 @@ export class IRBuilder {
     return new BufferPtr(this, buf.data, dtype ? DataType.parse(dtype) : buf.dtype, buf);
   }
 
+  /**
+   * `tir.likely(e)`: a hint that `e` is usually true.
+   * @param e A bool expression.
+   */
   likely(e: ExprLike): PrimExpr { return likelyOp(e); }
 
   /** The statement built so far; an error while a scope callback is still running. */
@@ -179,6 +226,7 @@ export class IRBuilder {
   }
 }
 
+/** A new, empty {@link IRBuilder}. */
 export function irBuilder(): IRBuilder {
   return new IRBuilder();
 }

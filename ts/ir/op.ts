@@ -132,16 +132,37 @@ function binary(kind: FoldKind, ctor: BinaryCtor, a: PrimExpr, b: PrimExpr): Pri
   return tryConstFold(kind, a, b) ?? new ctor(a, b);
 }
 
+/**
+ * `x + y` (TVM's tir.add): numbers become constants of the other side's dtype, dtypes are matched
+ * (int to float, the narrower int to the wider, a scalar broadcast to the vector's lanes) and
+ * constants fold.
+ * @param x The left operand.
+ * @param y The right operand.
+ * @returns The sum.
+ * @throws Error when the dtypes cannot be matched or an operand is not an expression or a number.
+ */
 export function add(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("add", x, y);
   return binary("Add", Add, a, b);
 }
 
+/**
+ * `x - y`, operands matched as in {@link add}.
+ * @param x The left operand.
+ * @param y The right operand.
+ * @returns The difference.
+ */
 export function sub(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("sub", x, y);
   return binary("Sub", Sub, a, b);
 }
 
+/**
+ * `x * y`, operands matched as in {@link add}.
+ * @param x The left operand.
+ * @param y The right operand.
+ * @returns The product.
+ */
 export function mul(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("mul", x, y);
   return binary("Mul", Mul, a, b);
@@ -157,29 +178,60 @@ export function div(x: ExprLike, y: ExprLike): PrimExpr {
 
 export const truncdiv = div;
 
+/**
+ * The remainder of truncating division (C's `%`, TVM's truncmod) of two integers.
+ * @param x The dividend.
+ * @param y The divisor.
+ * @returns The remainder; its sign follows the dividend.
+ * @throws Error for float operands (use floormod).
+ */
 export function truncmod(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("mod", x, y);
   if (a.dtype.isFloat()) throw new Error(`mod: needs integers, got ${a.dtype}; use floormod`);
   return binary("Mod", Mod, a, b);
 }
 
+/**
+ * Division rounding toward negative infinity (TVM's floordiv); for floats `floor(x / y)`.
+ * @param x The dividend.
+ * @param y The divisor.
+ * @returns The quotient.
+ */
 export function floordiv(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("floordiv", x, y);
   if (a.dtype.isFloat()) return floor(div(a, b));
   return binary("FloorDiv", FloorDiv, a, b);
 }
 
+/**
+ * The remainder of {@link floordiv} (TVM's floormod); its sign follows the divisor.
+ * @param x The dividend.
+ * @param y The divisor.
+ * @returns The remainder.
+ */
 export function floormod(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("floormod", x, y);
   if (a.dtype.isFloat()) return sub(a, mul(floor(div(a, b)), b));
   return binary("FloorMod", FloorMod, a, b);
 }
 
+/**
+ * The smaller of `x` and `y` (TVM's min).
+ * @param x One operand.
+ * @param y The other.
+ * @returns The minimum.
+ */
 export function min(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("min", x, y);
   return binary("Min", Min, a, b);
 }
 
+/**
+ * The larger of `x` and `y` (TVM's max).
+ * @param x One operand.
+ * @param y The other.
+ * @returns The maximum.
+ */
 export function max(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("max", x, y);
   return binary("Max", Max, a, b);
@@ -190,11 +242,47 @@ function compare(kind: FoldKind, ctor: BinaryCtor, x: ExprLike, y: ExprLike): Pr
   return binary(kind, ctor, a, b);
 }
 
+/**
+ * `x == y` (TVM's EQ), operands matched as in {@link add}.
+ * @param x The left operand.
+ * @param y The right operand.
+ * @returns A bool expression.
+ */
 export function eq(x: ExprLike, y: ExprLike): PrimExpr { return compare("EQ", EQ, x, y); }
+/**
+ * `x != y` (TVM's NE).
+ * @param x The left operand.
+ * @param y The right operand.
+ * @returns A bool expression.
+ */
 export function ne(x: ExprLike, y: ExprLike): PrimExpr { return compare("NE", NE, x, y); }
+/**
+ * `x < y` (TVM's LT).
+ * @param x The left operand.
+ * @param y The right operand.
+ * @returns A bool expression.
+ */
 export function lt(x: ExprLike, y: ExprLike): PrimExpr { return compare("LT", LT, x, y); }
+/**
+ * `x <= y` (TVM's LE).
+ * @param x The left operand.
+ * @param y The right operand.
+ * @returns A bool expression.
+ */
 export function le(x: ExprLike, y: ExprLike): PrimExpr { return compare("LE", LE, x, y); }
+/**
+ * `x > y` (TVM's GT).
+ * @param x The left operand.
+ * @param y The right operand.
+ * @returns A bool expression.
+ */
 export function gt(x: ExprLike, y: ExprLike): PrimExpr { return compare("GT", GT, x, y); }
+/**
+ * `x >= y` (TVM's GE).
+ * @param x The left operand.
+ * @param y The right operand.
+ * @returns A bool expression.
+ */
 export function ge(x: ExprLike, y: ExprLike): PrimExpr { return compare("GE", GE, x, y); }
 
 function toBool(name: string, v: ExprLike): PrimExpr {
@@ -203,19 +291,44 @@ function toBool(name: string, v: ExprLike): PrimExpr {
   return e;
 }
 
+/**
+ * `x && y` of two bool expressions (TVM's logical_and); constants fold.
+ * @param x A bool operand.
+ * @param y A bool operand.
+ * @returns A bool expression.
+ * @throws Error when an operand is not bool.
+ */
 export function logicalAnd(x: ExprLike, y: ExprLike): PrimExpr {
   return binary("And", And, toBool("and", x), toBool("and", y));
 }
 
+/**
+ * `x || y` of two bool expressions (TVM's logical_or); constants fold.
+ * @param x A bool operand.
+ * @param y A bool operand.
+ * @returns A bool expression.
+ * @throws Error when an operand is not bool.
+ */
 export function logicalOr(x: ExprLike, y: ExprLike): PrimExpr {
   return binary("Or", Or, toBool("or", x), toBool("or", y));
 }
 
+/**
+ * `!x` of a bool expression (TVM's logical_not); constants fold.
+ * @param x A bool operand.
+ * @returns A bool expression.
+ * @throws Error when the operand is not bool.
+ */
 export function logicalNot(x: ExprLike): PrimExpr {
   const a = toBool("not", x);
   return tryConstFoldNot(a) ?? new Not(a);
 }
 
+/**
+ * `-x`: constants fold, anything else is `0 - x`.
+ * @param x The operand.
+ * @returns The negation, of the same dtype.
+ */
 export function neg(x: ExprLike): PrimExpr {
   const a = toExpr(x);
   if (a instanceof IntImm) return new IntImm(a.dtype, wrapInt(-a.value, a.dtype));
@@ -223,6 +336,15 @@ export function neg(x: ExprLike): PrimExpr {
   return sub(constant(0, a.dtype), a);
 }
 
+/**
+ * `cond ? t : f` (TVM's tir.Select); both branches may be evaluated, so use {@link ifThenElse}
+ * when one would read out of bounds.
+ * @param cond A bool expression.
+ * @param t The value when `cond` holds.
+ * @param f The value otherwise (matched with `t` as in {@link add}).
+ * @returns The selected value.
+ * @throws Error when `cond` is not bool.
+ */
 export function select(cond: ExprLike, t: ExprLike, f: ExprLike): PrimExpr {
   const c = toBool("select", cond);
   const [a, b] = matchTypes("select", t, f);
@@ -240,17 +362,89 @@ function floatUnary(name: string, x: ExprLike): PrimExpr {
   return new Call(a.dtype, `tir.${name}`, [a]);
 }
 
+/**
+ * `e^x` (TVM's exp).
+ * @param x A float expression.
+ * @returns A call of tir.exp.
+ * @throws Error when `x` is not float (cast it first).
+ */
 export const exp = (x: ExprLike): PrimExpr => floatUnary("exp", x);
+/**
+ * `2^x` (TVM's exp2).
+ * @param x A float expression.
+ * @returns A call of tir.exp2.
+ * @throws Error when `x` is not float.
+ */
 export const exp2 = (x: ExprLike): PrimExpr => floatUnary("exp2", x);
+/**
+ * The natural logarithm (TVM's log).
+ * @param x A float expression.
+ * @returns A call of tir.log.
+ * @throws Error when `x` is not float.
+ */
 export const log = (x: ExprLike): PrimExpr => floatUnary("log", x);
+/**
+ * The base-2 logarithm (TVM's log2).
+ * @param x A float expression.
+ * @returns A call of tir.log2.
+ * @throws Error when `x` is not float.
+ */
 export const log2 = (x: ExprLike): PrimExpr => floatUnary("log2", x);
+/**
+ * The base-10 logarithm (TVM's log10).
+ * @param x A float expression.
+ * @returns A call of tir.log10.
+ * @throws Error when `x` is not float.
+ */
 export const log10 = (x: ExprLike): PrimExpr => floatUnary("log10", x);
+/**
+ * The square root (TVM's sqrt).
+ * @param x A float expression.
+ * @returns A call of tir.sqrt.
+ * @throws Error when `x` is not float.
+ */
 export const sqrt = (x: ExprLike): PrimExpr => floatUnary("sqrt", x);
+/**
+ * `1 / sqrt(x)` (TVM's rsqrt).
+ * @param x A float expression.
+ * @returns A call of tir.rsqrt.
+ * @throws Error when `x` is not float.
+ */
 export const rsqrt = (x: ExprLike): PrimExpr => floatUnary("rsqrt", x);
+/**
+ * The hyperbolic tangent (TVM's tanh).
+ * @param x A float expression.
+ * @returns A call of tir.tanh.
+ * @throws Error when `x` is not float.
+ */
 export const tanh = (x: ExprLike): PrimExpr => floatUnary("tanh", x);
+/**
+ * `1 / (1 + e^-x)` (TVM's sigmoid).
+ * @param x A float expression.
+ * @returns A call of tir.sigmoid.
+ * @throws Error when `x` is not float.
+ */
 export const sigmoid = (x: ExprLike): PrimExpr => floatUnary("sigmoid", x);
+/**
+ * The sine (TVM's sin).
+ * @param x A float expression (radians).
+ * @returns A call of tir.sin.
+ * @throws Error when `x` is not float.
+ */
 export const sin = (x: ExprLike): PrimExpr => floatUnary("sin", x);
+/**
+ * The cosine (TVM's cos).
+ * @param x A float expression (radians).
+ * @returns A call of tir.cos.
+ * @throws Error when `x` is not float.
+ */
 export const cos = (x: ExprLike): PrimExpr => floatUnary("cos", x);
+/**
+ * The error function (TVM's erf).
+ * @param x A float expression.
+ * @returns A call of tir.erf.
+ * @throws Error when `x` is not float.
+ */
 export const erf = (x: ExprLike): PrimExpr => floatUnary("erf", x);
 
 function roundingUnary(name: string, x: ExprLike, fold: (v: number) => number): PrimExpr {
@@ -259,11 +453,38 @@ function roundingUnary(name: string, x: ExprLike, fold: (v: number) => number): 
   if (a instanceof FloatImm) return new FloatImm(a.dtype, fold(a.value));
   return floatUnary(name, a);
 }
+/**
+ * Rounds down (TVM's floor); an integer expression is returned as is and a constant folds.
+ * @param x The operand.
+ * @returns A call of tir.floor, or the folded value.
+ */
 export const floor = (x: ExprLike): PrimExpr => roundingUnary("floor", x, Math.floor);
+/**
+ * Rounds up (TVM's ceil); an integer expression is returned as is and a constant folds.
+ * @param x The operand.
+ * @returns A call of tir.ceil, or the folded value.
+ */
 export const ceil = (x: ExprLike): PrimExpr => roundingUnary("ceil", x, Math.ceil);
+/**
+ * Rounds to the nearest integer (TVM's round); an integer expression is returned as is and a
+ * constant folds (with JS's Math.round).
+ * @param x The operand.
+ * @returns A call of tir.round, or the folded value.
+ */
 export const round = (x: ExprLike): PrimExpr => roundingUnary("round", x, Math.round);
+/**
+ * Rounds toward zero (TVM's trunc); an integer expression is returned as is and a constant folds.
+ * @param x The operand.
+ * @returns A call of tir.trunc, or the folded value.
+ */
 export const trunc = (x: ExprLike): PrimExpr => roundingUnary("trunc", x, Math.trunc);
 
+/**
+ * The absolute value (TVM's abs): unsigned and bool values are returned as is, a signed int
+ * becomes `x >= 0 ? x : -x`, a float a call of tir.fabs; constants fold.
+ * @param x The operand.
+ * @returns The absolute value, of the same dtype.
+ */
 export function abs(x: ExprLike): PrimExpr {
   const a = toExpr(x);
   if (a.dtype.isUInt() || a.dtype.isBool()) return a;
@@ -275,6 +496,13 @@ export function abs(x: ExprLike): PrimExpr {
   return floatUnary("fabs", a);
 }
 
+/**
+ * `x` to the power `y` (TVM's pow), operands matched as in {@link add}.
+ * @param x The base, a float expression.
+ * @param y The exponent.
+ * @returns A call of tir.pow.
+ * @throws Error when the operands are not float (cast first).
+ */
 export function pow(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("pow", x, y);
   if (!a.dtype.isFloat()) throw new Error(`pow: needs float operands, got ${a.dtype}; cast first`);

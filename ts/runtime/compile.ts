@@ -25,6 +25,7 @@ import {
 export { cacheDir } from "./cache_dir.js";
 export type { Compiler } from "./run_compiler.js";
 
+/** How the C compiler is chosen and what flags it gets. */
 export interface CompileOptions {
   /** Compiler command line; overrides TEJIT_CC / CC. */
   cc?: string;
@@ -32,6 +33,7 @@ export interface CompileOptions {
   cflags?: string | readonly string[];
 }
 
+/** The flags every compile starts with, before TEJIT_CFLAGS and the options' cflags. */
 export const DEFAULT_CFLAGS: readonly string[] = ["-O3", "-march=native", "-fPIC", "-shared"];
 
 /** The C compiler to use. */

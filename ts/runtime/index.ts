@@ -1,7 +1,7 @@
 // The `runtime` namespace of the public API (TVM's tvm.runtime): modules, the compile driver and
 // its cache, the thread pool, the packed-function registry, and NDArray.
 export { Module, createModuleFromSource, createModuleFromSourceAsync, loadModule, metadataDefinition } from "./module.js";
-export type { PackedKernel, TimeResult, TimeEvaluatorOptions, ModuleOptions, ModuleMetadata, FunctionInfo, ParamInfo } from "./module.js";
+export type { PackedKernel, KernelArg, TimeResult, TimeEvaluatorOptions, ModuleOptions, ModuleMetadata, FunctionInfo, ParamInfo } from "./module.js";
 export { compileSource, compileSourceAsync, clearCache, cacheDir, findCompiler, compilerFlags, DEFAULT_CFLAGS } from "./compile.js";
 export type { CompileOptions, Compiler } from "./compile.js";
 export { setNumThreads, getNumThreads } from "./threads.js";

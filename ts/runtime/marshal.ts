@@ -17,6 +17,7 @@ export type ParamInfo =
 
 /** What a module knows about one of its functions. */
 export interface FunctionInfo {
+  /** One description a parameter, in order. */
   params: ParamInfo[];
 }
 

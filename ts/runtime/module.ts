@@ -7,24 +7,46 @@ import { dirname, resolve } from "node:path";
 import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
 import { compileSource, compileSourceAsync, type CompileOptions } from "./compile.js";
 import { encodeArgs, type FunctionInfo } from "./marshal.js";
+import type { NDArray, TypedArray } from "./ndarray.js";
 import { callbackErrorMark, callbackOrigin } from "./callback_errors.js";
 import { log, since } from "../log.js";
 
 export type { FunctionInfo, ParamInfo } from "./marshal.js";
 
-/** A kernel as a JS function; `callAsync` runs it off the JS thread. */
+/**
+ * What a kernel takes: an NDArray for a tensor (or handle) parameter; a number, bigint or
+ * boolean for a scalar; a string or null where a hand-written library's function takes one.
+ */
+export type KernelArg = NDArray<TypedArray> | number | bigint | boolean | string | null;
+
+/**
+ * A kernel as a JS function: call it with its arguments in the order of `build`'s argument list
+ * (an NDArray a tensor, a number or bigint a scalar). It checks each argument against the
+ * parameter descriptions (dtype, rank, shape) and throws an Error naming the argument when one
+ * does not fit. It returns undefined for a kernel built by tejit (a hand-written library's
+ * function may return a number, bigint or string). `callAsync` runs it off the JS thread.
+ */
 export interface PackedKernel {
-  (...args: unknown[]): unknown;
-  callAsync(...args: unknown[]): Promise<unknown>;
+  (...args: KernelArg[]): unknown;
+  /**
+   * Runs the kernel on a worker thread without blocking the event loop; same arguments and
+   * checks as calling it.
+   * @returns A promise of the kernel's return value.
+   */
+  callAsync(...args: KernelArg[]): Promise<unknown>;
+  /** The function's name in the library. */
   readonly name: string;
 }
 
 /** Seconds per call of each repeat (each the mean of `number` calls), as TVM's ProfileResult. */
 export interface TimeResult {
+  /** Seconds a call, one entry a repeat (each the mean of `number` calls). */
   results: number[];
+  /** The mean of `results`. */
   mean: number;
 }
 
+/** Options of {@link Module.timeEvaluator}. */
 export interface TimeEvaluatorOptions {
   /** Calls per repeat (default 10). */
   number?: number;
@@ -34,20 +56,35 @@ export interface TimeEvaluatorOptions {
 
 /** Metadata embedded in a library. */
 export interface ModuleMetadata {
+  /** Parameter descriptions by function name. */
   functions: Record<string, FunctionInfo>;
 }
 
+/** Options of createModuleFromSource: the compile options and the parameter descriptions to embed. */
 export interface ModuleOptions extends CompileOptions {
   /** Parameter descriptions by function name (embedded in the library). */
   functions?: Record<string, FunctionInfo>;
 }
 
+/**
+ * A loaded kernel library (TVM's runtime.Module): what `build` returns and `runtime.loadModule`
+ * loads. `getFunction(name)` gives a kernel as a JS function, `exportLibrary(path)` saves the
+ * shared library, `timeEvaluator(name)` times a kernel.
+ *
+ * @example
+ * ```ts
+ * const mod = build(s, [A, B, C], { name: "vadd" });
+ * mod.getFunction("vadd")(a, b, c);
+ * mod.exportLibrary("/tmp/vadd.so");
+ * ```
+ */
 export class Module {
   readonly #lib: LibraryHandle;
   readonly #source: string;
   readonly #kernels = new Map<string, KernelHandle>();
   /** Path of the loaded shared library. */
   readonly libraryPath: string;
+  /** The parameter descriptions embedded in the library (empty when it has none). */
   readonly metadata: ModuleMetadata;
 
   /** @internal Use createModuleFromSource or loadModule. */
@@ -117,7 +154,7 @@ export class Module {
    * A function that runs `name` (after one warm-up call) `repeat` times `number` times and
    * returns the seconds per call of each repeat. The timing is done natively, around the kernel.
    */
-  timeEvaluator(name: string, opts: TimeEvaluatorOptions = {}): (...args: unknown[]) => TimeResult {
+  timeEvaluator(name: string, opts: TimeEvaluatorOptions = {}): (...args: KernelArg[]) => TimeResult {
     const number = opts.number ?? 10;
     const repeat = opts.repeat ?? 1;
     for (const [k, v] of [["number", number], ["repeat", repeat]] as const) {

@@ -7,6 +7,7 @@
 // elemOffset = byteOffset / bytesPerElement. Strides are in elements, byteOffset in bytes from
 // the start of `data` (the TypedArray whose first element is where DLTensor.data points).
 
+/** The element dtypes an NDArray can hold (TVM's dtype names). */
 export type DType =
   | "bool"
   | "int8" | "int16" | "int32" | "int64"
@@ -20,10 +21,32 @@ export type NumberTypedArray =
   | Float32Array | Float64Array;
 /** TypedArrays whose elements are bigints (int64, uint64). */
 export type BigIntTypedArray = BigInt64Array | BigUint64Array;
+/** Any TypedArray an NDArray can wrap. */
 export type TypedArray = NumberTypedArray | BigIntTypedArray;
 
 /** An element value: bigint for int64/uint64, boolean for bool, number otherwise. */
 export type Scalar = number | bigint | boolean;
+
+/** The element value type of a dtype: bigint for int64/uint64, boolean for bool, number otherwise. */
+export type ElementOf<D extends DType> = D extends "int64" | "uint64" ? bigint : D extends "bool" ? boolean : number;
+
+/** The TypedArray that stores a dtype (Uint8Array for bool). */
+export type ArrayOf<D extends DType> =
+  D extends "float32" ? Float32Array : D extends "float64" ? Float64Array :
+  D extends "int8" ? Int8Array : D extends "int16" ? Int16Array : D extends "int32" ? Int32Array :
+  D extends "bool" | "uint8" ? Uint8Array : D extends "uint16" ? Uint16Array : D extends "uint32" ? Uint32Array :
+  D extends "int64" ? BigInt64Array : D extends "uint64" ? BigUint64Array : TypedArray;
+
+/** The dtypes a TypedArray of type `T` can hold (a Uint8Array: uint8 or bool). */
+export type DTypeOf<T extends TypedArray> =
+  T extends Float32Array ? "float32" : T extends Float64Array ? "float64" :
+  T extends Int8Array ? "int8" : T extends Int16Array ? "int16" : T extends Int32Array ? "int32" :
+  T extends Uint8Array ? "uint8" | "bool" : T extends Uint8ClampedArray ? "uint8" :
+  T extends Uint16Array ? "uint16" : T extends Uint32Array ? "uint32" :
+  T extends BigInt64Array ? "int64" : T extends BigUint64Array ? "uint64" : DType;
+
+/** The dtype NDArray gives a TypedArray of type `T` when none is named (a Uint8Array is uint8). */
+export type DefaultDTypeOf<T extends TypedArray> = T extends Uint8Array ? "uint8" : DTypeOf<T>;
 
 type TypedArrayCtor = {
   new (length: number): TypedArray;
@@ -34,11 +57,17 @@ type TypedArrayCtor = {
 
 /** How a dtype is stored, and its DLPack DLDataType (code 0 int, 1 uint, 2 float). */
 export interface DTypeInfo {
+  /** The dtype's name. */
   readonly name: DType;
+  /** The TypedArray class that stores it. */
   readonly ctor: TypedArrayCtor;
+  /** Bytes an element. */
   readonly bytes: number;
+  /** DLPack's type code: 0 int, 1 uint (bool too), 2 float. */
   readonly code: 0 | 1 | 2;
+  /** DLPack's bit width (1 for bool, though it is stored in a byte). */
   readonly bits: number;
+  /** Whether elements are bigints (int64, uint64). */
   readonly big: boolean;
 }
 
@@ -74,6 +103,10 @@ export function dtypeFromDL(code: number, bits: number, lanes: number): DType | 
   return undefined;
 }
 
+/**
+ * Whether `x` is a TypedArray (an ArrayBuffer view other than a DataView).
+ * @param x Any value.
+ */
 export function isTypedArray(x: unknown): x is TypedArray {
   return ArrayBuffer.isView(x) && !(x instanceof DataView);
 }
@@ -82,6 +115,11 @@ export function isTypedArray(x: unknown): x is TypedArray {
 const CTOR_DTYPE = new Map<unknown, DType>([[Uint8ClampedArray, "uint8"]]);
 for (const d of Object.values(DTYPES)) if (d.name !== "bool") CTOR_DTYPE.set(d.ctor, d.name);
 
+/**
+ * The dtype a TypedArray holds by default (a Uint8Array is uint8; a Uint8ClampedArray too).
+ * @param a The TypedArray.
+ * @throws Error for a TypedArray NDArray cannot hold (e.g. a Float16Array).
+ */
 export function dtypeOfTypedArray(a: TypedArray): DType {
   const known = CTOR_DTYPE.get(a.constructor);
   if (known) return known;
@@ -213,7 +251,7 @@ export function layoutOf(a: unknown): NDLayout | undefined {
  * one throws a TypeError (in strict mode; sloppy-mode assignments are ignored), and kernels are
  * marshalled from that private state, never from properties a caller could redefine.
  */
-export class NDArray<T extends TypedArray = NumberTypedArray> {
+export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = DTypeOf<T>> {
   readonly #layout: NDLayout;
   readonly #dtype: DType;
   readonly #elemOffset: number;
@@ -300,6 +338,7 @@ export class NDArray<T extends TypedArray = NumberTypedArray> {
 
   /** Extent of each dimension. */
   get shape(): number[] { return this.#layout.shape as number[]; }
+  /** The element dtype. */
   get dtype(): DType { return this.#dtype; }
   /** Distance between neighbouring elements of each dimension, in elements. */
   get strides(): number[] { return this.#layout.strides as number[]; }
@@ -315,6 +354,7 @@ export class NDArray<T extends TypedArray = NumberTypedArray> {
     return new NDArray(data, shape, strides, byteOffset, dtype);
   }
 
+  /** Number of dimensions. */
   get ndim(): number { return this.#layout.shape.length; }
   /** Number of elements. */
   get size(): number { return this.#size; }
@@ -393,7 +433,13 @@ export class NDArray<T extends TypedArray = NumberTypedArray> {
     return off;
   }
 
-  /** The element at `index`: bigint for int64/uint64, boolean for bool, number otherwise. */
+  /**
+   * The element at `index`: bigint for int64/uint64, boolean for bool, number otherwise (typed
+   * by the array's dtype `D`, so `nd.empty([2], "int32").get([0])` is a number).
+   * @param index One index a dimension.
+   * @throws Error when the index has the wrong length or is out of range, or the view was released.
+   */
+  get(index: readonly number[]): ElementOf<D>;
   get(index: readonly number[]): Scalar {
     this.assertLive("NDArray.get");
     const off = this.offsetOf(index, "NDArray.get");
@@ -407,6 +453,7 @@ export class NDArray<T extends TypedArray = NumberTypedArray> {
     (this.#layout.data as unknown as { [k: number]: number | bigint })[off] = toElement(this.#layout.info, value, "NDArray.set");
   }
 
+  /** `NDArray(dtype, shape [..])`, with strides and byteOffset when not compact. */
   toString(): string {
     return `NDArray(${this.dtype}, shape ${fmtShape(this.#layout.shape)}${this.#layout.contiguous ? "" : `, strides ${fmtShape(this.#layout.strides)}`}${this.byteOffset ? `, byteOffset ${this.byteOffset}` : ""}${this.released ? ", released" : ""})`;
   }
@@ -426,6 +473,9 @@ export function releaseView(a: NDArray<TypedArray>, message: string): void {
  * Wraps a TypedArray without copying (shape defaults to [length]; dtype "bool" may be given for a
  * Uint8Array). A plain array of numbers is copied into a new TypedArray of `dtype` (default float32).
  */
+export function array<A extends TypedArray>(src: A, shape?: readonly number[]): NDArray<A, DefaultDTypeOf<A>>;
+export function array<D extends DTypeOf<A>, A extends TypedArray>(src: A, shape: readonly number[] | undefined, dtype: D): NDArray<A, D>;
+export function array<D extends DType = "float32">(src: readonly (number | bigint | boolean)[], shape?: readonly number[], dtype?: D): NDArray<ArrayOf<D>, D>;
 export function array(src: BigIntTypedArray, shape?: readonly number[], dtype?: DType | string): NDArray<BigIntTypedArray>;
 export function array(src: TypedArray | readonly (number | bigint | boolean)[], shape?: readonly number[], dtype?: DType | string): NDArray;
 export function array(src: TypedArray | readonly (number | bigint | boolean)[], shape?: readonly number[], dtype?: DType | string): NDArray<TypedArray> {
@@ -448,6 +498,7 @@ export function array(src: TypedArray | readonly (number | bigint | boolean)[], 
 }
 
 /** A new zero-filled compact array. */
+export function empty<D extends DType = "float32">(shape: readonly number[], dtype?: D): NDArray<ArrayOf<D>, D>;
 export function empty(shape: readonly number[], dtype: "int64" | "uint64"): NDArray<BigIntTypedArray>;
 export function empty(shape: readonly number[], dtype?: DType | string): NDArray;
 export function empty(shape: readonly number[], dtype: DType | string = "float32"): NDArray<TypedArray> {

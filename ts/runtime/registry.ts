@@ -7,6 +7,7 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type PackedFunc = (...args: any[]) => unknown;
 
+/** Options of {@link registerFunc}. */
 export interface RegisterOptions {
   /** Replace an existing registration instead of failing. */
   override?: boolean;

@@ -10,6 +10,7 @@ import { availableParallelism } from "node:os";
 import { accessSync, constants, lstatSync, statSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 
+/** The C compiler chosen: its command line and where that came from. */
 export interface Compiler {
   /** Executable and its leading arguments. */
   argv: string[];

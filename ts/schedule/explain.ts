@@ -18,17 +18,25 @@ import type { BoundTrace } from "./bound_trace.js";
 import type { Schedule } from "./schedule.js";
 import type { Stage } from "./stage.js";
 
+/** What one consumer asks of a stage's output, in a {@link StageExplanation}. */
 export interface ConsumerRequest {
+  /** The consumer stage's name. */
   consumer: string;
+  /** The tensor it reads. */
   tensor: string;
   /** The region asked for, one "min:end" a dimension. */
   region: string[];
+  /** The loops inside the attach point, over whose whole range the region was relaxed. */
   relaxedLoops: string[];
+  /** The loops outside the attach point, at a fixed value. */
   fixedLoops: string[];
 }
 
+/** Why a stage's bound (the region it computes and stores) is what it is. */
 export interface StageExplanation {
+  /** The stage's name. */
   stage: string;
+  /** What computes it. */
   kind: "compute" | "extern" | "extern (tiled)";
   /** "root", or "at <stage>.<loop>". */
   attach: string;
@@ -36,7 +44,9 @@ export interface StageExplanation {
   region: string[];
   /** Elements allocated for one output (the product of the extents), as text. */
   elements: string;
+  /** Why the region is as it is, one sentence a line. */
   reasons: string[];
+  /** What each consumer asks for. */
   requests: ConsumerRequest[];
 }
 
@@ -55,15 +65,26 @@ function product(extents: PrimExpr[]): string {
   return String(ana.simplify(extents.reduce<PrimExpr>((a, e) => mul(a, e), new IntImm("int32", 1))));
 }
 
+/**
+ * Why each stage's bounds are what they are: {@link explainBounds}'s result and
+ * `lower(..., {explain: true}).explanation`; `String(e)` prints it.
+ */
 export class BoundExplanation {
+  /** @param stages One explanation a stage. */
   constructor(readonly stages: StageExplanation[]) {}
 
+  /**
+   * The explanation of the stage named `stage`.
+   * @param stage A stage's name.
+   * @throws Error listing the stages when there is none of that name.
+   */
   get(stage: string): StageExplanation {
     const s = this.stages.find((x) => x.stage === stage);
     if (!s) throw new Error(`no stage '${stage}' in the explanation; stages: ${this.stages.map((x) => x.stage).join(", ")}`);
     return s;
   }
 
+  /** The explanation as text, a paragraph a stage. */
   toString(): string {
     const lines: string[] = [];
     for (const s of this.stages) {

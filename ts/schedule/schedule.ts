@@ -13,12 +13,27 @@ import { cacheRead, type Readers } from "./cache_read.js";
 import { cacheWrite } from "./cache_write.js";
 import { rfactor } from "./rfactor.js";
 
+/**
+ * A schedule (TVM's te.Schedule): one {@link Stage} for every op reachable from the outputs,
+ * inputs first. Make one with `te.createSchedule(outputs)`, change stages with their primitives,
+ * then `lower` or `build` it. Lowering works on a copy, so the schedule can be lowered again.
+ *
+ * @example
+ * ```ts
+ * const s = te.createSchedule(C.op);
+ * const [xo, xi] = s.stage(C).split(C.op.axis[0], { factor: 8 });
+ * s.stage(C).vectorize(xi);
+ * ```
+ */
 export class Schedule {
+  /** The output ops it was created for. */
   outputs: Operation[];
+  /** Every stage, producers before their consumers. */
   stages: Stage[] = [];
   /** Stage of each op, by original op and by current op (inline/cache replace ops). */
   private readonly stageMap = new Map<Operation, Stage>();
 
+  /** @param ops The output ops. */
   constructor(ops: Operation[]) {
     this.outputs = ops;
     const g = createReadGraph(ops);
@@ -39,6 +54,10 @@ export class Schedule {
     return st;
   }
 
+  /**
+   * Whether `op` has a stage in this schedule.
+   * @param op An operation.
+   */
   hasStage(op: Operation): boolean { return this.stageMap.has(op); }
 
   /** Registers `st` under `op` too (after its op was replaced, or for a new stage). */

@@ -12,6 +12,10 @@ import { Tensor } from "../te/tensor.js";
 import { FuseRelation, IterVarAttr, type IterVarRelation, SingletonRelation, SplitRelation } from "./relations.js";
 import type { Schedule } from "./schedule.js";
 
+/**
+ * Where a stage is computed: at the root, inlined into its consumers (inlinedAlready once done),
+ * or in the scope of a consumer's loop (computeAt).
+ */
 export type AttachType = "root" | "inline" | "inlinedAlready" | "scope";
 
 /** TVM's IterVarType order, used when fusing (the fused axis takes the larger type). */
@@ -19,22 +23,42 @@ const ITER_TYPE_ORDER: IterVarType[] = [
   "DataPar", "ThreadIndex", "CommReduce", "Ordered", "Opaque", "Unrolled", "Vectorized", "Parallelized", "Tensorized",
 ];
 
+/** How {@link Stage.split} splits: by an inner `factor`, or into `nparts` outer iterations. */
 export type SplitSpec = { factor: ExprLike; nparts?: undefined } | { nparts: ExprLike; factor?: undefined };
 
+/**
+ * How one operation is scheduled (TVM's te.Stage): its loop axes (split, fuse, reorder, tile),
+ * where it is computed (root, computeInline, computeAt) and loop annotations (vectorize, unroll,
+ * parallel, pragma, storageAlign). Get it with `s.stage(tensor)`.
+ */
 export class Stage {
+  /** The op it schedules now (cacheRead/cacheWrite/inline may replace the original). */
   op: Operation;
+  /** The op it was created for. */
   readonly originOp: Operation;
+  /** Every axis: the root axes and those made by split and fuse. */
   allIterVars: IterVar[];
+  /** The loop axes of the loop nest, outermost first. */
   leafIterVars: IterVar[];
+  /** The split and fuse relations between axes, in the order they were made. */
   relations: IterVarRelation[] = [];
+  /** The annotations of each axis (vectorize, unroll, parallel, pragmas). */
   iterVarAttrs = new Map<IterVar, IterVarAttr>();
+  /** Where it is computed. */
   attachType: AttachType = "root";
+  /** The consumer's loop axis it is computed at (for attachType "scope"). */
   attachIvar?: IterVar;
+  /** The consumer stage it is computed at (for attachType "scope"). */
   attachStage?: Stage;
   /** Storage scope of the stage's output ("" means global). */
   scope = "";
+  /** Whether its op is one of the schedule's outputs. */
   isOutput = false;
 
+  /**
+   * @param op The op it schedules.
+   * @param schedule The schedule it belongs to.
+   */
   constructor(op: Operation, readonly schedule: Schedule) {
     this.op = op;
     this.originOp = op;
@@ -42,8 +66,10 @@ export class Stage {
     this.leafIterVars = this.allIterVars.filter((iv) => iv.iterType !== "Opaque");
   }
 
+  /** Its op's name. */
   get name(): string { return this.op.name; }
 
+  /** `stage(name)`. */
   toString(): string { return `stage(${this.op.name})`; }
 
   /** Copies the mutable scheduling state (attachStage is remapped by Schedule.copy). */
@@ -86,7 +112,22 @@ export class Stage {
     }
   }
 
-  /** Splits `axis` by a factor (inner extent) or into nparts (outer extent): [outer, inner]. */
+  /**
+   * Splits loop `axis` in two (TVM's split): by `factor`, the inner loop's extent, or into
+   * `nparts`, the outer loop's extent. The outer and inner axes replace it among the leaf axes;
+   * when the factor does not divide the extent, lowering guards the tail with `likely`.
+   * @param axis A leaf axis of this stage.
+   * @param spec `{ factor }`, `{ nparts }`, or a factor alone.
+   * @returns `[outer, inner]`.
+   * @throws Error when the axis is not a leaf of this stage, or the factor or nparts is not a
+   * positive integer (or an integer expression).
+   * @example
+   * ```ts
+   * const [xo, xi] = s.stage(C).split(C.op.axis[0], { factor: 8 });
+   * s.stage(C).vectorize(xi);
+   * s.stage(C).parallel(xo);
+   * ```
+   */
   split(axis: IterVar, spec: SplitSpec | ExprLike): [IterVar, IterVar] {
     if (!(axis instanceof IterVar)) this.findLeaf(axis, "split");
     const s: SplitSpec = typeof spec === "object" && !(spec instanceof PrimExpr) && !(spec instanceof IterVar) ? spec : { factor: spec };
@@ -235,6 +276,12 @@ export class Stage {
     this.attrOf(iv).iterType = type;
   }
 
+  /**
+   * Runs loop `axis` as vector lanes (TVM's vectorize): lowering turns its body into vector
+   * operations of the axis's extent (split first to give a constant extent such as 8).
+   * @param axis A leaf axis of this stage.
+   * @throws Error when the axis is not a leaf of this stage, or is a reduction axis.
+   */
   vectorize(axis: IterVar): void {
     this.findLeaf(axis, "vectorize");
     if (axis.iterType !== "DataPar" && axis.iterType !== "Opaque") {
@@ -243,8 +290,18 @@ export class Stage {
     this.setIterType(axis, "Vectorized", "vectorize");
   }
 
+  /**
+   * Unrolls loop `axis` (TVM's unroll): its body is repeated once an iteration.
+   * @param axis A leaf axis of this stage (with a constant extent).
+   * @throws Error when the axis is not a leaf of this stage.
+   */
   unroll(axis: IterVar): void { this.setIterType(axis, "Unrolled", "unroll"); }
 
+  /**
+   * Runs the iterations of loop `axis` on the thread pool (TVM's parallel).
+   * @param axis A leaf axis of this stage.
+   * @throws Error when the axis is not a leaf of this stage, or is a reduction axis (rfactor it first).
+   */
   parallel(axis: IterVar): void {
     this.findLeaf(axis, "parallel");
     if (axis.iterType === "CommReduce") {

@@ -13,7 +13,20 @@ import { axisNames } from "./fn_params.js";
 import { checkName } from "./name.js";
 import { isReduceAxisVar } from "./reduce.js";
 
+/**
+ * The op of a tensor defined elementwise by an expression of its indices (TVM's ComputeOp),
+ * optionally a reduction; made by {@link compute}. Several bodies give several outputs sharing
+ * one loop nest.
+ */
 export class ComputeOp extends Operation {
+  /**
+   * @param name The op's name.
+   * @param tag A free-form tag.
+   * @param attrs Free-form attributes.
+   * @param axes One data-parallel axis a dimension of the output.
+   * @param body The value of each output at the axes (a Reduce for a reduction).
+   * @throws Error when the body is not a valid compute body (see compute's errors).
+   */
   constructor(
     name: string,
     tag: string,
@@ -155,14 +168,41 @@ function checkAxisNames(names: unknown, ndim: number, name: string): string[] {
   return [...names];
 }
 
-/** A tensor computed elementwise: `compute(shape, (i, j) => expr, name = "compute")`; an
- * fcompute returning an array (e.g. a multi-value reduction) gives one tensor per element. */
+/**
+ * What {@link compute} returns for an fcompute returning `R`: a Tensor, or one Tensor a value
+ * when it returns an array. A body that does not typecheck (its type is `any`, or not an
+ * expression) counts as a single output, so the mistake gives one type error, at the body, and
+ * not one more at every later use of the tensor.
+ */
+export type ComputeResult<R> = 0 extends 1 & R ? Tensor : [R] extends [readonly unknown[]] ? Tensor[] : Tensor;
+
+/**
+ * A tensor computed elementwise (TVM's te.compute): `fcompute` gets one index variable a
+ * dimension and returns the element's value; its parameter names become the loop names. An
+ * fcompute returning an array (e.g. a multi-value reduction) gives one tensor per element,
+ * sharing one loop nest.
+ * @param shape The output shape (numbers or integer expressions), or a length for 1-D.
+ * @param fcompute The element at the indices: an expression (a number is a constant), or an array of them.
+ * @param name The op's name ("compute" by default): the tensor's and the loop nest's name.
+ * @param opts A tag and attributes.
+ * @returns The tensor, or one tensor a value when fcompute returns an array.
+ * @throws Error naming the compute when fcompute is not a function, returns something that is
+ * not an expression, takes a different number of parameters than `shape` has dimensions, or
+ * nests a reduction inside an expression.
+ * @example
+ * ```ts
+ * const A = te.placeholder([n, m], "float32", "A");
+ * const k = te.reduceAxis([0, m], "k");
+ * const B = te.compute([n], (i) => te.sum(A.at(i, k), k), "B");
+ * const C = te.compute([n, m], (i, j) => A.at(i, j).mul(2).add(1), "C");
+ * ```
+ */
 export function compute<R extends ExprLike | ExprLike[]>(
   shape: ExprLike[] | number,
   fcompute: (...indices: Var[]) => R,
   name = "compute",
   opts: ComputeOptions = {},
-): R extends unknown[] ? Tensor[] : Tensor {
+): ComputeResult<R> {
   checkName("compute", name);
   if (typeof fcompute !== "function") throw new Error(`compute '${name}': fcompute must be a function of the indices, got ${describe(fcompute)}`);
   const dims = toShape(shape, `compute '${name}'`);
@@ -181,5 +221,5 @@ export function compute<R extends ExprLike | ExprLike[]>(
   });
   const op = new ComputeOp(name, opts.tag ?? "", opts.attrs ?? {}, axes, body);
   checkReduceAxesInReducers(name, body);
-  return (Array.isArray(result) ? op.outputs : op.output(0)) as R extends unknown[] ? Tensor[] : Tensor;
+  return (Array.isArray(result) ? op.outputs : op.output(0)) as ComputeResult<R>;
 }

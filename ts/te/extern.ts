@@ -20,7 +20,23 @@ export type Region = { min: PrimExpr; extent: PrimExpr }[];
 /** How an extern's input regions follow from its output region (see docs/extern.md). */
 export type RegionMap = "elementwise" | ((out: Region) => Region[]);
 
+/**
+ * The op of a tensor computed by external code, a statement over buffers (TVM's ExternOp);
+ * made by {@link extern}.
+ */
 export class ExternOp extends Operation {
+  /**
+   * @param name The op's name.
+   * @param tag A free-form tag.
+   * @param attrs Free-form attributes.
+   * @param inputs The tensors read.
+   * @param inputPlaceholders The buffers the body sees for the inputs.
+   * @param outputPlaceholders The buffers the body writes, one an output.
+   * @param body The statement that computes the outputs.
+   * @param outputShapes The shape of each output.
+   * @param regionMap How input regions follow from an output region, when the extern is tileable.
+   * @param axes One axis a dimension of the output, when it has a region map.
+   */
   constructor(
     name: string,
     tag: string,
@@ -51,12 +67,22 @@ export class ExternOp extends Operation {
   }
 }
 
+/** Options of {@link extern}. */
 export interface ExternOptions {
+  /** The op's name, "extern" by default. */
   name?: string;
+  /** A free-form tag. */
   tag?: string;
+  /** The output dtype (one for all outputs, or one an output); float32 by default. */
   dtype?: DTypeLike | DTypeLike[];
+  /**
+   * The buffers the body sees for the inputs (TVM's in_buffers), e.g. with strides or an offset
+   * factor; declared from the inputs' shapes by default.
+   */
   inBuffers?: Buffer[];
+  /** The buffers the body writes (TVM's out_buffers); declared from the output shapes by default. */
   outBuffers?: Buffer[];
+  /** Free-form attributes. */
   attrs?: Record<string, unknown>;
   /** Makes the extern tileable: "elementwise" or a function from the output region to input regions. */
   regionMap?: RegionMap;

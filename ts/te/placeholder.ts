@@ -8,7 +8,13 @@ import type { Tensor } from "./tensor.js";
 import { toShape } from "./shape.js";
 import { checkName } from "./name.js";
 
+/** The op of an input tensor (TVM's PlaceholderOp); made by {@link placeholder}. */
 export class PlaceholderOp extends Operation {
+  /**
+   * @param name The tensor's name.
+   * @param shape The extent of each dimension.
+   * @param dtype The element dtype.
+   */
   constructor(name: string, readonly shape: PrimExpr[], readonly dtype: DataType) { super(name); }
   get numOutputs(): number { return 1; }
   outputShape(): PrimExpr[] { return this.shape; }

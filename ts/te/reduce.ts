@@ -41,6 +41,11 @@ export function isReduceAxisVar(v: Var): boolean {
   return reduceAxisVars.has(v);
 }
 
+/**
+ * A reduction function such as {@link sum}, {@link max}, {@link min} or one made by
+ * {@link commReducer}: `sum(expr, axis, where?, init?)` reduces `expr` over the reduce axes (one
+ * or several values at once); without axes, `max(a, b)` combines its operands directly.
+ */
 export type Reducer = {
   (expr: PrimExpr, axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike): PrimExpr;
   (expr: PrimExpr[], axis: IterVar | IterVar[], where?: ExprLike, init?: ExprLike[]): PrimExpr[];

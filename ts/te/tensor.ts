@@ -7,7 +7,18 @@ import { toExpr, describe } from "../ir/op.js";
 import { IterVar } from "../ir/iter_var.js";
 import type { Operation } from "./operation.js";
 
+/**
+ * One output of an operation (TVM's te.Tensor): `placeholder`, `compute` and `extern` return
+ * tensors. Read an element inside a compute body with {@link Tensor.at}; schedule it through
+ * `s.stage(tensor)`; pass it in the argument list of `lower` and `build`.
+ */
 export class Tensor implements DataProducer {
+  /**
+   * @param op The operation that produces it.
+   * @param valueIndex Which of the op's outputs it is (0 for single-output ops).
+   * @param shape The extent of each dimension.
+   * @param dtype The element dtype.
+   */
   constructor(
     readonly op: Operation,
     readonly valueIndex: number,
@@ -20,6 +31,7 @@ export class Tensor implements DataProducer {
     return this.op.numOutputs === 1 ? this.op.name : `${this.op.name}.v${this.valueIndex}`;
   }
 
+  /** The number of dimensions. */
   get ndim(): number { return this.shape.length; }
 
   /** Reads the element at `indices` (numbers or integer expressions). */
@@ -40,5 +52,6 @@ export class Tensor implements DataProducer {
     return new ProducerLoad(this, idx);
   }
 
+  /** `Tensor(name, [shape], dtype)`. */
   toString(): string { return `Tensor(${this.name}, [${this.shape.join(", ")}], ${this.dtype})`; }
 }

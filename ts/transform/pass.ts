@@ -9,6 +9,7 @@ import { IRModule, PrimFunc } from "../ir/function.js";
 import { describe } from "../ir/op.js";
 import { PassContext } from "./pass_context.js";
 
+/** What a pass is: its name, the opt level it needs and the options it reads (TVM's PassInfo). */
 export interface PassInfo {
   /** The pass's name, as TVM names it ("LoopPartition", "tir.Simplify" is "Simplify" here). */
   readonly name: string;
@@ -23,14 +24,19 @@ export interface PassInfo {
 /** A pass: call it on an IRModule (under PassContext.current(), or the context given). */
 export interface Pass {
   (mod: IRModule, ctx?: PassContext): IRModule;
+  /** Its name, opt level and the options it reads. */
   readonly info: PassInfo;
   /** The passes a Sequential runs (empty for a single pass). */
   readonly passes: readonly Pass[];
 }
 
+/** How a pass is declared (createPrimFuncPass, createModulePass, sequential). */
 export interface PassSpec {
+  /** The pass's name; a PassContext's disabledPass and requiredPass refer to it. */
   name: string;
+  /** The lowest PassContext optLevel at which it runs (0, always, by default). */
   optLevel?: number;
+  /** The PassContext options it reads (keys of {@link PassOptions}). */
   options?: readonly string[];
 }
 

@@ -19,11 +19,17 @@ import type { PassInstrument } from "./instrument.js";
 export interface PassOptions {
   /** TVM's simple_mode: the lowering pipeline skips loop partitioning. */
   readonly simpleMode: boolean;
+  /** Partition loops with constant bounds at their `likely` guards too (TVM's partition_const_loop). */
   readonly partitionConstLoop: boolean;
+  /** Leave vectorized loops serial (TVM's disable_vectorize). */
   readonly disableVectorize: boolean;
+  /** Unroll inner loops of up to this many steps (TVM's auto_unroll_max_step). */
   readonly autoUnrollMaxStep: number;
+  /** The deepest loop nest unrolled automatically (TVM's auto_unroll_max_depth). */
   readonly autoUnrollMaxDepth: number;
+  /** Unroll every loop of at most this extent (TVM's auto_unroll_max_extent). */
   readonly autoUnrollMaxExtent: number;
+  /** Expand unrolled loops (TVM's unroll_explicit); false keeps `for ... "unroll"` for the C compiler. */
   readonly unrollExplicit: boolean;
   /** Check every load and store against its buffer at run time (TVM's instrument_bound_checkers). */
   readonly boundsCheck: boolean;
@@ -33,6 +39,10 @@ export interface PassOptions {
   readonly vectorBytes: number | undefined;
 }
 
+/**
+ * The options of a context whose config sets none (TVM's defaults: no unrolling but of loops
+ * marked unroll, a nest depth of 8, 1024 bytes of stack).
+ */
 export const DEFAULT_PASS_OPTIONS: PassOptions = Object.freeze({
   simpleMode: false,
   partitionConstLoop: false,
@@ -49,28 +59,50 @@ export const DEFAULT_PASS_OPTIONS: PassOptions = Object.freeze({
 /** Where user passes go in the lowering pipeline (TVM's add_lower_pass phases). */
 export type LowerPhase = 0 | 1 | 2 | 3;
 
+/**
+ * A PassContext's config: tejit's option names (those of `lower` and `build`) and TVM's keys;
+ * both resolve to one {@link PassOptions} record (a key given both ways takes tejit's).
+ */
 export interface PassContextConfig {
+  /** TVM's simple_mode: skip loop partitioning. */
   simpleMode?: boolean;
+  /** See {@link PassOptions.partitionConstLoop}. */
   partitionConstLoop?: boolean;
+  /** See {@link PassOptions.disableVectorize}. */
   disableVectorize?: boolean;
+  /** See {@link PassOptions.autoUnrollMaxStep}. */
   autoUnrollMaxStep?: number;
+  /** See {@link PassOptions.autoUnrollMaxDepth}. */
   autoUnrollMaxDepth?: number;
+  /** See {@link PassOptions.autoUnrollMaxExtent}. */
   autoUnrollMaxExtent?: number;
+  /** See {@link PassOptions.unrollExplicit}. */
   unrollExplicit?: boolean;
+  /** See {@link PassOptions.boundsCheck}. */
   boundsCheck?: boolean;
+  /** See {@link PassOptions.maxStackBytes}. */
   maxStackBytes?: number;
+  /** See {@link PassOptions.vectorBytes}. */
   vectorBytes?: number;
+  /** TVM's UnrollLoop config: auto_max_step, auto_max_depth, auto_max_extent, explicit_unroll. */
   "tir.UnrollLoop"?: { auto_max_step?: number; auto_max_depth?: number; auto_max_extent?: number; explicit_unroll?: boolean };
+  /** TVM's LoopPartition config: partition_const_loop. */
   "tir.LoopPartition"?: { partition_const_loop?: boolean };
+  /** TVM's key for disableVectorize. */
   "tir.disable_vectorize"?: boolean;
+  /** TVM's key for boundsCheck. */
   "tir.instrument_bound_checkers"?: boolean;
+  /** User passes added to the lowering pipeline, each at a phase (0 to 3), as TVM's add_lower_pass. */
   "tir.add_lower_pass"?: readonly (readonly [LowerPhase, Pass])[];
 }
 
+/** What a {@link PassContext} is made from. */
 export interface PassContextInit {
   /** Passes whose optLevel is above this are skipped (default 2, as TVM). */
   optLevel?: number;
+  /** The options passes read. */
   config?: PassContextConfig;
+  /** Instruments called around every pass that runs. */
   instruments?: readonly PassInstrument[];
   /** Names of passes not to run. */
   disabledPass?: readonly string[];
@@ -161,16 +193,38 @@ function checkLowerPasses(v: unknown): readonly (readonly [LowerPhase, Pass])[] 
 
 const store = new AsyncLocalStorage<PassContext>();
 
+/**
+ * The options the passes read, the instruments that watch them and which passes are disabled
+ * or required (TVM's tvm.transform.PassContext). `ctx.scope(fn)` makes it current for `fn`
+ * (TVM's `with ctx:`), across awaits too; `lower` and `build` run under the current one, their
+ * own options taking precedence.
+ *
+ * @example
+ * ```ts
+ * const timing = new tir.transform.PassTimingInstrument();
+ * const ctx = new tir.transform.PassContext({ config: { autoUnrollMaxStep: 16 }, instruments: [timing] });
+ * const mod = ctx.scope(() => lower(s, [A, B, C]));
+ * console.log(timing.render());
+ * ```
+ */
 export class PassContext {
+  /** Passes whose optLevel is above this are skipped unless required. */
   readonly optLevel: number;
   /** The config as given (merged over the enclosing context's by `with`). */
   readonly config: Readonly<PassContextConfig>;
+  /** The instruments called around every pass that runs. */
   readonly instruments: readonly PassInstrument[];
+  /** Names of passes not to run. */
   readonly disabledPass: readonly string[];
+  /** Names of passes to run whatever their optLevel. */
   readonly requiredPass: readonly string[];
   /** The resolved options passes read. */
   readonly options: PassOptions;
 
+  /**
+   * @param init The opt level, config, instruments and disabled or required passes.
+   * @throws Error naming the option when one is unknown or of the wrong type.
+   */
   constructor(init: PassContextInit = {}) {
     checkRecord("init", init);
     const optLevel = init.optLevel ?? 2;
@@ -234,10 +288,20 @@ export class PassContext {
     return this.instruments.every((i) => i.shouldRun?.(mod, info) ?? true);
   }
 
+  /**
+   * Calls every instrument's runBeforePass.
+   * @param mod The module the pass is about to run on.
+   * @param info The pass.
+   */
   runBeforePass(mod: IRModule, info: PassInfo): void {
     for (const i of this.instruments) i.runBeforePass?.(mod, info);
   }
 
+  /**
+   * Calls every instrument's runAfterPass.
+   * @param mod The module the pass returned.
+   * @param info The pass.
+   */
   runAfterPass(mod: IRModule, info: PassInfo): void {
     for (const i of this.instruments) i.runAfterPass?.(mod, info);
   }
