@@ -28,10 +28,15 @@ function checkExpr(e: unknown, what: string): PrimExpr {
   throw new Error(`${what}: expected an expression, got ${describe(e)}`);
 }
 
+/** The arithmetic analyzer (TVM's arith.Analyzer): bounds, residues and simplification under the variable bindings and constraints given to it. */
 export class Analyzer {
+  /** Constant integer bounds of expressions. */
   readonly constIntBoundAnalyzer = new ConstIntBoundAnalyzer();
+  /** Residues (coeff * k + base) of expressions. */
   readonly modularSetAnalyzer: ModularSetAnalyzer;
+  /** The rule-based rewrite simplifier. */
   readonly rewriteSimplifier: RewriteSimplifier;
+  /** The canonical-form (sum of products) simplifier. */
   readonly canonicalSimplifier: CanonicalSimplifier;
 
   constructor() {
@@ -76,18 +81,22 @@ export class Analyzer {
     this.modularSetAnalyzer.update(v, info, allowOverride);
   }
 
+  /** The constant interval `e` lies in under the current bindings. */
   constIntBound(e: PrimExpr): ConstIntBound {
     return this.constIntBoundAnalyzer.bound(checkExpr(e, "Analyzer.constIntBound"));
   }
 
+  /** The residue set { coeff * k + base } `e` lies in. */
   modularSet(e: PrimExpr): ModularSet {
     return this.modularSetAnalyzer.analyze(checkExpr(e, "Analyzer.modularSet"));
   }
 
+  /** `e` after the rewrite rules alone. */
   rewriteSimplify(e: PrimExpr): PrimExpr {
     return this.rewriteSimplifier.simplify(checkExpr(e, "Analyzer.rewriteSimplify"));
   }
 
+  /** `e` in canonical form (sums of scaled terms, divisions and modulos split). */
   canonicalSimplify(e: PrimExpr): PrimExpr {
     return this.canonicalSimplifier.simplify(checkExpr(e, "Analyzer.canonicalSimplify"));
   }

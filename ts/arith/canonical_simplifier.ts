@@ -184,6 +184,7 @@ function normalizeSum(dtype: DataType, args: SplitExpr[], base: number): PrimExp
 /** What the canonical mutator passes around: plain expressions or the two internal forms. */
 type CExpr = PrimExpr | SplitExpr | SumExpr;
 
+/** The canonical simplifier (TVM's CanonicalSimplifier): sums of scaled terms, with split divisions and modulos. */
 export class CanonicalSimplifier extends RewriteSimplifier {
   /** One canonicalising pass over `e`. */
   override simplify(e: PrimExpr): PrimExpr {

@@ -16,15 +16,24 @@ import { visitLetBody } from "./let_binding.js";
 
 /** An interval of integers; ±Infinity for unbounded ends. */
 export class ConstIntBound {
+  /** The upper end of an interval unbounded above. */
   static readonly POS_INF = Infinity;
+  /** The lower end of an interval unbounded below. */
   static readonly NEG_INF = -Infinity;
+  /**
+   * @param minValue The least value (NEG_INF when unbounded).
+   * @param maxValue The greatest value (POS_INF when unbounded).
+   */
   constructor(readonly minValue: number, readonly maxValue: number) {
     if (Number.isNaN(minValue) || Number.isNaN(maxValue)) throw new Error(`ConstIntBound: bounds must be numbers, got [${minValue}, ${maxValue}]`);
   }
+  /** Whether the interval is one value (that value, when given). */
   isConst(value?: number): boolean {
     return this.minValue === this.maxValue && (value === undefined || this.minValue === value);
   }
+  /** Whether both ends are the same as `o`'s. */
   equals(o: ConstIntBound): boolean { return this.minValue === o.minValue && this.maxValue === o.maxValue; }
+  /** `ConstIntBound[min,max]` with pos_inf / neg_inf, as TVM prints it. */
   toString(): string {
     const f = (v: number): string => (v === Infinity ? "pos_inf" : v === -Infinity ? "neg_inf" : String(v));
     return `ConstIntBound[${f(this.minValue)},${f(this.maxValue)}]`;
@@ -128,6 +137,7 @@ function nonNegativeRemainder(a: ConstIntBound, b: ConstIntBound): ConstIntBound
   return makeBound(0, Math.min(a.maxValue, infAwareAdd(b.maxValue, -1)));
 }
 
+/** Computes constant integer bounds of expressions under variable bounds (TVM's ConstIntBoundAnalyzer). */
 export class ConstIntBoundAnalyzer {
   private readonly varMap = new Map<Var, ConstIntBound>();
   private additional: BoundInfo[] = [];

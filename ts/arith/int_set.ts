@@ -20,7 +20,9 @@ export const POS_INF: Var = new Var("pos_inf", "handle");
 /** The -infinity marker of interval ends. */
 export const NEG_INF: Var = new Var("neg_inf", "handle");
 
+/** Whether `e` is the +infinity marker of an interval end. */
 export function isPosInf(e: PrimExpr): boolean { return e === POS_INF; }
+/** Whether `e` is the -infinity marker of an interval end. */
 export function isNegInf(e: PrimExpr): boolean { return e === NEG_INF; }
 
 function isZero(e: PrimExpr): boolean { return e instanceof IntImm && e.value === 0; }
@@ -79,7 +81,9 @@ export class IntSet {
     return new IntSet(r.min, op.sub(op.add(r.extent, r.min), 1));
   }
 
+  /** The set of all integers. */
   static everything(): IntSet { return new IntSet(NEG_INF, POS_INF); }
+  /** The empty set. */
   static nothing(): IntSet { return new IntSet(POS_INF, NEG_INF); }
 
   /** The set of lanes of a vector expression (ramp / broadcast). */
@@ -87,10 +91,15 @@ export class IntSet {
     return new IntervalEvaluator(undefined, new Map(), true).eval(e);
   }
 
+  /** Whether the set is empty. */
   isNothing(): boolean { return isPosInf(this.min) || isNegInf(this.max); }
+  /** Whether the set is all integers. */
   isEverything(): boolean { return isNegInf(this.min) && isPosInf(this.max); }
+  /** Whether the set is one value. */
   isSinglePoint(): boolean { return this.min === this.max; }
+  /** Whether the set is bounded below (and not empty). */
   hasLowerBound(): boolean { return !isNegInf(this.min) && !this.isNothing(); }
+  /** Whether the set is bounded above (and not empty). */
   hasUpperBound(): boolean { return !isPosInf(this.max) && !this.isNothing(); }
 
   /** The lower end (NEG_INF when unbounded: check hasLowerBound()). */
@@ -122,18 +131,22 @@ export class IntSet {
       isZero(simplifyFresh(op.sub(this.max, op.sub(op.add(r.extent, r.min), 1))));
   }
 
+  /** Whether every element is provably > 0. */
   canProvePositive(): boolean {
     const m = simplifyFresh(this.min);
     return this.hasLowerBound() && m instanceof IntImm && m.value > 0;
   }
+  /** Whether every element is provably < 0. */
   canProveNegative(): boolean {
     const m = simplifyFresh(this.max);
     return this.hasUpperBound() && m instanceof IntImm && m.value < 0;
   }
+  /** Whether every element is provably >= 0. */
   canProveNonNegative(): boolean {
     const m = simplifyFresh(this.min);
     return this.hasLowerBound() && m instanceof IntImm && m.value >= 0;
   }
+  /** Whether every element is provably <= 0. */
   canProveNonPositive(): boolean {
     const m = simplifyFresh(this.max);
     return this.hasUpperBound() && m instanceof IntImm && m.value <= 0;
@@ -147,6 +160,7 @@ export class IntSet {
     return "unknown";
   }
 
+  /** `IntervalSet[min, max]`, as TVM prints it. */
   toString(): string { return `IntervalSet[${this.min}, ${this.max}]`; }
 }
 

@@ -10,15 +10,20 @@ import { visitLetBody } from "./let_binding.js";
 
 /** The set { coeff * k + base | k integer }; coeff >= 0, 0 <= base < coeff when coeff > 0. */
 export class ModularSet {
+  /** The step between members (0 for a single value). */
   readonly coeff: number;
+  /** The residue: every member is base modulo coeff. */
   readonly base: number;
   constructor(coeff: number, base: number) {
     if (!(coeff >= 0)) throw new Error(`ModularSet: coeff must be >= 0, got ${coeff}`);
     this.coeff = coeff;
     this.base = coeff !== 0 ? floorMod(base, coeff) : base;
   }
+  /** Whether the set is one value (coeff 0). */
   isConst(): boolean { return this.coeff === 0; }
+  /** Whether `o` is the same set. */
   equals(o: ModularSet): boolean { return this.coeff === o.coeff && this.base === o.base; }
+  /** `ModularSet(coeff=c, base=b)`. */
   toString(): string { return `ModularSet(coeff=${this.coeff}, base=${this.base})`; }
 }
 
@@ -49,6 +54,7 @@ export interface NonNegativeProver {
   canProveGreaterEqual(e: PrimExpr, lowerBound: number): boolean;
 }
 
+/** Computes the residues of expressions under known variable residues (TVM's ModularSetAnalyzer). */
 export class ModularSetAnalyzer {
   private readonly varMap = new Map<Var, ModularSet>();
 

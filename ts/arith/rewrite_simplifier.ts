@@ -120,14 +120,17 @@ export class RewriteSimplifier extends ExprMutator implements RuleContext {
 
   // --- helpers the rules use -----------------------------------------------------------------
 
+  /** Whether `e >= n` holds under the current bindings (for the rules' side conditions). */
   canProveGreaterEqual(e: PrimExpr, n: number): boolean {
     return this.analyzer.canProveGreaterEqual(e, n);
   }
 
+  /** Whether `e == n` holds under the current bindings. */
   canProveEqual(e: PrimExpr, n: number): boolean {
     return this.tryCompare(e, n) === "EQ";
   }
 
+  /** The residues of `e` (for the rules' side conditions). */
   modularSet(e: PrimExpr): { coeff: number; base: number } {
     return this.analyzer.modularSet(e);
   }

@@ -74,7 +74,9 @@ export function targetFlags(target: string | undefined): string[] {
   });
 }
 
+/** What generateC gives: the C source, the exported symbols and the parameter descriptions. */
 export interface GeneratedC {
+  /** The C source of the whole module. */
   source: string;
   /** Exported symbol of each function, by its global_symbol. */
   symbols: Map<string, string>;

@@ -21,6 +21,7 @@ import type { PrimFunc } from "../ir/function.js";
 import { CModule } from "./c_module.js";
 import { emitEntry } from "./c_packed.js";
 
+/** What codegenC gives: the C source and the exported symbol of each function. */
 export interface CodegenResult {
   /** The C source. */
   source: string;
