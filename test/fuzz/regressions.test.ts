@@ -5,6 +5,8 @@ import test from "ava";
 import "../runtime/helpers.js"; // a private compile cache for this test process
 import { te, lower, build, nd } from "../../ts/index.js";
 import { interpret } from "../../ts/interp/index.js";
+import { Analyzer } from "../../ts/arith/analyzer.js";
+import { Range } from "../../ts/ir/iter_var.js";
 
 test("casting an integer constant wraps it to the target type: (uint8)(int8)-2 is 254, also where the simplifier compares it", (t) => {
   // Fuzz seed 77 case 73: the folded constant stayed -2 as a uint8, so `(uint8)-2 > 100` folded to false.
@@ -43,4 +45,20 @@ test("a guarded read wholly outside its producer's shape gives the producer an e
   build(s, [A, C]).getFunction("main")(a, compiled);
   t.deepEqual([...interpreted.toTypedArray()], [0]);
   t.deepEqual([...compiled.toTypedArray()], [0]);
+});
+
+test("uint8 arithmetic that wraps is bounded as it wraps: max(int32(uint8(i) - 8), 1) is 248 and 249, not 1", (t) => {
+  // Found by the fuzzer (seed 20261206 case 16153): the bound of uint8(i) - 8 was [-8, -7], so
+  // the simplifier folded the max to 1.
+  const S = te.compute([2], (i) => te.max(i.cast("uint8").sub(8).cast("int32"), 1), "s0");
+  const s = te.createSchedule(S.op);
+  const out = nd.empty([2], "int32");
+  build(s, [S], { cflags: ["-O1"] }).getFunction("main")(out);
+  t.deepEqual(Array.from(out.toTypedArray()), [248, 249]);
+  const ana = new Analyzer();
+  const i = te.var("i");
+  ana.bind(i, new Range(te.const(0), te.const(2)));
+  t.is(String(ana.constIntBound(i.cast("uint8").sub(8))), "ConstIntBound[248,249]");
+  t.is(String(ana.constIntBound(i.cast("int8").sub(200))), "ConstIntBound[56,57]");
+  t.is(String(ana.constIntBound(i.cast("uint8").sub(1))), "ConstIntBound[0,255]", "straddling the wrap: the whole range");
 });

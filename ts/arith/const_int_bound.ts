@@ -53,6 +53,24 @@ export function everything(dtype: DataType): ConstIntBound {
   return makeBound(min, max);
 }
 
+/**
+ * The bound of a value of a dtype whose arithmetic wraps — unsigned, or narrower than 32 bits
+ * (the C code computes those in int and converts back): an interval that leaves the dtype's range
+ * is taken modulo 2^bits (uint8 0 - 8 is 248), or becomes the whole range if it straddles a wrap.
+ * int32 and int64 arithmetic is assumed not to overflow, as TVM and C assume.
+ */
+function wrapToDtype(b: ConstIntBound, dtype: DataType): ConstIntBound {
+  if ((dtype.code !== "int" && dtype.code !== "uint") || dtype.bits > 32 || (dtype.code === "int" && dtype.bits === 32) || dtype.bits === 1) return b;
+  const all = everything(dtype);
+  if (b.minValue >= all.minValue && b.maxValue <= all.maxValue) return b;
+  const span = 2 ** dtype.bits;
+  if (!Number.isFinite(b.minValue) || !Number.isFinite(b.maxValue) || b.maxValue - b.minValue + 1 >= span) return all;
+  const wrap = (v: number): number => ((((v - all.minValue) % span) + span) % span) + all.minValue;
+  const lo = wrap(b.minValue);
+  const hi = wrap(b.maxValue);
+  return lo <= hi ? makeBound(lo, hi) : all;
+}
+
 function union(a: ConstIntBound, b: ConstIntBound): ConstIntBound {
   return makeBound(Math.min(a.minValue, b.minValue), Math.max(a.maxValue, b.maxValue));
 }
@@ -176,7 +194,7 @@ export class ConstIntBoundAnalyzer {
   }
 
   private visit(e: PrimExpr): ConstIntBound {
-    let res = this.visitNode(e);
+    let res = wrapToDtype(this.visitNode(e), e.dtype);
     for (const info of this.additional) {
       if (structuralEqual(e, info.expr)) res = intersect(res, info.bound);
     }
