@@ -6,7 +6,7 @@
 import { ExprVisitor } from "../ir/functor.js";
 import { IntImm, type PrimExpr, ProducerLoad, Reduce, Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
-import { ge, le, lt, sub } from "../ir/op.js";
+import { eq, ge, le, lt, max as opMax, sub } from "../ir/op.js";
 import { DataType } from "../ir/dtype.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { IntSet, evalSet, unionSets } from "../arith/int_set.js";
@@ -28,13 +28,19 @@ function clipToShape(set: IntSet, extent: PrimExpr, ana: Analyzer): IntSet {
   const lo = new IntImm(extent.dtype, 0);
   const hi = sub(extent, 1);
   if (set.isNothing()) return set;
-  let min = set.hasLowerBound() ? set.minValue() : undefined;
-  let max = set.hasUpperBound() ? set.maxValue() : undefined;
+  const given = { min: set.hasLowerBound() ? set.minValue() : undefined, max: set.hasUpperBound() ? set.maxValue() : undefined };
+  let min = given.min;
+  let max = given.max;
   if (min === undefined || ana.canProve(ge(lo, min))) min = lo;
   if (max === undefined || ana.canProve(le(hi, max))) max = hi;
+  const moved = (now: PrimExpr, was: PrimExpr | undefined) => was === undefined || !ana.canProve(eq(now, was));
   // A request wholly outside the shape (a guarded read such as a padding's) needs nothing;
   // clipping one end alone would leave an interval of negative extent.
   if (ana.canProve(lt(max, min))) return IntSet.nothing();
+  // Clipping one end for every iteration may still leave the other below it at some iterations
+  // (a padding read j - 2 for j in [0, 3): min clipped to 0, max j - 2 < 0 at j < 2), which would
+  // realize a negative extent there: keep at least one element (compute stages are guarded).
+  if (moved(min, given.min) !== moved(max, given.max) && !ana.canProve(ge(max, min))) max = opMax(max, min);
   return IntSet.interval(min, max);
 }
 
