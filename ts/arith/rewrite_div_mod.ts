@@ -142,6 +142,17 @@ export const MOD_INDEX: Rule[] = [
   }),
 ];
 
+/**
+ * Whether every lane b1 + j*c1 of a ramp whose base has modular set `bmod` (b1 = coeff*k + base)
+ * and whose last lane is base-relative `last` lies in one block [coeff*k, coeff*k + coeff), which
+ * a positive c2 that is a multiple of coeff never splits. With a negative c2 the blocks of floor
+ * division are shifted by one (floor(0 / -3) = 0, floor(1 / -3) = -1), and with a negative stride
+ * the lowest lane is the last: both are checked, not assumed.
+ */
+function lanesInOneResidueBlock(bmod: { coeff: number; base: number }, last: number, c2: number): boolean {
+  return bmod.coeff !== 0 && c2 > 0 && c2 % bmod.coeff === 0 && Math.min(bmod.base, last) >= 0 && Math.max(bmod.base, last) < bmod.coeff;
+}
+
 /** ramp(b1, c1, lanes) // broadcast(c2, lanes). */
 function floorDivRamp(m: Match, s: RuleContext): PrimExpr | undefined {
   const c1 = m.c1.value;
@@ -152,7 +163,7 @@ function floorDivRamp(m: Match, s: RuleContext): PrimExpr | undefined {
   const last = bmod.base + (m.lanes - 1) * c1;
   if (floorDiv(bmod.base, c2) === floorDiv(last, c2)) {
     if (bmod.coeff % c2 === 0) return new Broadcast(op.floordiv(m.b1, m.c2), m.lanes);
-    if (bmod.coeff !== 0 && c2 % bmod.coeff === 0 && last < bmod.coeff) return new Broadcast(op.floordiv(m.b1, m.c2), m.lanes);
+    if (lanesInOneResidueBlock(bmod, last, c2)) return new Broadcast(op.floordiv(m.b1, m.c2), m.lanes);
   }
   return undefined;
 }
@@ -199,7 +210,7 @@ function floorModRamp(m: Match, s: RuleContext): PrimExpr | undefined {
   const base = (): PrimExpr => op.floormod(op.constant(bmod.base, m.c2.dtype), m.c2);
   if (floorDiv(bmod.base, c2) === floorDiv(last, c2)) {
     if (bmod.coeff % c2 === 0) return new Ramp(base(), m.c1, m.lanes);
-    if (bmod.coeff !== 0 && c2 % bmod.coeff === 0 && last < bmod.coeff) return new Ramp(op.floormod(m.b1, m.c2), m.c1, m.lanes);
+    if (lanesInOneResidueBlock(bmod, last, c2)) return new Ramp(op.floormod(m.b1, m.c2), m.c1, m.lanes);
   }
   if (bmod.coeff % c2 === 0) return op.floormod(new Ramp(base(), m.c1, m.lanes), new Broadcast(m.c2, m.lanes));
   return undefined;
