@@ -8,25 +8,11 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import "../runtime/helpers.js"; // a private compile cache per test process
 
+export { withEnv } from "../helpers/env.js";
+
 export const work = mkdtempSync(join(tmpdir(), "tejit-compile-"));
 process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 
-export function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
-  const saved: Record<string, string | undefined> = {};
-  for (const k of Object.keys(vars)) {
-    saved[k] = process.env[k];
-    if (vars[k] === undefined) delete process.env[k];
-    else process.env[k] = vars[k];
-  }
-  try {
-    return fn();
-  } finally {
-    for (const k of Object.keys(saved)) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
-  }
-}
 
 let scripts = 0;
 /** Writes an executable shell script with `body` and returns its path. */

@@ -2,6 +2,7 @@
 // not run the compiler, checked with a logging compiler wrapper), concurrent builds from several
 // processes, compiler errors, a missing compiler, TEJIT_DISABLE_CACHE and clearCache.
 import test from "ava";
+import { withEnv } from "../helpers/env.js";
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir, homedir } from "node:os";
@@ -21,22 +22,6 @@ function compilerRuns(): number {
   return existsSync(log) ? readFileSync(log, "utf8").split("\n").filter((l) => l.includes("-shared")).length : 0;
 }
 
-function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
-  const saved: Record<string, string | undefined> = {};
-  for (const k of Object.keys(vars)) {
-    saved[k] = process.env[k];
-    if (vars[k] === undefined) delete process.env[k];
-    else process.env[k] = vars[k];
-  }
-  try {
-    return fn();
-  } finally {
-    for (const k of Object.keys(saved)) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
-  }
-}
 
 const source = (tag: string): string => `int tejit_probe_${tag}(void) { return 42; }\n`;
 

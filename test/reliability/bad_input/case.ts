@@ -41,21 +41,10 @@ export interface CaseGroup {
 
 /** Shorthands for the expected error. */
 export const error = (message: RegExp): ExpectedError => ({ class: Error, message });
+export { withEnv } from "../../helpers/env.js";
+
 export const typeError = (message: RegExp): ExpectedError => ({ class: TypeError, message });
 
-/** Runs `fn` with environment variables set (undefined removes), restoring them after. */
-export function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const set = (v: Record<string, string | undefined>) => {
-    for (const [k, x] of Object.entries(v)) if (x === undefined) delete process.env[k]; else process.env[k] = x;
-  };
-  set(vars);
-  try {
-    return fn();
-  } finally {
-    set(saved);
-  }
-}
 
 /** B = A * scale + offset over float32 [n]: the kernel every health check builds. */
 function healthKernel(scale: number, offset: number, n = 16) {
