@@ -122,7 +122,10 @@ test("a symbolic 2-d tile partitions both axes; results hold for many shapes", (
   t.is(main.loopVar.name, "j.outer");
   t.is(main.extent.toString(), "floordiv(n, 8)");
   t.is(ifs(main).length, 0);
-  t.is(ifs(f.body).length, 4);
+  // The four guards of the tails, and three tests that a partitioned loop runs at all.
+  const runs = ifs(f.body).filter((g) => /^\(1 <= [mn]\)$/.test(g.condition.toString()));
+  t.is(ifs(f.body).length - runs.length, 4);
+  t.is(runs.length, 3);
   for (const [mv, nv] of [[1, 1], [4, 8], [5, 9], [11, 16], [3, 20]]) {
     assertPipelinePreserves(t, s, [A, B], { vars: new Map([["m", mv], ["n", nv]]), seeds: [mv * 100 + nv] });
   }
@@ -257,5 +260,33 @@ test("the three parts always partition the loop, even when the guard's interval 
   t.regex(g.toString(), /for \(i_1: int32, 0, \(\(7 - max\(min\(m, 8\), 0\)\) \+ 1\)\)/, "the tail starts at the main part's end, clamped into the loop");
   for (const mv of [-3, 0, 5, 8, 12]) {
     assertSameResults(t, f, g, { what: `loop partition, m = ${mv}`, vars: new Map([["m", mv]]) });
+  }
+});
+
+test("a part of one iteration peeled off a loop that may run zero times is guarded by the loop's condition", (t) => {
+  // for i in [0, n): A[i] *= 2; if likely(i >= 1) A[i] += 1. The head part is the one iteration
+  // i = 0, emitted without its loop; it exists only when n >= 1, so it must not run at n = 0
+  // (it used to: a store past an empty buffer, found by the fuzzer through a computeAt cache).
+  const n = new Var("n");
+  const A = declBuffer([n], "float32", "A");
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  ib.forRange(0, n, "i", (i) => {
+    a.set(i, a.get(i).mul(2));
+    ib.ifScope(ib.likely(i.ge(1)), () => a.set(i, a.get(i).add(1)));
+  });
+  const f = primFunc([A, n], ib.get());
+  const g = loopPartition(f);
+  t.is(bodyText(removeNoOp(simplifyPass(g))), [
+    "  if (1 <= n) {",
+    "    A_1[0] = ((float32*)A_1[0]*2f32)",
+    "    for (i: int32, 0, (n - 1)) {",
+    "      A_1[(i + 1)] = ((float32*)A_1[(i + 1)]*2f32)",
+    "      A_1[(i + 1)] = ((float32*)A_1[(i + 1)] + 1f32)",
+    "    }",
+    "  }",
+  ].join("\n"), "the parts sit under the test that the loop runs");
+  for (const nv of [0, 1, 2, 5]) {
+    assertSameResults(t, f, g, { what: `loop partition, n = ${nv}`, vars: new Map([["n", nv]]) });
   }
 });

@@ -5,13 +5,14 @@
 // with a non-constant min or extent are candidates unless `partitionConstLoop` is set, as in
 // TVM's default configuration. The `likely` tags are removed from the whole function afterwards
 // (TVM's RemoveLikelyTags), partitioned or not. Bounds come from deduceBound; a part whose
-// length cannot be proved non-negative is clamped and not partitioned further.
+// length cannot be proved non-negative is clamped and not partitioned further; where the order
+// of the parts is proved only for a loop that runs, the parts are guarded by that condition.
 
 import { Call, IntImm, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprMutator, StmtExprVisitor } from "../ir/functor.js";
 import * as op from "../ir/op.js";
-import { AttrStmt, For, SeqStmt, type Stmt } from "../ir/stmt.js";
+import { AttrStmt, For, IfThenElse, SeqStmt, type Stmt } from "../ir/stmt.js";
 import { IterVar } from "../ir/iter_var.js";
 import { substitute, usesVar } from "../ir/substitute.js";
 import { Analyzer } from "../arith/analyzer.js";
@@ -240,6 +241,19 @@ class LoopPartitioner extends StmtExprMutator {
     // <= max + 1), so the three parts always partition the loop, even when the middle interval
     // lies partly or wholly outside it; TVM clamps only one side of each end.
     const end = op.add(max, 1);
+    // Only an executed loop matters: assuming extent >= 1 the order of the ends is often
+    // provable. A proof that needs the assumption holds only where the loop runs, so the parts
+    // are then guarded by `min <= max` (a part of one iteration is emitted without its loop and
+    // would otherwise run where the original loop ran zero times).
+    const runs = op.le(min, max);
+    const nonEmpty = ana.canProve(runs);
+    let assumedRuns = false;
+    const provedIfRuns = (cond: PrimExpr): boolean => {
+      if (ana.canProve(cond)) return true;
+      if (nonEmpty || !ana.withConstraint(runs, () => ana.canProve(cond))) return false;
+      assumedRuns = true;
+      return true;
+    };
     let bodyBegin: PrimExpr = min;
     let pre: Stmt | undefined;
     let preRecurse = true;
@@ -250,7 +264,7 @@ class LoopPartitioner extends StmtExprMutator {
           bodyBegin = op.max(bodyBegin, min);
           preRecurse = false;
         }
-        if (!ana.withConstraint(op.ge(max, min), () => ana.canProve(op.le(bodyBegin, end)))) {
+        if (!provedIfRuns(op.le(bodyBegin, end))) {
           bodyBegin = op.min(bodyBegin, end);
           preRecurse = false;
         }
@@ -267,8 +281,7 @@ class LoopPartitioner extends StmtExprMutator {
           postBegin = op.min(postBegin, end);
           postRecurse = false;
         }
-        // Only an executed loop matters: with extent >= 1 the order is often provable.
-        if (!ana.withConstraint(op.ge(max, min), () => ana.canProve(op.ge(postBegin, bodyBegin)))) {
+        if (!provedIfRuns(op.ge(postBegin, bodyBegin))) {
           postBegin = op.max(postBegin, bodyBegin);
           postRecurse = false;
         }
@@ -285,7 +298,8 @@ class LoopPartitioner extends StmtExprMutator {
         if (post && postRecurse) post = this.visitAndMutate(post);
       }
     }
-    return convertSSA(SeqStmt.flatten([pre, mid, post]));
+    const parts = SeqStmt.flatten([pre, mid, post]);
+    return convertSSA(assumedRuns ? new IfThenElse(runs, parts) : parts);
   }
 }
 

@@ -1,4 +1,4 @@
-// Found by the differential fuzzer (npm run fuzz), shrunk: seed 20261209 case 2168 (OPEN: loop partition peels the iteration ax0.outer = 1 of a loop whose symbolic extent floordiv(max(i, 1), 2) + 1 is 1 at i < 2, so the compiled kernel stores past the 4-element cache; the interpreter reports it).
+// Found by the differential fuzzer (npm run fuzz), shrunk: seed 20261209 case 2168 (fixed: loop partition peeled the iteration ax0.outer = 1 of a loop whose symbolic extent floordiv(max(i, 1), 2) + 1 is 1 at i < 2, proving the parts' order only for a loop that runs, so the compiled kernel stored past the 4-element cache; the parts are now guarded by the loop's condition where that proof was needed).
 // It failed with status "wrong": interpreter failed: interpreter: out-of-bounds store to 'in0.local': index 4 is outside [0, 4) (4 elements) in in0.local[(((ax0.inner*2) + ax1.inner) + 4)] = (float64*)in0[(((ax0.inner*2) + ax1.inner) + 4)]
 // checkCase builds the program and the schedule, compiles and runs it, runs the interpreter,
 // and compares both with the reference evaluation of the unscheduled program.
