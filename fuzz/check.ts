@@ -219,10 +219,9 @@ function runOne(p: Prepared, exp: Expected, m: Module, opts: CheckOptions): Resu
   }, "compiled kernel");
   const interpreted = check(p, exp, (args) => interpret(p.lowered, args, { poisonAllocations: true, parallelOrder: "shuffle" }), "interpreter");
   if (!compiled && !interpreted) return { status: "pass" };
-  // Open bugs (found by the fuzzer, lowering): a region-mapped extern's tile is not clipped to
-  // its tensor. Computed at a loop of a padding consumer, its tile starts at -1 and the extern
-  // reads its input there; tiled twice over symbolic extents, a tail tile gets a negative
-  // extent and the call fails. Counted apart until fixed (reproducers in fuzz/repro/).
+  // A region-mapped extern's tile reaching outside its tensor (a view or load at element -1, a
+  // negative tile extent): a bug class found by the fuzzer and fixed; classified apart so that a
+  // regression shows as such (the driver lists and shrinks these cases, and the run fails).
   const externTile = /the view of '[^']+' with shape .* reaches elements .* outside|out-of-bounds load from '[^']+'|negative extent|must be a non-negative integer, got -/;
   const either = [compiled, interpreted].filter(Boolean).join("; ");
   if (externTile.test(either) && p.c.program.stages.some((st) => st.kind === "extern" && st.ext.regionMap)) {

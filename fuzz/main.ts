@@ -29,4 +29,4 @@ function parse(argv: string[]): FuzzOptions {
 const opts = parse(process.argv.slice(2));
 const summary = await runFuzz(opts);
 console.log(formatSummary(summary, opts));
-process.exitCode = summary.wrong + summary.crashes + summary.buildErrors + summary.invalid > 0 ? 1 : 0;
+process.exitCode = summary.wrong + summary.crashes + summary.buildErrors + summary.invalid + summary.knownExternTile > 0 ? 1 : 0;

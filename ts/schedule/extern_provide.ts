@@ -54,7 +54,7 @@ function tileRegion(op: ExternOp, stage: Stage, domMap: ReadonlyMap<IterVar, Ran
     const r = domMap.get(iv)!;
     up.set(iv, loops.includes(iv) ? IntSet.single(iv.var) : IntSet.fromRange(r));
   }
-  passUpDomain(stage, domMap, up);
+  passUpDomain(stage, domMap, up, { clipToRange: true });
   const shape = op.output(0).shape;
   return op.axis.map((iv, d) => {
     const realized = domMap.get(iv)!;

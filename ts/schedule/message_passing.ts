@@ -7,7 +7,7 @@ import { IntImm, type PrimExpr, isConstInt } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
 import { add, cast, floordiv, floormod, mul, sub, eq, lt } from "../ir/op.js";
 import { Analyzer } from "../arith/analyzer.js";
-import { IntSet, evalSet } from "../arith/int_set.js";
+import { IntSet, evalSet, intersectSets } from "../arith/int_set.js";
 import type { Stage } from "./stage.js";
 
 const zero = (): IntImm => new IntImm(DataType.int32(), 0);
@@ -153,8 +153,17 @@ function matchRange(s: IntSet, r: Range, ana: Analyzer): boolean {
   return ana.canProve(eq(s.minValue(), r.min)) && ana.canProve(eq(s.maxValue(), sub(add(r.min, r.extent), 1)));
 }
 
+/** Options of passUpDomain. */
+export interface PassUpOptions {
+  /**
+   * Cut the set of each split's parent to the parent's range: the iterations an uneven split
+   * adds past it are the ones its guard skips (a tiled extern's tile must not cover them).
+   */
+  clipToRange?: boolean;
+}
+
 /** Index sets of the root axes from the sets of the leaf loops (used for consumers' requests). */
-export function passUpDomain(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, state: Map<IterVar, IntSet>): void {
+export function passUpDomain(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, state: Map<IterVar, IntSet>, opts: PassUpOptions = {}): void {
   const ana = new Analyzer();
   for (let i = stage.relations.length - 1; i >= 0; i--) {
     const rel = stage.relations[i];
@@ -168,7 +177,8 @@ export function passUpDomain(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, 
       const factor = domMap.get(rel.inner)!.extent;
       const parentMin = domMap.get(rel.parent)!.min;
       const e = add(add(mul(rel.outer.var, factor), rel.inner.var), parentMin);
-      state.set(rel.parent, evalSet(e, new Map([[rel.outer.var, outer], [rel.inner.var, inner]])));
+      const parentSet = evalSet(e, new Map([[rel.outer.var, outer], [rel.inner.var, inner]]));
+      state.set(rel.parent, opts.clipToRange ? intersectSets([parentSet, IntSet.fromRange(domMap.get(rel.parent)!)]) : parentSet);
     } else if (rel.kind === "fuse") {
       const fused = state.get(rel.fused)!;
       const outerRange = domMap.get(rel.outer)!;
