@@ -19,9 +19,9 @@ export type CallArg = Buffer | ExprLike | string;
 /**
  * A buffer as a DLTensor argument, as TVM's _pack_buffer builds it:
  * `tvm_stack_make_array(data, make_shape(shape), strides or 0, ndim, 0<dtype>, elem_offset)`.
+ * A rank-0 buffer (a scalar tensor) has an empty shape and ndim 0, as in TVM.
  */
 export function packBuffer(buf: Buffer): PrimExpr {
-  if (buf.shape.length === 0) throw new Error(`buffer '${buf.name}' has no shape; a packed argument needs one`);
   const shape = new Call("handle", STACK_MAKE_SHAPE, buf.shape);
   const strides = buf.strides.length > 0 ? new Call("handle", STACK_MAKE_SHAPE, buf.strides) : new IntImm("int32", 0);
   return new Call("handle", STACK_MAKE_ARRAY, [

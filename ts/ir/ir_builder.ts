@@ -2,7 +2,7 @@
 // constructs take a callback for their body. `scopeAttr`, `let` and `allocate` wrap everything
 // emitted after them in the current scope. `get()` returns the statement built.
 
-import { Buffer } from "./buffer.js";
+import { Buffer, declBuffer } from "./buffer.js";
 import { DataType, type DTypeLike } from "./dtype.js";
 import { type ExprLike, IntImm, Load, PrimExpr, Ramp, StringImm, Var, pointerVar } from "./expr.js";
 import { add, describe, likely as likelyOp, mul, toExpr, sub } from "./op.js";
@@ -31,6 +31,15 @@ export class BufferPtr {
     readonly dtype: DataType,
     private readonly buffer?: Buffer,
   ) {}
+
+  /**
+   * The buffer this pointer views (TVM's `BufferVar.asobject()`).
+   * @throws Error for a bare pointer (irBuilder.pointer), which has no buffer.
+   */
+  asObject(): Buffer {
+    if (!this.buffer) throw new Error(`pointer '${this.data.name}' is a bare pointer with no buffer (use allocate or bufferPtr)`);
+    return this.buffer;
+  }
 
   /** The element offset of an index: a flat index (from the buffer's first element) or one index per dimension. */
   private offset(index: ExprLike | ExprLike[]): PrimExpr {
@@ -189,14 +198,19 @@ export class IRBuilder {
     return variable;
   }
 
-  /** Allocates `shape` elements of `dtype` for everything emitted after it in this scope. */
+  /**
+   * Allocates `shape` elements of `dtype` for everything emitted after it in this scope. As in
+   * TVM 0.10, the result views a buffer declared over the allocation: it takes flat or
+   * multi-dimensional indices, and `asObject()` gives the buffer (to pass to a call).
+   */
   allocate(dtype: DTypeLike, shape: ExprLike | ExprLike[], name = "buf", scope?: string): BufferPtr {
     const t = DataType.parse(dtype);
     const data = pointerVar(name, t);
     const extents = (Array.isArray(shape) ? shape : [shape]).map((s) => toExpr(s, DataType.int32()));
+    const buffer = declBuffer(extents, t, name, { data, scope: scope || "global" });
     if (scope) this.scopeAttr(data, "storage_scope", scope);
     this.emit((body: Stmt) => new Allocate(data, t, extents, undefined, body));
-    return new BufferPtr(this, data, t);
+    return new BufferPtr(this, data, t, buffer);
   }
 
   /** A pointer variable of `dtype` elements. */

@@ -198,7 +198,7 @@ export type ComputeResult<R> = 0 extends 1 & R ? Tensor : [R] extends [readonly 
  * ```
  */
 export function compute<R extends ExprLike | ExprLike[]>(
-  shape: ExprLike[] | number,
+  shape: ExprLike[] | number | PrimExpr,
   fcompute: (...indices: Var[]) => R,
   name = "compute",
   opts: ComputeOptions = {},

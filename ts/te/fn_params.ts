@@ -24,7 +24,8 @@ export function paramNames(f: (...args: never[]) => unknown): ParamNames {
 export function axisNames(f: (...args: never[]) => unknown, ndim: number, what: string): string[] {
   const p = paramNames(f);
   const fallback = Array.from({ length: ndim }, (_, i) => `i${i}`);
-  if (!p) return fallback;
+  // No declared parameters (`() => ...`, as TVM's `lambda *i: ...`): the axes are i0, i1, ...
+  if (!p || (p.names.length === 0 && !p.variadic)) return fallback;
   if (p.variadic) {
     const fixed = p.names.slice(0, -1);
     return fixed.concat(fallback.slice(fixed.length));

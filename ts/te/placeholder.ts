@@ -25,7 +25,7 @@ export class PlaceholderOp extends Operation {
 }
 
 /** An input tensor: `placeholder(shape, dtype = "float32", name = "placeholder")`. */
-export function placeholder(shape: ExprLike[] | number, dtype: DTypeLike = "float32", name = "placeholder"): Tensor {
+export function placeholder(shape: ExprLike[] | number | PrimExpr, dtype: DTypeLike = "float32", name = "placeholder"): Tensor {
   checkName("placeholder", name);
   const t = DataType.parse(dtype);
   return new PlaceholderOp(name, toShape(shape, `placeholder '${name}'`), t).output(0);

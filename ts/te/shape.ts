@@ -4,8 +4,9 @@ import { DataType } from "../ir/dtype.js";
 import { type ExprLike, IntImm, PrimExpr } from "../ir/expr.js";
 import { describe, toExpr } from "../ir/op.js";
 
-export function toShape(shape: ExprLike[] | number, what: string): PrimExpr[] {
-  const dims = typeof shape === "number" ? [shape] : shape;
+export function toShape(shape: ExprLike[] | number | PrimExpr, what: string): PrimExpr[] {
+  // A single size (a number or an integer expression) is a 1-d shape, as in TVM.
+  const dims = typeof shape === "number" || shape instanceof PrimExpr ? [shape] : shape;
   if (!Array.isArray(dims)) throw new Error(`${what}: shape must be an array of sizes, got ${describe(shape)}`);
   return dims.map((d, i) => {
     if (typeof d === "number") {
