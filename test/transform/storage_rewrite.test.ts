@@ -246,3 +246,51 @@ test("a buffer only accessed as vectors is declared with the vector type", (t) =
   t.true(text.includes("allocate(B, float32x32, [4])"), text);
   assertPipelinePreserves(t, s, [In, C]);
 });
+
+test("tagged memory: the buffers of one tag share one allocation side by side, after reuse (TVM's test_storage_combine)", (t) => {
+  // Five stages A0..A4 of 8 floats, each reading the previous one; A0..A3 in "global:tag".
+  // Reuse leaves two live at a time (A2 takes A0's memory, A3 A1's); the two entries are then
+  // merged: one allocation of 16 floats, the second entry at offset 8.
+  const In = te.placeholder([4], "float32", "A");
+  let B = In;
+  const stages = [];
+  for (let k = 0; k < 5; k++) {
+    const prev = B;
+    B = te.compute([8], (i) => prev.at(i.floormod(prev === In ? 4 : 8)).add(prev.at(0)).add(k + 1), `A${k}`);
+    stages.push(B);
+  }
+  const s = te.createSchedule(B.op);
+  for (const st of stages.slice(0, -1)) s.stage(st).setScope("global:tag");
+  const f = lower(s, [In, B]).get("main");
+  t.deepEqual(allocations(f.body), ["A0:float32:16"]);
+  const text = bodyText(f);
+  t.regex(text, /attr \[A0: Pointer\(float32\)\] "storage_scope" = "global:tag";/);
+  t.regex(text, /A0\[\(i_1 \+ 8\)\] = /, "A1 lives at offset 8 of the merged allocation");
+  assertPipelinePreserves(t, s, [In, B], { seeds: [1, 2] });
+});
+
+test("tagged memory: different tags, element types and handle uses keep their own allocations", (t) => {
+  const In = te.placeholder([16], "float32", "A");
+  const B = te.compute([16], (i) => In.at(i).mul(2), "B");
+  const C = te.compute([16], (i) => B.at(i).cast("int32").add(1), "C");
+  const D = te.compute([16], (i) => C.at(i).cast("float32").add(B.at(0)), "D");
+  const E = te.compute([16], (i) => D.at(i).add(1), "E");
+  const s = te.createSchedule(E.op);
+  s.stage(B).setScope("global:x");
+  s.stage(C).setScope("global:x");
+  s.stage(D).setScope("global:y");
+  const f = lower(s, [In, E]).get("main");
+  t.deepEqual(allocations(f.body).sort(), ["B:float32:16", "C:int32:16", "D:float32:16"]);
+  assertPipelinePreserves(t, s, [In, E], { seeds: [3] });
+});
+
+test("setScope checks its scope and refuses an output stage", (t) => {
+  const In = te.placeholder([4], "float32", "A");
+  const B = te.compute([4], (i) => In.at(i).add(1), "B");
+  const C = te.compute([4], (i) => B.at(i).add(1), "C");
+  const s = te.createSchedule(C.op);
+  t.throws(() => s.stage(B).setScope("gpu"), { message: 'stage \'B\': setScope expects a storage scope such as "global", "local" or "global:tag" (a rank global, local, shared or warp, then an optional tag), got "gpu"' });
+  t.throws(() => s.stage(C).setScope("local"), { message: "stage 'C' is an output of the schedule: its storage is the argument passed in, so it has no scope to set" });
+  s.stage(B).setScope("local");
+  t.regex(lower(s, [In, C]).toString(), /attr \[B: Pointer\(float32\)\] "storage_scope" = "local";/);
+});

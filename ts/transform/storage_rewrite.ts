@@ -17,13 +17,19 @@
 //    memory are never shared; allocations never touched disappear.
 //  - Vector allocation: an allocation accessed only as one vector type (after vectorizing) is
 //    declared with that type, its extent divided by the lanes (`allocate(B, float32x32, [n/32])`).
-// Unlike TVM, reuse needs equal element types (TVM also lets a buffer take a larger dead buffer
-// of another type: tejit's interpreter and C code do not reinterpret memory), tagged memory
-// scopes are not merged, and nested parallel loops each keep their own allocations.
+//  - Tagged memory ("global:tag", see storage_tagged.ts): the buffers of one tag at one attach
+//    scope, after reuse, share one allocation side by side, each at an aligned offset added to
+//    its indices (TVM's merge of special tagged memory). Such buffers take part in reuse even
+//    when small or "local", as in TVM.
+// Unlike TVM, reuse and tag merging need equal element types (TVM also lets a buffer take a
+// larger dead buffer of another type: tejit's interpreter and C code do not reinterpret
+// memory); a tagged buffer whose handle is used other than by loads and stores (passed to a
+// call) or of symbolic size keeps its own allocation; nested parallel loops each keep their own
+// allocations.
 
 import { BufferVarMutator } from "../ir/buffer_var_mutator.js";
 import { DataType } from "../ir/dtype.js";
-import { Call, IntImm, Load, type PrimExpr, StringImm, Var } from "../ir/expr.js";
+import { Broadcast, Call, IntImm, Load, type PrimExpr, StringImm, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprMutator, StmtExprVisitor } from "../ir/functor.js";
 import { IterVar } from "../ir/iter_var.js";
@@ -35,6 +41,7 @@ import { structuralEqual } from "../ir/structural_equal.js";
 import { usesVar } from "../ir/substitute.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { checkPrimFunc } from "./check_func.js";
+import { isSpecialTagged, layoutMerged } from "./storage_tagged.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -53,9 +60,14 @@ function neverShared(scope: string): boolean {
   return base === "local" || base === "warp";
 }
 
-/** A scope with a tag ("local.L0A") is special memory TVM merges by offsets; not supported. */
-function tagged(scope: string): boolean {
-  return scope.includes(".");
+/** Buffers of this scope are never shared: untagged per-thread memory, or handles. */
+function keptApart(scope: string, t: DataType): boolean {
+  return (neverShared(scope) && !isSpecialTagged(scope)) || t.isHandle();
+}
+
+/** Small buffers (at most 32 bits) are not shared, except in tagged memory. */
+function tooSmallToShare(scope: string, constBits: number): boolean {
+  return !isSpecialTagged(scope) && constBits > 0 && constBits <= 32;
 }
 
 function isThreadScope(s: Stmt): s is AttrStmt {
@@ -99,6 +111,8 @@ interface AllocInfo {
 class LinearAccessPatternFinder extends StmtExprVisitor {
   readonly entries: Entry[] = [];
   readonly allocs = new Map<Var, AllocInfo>();
+  /** Buffer variables used as values (passed to a call, say), not only loaded from and stored to. */
+  readonly handleUsed = new Set<Var>();
   private readonly storageScopes = new Map<Var, string>();
   private readonly frames: { touched: Var[] }[] = [];
   private readonly attachStack: Stmt[] = [];
@@ -147,7 +161,10 @@ class LinearAccessPatternFinder extends StmtExprVisitor {
     this.attachStack.pop();
   }
 
-  override visitVar(v: Var): void { this.touch(v); }
+  override visitVar(v: Var): void {
+    this.touch(v);
+    if (this.allocs.has(v)) this.handleUsed.add(v);
+  }
 
   override visitLoad(e: Load): void {
     super.visitLoad(e);
@@ -309,6 +326,9 @@ interface StorageEntry {
   allocs: AllocInfo[];
   allocVar?: Var;
   newAlloc?: Allocate;
+  /** Merged into another entry's allocation (tagged memory), at this offset in bits. */
+  mergedInto?: StorageEntry;
+  bitsOffset?: number;
 }
 
 interface Events {
@@ -323,6 +343,8 @@ class StoragePlanner {
   private readonly constFree: { bits: number; entry: StorageEntry }[] = [];
   private readonly symFree: StorageEntry[] = [];
   private readonly ana = new Analyzer();
+  /** Allocations holding merged tagged buffers (kept scalar-typed). */
+  readonly mergedVars = new Set<Var>();
 
   constructor(private readonly finder: LinearAccessPatternFinder, private readonly detectInplace: boolean) {}
 
@@ -428,8 +450,7 @@ class StoragePlanner {
   private findAlloc(info: AllocInfo): StorageEntry {
     const t = info.alloc.dtype;
     const constBits = this.bitsOf(info);
-    if (neverShared(info.scope) || tagged(info.scope) || t.isHandle()) return this.newAlloc(info, constBits);
-    if (constBits > 0 && constBits <= 32) return this.newAlloc(info, constBits);
+    if (keptApart(info.scope, t) || tooSmallToShare(info.scope, constBits)) return this.newAlloc(info, constBits);
     const fits = (e: StorageEntry): boolean => e.attach === info.attach && e.scope === info.scope && e.elemType === t.element();
     if (constBits !== 0) {
       const list = this.constFree;
@@ -466,8 +487,7 @@ class StoragePlanner {
   private free(v: Var): void {
     const e = this.allocMap.get(v);
     if (!e || e.allocs.length === 0) return;
-    if (neverShared(e.scope) || tagged(e.scope) || e.allocs[0].alloc.dtype.isHandle()) return;
-    if (e.constBits > 0 && e.constBits <= 32) return;
+    if (keptApart(e.scope, e.allocs[0].alloc.dtype) || tooSmallToShare(e.scope, e.constBits)) return;
     if (e.constBits !== 0) {
       let at = 0;
       while (at < this.constFree.length && this.constFree[at].bits <= e.constBits) at++;
@@ -498,6 +518,34 @@ class StoragePlanner {
       let size = op.floordiv(combo!, typeBits);
       if (!divided) size = op.add(size, 1);
       e.newAlloc = new Allocate(e.allocVar, type, [this.ana.simplify(size)], undefined, new Evaluate(new IntImm("int32", 0)));
+    }
+    this.mergeTagged();
+  }
+
+  /** Places the entries of one tag, attach scope and element type side by side in one allocation. */
+  private mergeTagged(): void {
+    const groups = new Map<string, StorageEntry[]>();
+    const attachIds = new Map<Stmt | null, number>();
+    for (const e of this.entries) {
+      if (!isSpecialTagged(e.scope) || e.constBits === 0 || e.elemType.isHandle()) continue;
+      if (e.allocs.some((a) => a.alloc.dtype.lanes !== 1 || this.finder.handleUsed.has(a.alloc.bufferVar))) continue;
+      if (!attachIds.has(e.attach)) attachIds.set(e.attach, attachIds.size);
+      const key = `${attachIds.get(e.attach)} ${e.scope} ${e.elemType}`;
+      groups.set(key, [...(groups.get(key) ?? []), e]);
+    }
+    for (const group of groups.values()) {
+      if (group.length < 2) continue;
+      const [parent, ...children] = group;
+      const { offsets, totalBits } = layoutMerged(group.map((e) => e.constBits));
+      const elemBits = parent.elemType.bits;
+      children.forEach((c, k) => {
+        c.mergedInto = parent;
+        c.bitsOffset = offsets[k + 1];
+        c.allocVar = parent.allocVar;
+      });
+      const extent = op.constant(Math.ceil(totalBits / elemBits), "int32");
+      parent.newAlloc = new Allocate(parent.allocVar!, parent.elemType, [extent], undefined, new Evaluate(new IntImm("int32", 0)));
+      this.mergedVars.add(parent.allocVar!);
     }
   }
 }
@@ -530,6 +578,7 @@ class StoragePlanRewriter extends BufferVarMutator {
     let out = body;
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i];
+      if (e.mergedInto) continue;
       out = storageAttach(e.newAlloc!, e.scope, out);
     }
     return out;
@@ -547,6 +596,26 @@ class StoragePlanRewriter extends BufferVarMutator {
 
   override visitVar(v: Var): PrimExpr { return this.remap(v); }
   protected override renameBufferVar(v: Var): Var { return this.remap(v); }
+
+  /** An index moved by the buffer's offset in a merged allocation (in elements of `t`). */
+  private shifted(v: Var, t: DataType, index: PrimExpr): PrimExpr {
+    const bits = this.planner.allocMap.get(v)?.bitsOffset;
+    if (!bits) return index;
+    const off = op.constant(bits / t.bits, index.dtype.element());
+    return op.add(index, index.dtype.lanes > 1 ? new Broadcast(off, index.dtype.lanes) : off);
+  }
+
+  override visitLoad(e: Load): PrimExpr {
+    const base = super.visitLoad(e) as Load;
+    const index = this.shifted(e.bufferVar, e.dtype, base.index);
+    return index === base.index ? base : new Load(base.dtype, base.bufferVar, index, base.predicate);
+  }
+
+  override visitStore(s: Store): Stmt {
+    const base = super.visitStore(s) as Store;
+    const index = this.shifted(s.bufferVar, s.value.dtype, base.index);
+    return index === base.index ? base : new Store(base.bufferVar, base.value, index, base.predicate);
+  }
 
   override visitAttrStmt(s: AttrStmt): Stmt {
     if (s.key === "storage_scope" && s.node instanceof Var && this.finder.allocs.has(s.node)) {
@@ -593,6 +662,9 @@ class VectorAllocRewriter extends StmtExprMutator {
   private readonly accessTypes = new Map<Var, DataType[]>();
   private readonly ana = new Analyzer();
 
+  /** @param keepScalar Allocations that keep their scalar type (merged tagged memory). */
+  constructor(private readonly keepScalar: ReadonlySet<Var>) { super(); }
+
   private note(v: Var, t: DataType): void {
     let list = this.accessTypes.get(v);
     if (!list) {
@@ -620,7 +692,7 @@ class VectorAllocRewriter extends StmtExprMutator {
   override visitAllocate(s: Allocate): Stmt {
     const base = super.visitAllocate(s) as Allocate;
     const types = this.accessTypes.get(base.bufferVar) ?? [];
-    if (types.length !== 1) return base;
+    if (types.length !== 1 || this.keepScalar.has(base.bufferVar)) return base;
     const t = types[0];
     if (t.element() !== base.dtype.element() || t.lanes % base.dtype.lanes !== 0 || t.lanes === base.dtype.lanes) return base;
     const factor = t.lanes / base.dtype.lanes;
@@ -646,6 +718,6 @@ export function storageRewrite(f: PrimFunc, opts: StorageRewriteOptions = {}): P
   planner.plan();
   planner.prepareAllocs();
   let body = new StoragePlanRewriter(finder, planner).run(f.body);
-  body = new VectorAllocRewriter().visitStmt(body);
+  body = new VectorAllocRewriter(planner.mergedVars).visitStmt(body);
   return f.withBody(body);
 }
