@@ -25,7 +25,7 @@ function program(vectorize = false, n = vectorize ? 24 : 20) {
   return { s, args: [A, C] };
 }
 
-const PIPELINE = ["StorageFlatten", "Simplify", "LoopPartition", "VectorizeLoop", "StorageRewrite", "UnrollLoop", "Simplify", "RemoveNoOp"];
+const PIPELINE = ["InjectPrefetch", "StorageFlatten", "Simplify", "LoopPartition", "VectorizeLoop", "StorageRewrite", "UnrollLoop", "Simplify", "RemoveNoOp"];
 /** The run-time checks that end the pipeline (a Sequential of its own). */
 const CHECKS = ["InsertDivisionChecks"];
 
@@ -39,7 +39,7 @@ test("lower() runs the one pipeline: every pass in TVM's order, seen by a timing
   lower(s, args, { boundsCheck: true, instruments: [checked] });
   t.deepEqual(checked.timings.slice(-3).map((x) => x.name), ["tir.checks", "InstrumentBoundCheckers", "InsertDivisionChecks"]);
   t.true(timing.timings.every((x) => x.ms >= 0));
-  t.regex(timing.render(), /^tir\.lower: \d+\.\d{3} ms\n {2}StorageFlatten: \d+\.\d{3} ms\n/);
+  t.regex(timing.render(), /^tir\.lower: \d+\.\d{3} ms\n {2}InjectPrefetch: \d+\.\d{3} ms\n {2}StorageFlatten: \d+\.\d{3} ms\n/);
   const simple = new transform.PassTimingInstrument();
   lower(s, args, { simpleMode: true, instruments: [simple] });
   t.deepEqual(simple.timings.slice(1).map((x) => x.name), [...PIPELINE.filter((n) => n !== "LoopPartition"), "tir.checks", ...CHECKS]);
@@ -93,11 +93,11 @@ test("named passes applied by hand give what the pipeline gives; Sequential runs
   const { s, args } = program(true);
   const seen: string[] = [];
   const record = { runBeforePass: (_m: IRModule, info: PassInfo) => { seen.push(info.name); } };
-  const flat = new transform.PassContext({ disabledPass: PIPELINE.slice(1) }).scope(() => lower(s, args));
-  const byHand = transform.Sequential(PIPELINE.slice(1).map((n) => (transform as unknown as Record<string, () => ReturnType<typeof transform.Simplify>>)[n]()), "rest");
+  const flat = new transform.PassContext({ disabledPass: PIPELINE.slice(2) }).scope(() => lower(s, args));
+  const byHand = transform.Sequential(PIPELINE.slice(2).map((n) => (transform as unknown as Record<string, () => ReturnType<typeof transform.Simplify>>)[n]()), "rest");
   const out = new transform.PassContext({ instruments: [record] }).scope(() => byHand(flat));
   t.is(out.toString(), lower(s, args).toString());
-  t.deepEqual(seen, ["rest", ...PIPELINE.slice(1)]);
+  t.deepEqual(seen, ["rest", ...PIPELINE.slice(2)]);
   t.deepEqual(transform.UnrollLoop().info.options, ["autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent", "unrollExplicit"]);
   t.false(transform.Simplify().info.sequential);
   t.true(byHand.info.sequential);
@@ -113,7 +113,7 @@ test("user passes run at their phase (tir.add_lower_pass): 0 before flattening, 
   const ctx = new transform.PassContext({ config: { "tir.add_lower_pass": [[3, probe(3)], [0, probe(0)], [1, probe(1)]] } });
   const timing = new transform.PassTimingInstrument();
   const text = ctx.scope(() => lower(s, args, { instruments: [timing] }).toString());
-  t.deepEqual(timing.timings.slice(1).map((x) => x.name), ["Probe0", "StorageFlatten", "Simplify", "Probe1", ...PIPELINE.slice(2), "Probe3", "tir.checks", ...CHECKS]);
+  t.deepEqual(timing.timings.slice(1).map((x) => x.name), ["Probe0", "InjectPrefetch", "StorageFlatten", "Simplify", "Probe1", ...PIPELINE.slice(3), "Probe3", "tir.checks", ...CHECKS]);
   t.regex(text, /"checked_by_user_pass": True/);
   t.deepEqual(realized, { 0: true, 1: false, 3: false }, "phase 0 sees the realizes of schedule-ops, later phases flat allocations");
   t.throws(() => transform.createPrimFuncPass(() => 3 as never, { name: "Bad" })(lower(s, args)), { message: "pass Bad: its function returned number 3 instead of a PrimFunc" });
@@ -128,7 +128,7 @@ test("lower({dumpIr}) writes the schedule-ops output and the IR after each pass,
   t.deepEqual(files, ["schedule_ops", ...PIPELINE, ...CHECKS].map((n, i) => `${String(i).padStart(2, "0")}_${n}.tir`));
   t.is(readFileSync(join(dir, "ir", files[files.length - 1]), "utf8"), `${mod.toString()}\n`);
   t.regex(readFileSync(join(dir, "ir", "00_schedule_ops.tir"), "utf8"), /realize\(|C\[/);
-  t.regex(readFileSync(join(dir, "ir", "04_VectorizeLoop.tir"), "utf8"), /ramp\(/);
+  t.regex(readFileSync(join(dir, "ir", "05_VectorizeLoop.tir"), "utf8"), /ramp\(/);
 });
 
 test("console.log of a lowered module or function prints the TIR text", (t) => {

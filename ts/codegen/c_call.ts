@@ -35,6 +35,8 @@ export function emitCall(em: FnEmitter, e: Call): string {
   const args = e.args;
   switch (e.op) {
     case "tir.likely": return `__builtin_expect(!!(${em.cond(args[0])}), 1)`;
+    // tir.prefetch(address, rw, locality, cache): a hint; gcc and clang take constant rw and locality.
+    case "tir.prefetch": return `(__builtin_prefetch(${em.expr(args[0])}, ${em.expr(args[1])}, ${em.expr(args[2])}), 0)`;
     case "tir.if_then_else": {
       if (args[0].dtype.lanes === 1) return `(${em.cond(args[0])} ? ${em.expr(args[1])} : ${em.expr(args[2])})`;
       return select(em, new Select(args[0], args[1], args[2]));

@@ -32,6 +32,11 @@ export function compileCall(ctx: Context, e: Call): Eval {
     case "tir.call_pure_extern":
       return compileExtern(ctx, e);
     case FORMAT: return compileFormat(ctx, e);
+    case "tir.prefetch": {
+      // A hint with no effect on values: the address is not even computed.
+      expectArgs(ctx, e, 4);
+      return () => 0;
+    }
     case "tir.likely": {
       expectArgs(ctx, e, 1);
       return ctx.expr(e.args[0]);

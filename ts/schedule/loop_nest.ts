@@ -1,5 +1,5 @@
 // Loop nests of a stage (TVM's MakeLoopNest/MakeBoundCheck/MergeNest): one level per leaf
-// axis, holding its For (or a LetStmt for a unit loop), its pragmas and the `loop_scope` marker
+// axis, holding its For (or a LetStmt for a unit loop), its pragmas, its prefetches and the `loop_scope` marker
 // that attach points look for; the index value of every root axis; and the predicates that
 // guard uneven splits.
 
@@ -17,6 +17,8 @@ import type { Stage } from "./stage.js";
 
 export const LOOP_SCOPE = "loop_scope";
 export const PRAGMA_PREFIX = "pragma_";
+/** `attr [tensor] "prefetch_scope" = offset`: prefetch what the loop's iteration `+ offset` reads (see inject_prefetch.ts). */
+export const PREFETCH_SCOPE = "prefetch_scope";
 
 const FOR_KIND: Record<string, ForKind> = { Unrolled: "unrolled", Vectorized: "vectorized", Parallelized: "parallel" };
 
@@ -62,6 +64,12 @@ export function makeLoopNest(
       const value = add(dom.min, idx);
       valueMap.set(iv, value);
       nest[i + 1].push(new LetStmt(v, value, noOp()));
+    }
+    if (attr && attr.prefetches.length > 0 && !newLoopVar) {
+      if (!keepTrivialLoop && isConstInt(dom.extent, 1)) {
+        throw new Error(`stage '${stage.name}': cannot prefetch in loop '${iv.name}', which has one iteration (prefetch in a loop around it)`);
+      }
+      for (const p of attr.prefetches) nest[i + 1].push(new AttrStmt(p.tensor, PREFETCH_SCOPE, p.offset, noOp()));
     }
     if (!newLoopVar) nest[i + 1].push(new AttrStmt(iv, LOOP_SCOPE, iv.var, noOp()));
   }

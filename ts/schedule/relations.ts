@@ -4,6 +4,7 @@
 
 import type { PrimExpr } from "../ir/expr.js";
 import type { IterVar } from "../ir/iter_var.js";
+import type { Tensor } from "../te/tensor.js";
 
 export class SplitRelation {
   readonly kind = "split";
@@ -37,6 +38,8 @@ export type IterVarRelation = SplitRelation | FuseRelation | RebaseRelation | Si
 export class IterVarAttr {
   iterType?: "Unrolled" | "Vectorized" | "Parallelized" | "Tensorized";
   pragmas: { key: string; value?: PrimExpr }[] = [];
+  /** Tensors to prefetch in this loop, `offset` iterations ahead (TVM's prefetch_data / prefetch_offset). */
+  prefetches: { tensor: Tensor; offset: PrimExpr }[] = [];
   dimAlignFactor = 0;
   dimAlignOffset = 0;
 
@@ -44,6 +47,7 @@ export class IterVarAttr {
     const c = new IterVarAttr();
     c.iterType = this.iterType;
     c.pragmas = [...this.pragmas];
+    c.prefetches = [...this.prefetches];
     c.dimAlignFactor = this.dimAlignFactor;
     c.dimAlignOffset = this.dimAlignOffset;
     return c;

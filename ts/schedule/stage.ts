@@ -319,6 +319,28 @@ export class Stage {
     this.attrOf(axis).pragmas.push({ key, value: value === undefined ? undefined : toExpr(value, DataType.int32()) });
   }
 
+  /**
+   * Prefetches the part of `tensor` that iteration `axis + offset` of loop `axis` reads, at the
+   * start of each iteration (TVM's prefetch): the lowering emits one `tir.prefetch` (C's
+   * `__builtin_prefetch`) per cache line of that region (docs/schedule.md).
+   * @param tensor A tensor this stage reads.
+   * @param axis A leaf axis of this stage (a loop of more than one iteration, not vectorized).
+   * @param offset How many iterations ahead (an integer, usually positive).
+   * @throws Error when the tensor is not read by this stage, the axis is not a leaf, or the offset is not an integer.
+   */
+  prefetch(tensor: Tensor, axis: IterVar, offset: ExprLike): void {
+    if (!(tensor instanceof Tensor)) throw new Error(`stage '${this.name}': prefetch expects a tensor, got ${describe(tensor)}`);
+    if (!this.op.inputTensors().includes(tensor)) {
+      throw new Error(`stage '${this.name}': cannot prefetch '${tensor.name}', which this stage does not read (it reads ${this.op.inputTensors().map((t) => `'${t.name}'`).join(", ") || "nothing"})`);
+    }
+    this.findLeaf(axis, "prefetch");
+    const off = typeof offset === "number" && !Number.isInteger(offset) ? undefined : toExpr(offset, DataType.int32());
+    if (!off || !off.dtype.isIntegral() || off.dtype.lanes !== 1) {
+      throw new Error(`stage '${this.name}': prefetch offset must be an integer, got ${describe(offset)}`);
+    }
+    this.attrOf(axis).prefetches.push({ tensor, offset: off });
+  }
+
   /** Pads the stride of dimension `axis` so that stride % factor == offset (TVM's storage_align). */
   storageAlign(axis: IterVar, factor: number, offset: number): void {
     if (!this.allIterVars.includes(axis) && !this.op.axis.includes(axis)) {

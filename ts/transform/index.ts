@@ -3,7 +3,7 @@
 // and the two pipelines lower() and build() run.
 
 export {
-  StorageFlatten, Simplify, LoopPartition, VectorizeLoop, StorageRewrite, UnrollLoop, RemoveNoOp,
+  InjectPrefetch, StorageFlatten, Simplify, LoopPartition, VectorizeLoop, StorageRewrite, UnrollLoop, RemoveNoOp,
   LegalizeVectorLanes, SplitWideVectors, MakePackedAPI, LowerTVMBuiltin, LowerIntrin, InstrumentBoundCheckers,
   InsertDivisionChecks,
 } from "./passes.js";

@@ -19,6 +19,10 @@ import { unrollLoop } from "./unroll_loop.js";
 import { vectorizeLoop } from "./vectorize_loop.js";
 import { instrumentBoundChecks } from "./instrument_bound_checks.js";
 import { insertDivisionChecks } from "./check_division.js";
+import { injectPrefetch } from "./inject_prefetch.js";
+
+/** Turns Stage.prefetch's prefetch_scope attributes into prefetch calls over a cache line each. */
+export const InjectPrefetch = (): Pass => createPrimFuncPass((f) => injectPrefetch(f), { name: "InjectPrefetch" });
 
 /** Realizes to flat allocations, N-d accesses to flat offsets, extern placeholders bound. */
 export const StorageFlatten = (): Pass => createPrimFuncPass((f) => storageFlatten(f), { name: "StorageFlatten" });

@@ -1,6 +1,7 @@
 // The two pipelines, defined once (as Halide's Lower.cpp lists its passes in one place), for
 // lower(), build() and the tests:
-//  - lowering (after schedule-ops), TVM's order: [phase 0 user passes] StorageFlatten, Simplify
+//  - lowering (after schedule-ops), TVM's order: [phase 0 user passes] InjectPrefetch,
+//    StorageFlatten, Simplify
 //    [phase 1] LoopPartition (not in simple mode), VectorizeLoop, StorageRewrite, UnrollLoop
 //    [phase 2] Simplify, RemoveNoOp [phase 3], then the run-time checks: InstrumentBoundCheckers
 //    (when boundsCheck is on) and InsertDivisionChecks;
@@ -11,7 +12,7 @@
 import { Sequential, type Pass } from "./pass.js";
 import type { PassContext } from "./pass_context.js";
 import {
-  InsertDivisionChecks, InstrumentBoundCheckers, LegalizeVectorLanes, LoopPartition, LowerIntrin, LowerTVMBuiltin, MakePackedAPI, RemoveNoOp, Simplify,
+  InjectPrefetch, InsertDivisionChecks, InstrumentBoundCheckers, LegalizeVectorLanes, LoopPartition, LowerIntrin, LowerTVMBuiltin, MakePackedAPI, RemoveNoOp, Simplify,
   SplitWideVectors, StorageFlatten, StorageRewrite, UnrollLoop, VectorizeLoop,
 } from "./passes.js";
 
@@ -19,6 +20,7 @@ import {
 export function lowerPipeline(ctx: PassContext): Pass {
   return Sequential([
     ...ctx.lowerPhasePasses(0),
+    InjectPrefetch(),
     StorageFlatten(),
     Simplify(),
     ...ctx.lowerPhasePasses(1),
