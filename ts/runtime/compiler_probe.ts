@@ -18,7 +18,7 @@ import { type Compiler, type Steps, compilerStep, programStep, runStepsSync, wro
 /** The flag that makes gcc 12 compile the probe right: no if-conversion of loops. */
 export const GUARDED_LOAD_WORKAROUND = "-fno-tree-loop-if-convert";
 
-export const PROBE_SOURCE = `/* tejit compiler probe: guarded loads of a zero-padded tensor; exit 0 when right. */
+export const PROBE_SOURCE = `/* tejit compiler probe: guarded loads of a zero-padded tensor; exit 0 when right, 87 when wrong. */
 __attribute__((noinline)) static void pad_sum(const double* restrict A, double* restrict S) {
   double P[20] __attribute__((aligned(64)));
   for (int i = 0; i < 10; ++i)
@@ -46,7 +46,7 @@ int main(void) {
   pad_rows(F, B);
   for (int i = 0; i < 12; ++i)
     for (int j = 0; j < 13; ++j) wrong += B[i * 13 + j] != ((2 <= i && i < 10) ? F[i * 13 + j - 26] : -7.0f);
-  return wrong == 0 ? 0 : 1;
+  return wrong == 0 ? 0 : 87;
 }
 `;
 
@@ -92,6 +92,9 @@ function probeKey(identity: string, flags: readonly string[]): string {
 
 type Outcome = "right" | "wrong" | "no-build" | "no-run";
 
+/** The probe's exit status when the compiled loops gave wrong numbers. */
+const PROBE_WRONG_EXIT = 87;
+
 /** Builds the probe in `work` with `flags` and runs it. Compiler timeouts propagate. */
 function* buildAndRun(c: Compiler, flags: string[], work: string, tag: string): Steps<Outcome> {
   const src = join(work, "tejit-probe.c");
@@ -101,7 +104,9 @@ function* buildAndRun(c: Compiler, flags: string[], work: string, tag: string): 
   if (built.status !== 0 || !wroteOutput(exe)) return "no-build";
   const run = yield* programStep(exe, 10_000);
   if (run.failed || run.signal !== null) return "no-run";
-  return run.status === 0 ? "right" : run.status === 1 ? "wrong" : "no-run";
+  // "Wrong" has its own exit code: 1 is what a failing runtime says (a sanitizer's report, a
+  // missing library), which says nothing about the compiled code.
+  return run.status === 0 ? "right" : run.status === PROBE_WRONG_EXIT ? "wrong" : "no-run";
 }
 
 /** Does the compiler take `flag` without complaining about it (gcc refuses unknown flags, clang warns)? */
@@ -121,6 +126,12 @@ function* runProbe(c: Compiler, flags: string[], workParent: string): Steps<Prob
     if (first === "wrong") {
       const fixed = yield* buildAndRun(c, [...flags, GUARDED_LOAD_WORKAROUND], work, "fixed");
       if (fixed === "right") return { verdict: "workaround", flags: [GUARDED_LOAD_WORKAROUND] };
+      if (fixed === "no-build") {
+        throw new Error(
+          `C compiler '${c.argv.join(" ")}' miscompiles tejit's probe program (zero-padded guarded loads) with flags '${flags.join(" ")}', ` +
+          `and refuses the workaround ${GUARDED_LOAD_WORKAROUND}: its kernels could return wrong numbers; use another compiler (TEJIT_CC) or lower the optimisation (cflags "-O2")`,
+        );
+      }
       throw new Error(
         `C compiler '${c.argv.join(" ")}' miscompiles tejit's probe program (zero-padded guarded loads) with flags '${flags.join(" ")}', ` +
         `also with ${GUARDED_LOAD_WORKAROUND}: its kernels could return wrong numbers; use another compiler (TEJIT_CC=clang) or lower the optimisation (cflags "-O2")`,
