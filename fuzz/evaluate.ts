@@ -140,7 +140,13 @@ function evalExpr(e: PrimExpr, env: Map<E.Var, number>, tensors: Map<Tensor, Ref
   if (e instanceof E.And) return [ev(e.a)[0] && ev(e.b)[0] ? 1 : 0, 0];
   if (e instanceof E.Or) return [ev(e.a)[0] || ev(e.b)[0] ? 1 : 0, 0];
   if (e instanceof E.Not) return [ev(e.a)[0] ? 0 : 1, 0];
-  if (e instanceof E.Select) return ev(e.condition)[0] ? ev(e.trueValue) : ev(e.falseValue);
+  if (e instanceof E.Select) {
+    // Both sides are evaluated, as a (vector) select does: undefined behaviour in either counts.
+    const c = ev(e.condition)[0];
+    const t = ev(e.trueValue);
+    const f = ev(e.falseValue);
+    return c ? t : f;
+  }
   if (e instanceof E.Call) return evalCall(e, ev);
   if (e instanceof E.Reduce) return evalReduce(e, env, tensors);
   throw new Error(`evaluator: unsupported expression ${e.kind}: ${e}`);

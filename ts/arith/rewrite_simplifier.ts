@@ -320,8 +320,15 @@ export class RewriteSimplifier extends ExprMutator implements RuleContext {
   }
 
   override visitSelect(e: Select): PrimExpr {
-    const { cond, t, f, taken } = this.branches(e.condition, e.trueValue, e.falseValue);
-    if (taken) return taken;
+    // Both sides of a select are evaluated (a vector select computes every lane of both), so
+    // neither is simplified under the condition, unlike if_then_else (lazy): that would drop a
+    // guard such as the max(x, 1) of `select(x <= 6, 6, -4 / max(x, 1))`, and the division
+    // would then run by zero in the lanes that select 6. TVM simplifies under the condition.
+    const cond = this.visitExpr(e.condition);
+    if (isOne(cond)) return this.visitExpr(e.trueValue);
+    if (isZero(cond)) return this.visitExpr(e.falseValue);
+    const t = this.visitExpr(e.trueValue);
+    const f = this.visitExpr(e.falseValue);
     const ret = cond === e.condition && t === e.trueValue && f === e.falseValue ? e : new Select(cond, t, f);
     if (structuralEqual(ret.trueValue, ret.falseValue)) return ret.trueValue;
     return ret;
