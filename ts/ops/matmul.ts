@@ -123,7 +123,7 @@ function product(op: string, A: unknown, B: unknown, opts: MatmulOptions, batche
   const bOf = (t: Tensor, b: PrimExpr) => (t.shape[0] instanceof IntImm && t.shape[0].value === 1 ? [te.const(0, "int32")] : [b]);
   const tag = familyTag("matmul", { batched, packed: pack, transposeA: ta, transposeB: tb });
   if (batched) {
-    return te.compute([batch!, M, N], (b, i, j) => te.sum(readA(bOf(A, b), i).mul(readB(PB ? [b] : bOf(B, b), j)), k), name, { ...tag, axisNames: ["b", "i", "j"] });
+    return te.compute([batch!, M, N], (b, i, j) => te.sum(readA(bOf(A, b), i).mul(readB(bOf(B, b), j)), k), name, { ...tag, axisNames: ["b", "i", "j"] });
   }
   return te.compute([M, N], (i, j) => te.sum(readA([], i).mul(readB([], j)), k), name, { ...tag, axisNames: ["i", "j"] });
 }
