@@ -20,7 +20,7 @@ export function checkRank(op: string, role: string, t: Tensor, ndim: number | nu
   const ok = Array.isArray(ndim) ? ndim.includes(t.ndim) : t.ndim === ndim;
   if (!ok) {
     const want = Array.isArray(ndim) ? ndim.join(" or ") : String(ndim);
-    throw new Error(`ops.${op}: ${who(role, t)} must have ${want} dimensions${layout ? ` (${layout})` : ""}, got ${t.ndim} (shape [${t.shape.join(", ")}])`);
+    throw new Error(`ops.${op}: ${who(role, t)} must have ${want} dimension${want === "1" ? "" : "s"}${layout ? ` (${layout})` : ""}, got ${t.ndim} (shape [${t.shape.join(", ")}])`);
   }
 }
 

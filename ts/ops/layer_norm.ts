@@ -46,7 +46,7 @@ export function layerNorm(X: Tensor, gamma: Tensor, beta: Tensor, opts: LayerNor
     throw new Error(`ops.layerNorm: the normalized axes must be the trailing axes of 'X' (${norm.join(", ")}), got ${axes.join(", ")}`);
   }
   for (const [role, p] of [["gamma", gamma], ["beta", beta]] as const) {
-    if (p.ndim !== norm.length) throw new Error(`ops.layerNorm: ${who(role, p)} must have ${norm.length} dimensions (the normalized axes ${norm.join(", ")} of 'X'), got ${p.ndim}`);
+    if (p.ndim !== norm.length) throw new Error(`ops.layerNorm: ${who(role, p)} must have ${norm.length} dimension${norm.length === 1 ? "" : "s"} (the normalized axes ${norm.join(", ")} of 'X'), got ${p.ndim}`);
     norm.forEach((a, i) => {
       if (constDim("layerNorm", role, p, i) !== constDim("layerNorm", "X", X, a)) {
         throw new Error(`ops.layerNorm: ${who(role, p)} axis ${i} has ${constDim("layerNorm", role, p, i)} but 'X' axis ${a} has ${constDim("layerNorm", "X", X, a)} (expected equal)`);

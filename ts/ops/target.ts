@@ -48,6 +48,12 @@ export function targetInfo(opts: OpsScheduleOptions = {}): TargetInfo {
   if (numThreads !== undefined && (!Number.isInteger(numThreads) || numThreads < 1)) {
     throw new Error(`ops.schedule: option numThreads must be a positive integer, got ${describe(numThreads)}`);
   }
-  const bytes = vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] }));
+  let flags: string[];
+  try {
+    flags = [...targetFlags(opts.target), ...flagList(opts.cflags)];
+  } catch (e) {
+    throw new Error(`ops.schedule: ${(e as Error).message.replace(/^build: /, "")}`);
+  }
+  const bytes = vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: flags }));
   return new TargetInfo(bytes, numThreads ?? getNumThreads());
 }
