@@ -26,6 +26,7 @@ const CASES: { shape: number[]; axis: number; fastExp?: boolean; modes: Mode[] }
   { shape: [2, 3, 48], axis: 2, fastExp: true, modes: ["compiled", "interpreted"] },
   { shape: [6, 5, 20], axis: 0, modes: ["compiled", "interpreted", "interpreted, unscheduled"] },
   { shape: [4, 7, 9], axis: 1, modes: ["interpreted"] },
+  { shape: [33], axis: 0, modes: ["compiled", "interpreted"] },
 ];
 
 for (const { shape, axis, fastExp, modes } of CASES) {
@@ -56,6 +57,7 @@ for (const { shape, axis, modes } of [
   { shape: [4, 32], axis: -1, modes: ["compiled", "interpreted", "interpreted, unscheduled"] },
   { shape: [2, 3, 19], axis: -1, modes: ["compiled", "interpreted"] },
   { shape: [3, 4, 5], axis: 1, modes: ["compiled", "interpreted"] },
+  { shape: [24], axis: 0, modes: ["compiled", "interpreted"] },
 ] as { shape: number[]; axis: number; modes: Mode[] }[]) {
   test(`layerNorm [${shape.join(", ")}] from axis ${axis}`, (t) => {
     const X = te.placeholder(shape, "float32", "X");

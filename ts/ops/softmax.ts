@@ -70,6 +70,15 @@ export function scheduleSoftmax(s: Schedule, Y: Tensor, out: Tensor, t: TargetIn
   const lanes = t.lanes(Y.dtype);
   if (out !== Y) s.stage(Y).computeInline();
   const so = s.stage(out);
+  if (Y.ndim === 1) {
+    // One row: the reductions at the root (computed at a loop of the output they would be
+    // recomputed a chunk), the exp inlined into the sum and the scale.
+    s.stage(E).computeInline();
+    const sy = s.stage(out);
+    const [, yi] = sy.split(sy.op.axis[0], { factor: vectorFactor(extentOf(sy.op.axis[0]), lanes) });
+    sy.vectorize(yi);
+    return;
+  }
   if (Y.op.attrs.axis === Y.ndim - 1) {
     const row = rowLoop(so, lanes, t.numThreads);
     rowReduction(s, M, so, row, lanes);
