@@ -1,6 +1,7 @@
 // The row schedule softmax and layer norm share: the axes before the normalized (last) axis
 // are the rows, fused into one parallel loop; each row's reductions are computed at the row,
-// rfactored into one vector of partial results (a vector max / sum a step, one horizontal
+// rfactored into two vectors of partial results where the row allows (two independent vector
+// max / add chains, so a step does not wait for the last one's latency; one horizontal
 // reduction a row) and the row's elementwise work is vectorized.
 
 import type { IterVar } from "../ir/iter_var.js";
@@ -20,15 +21,16 @@ export function rowLoop(st: Stage, lanes: number, numThreads: number): IterVar {
 }
 
 /**
- * Reduction `R` (over the row's last axis) computed at `row` of `at`: rfactored into `lanes`
- * vector partials when the row divides into them (else a scalar reduction at the row).
+ * Reduction `R` (over the row's last axis) computed at `row` of `at`: rfactored into 2·lanes
+ * (or lanes) partials when the row divides into them (else a scalar reduction at the row).
  */
 export function rowReduction(s: Schedule, R: Tensor, at: Stage, row: IterVar, lanes: number): void {
   const sr = s.stage(R);
   const [k] = sr.op.reduceAxis;
   const n = extentOf(k);
   if (n !== undefined && n % lanes === 0 && n > lanes) {
-    const [, ki] = sr.split(k, { factor: lanes });
+    const f = n % (2 * lanes) === 0 && n > 2 * lanes ? 2 * lanes : lanes;
+    const [, ki] = sr.split(k, { factor: f });
     const RF = s.rfactor(R, ki);
     const sf = s.stage(RF);
     sf.computeAt(at, row);
