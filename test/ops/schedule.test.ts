@@ -97,3 +97,31 @@ test("ops not made by ops keep TE's default schedule; the graph still runs", (t)
   const a = input(A, 3);
   assertClose(t, runOps(Y, [A], [a], "compiled"), Array.from(a, (v) => Math.max(0, 2 * v)), 1e-7, "relu(2a)");
 });
+
+test("the schedules for 32- and 16-byte vectors (AVX2, SSE) compute the same numbers", (t) => {
+  const { X, W, b, Y } = dense(19, 5, 37);
+  const x = input(X, 4), w = input(W, 5), bias = input(b, 6);
+  const want = new Float64Array(19 * 37);
+  for (let i = 0; i < 19; i++) for (let j = 0; j < 37; j++) {
+    let acc = bias[j];
+    for (let k = 0; k < 5; k++) acc += x[i * 5 + k] * w[j * 5 + k];
+    want[i * 37 + j] = Math.max(0, acc);
+  }
+  const I = te.placeholder([1, 3, 5, 12], "float32", "I");
+  const K = te.placeholder([6, 3, 3, 3], "float32", "K");
+  const O = ops.conv2d(I, K, { padding: 1 });
+  const xi = input(I, 7), ki = input(K, 8);
+  const conv = new Float64Array(6 * 5 * 12);
+  for (let co = 0; co < 6; co++) for (let y = 0; y < 5; y++) for (let xx = 0; xx < 12; xx++) {
+    let acc = 0;
+    for (let ci = 0; ci < 3; ci++) for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
+      const iy = y + ky - 1, ix = xx + kx - 1;
+      if (iy >= 0 && iy < 5 && ix >= 0 && ix < 12) acc += xi[(ci * 5 + iy) * 12 + ix] * ki[((co * 3 + ci) * 3 + ky) * 3 + kx];
+    }
+    conv[(co * 5 + y) * 12 + xx] = acc;
+  }
+  for (const vectorBytes of [32, 16]) {
+    assertClose(t, runOps(Y, [X, W, b], [x, w, bias], "compiled", { vectorBytes }), want, 1e-5, `relu(dense), ${vectorBytes}-byte vectors`);
+    assertClose(t, runOps(O, [I, K], [xi, ki], "compiled", { vectorBytes }), conv, 1e-5, `conv2d, ${vectorBytes}-byte vectors`);
+  }
+});
