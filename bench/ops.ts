@@ -1,7 +1,7 @@
 // Benchmark: the default schedules of `ops` (ops.schedule) on three kernels, on 1 thread and on
 // every core: GEMM 1024² float32 (ops.matmul; against OpenBLAS cblas_sgemm in the same run when
 // Debian's libopenblas-dev is installed), conv2d 1x64x56x56, 64 filters 3x3, pad 1 (ops.conv2d,
-// NCHW), and softmax 4096x1024 by rows (ops.softmax, te.exp and the fastExp option). Each
+// NCHW, and the same in NCHW16c), and softmax 4096x1024 by rows (ops.softmax, te.exp and the fastExp option). Each
 // kernel is checked against a plain JS reference before it is timed. Figures: GFLOP/s (GEMM,
 // conv: 2 flops a multiply-add) and GB/s (softmax: one read and one write an element), from the
 // best of `repeat` runs of `number` calls; on 1 thread also by the process's CPU time, which
@@ -143,6 +143,23 @@ const convRef = (() => {
   return o;
 })();
 bench(`ops.conv2d 1x${C}x${H}², ${C} filters ${K}x${K}, pad 1`, "GFLOP/s", 2 * C * C * K * K * H * H, ops.conv2d(X, W, { padding: 1 }), [X, W], [x, w], (o) => maxRelError(o, convRef));
+
+// The same conv in NCHWc (channel blocks of 16: NCHW16c, OIHW16i16o), the same values.
+const cbk = 16;
+const Xc = te.placeholder([1, C / cbk, H, H, cbk], "float32", "Xc");
+const Wc = te.placeholder([C / cbk, C / cbk, K, K, cbk, cbk], "float32", "Wc");
+const xc = new Float32Array(C * H * H), wc = new Float32Array(C * C * K * K);
+{
+  const xi = x.toTypedArray() as Float32Array, wi = w.toTypedArray() as Float32Array;
+  for (let c = 0; c < C; c++) for (let p = 0; p < H * H; p++) xc[(Math.floor(c / cbk) * H * H + p) * cbk + (c % cbk)] = xi[c * H * H + p];
+  for (let co = 0; co < C; co++) for (let ci = 0; ci < C; ci++) for (let t = 0; t < K * K; t++) {
+    wc[((((Math.floor(co / cbk) * (C / cbk) + Math.floor(ci / cbk)) * K * K + t) * cbk + (ci % cbk)) * cbk) + (co % cbk)] = wi[(co * C + ci) * K * K + t];
+  }
+}
+const convRefC = new Float32Array(C * H * H);
+for (let c = 0; c < C; c++) for (let p = 0; p < H * H; p++) convRefC[(Math.floor(c / cbk) * H * H + p) * cbk + (c % cbk)] = convRef[c * H * H + p];
+bench(`ops.conv2d the same, NCHW${cbk}c`, "GFLOP/s", 2 * C * C * K * K * H * H, ops.conv2d(Xc, Wc, { padding: 1, layout: "NCHWc" }), [Xc, Wc],
+  [array(xc, [1, C / cbk, H, H, cbk]), array(wc, [C / cbk, C / cbk, K, K, cbk, cbk])], (o) => maxRelError(o, convRefC));
 
 // softmax 4096x1024.
 const [R, L] = [4096, 1024];

@@ -6,11 +6,12 @@
 // every tap of the inner loop would be a guarded read and the vectorizer would fall back to
 // scalar code; the copy costs one pass over the input (1.2x its size for 56x56 with pad 1).
 //
-// NCHW schedule (scheduleConv2d), Halide's and the best TE schedule so far (ANCHORS.md): the
-// output is tiled CB output channels x 2 rows x XV columns (XV the widest vector dividing the
-// width: 8 floats for 56 on AVX-512), each tile's accumulators (CB·2 vectors) computed at the
-// tile with the reduction (ci, ky, kx) outermost and the tile's channels and rows unrolled: a
-// step is 2 vector loads of the input and CB broadcasts of weights for 2·CB FMAs.
+// NCHW schedule (scheduleConv2d), after Halide's (ANCHORS.md): the output is tiled 4 output
+// channels x YB rows (4 with 32 vector registers, 2 with 16) x XV columns (XV the widest vector
+// dividing the width: 8 floats for 56 on AVX-512), each tile's accumulators (4·YB vectors)
+// computed at the tile with the reduction (ci, ky, kx) outermost and kx, the tile's channels
+// and rows unrolled: a step is YB vector loads of the input and 4 broadcasts of weights for
+// 4·YB FMAs.
 // NCHWc schedule: the output's channel block is the vector (whatever the width), a tile is a
 // row of OWB columns of it, the reduction (ci block, ky, kx, ci) outside the tile.
 
@@ -194,9 +195,10 @@ export function scheduleConv2d(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
     return;
   }
   const [n, co, y, x] = so.op.axis;
-  // Channels a tile: 8 with 32 vector registers (16 accumulators), 4 with 16.
-  const cb = Math.min(t.vectorBytes >= 64 ? 8 : 4, ext(C, 1));
-  const yb = Math.min(2, ext(C, 2));
+  // 4 channels x 4 rows of vectors with 32 registers (16 accumulators: a step is 4 input
+  // loads and 4 weight broadcasts for 16 FMAs; measured ahead of 8 x 2 and 4 x 2), 4 x 2 with 16.
+  const cb = Math.min(4, ext(C, 1));
+  const yb = Math.min(t.vectorBytes >= 64 ? 4 : 2, ext(C, 2));
   const xv = vectorFactor(ext(C, 3), lanes);
   const [coo, coi] = so.split(co, { factor: cb });
   const [yo, yi] = so.split(y, { factor: yb });
