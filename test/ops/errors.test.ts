@@ -70,6 +70,8 @@ const CASES: [string, () => unknown, string][] = [
     "ops.schedule: target 'cuda' is not supported; tejit compiles C for the host CPU (target \"c\", optionally \"c -mcpu=<cpu>\")"],
   ["schedule key", () => ops.schedule(A, { threads: 2 } as never),
     "ops.schedule: unknown option 'threads' (known: target, cflags, vectorBytes, numThreads)"],
+  ["schedule symbolic", () => ops.schedule(ops.matmul(te.placeholder([te.sizeVar("n"), 5], "float32", "S"), te.placeholder([5, 3], "float32", "T"))),
+    "ops.schedule: 'matmul' has the symbolic shape [n, 3]; the default matmul schedule needs constant shapes (schedule it with te's primitives instead)"],
 ];
 
 for (const [name, f, message] of CASES) {

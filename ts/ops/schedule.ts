@@ -10,7 +10,7 @@
 // 3. schedules what is left (injective outputs computed on their own) with injective.ts.
 // The result is an ordinary Schedule: the user may keep changing it before lower / build.
 
-import type { IntImm } from "../ir/expr.js";
+import { IntImm } from "../ir/expr.js";
 import { describe } from "../ir/op.js";
 import { ComputeOp } from "../te/compute.js";
 import type { Operation } from "../te/operation.js";
@@ -100,6 +100,9 @@ export function schedule(outputs: Tensor | Tensor[], opts: OpsScheduleOptions = 
     const op = st.originOp;
     if (!isAnchor(op)) continue;
     const anchor = op.output(0);
+    if (!anchor.shape.every((d) => d instanceof IntImm)) {
+      throw new Error(`ops.schedule: '${op.name}' has the symbolic shape [${anchor.shape.join(", ")}]; the default ${familyOf(op)} schedule needs constant shapes (schedule it with te's primitives instead)`);
+    }
     const cons = consumers(op);
     let out = anchor;
     if (!outOps.has(op) && cons.length === 1 && isInjective(cons[0]) && !done.has(cons[0]) && sameShape(cons[0].output(0), anchor)) {
