@@ -1,0 +1,78 @@
+// ops.matmul, ops.batchMatmul and ops.dense against a plain JS product, on shapes that divide
+// and do not divide the register tile, the vector width and the packing panel; in all four
+// modes (default schedule built and interpreted, unscheduled built and interpreted).
+
+import test from "ava";
+import { ops, te } from "../../ts/index.js";
+import { ALL_MODES, checkModes, input, type Mode } from "./helpers.js";
+
+/** C = op(A)·op(B) in float64, row-major. */
+function product(a: Float32Array, b: Float32Array, M: number, K: number, N: number, ta: boolean, tb: boolean): Float64Array {
+  const c = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += (ta ? a[k * M + i] : a[i * K + k]) * (tb ? b[j * K + k] : b[k * N + j]);
+    c[i * N + j] = s;
+  }
+  return c;
+}
+
+const CASES: { M: number; K: number; N: number; ta?: boolean; tb?: boolean; modes: Mode[] }[] = [
+  // Packed (M >= 16), N a multiple of the panel; every mode.
+  { M: 16, K: 8, N: 32, modes: ALL_MODES },
+  // Odd everything: guarded rows and columns, a zero-padded last panel.
+  { M: 19, K: 5, N: 37, modes: ["compiled", "interpreted"] },
+  { M: 17, K: 9, N: 20, ta: true, modes: ["compiled", "interpreted"] },
+  { M: 18, K: 7, N: 24, tb: true, modes: ["compiled", "interpreted"] },
+  { M: 20, K: 3, N: 33, ta: true, tb: true, modes: ["interpreted"] },
+  // Few rows: B read in place (no packing).
+  { M: 3, K: 11, N: 13, modes: ["compiled", "interpreted", "interpreted, unscheduled"] },
+  { M: 1, K: 6, N: 5, tb: true, modes: ["interpreted"] },
+];
+
+for (const { M, K, N, ta = false, tb = false, modes } of CASES) {
+  test(`matmul ${M}x${K}x${N}${ta ? ", A transposed" : ""}${tb ? ", B transposed" : ""}`, (t) => {
+    const A = te.placeholder(ta ? [K, M] : [M, K], "float32", "A");
+    const B = te.placeholder(tb ? [N, K] : [K, N], "float32", "B");
+    const C = ops.matmul(A, B, { transposeA: ta, transposeB: tb });
+    t.deepEqual(C.shape.map(String), [String(M), String(N)]);
+    const a = input(A, 1), b = input(B, 2);
+    checkModes(t, C, [A, B], [a, b], product(a, b, M, K, N, ta, tb), 1e-5, modes);
+  });
+}
+
+test("batchMatmul with B's batch broadcast, and transposed A", (t) => {
+  const [bs, M, K, N] = [3, 17, 4, 10];
+  const A = te.placeholder([bs, K, M], "float32", "A");
+  const B = te.placeholder([1, K, N], "float32", "B");
+  const C = ops.batchMatmul(A, B, { transposeA: true });
+  t.deepEqual(C.shape.map(String), ["3", "17", "10"]);
+  const a = input(A, 3), b = input(B, 4);
+  const want = new Float64Array(bs * M * N);
+  for (let z = 0; z < bs; z++) want.set(product(a.subarray(z * K * M, (z + 1) * K * M), b, M, K, N, true, false), z * M * N);
+  checkModes(t, C, [A, B], [a, b], want, 1e-5, ["compiled", "interpreted", "interpreted, unscheduled"]);
+});
+
+test("batchMatmul, few rows (B in place), transposed B", (t) => {
+  const [bs, M, K, N] = [2, 3, 5, 7];
+  const A = te.placeholder([bs, M, K], "float32", "A");
+  const B = te.placeholder([bs, N, K], "float32", "B");
+  const C = ops.batchMatmul(A, B, { transposeB: true });
+  const a = input(A, 5), b = input(B, 6);
+  const want = new Float64Array(bs * M * N);
+  for (let z = 0; z < bs; z++) want.set(product(a.subarray(z * M * K, (z + 1) * M * K), b.subarray(z * N * K, (z + 1) * N * K), M, K, N, false, true), z * M * N);
+  checkModes(t, C, [A, B], [a, b], want, 1e-5, ["compiled", "interpreted"]);
+});
+
+test("dense with bias, and relu after it", (t) => {
+  const [M, K, N] = [18, 6, 21];
+  const X = te.placeholder([M, K], "float32", "X");
+  const W = te.placeholder([N, K], "float32", "W");
+  const bias = te.placeholder([N], "float32", "bias");
+  const x = input(X, 7), w = input(W, 8), b = input(bias, 9);
+  const plain = product(x, w, M, K, N, false, true);
+  const withBias = plain.map((v, i) => v + b[i % N]);
+  checkModes(t, ops.dense(X, W, bias), [X, W, bias], [x, w, b], withBias, 1e-5, ["compiled", "interpreted", "interpreted, unscheduled"], "dense + bias");
+  checkModes(t, ops.relu(ops.dense(X, W, bias)), [X, W, bias], [x, w, b], withBias.map((v) => Math.max(0, v)), 1e-5, ["compiled", "interpreted"], "relu(dense + bias)");
+  checkModes(t, ops.dense(X, W), [X, W], [x, w], plain, 1e-5, ["interpreted"], "dense");
+});

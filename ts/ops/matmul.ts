@@ -1,0 +1,216 @@
+// Matrix products: ops.matmul (2-D, either operand transposed), ops.batchMatmul (3-D, batch
+// broadcast when one side has batch 1) and ops.dense (X·Wᵀ + bias, TOPI's dense), with their
+// default CPU schedule.
+//
+// The definition packs B into column panels, packedB[j / P, k, j % P] (P = 32 floats: a
+// multiple of every float32 vector width, two 64-byte cache lines), when there are enough rows
+// of A to pay for the copy (M >= 16): the kernel then reads B contiguously whatever its layout
+// (a transposed B is transposed once, by the packing). Layout is part of the computation in TE
+// (as in TOPI's dense_pack), so the packing is in the op and the schedule decides the rest.
+//
+// The schedule (scheduleMatmul), the best written with the TE API alone (../shared/ANCHORS.md:
+// ~1.0x OpenBLAS at 1024): the output is tiled MR x NR (NR = two native vectors, MR rows so
+// that MR·2 vector accumulators fill about half the register file), each tile accumulated in a
+// small buffer (cacheWrite, or the matmul itself when an elementwise consumer is the output)
+// computed at the tile, with k outermost in it, its rows unrolled and its columns vectorized:
+// gcc keeps the 1 KB tile in registers and each step of k is MR broadcasts of A and two vector
+// loads of packed B for 2·MR FMAs. The row-block loop is the parallel one.
+
+import { IntImm, type PrimExpr } from "../ir/expr.js";
+import { describe } from "../ir/op.js";
+import type { IterVar } from "../ir/iter_var.js";
+import type { Schedule } from "../schedule/schedule.js";
+import * as te from "../te/index.js";
+import type { Tensor } from "../te/tensor.js";
+import { checkFloat, checkOptions, checkRank, checkSameDType, checkSameExtent, checkTensor, constDim } from "./checks.js";
+import { add } from "./elementwise.js";
+import { familyOf, familyTag } from "./family.js";
+import { parallelize } from "./loops.js";
+import type { TargetInfo } from "./target.js";
+
+/** Options of ops.matmul and ops.batchMatmul. */
+export interface MatmulOptions {
+  /** A is given as its transpose ([K, M], or [b, K, M]). */
+  transposeA?: boolean;
+  /** B is given as its transpose ([N, K], or [b, N, K]). */
+  transposeB?: boolean;
+}
+
+/** The width of B's packed column panels (floats). */
+export const PANEL = 32;
+/** Rows of A from which B is packed (below, a row block reads B in place: GEMV-like shapes). */
+export const PACK_MIN_ROWS = 16;
+
+function flags(op: string, opts: MatmulOptions): { ta: boolean; tb: boolean } {
+  checkOptions(op, opts, ["transposeA", "transposeB"]);
+  for (const k of ["transposeA", "transposeB"] as const) {
+    if (opts[k] !== undefined && typeof opts[k] !== "boolean") throw new Error(`ops.${op}: option ${k} must be true or false, got ${describe(opts[k])}`);
+  }
+  return { ta: opts.transposeA === true, tb: opts.transposeB === true };
+}
+
+/**
+ * B packed into panels: packed[(b,) j / P, k, j % P] = B[(b,) k, j] (or B[(b,) j, k] when
+ * transposed); columns past N (the last panel) read as zero.
+ */
+function packB(B: Tensor, batched: boolean, K: PrimExpr, N: number, tb: boolean, name: string): Tensor {
+  const panels = Math.ceil(N / PANEL);
+  const read = (bIdx: PrimExpr[], k: PrimExpr, j: PrimExpr) => (tb ? B.at(...bIdx, j, k) : B.at(...bIdx, k, j));
+  const body = (bIdx: PrimExpr[], jo: PrimExpr, k: PrimExpr, ji: PrimExpr) => {
+    const j = jo.mul(PANEL).add(ji);
+    return N % PANEL === 0 ? read(bIdx, k, j) : te.ifThenElse(j.lt(N), read(bIdx, k, j), te.const(0, B.dtype));
+  };
+  const tag = { ...familyTag("pack", { transposed: tb }) };
+  return batched
+    ? te.compute([B.shape[0], panels, K, PANEL], (b, jo, k, ji) => body([b], jo, k, ji), `${name}_packedB`, { ...tag, axisNames: ["b", "jo", "k", "ji"] })
+    : te.compute([panels, K, PANEL], (jo, k, ji) => body([], jo, k, ji), `${name}_packedB`, { ...tag, axisNames: ["jo", "k", "ji"] });
+}
+
+/**
+ * The matrix product A·B (TOPI's matmul): A is [M, K] ([K, M] with transposeA), B is [K, N]
+ * ([N, K] with transposeB); returns [M, N]. B is packed into 32-wide column panels when M >= 16.
+ * @param A The left operand (float). @param B The right operand (float, A's dtype).
+ * @param opts transposeA, transposeB.
+ * @throws Error naming the tensor and axis when a rank, dtype or the reduction extent does not match.
+ */
+export function matmul(A: Tensor, B: Tensor, opts: MatmulOptions = {}): Tensor {
+  return product("matmul", A, B, opts, false);
+}
+
+/**
+ * The batched product (TOPI's batch_matmul): A is [b, M, K], B is [b, K, N] (each transposed in
+ * its last two axes by the options); a batch of 1 on one side is broadcast. Returns [b, M, N].
+ * @param A The left operand (float). @param B The right operand (float, A's dtype).
+ * @param opts transposeA, transposeB.
+ */
+export function batchMatmul(A: Tensor, B: Tensor, opts: MatmulOptions = {}): Tensor {
+  return product("batchMatmul", A, B, opts, true);
+}
+
+function product(op: string, A: unknown, B: unknown, opts: MatmulOptions, batched: boolean, name = op): Tensor {
+  checkTensor(op, "A", A);
+  checkTensor(op, "B", B);
+  const { ta, tb } = flags(op, opts);
+  const r = batched ? 3 : 2;
+  checkRank(op, "A", A, r, batched ? (ta ? "[batch, K, M]" : "[batch, M, K]") : (ta ? "[K, M]" : "[M, K]"));
+  checkRank(op, "B", B, r, batched ? (tb ? "[batch, N, K]" : "[batch, K, N]") : (tb ? "[N, K]" : "[K, N]"));
+  checkFloat(op, "A", A);
+  checkSameDType(op, "A", A, "B", B);
+  const o = batched ? 1 : 0;
+  const aK = ta ? o : o + 1;
+  const bK = tb ? o + 1 : o;
+  checkSameExtent(op, "the reduction axis K", "A", A, aK, "B", B, bK);
+  const M = A.shape[ta ? o + 1 : o];
+  const N = constDim(op, "B", B, tb ? o : o + 1);
+  const K = A.shape[aK];
+  let batch: PrimExpr | undefined;
+  if (batched) {
+    const ba = A.shape[0], bb = B.shape[0];
+    const one = (d: PrimExpr) => d instanceof IntImm && d.value === 1;
+    if (ba instanceof IntImm && bb instanceof IntImm && ba.value !== bb.value && !one(ba) && !one(bb)) {
+      throw new Error(`ops.${op}: the batch axis: 'A' axis 0 has ${ba.value} but 'B' axis 0 has ${bb.value} (expected equal, or 1)`);
+    }
+    batch = one(ba) ? bb : ba;
+  }
+  const pack = M instanceof IntImm && M.value >= PACK_MIN_ROWS;
+  const PB = pack ? packB(B, batched, K, N, tb, name) : undefined;
+  const k = te.reduceAxis([0, K], "k");
+  const readA = (b: PrimExpr[], i: PrimExpr) => (ta ? A.at(...b, k.var, i) : A.at(...b, i, k.var));
+  const readB = (b: PrimExpr[], j: PrimExpr) => {
+    if (PB) return PB.at(...b, j.floordiv(PANEL), k.var, j.floormod(PANEL));
+    return tb ? B.at(...b, j, k.var) : B.at(...b, k.var, j);
+  };
+  const bOf = (t: Tensor, b: PrimExpr) => (t.shape[0] instanceof IntImm && t.shape[0].value === 1 ? [te.const(0, "int32")] : [b]);
+  const tag = familyTag("matmul", { batched, packed: pack, transposeA: ta, transposeB: tb });
+  if (batched) {
+    return te.compute([batch!, M, N], (b, i, j) => te.sum(readA(bOf(A, b), i).mul(readB(bOf(B, b), j)), k), name, { ...tag, axisNames: ["b", "i", "j"] });
+  }
+  return te.compute([M, N], (i, j) => te.sum(readA([], i).mul(readB([], j)), k), name, { ...tag, axisNames: ["i", "j"] });
+}
+
+/**
+ * A fully connected layer (TOPI's dense): X [M, K] times Wᵀ (W is [N, K], one row an output
+ * unit), plus `bias` [N] when given (a broadcast add ops.schedule fuses into the product).
+ * @param X The input (float). @param W The weights [N, K]. @param bias The bias [N], optional.
+ */
+export function dense(X: Tensor, W: Tensor, bias?: Tensor): Tensor {
+  checkTensor("dense", "X", X);
+  checkTensor("dense", "W", W);
+  checkRank("dense", "X", X, 2, "[M, K]");
+  checkRank("dense", "W", W, 2, "[N, K]");
+  const Y = product("dense", X, W, { transposeB: true }, false);
+  if (bias === undefined) return Y;
+  checkTensor("dense", "bias", bias);
+  checkRank("dense", "bias", bias, 1, "[N]");
+  checkSameDType("dense", "X", X, "bias", bias);
+  checkSameExtent("dense", "the output units N", "W", W, 0, "bias", bias, 0);
+  return add(Y, bias);
+}
+
+/** The registers a tile may use: MR rows of two vectors, about half the register file. */
+function rowsPerTile(vectorBytes: number): number {
+  // 32 vector registers with AVX-512 (8 rows: 16 accumulators), 16 with AVX2/SSE (6 rows: 12).
+  return vectorBytes >= 64 ? 8 : 6;
+}
+
+/**
+ * The default schedule of a matmul `C` whose values end in `out` (C itself, or the elementwise
+ * consumer fused with it, e.g. a bias add and relu, already inlined into it).
+ */
+export function scheduleMatmul(s: Schedule, C: Tensor, out: Tensor, t: TargetInfo): void {
+  const batched = C.op.attrs.batched === true;
+  const o = batched ? 1 : 0;
+  const lanes = t.lanes(C.dtype);
+  const M = (C.shape[o] as IntImm).value;
+  const N = (C.shape[o + 1] as IntImm).value;
+  // Two vectors a row; narrower when that divides N and two do not: an uneven column split
+  // guards every element of every tile (scalar code), an uneven row split only whole rows.
+  const NR = [2 * lanes, lanes, lanes / 2].find((f) => f >= 4 && N % f === 0) ?? Math.min(2 * lanes, Math.ceil(N / lanes) * lanes);
+  const MR = Math.min(rowsPerTile(t.vectorBytes), M);
+
+  // The accumulator tile: a cacheWrite stage when C is the output, else C itself (the output
+  // stage, e.g. relu(C + bias), is then the copy-out of the tile: no loop nest of its own).
+  const acc = out === C ? (s.cacheWrite(C, "global") as Tensor) : C;
+  const so = s.stage(out);
+  const ax = so.op.axis;
+  const [xo, yo, , yi] = so.tile(ax[o], ax[o + 1], MR, NR);
+  // The copy-out writes whole vectors of a row.
+  so.vectorize(yi);
+  const sa = s.stage(acc);
+  // Computed at the column tile: only MR x NR accumulators are allocated (1 KB with AVX-512,
+  // on the C stack, which is what lets gcc keep it in registers).
+  sa.computeAt(so, yo);
+  const [xc, yc] = sa.op.axis.slice(o);
+  const [k] = sa.op.reduceAxis;
+  // k outermost in the tile: the whole tile is updated a step of k (each A element broadcast
+  // once, each packed B vector loaded once). Blocking k (issue 10 item 3) goes here: split k
+  // by KC and compute the tile at the k-block, with A packed at the row block.
+  sa.reorder(k, xc, yc);
+  // Rows unrolled: MR independent accumulator chains a step, enough to cover the FMA latency.
+  sa.unroll(xc);
+  // Columns vectorized: NR lanes, split to native vectors by the code generator.
+  sa.vectorize(yc);
+  // The row blocks in parallel (with the batch axis); balanced chunks (issue 10 item 3) would
+  // replace this static split.
+  parallelize(so, batched ? [ax[0], xo] : [xo], t.numThreads);
+
+  // The packing: panels in parallel, a panel row (P floats) vectorized when B is read in place.
+  const packed = sa.op.inputTensors().find((x) => familyOf(x.op) === "pack");
+  if (packed) schedulePack(s, packed, lanes, t.numThreads);
+}
+
+/** The packing of B: panel rows vectorized (in place reads) or unrolled (a transpose), panels parallel. */
+function schedulePack(s: Schedule, P: Tensor, lanes: number, numThreads: number): void {
+  const sp = s.stage(P);
+  const ax = sp.op.axis;
+  const n = ax.length;
+  const ji = ax[n - 1];
+  if (P.op.attrs.transposed === true) {
+    // Reading B transposed: the inner loop over k reads B's rows contiguously instead.
+    sp.reorder(ax[n - 3], ax[n - 1], ax[n - 2]);
+  } else {
+    const [, jv] = sp.split(ji, { factor: Math.min(lanes, PANEL) });
+    sp.vectorize(jv);
+  }
+  parallelize(sp, ax.slice(0, n - 2) as IterVar[], numThreads);
+}

@@ -1,0 +1,43 @@
+// The row schedule softmax and layer norm share: the axes before the normalized (last) axis
+// are the rows, fused into one parallel loop; each row's reductions are computed at the row,
+// rfactored into two vectors of partial results where the row allows (two independent vector
+// max / add chains, so a step does not wait for the last one's latency; one horizontal
+// reduction a row) and the row's elementwise work is vectorized.
+
+import type { IterVar } from "../ir/iter_var.js";
+import type { Schedule } from "../schedule/schedule.js";
+import type { Stage } from "../schedule/stage.js";
+import type { Tensor } from "../te/tensor.js";
+import { extentOf, parallelize, vectorFactor } from "./loops.js";
+
+/** The row loop of `out` (its axes but the last, fused and parallel), and its last axis vectorized. */
+export function rowLoop(st: Stage, lanes: number, numThreads: number): IterVar {
+  const ax = st.op.axis;
+  const last = ax[ax.length - 1];
+  const [, li] = st.split(last, { factor: vectorFactor(extentOf(last), lanes) });
+  st.vectorize(li);
+  if (ax.length === 1) return st.leafIterVars[0];
+  return parallelize(st, ax.slice(0, -1), numThreads);
+}
+
+/**
+ * Reduction `R` (over the row's last axis) computed at `row` of `at`: rfactored into 2·lanes
+ * (or lanes) partials when the row divides into them (else a scalar reduction at the row).
+ */
+export function rowReduction(s: Schedule, R: Tensor, at: Stage, row: IterVar, lanes: number): void {
+  const sr = s.stage(R);
+  const [k] = sr.op.reduceAxis;
+  const n = extentOf(k);
+  if (n !== undefined && n % lanes === 0 && n > lanes) {
+    const f = n % (2 * lanes) === 0 && n > 2 * lanes ? 2 * lanes : lanes;
+    const [, ki] = sr.split(k, { factor: f });
+    const RF = s.rfactor(R, ki);
+    const sf = s.stage(RF);
+    sf.computeAt(at, row);
+    const [lane, ...rest] = sf.op.axis;
+    // Rows outer, the remaining reduction next, the lanes innermost and vectorized.
+    sf.reorder(...rest, sf.op.reduceAxis[0], lane);
+    sf.vectorize(lane);
+  }
+  sr.computeAt(at, row);
+}
