@@ -163,7 +163,7 @@ test("a 2-d convolution blocked over input channels: the partial tile at the out
   const sr = s.stage(YR);
   sr.computeAt(sy, y);
   const [, , , rx] = sr.op.axis;
-  const [rci, rky, rkx] = sr.op.reduceAxis;
+  const [rky, rkx, rci] = sr.op.reduceAxis; // untouched reductions first, then the rest of the split one (as TVM)
   sr.reorder(rci, rky, rkx, rx);
   sr.vectorize(rx);
   const text = lower(s, [X, Wt, Y]).toString();
