@@ -3,6 +3,9 @@
 //   B packed into [N/32, K, 32], 32x32 blocks, k split by 4 and unrolled, the inner axis
 //   vectorized, the outer axis parallel, and the block accumulated in a cache_write tile
 //   computed at it;
+// - tejit, the blocked TE schedule (examples/gemm_blocked.ts): k split into blocks with rfactor, an
+//   mr x nr register tile of partial sums computed below the k-block loop, B packed per k block
+//   (a kc x nc block), A packed per row block (mc x kc), the row-block loop parallel;
 // - tejit, a hand-written TIR micro-kernel (irBuilder): B packed in panels two vectors wide, a
 //   register tile of vector accumulators (8 x 32 floats as float32x16 with AVX-512, 4 x 16 as
 //   float32x8 with AVX2), k blocked by 256: what the C backend's vector code reaches when the
@@ -10,12 +13,17 @@
 // - OpenBLAS: Debian's libopenblas (cblas_sgemm) compiled into a small packed function through
 //   tejit's own compile driver and timed by the same timeEvaluator, and numpy (python3, its own
 //   OpenBLAS) in a child process, when installed.
-// GFLOP/s = 2·N³ / best time of 5 repeats of 3 calls, on 1 thread and on every core.
-// Run: npm run bench (or: node --import tsx bench/gemm.ts; GEMM_N=512 for a smaller size).
+// Each result is checked against OpenBLAS (or, without it, the blocked kernel) before it is timed.
+// GFLOP/s = 2·N³ / the best time over GEMM_ROUNDS (default 3) interleaved rounds (every kernel on
+// every thread count once per round, 3 calls each), on 1 thread and on every core.
+// A second table gives GFLOP per CPU-second of serial builds on 1 thread (robust on a loaded
+// machine; GEMM_CPU_TIME=0 skips it).
+// Run: npm run bench (or: node --import tsx bench/gemm.ts; GEMM_N=2048 or 512 for another size).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { gemm } from "../examples/gemm.js";
+import { blockedGemm } from "../examples/gemm_blocked.js";
 import { build } from "../ts/build.js";
 import { buildModule } from "../ts/codegen/build_module.js";
 import { declBuffer } from "../ts/ir/buffer.js";
@@ -140,11 +148,6 @@ print(2 * n ** 3 / best / 1e9)
   return Number(r.stdout.trim());
 }
 
-function gflops(run: () => number[]): number {
-  const best = Math.min(...run());
-  return FLOP / best / 1e9;
-}
-
 function maxRelError(x: NDArray, ref: NDArray): number {
   const a = x.toTypedArray() as Float32Array;
   const b = ref.toTypedArray() as Float32Array;
@@ -172,33 +175,82 @@ const buildMs = performance.now() - t0;
 const hand = buildModule(new IRModule({ gemm: handKernel() }));
 const blas = openBlas();
 
-const rows: { name: string; g: (number | string)[]; err?: number }[] = [];
-const ref = empty([N, N]);
-if (typeof blas !== "string") blas.getFunction("blas_sgemm")(A, B, ref, 1);
+const blk = blockedGemm({ m: N, n: N, k: N });
+const blocked = build(blk.s, blk.args, { name: "gemm" });
+const { mr, nr, kc, mc, nc, vectorLanes } = blk.sizes;
+const ROUNDS = Number(process.env.GEMM_ROUNDS ?? 3);
+
+interface Kernel { name: string; run: (C: NDArray, threads: number) => number[]; err?: number }
+const kernels: Kernel[] = [];
 for (const [name, mod] of [
   ["tejit, TVM tutorial schedule (packed B + cache_write tile)", tutorial],
+  [`tejit, blocked TE schedule (examples/gemm_blocked.ts: tile ${mr}x${nr}, kc ${kc}, mc ${mc}, nc ${nc}, float32x${vectorLanes})`, blocked],
   [`tejit, hand-written TIR micro-kernel (irBuilder, float32x${VL})`, hand],
 ] as const) {
-  const C = empty([N, N]);
-  const g = threadCounts.map((t) => {
-    setNumThreads(t);
-    return gflops(() => mod.timeEvaluator("gemm", { number: 3, repeat: 5 })(A, B, C).results);
-  });
-  rows.push({ name, g, err: typeof blas !== "string" ? maxRelError(C, ref) : undefined });
+  kernels.push({ name, run: (C, t) => { setNumThreads(t); return mod.timeEvaluator("gemm", { number: 3, repeat: 1 })(A, B, C).results; } });
+}
+if (typeof blas !== "string") {
+  kernels.push({ name: "OpenBLAS cblas_sgemm (Debian libopenblas, same process)", run: (C, t) => blas.timeEvaluator("blas_sgemm", { number: 3, repeat: 1 })(A, B, C, t).results });
+}
+// Check every result before timing it.
+const ref = empty([N, N]);
+if (typeof blas !== "string") blas.getFunction("blas_sgemm")(A, B, ref, 1);
+else blocked.getFunction("gemm")(A, B, ref);
+const outs = kernels.map(() => empty([N, N]));
+for (const [i, k] of kernels.entries()) {
+  k.run(outs[i], 1);
+  k.err = maxRelError(outs[i], ref);
+  if (k.err > 1e-3) throw new Error(`${k.name}: max relative error ${k.err} against the reference`);
+}
+const best = kernels.map(() => threadCounts.map(() => Number.POSITIVE_INFINITY));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [ti, t] of threadCounts.entries()) {
+    for (const [i, k] of kernels.entries()) best[i][ti] = Math.min(best[i][ti], ...k.run(outs[i], t));
+  }
 }
 setNumThreads(0);
-const blasRow = typeof blas === "string"
-  ? { name: blas, g: threadCounts.map(() => "n/a") }
-  : { name: "OpenBLAS cblas_sgemm (Debian libopenblas, same process)", g: threadCounts.map((t) => gflops(() => blas.timeEvaluator("blas_sgemm", { number: 3, repeat: 5 })(A, B, empty([N, N]), t).results)) };
-rows.push(blasRow);
+const rows: { name: string; g: (number | string)[]; err?: number }[] = kernels.map((k, i) => ({ name: k.name, g: best[i].map((b) => FLOP / b / 1e9), err: typeof blas !== "string" ? k.err : undefined }));
+const blasRow = typeof blas === "string" ? { name: blas, g: threadCounts.map(() => "n/a") } : rows[rows.length - 1];
+if (typeof blas === "string") rows.push(blasRow);
 rows.push({ name: "numpy a @ b (python3 child process, its own OpenBLAS)", g: threadCounts.map((t) => numpyGflops(t)) });
 
 const fmt = (x: number | string): string => (typeof x === "number" ? x.toFixed(1) : x);
 const ratio = (x: number | string, base: number | string): string => (typeof x === "number" && typeof base === "number" ? `${(x / base).toFixed(2)}x` : "");
-console.log(`GEMM ${N}x${N}x${N} float32, ${cpus()[0]?.model ?? "unknown CPU"}, ${cores} core(s), Node ${process.version}; tutorial schedule built in ${buildMs.toFixed(0)} ms (lower + C codegen + gcc, cache cold or warm)`);
+console.log(`GEMM ${N}x${N}x${N} float32, ${cpus()[0]?.model ?? "unknown CPU"}, ${cores} core(s), Node ${process.version}; best of ${ROUNDS} interleaved rounds; tutorial schedule built in ${buildMs.toFixed(0)} ms (lower + C codegen + gcc, cache cold or warm)`);
 console.log("");
 console.log(`| what | ${threadCounts.map((t) => `${t} thread${t > 1 ? "s" : ""}, GFLOP/s`).join(" | ")} | ${threadCounts.map((t) => `vs OpenBLAS (${t}T)`).join(" | ")} | max rel. error vs OpenBLAS |`);
 console.log(`|---|${threadCounts.map(() => "---:").join("|")}|${threadCounts.map(() => "---:").join("|")}|---:|`);
 for (const r of rows) {
   console.log(`| ${r.name} | ${r.g.map(fmt).join(" | ")} | ${r.g.map((x, i) => ratio(x, blasRow.g[i])).join(" | ")} | ${r.err === undefined ? "" : r.err.toExponential(1)} |`);
+}
+
+// On a loaded machine wall-clock time mostly measures how often the scheduler runs us. Single-
+// threaded kernels built without parallel loops run on the JS thread alone, so the process's CPU
+// time of a call is their cost whatever the load: report GFLOP per CPU-second too (best of rounds).
+if (process.env.GEMM_CPU_TIME !== "0") {
+  const serialTut = gemm({ n: N, parallel: false });
+  const serialBlk = blockedGemm({ m: N, n: N, k: N, parallel: false });
+  const cpuKernels: [string, (C: NDArray) => void][] = [
+    ["tejit, TVM tutorial schedule (serial build)", ((f) => (C: NDArray) => f(A, B, C))(build(serialTut.s, serialTut.args, { name: "gemm" }).getFunction("gemm"))],
+    ["tejit, blocked TE schedule (serial build)", ((f) => (C: NDArray) => f(A, B, C))(build(serialBlk.s, serialBlk.args, { name: "gemm" }).getFunction("gemm"))],
+  ];
+  if (typeof blas !== "string") cpuKernels.push(["OpenBLAS cblas_sgemm, 1 thread", (C) => blas.getFunction("blas_sgemm")(A, B, C, 1)]);
+  const C = empty([N, N]);
+  const bestCpu = cpuKernels.map(() => Number.POSITIVE_INFINITY);
+  for (let round = 0; round < ROUNDS + 2; round++) {
+    for (const [i, [, run]] of cpuKernels.entries()) {
+      run(C);
+      const u0 = process.cpuUsage();
+      run(C);
+      const u = process.cpuUsage(u0);
+      bestCpu[i] = Math.min(bestCpu[i], (u.user + u.system) / 1e6);
+    }
+  }
+  const base = bestCpu[bestCpu.length - 1];
+  console.log("");
+  console.log("| what (1 thread, process CPU time of a call) | GFLOP per CPU-second | vs OpenBLAS |");
+  console.log("|---|---:|---:|");
+  for (const [i, [name]] of cpuKernels.entries()) {
+    console.log(`| ${name} | ${(FLOP / bestCpu[i] / 1e9).toFixed(1)} | ${typeof blas !== "string" ? `${(base / bestCpu[i]).toFixed(2)}x` : ""} |`);
+  }
 }

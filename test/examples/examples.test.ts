@@ -81,6 +81,18 @@ const examples: { file: string; args?: string[]; lines: string[] }[] = [
       "4 of 4 steps match the JS product",
     ],
   },
+  {
+    file: "examples/gemm_blocked.ts", // blocked k, packed A and B, a register tile (issue 10)
+    args: ["128"],
+    lines: [
+      "The blocked schedule, lowered (m = 16, n = 32, k = 16; mr 4, nr 16, kc 8, mc 8, nc 32):",
+      "  allocate(packedB, float32, [256]) {",
+      "        allocate(packedA, float32, [64]);",
+      "        allocate(C.rf, float32, [64]) {",
+      "              for (k.inner: int32, 0, 8) {",
+      "blocked GEMM (n = 128): matches the JS product",
+    ],
+  },
 ];
 
 for (const ex of examples) {

@@ -217,7 +217,7 @@ test("cacheWrite errors name the tensor, the loop and what was expected", (t) =>
   t.is(t.throws(() => s.cacheWrite([], "local"))!.message, "cacheWrite: needs a tensor (or the tensors of one op) to cache");
   t.regex(t.throws(() => s.cacheWrite(C, ""))!.message, /^cacheWrite of 'C': scope must be a non-empty storage scope name/);
   s.stage(C).split(k, 2);
-  t.is(t.throws(() => s.cacheWrite(C, "local"))!.message, "cacheWrite of 'C': loop 'k.outer' of 'C' is a CommReduce loop derived from a reduction axis; cacheWrite lays the cache out along data-parallel loops only, so split the reduction on the cache stage after cacheWrite instead");
+  t.is(t.throws(() => s.cacheWrite(C, "local"))!.message, "cacheWrite of 'C': loop 'k.outer' of 'C' is a CommReduce loop derived from a reduction axis; cacheWrite lays the cache out along data-parallel loops only (as TVM's cache_write), so split the reduction on the cache stage after cacheWrite instead. To block the reduction outside an accumulator tile, factor the block loop: s.rfactor(C, <the block loop>) gives a stage 'C.rf' of partial sums that 'C' adds up block by block; compute it at a loop of 'C' below the block loop (docs/schedule.md, \"Blocked reductions\")");
   const [dxo] = s.stage(D).split(D.op.axis[0], 4);
   s.stage(C).computeAt(s.stage(D), dxo);
   const [exo] = s.stage(E).split(E.op.axis[0], 2);

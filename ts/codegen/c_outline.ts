@@ -1,14 +1,21 @@
 // Outlined functions. The `compute_scope` body becomes a static noinline function of its free
 // variables, pointer parameters `restrict` when the function is tir.noalias, so the C compiler
 // may keep values in registers. A parallel loop becomes a closure — a struct of the captured
-// variables and a task function — launched through __TVMBackendParallelLaunch, each task running
-// a contiguous share of the range. Both inherit the loop ranges and aligned arrays in scope.
+// variables, a shared iteration counter and a task function — launched through
+// __TVMBackendParallelLaunch. The tasks hand the range out among themselves in chunks (about
+// CHUNKS_PER_TASK per task, taken with an atomic add on the counter), so a thread that runs
+// slower (a busy core) takes fewer chunks instead of setting the time of the loop; an iteration
+// computes the same values whichever thread runs it. Both inherit the loop ranges and aligned
+// arrays in scope.
 
 import type { Var } from "../ir/expr.js";
 import { Range } from "../ir/iter_var.js";
 import { type AttrStmt, For } from "../ir/stmt.js";
 import { freeVars } from "./c_analysis.js";
 import { FnEmitter } from "./c_function.js";
+
+/** Chunks a parallel loop is cut into per task: fine enough to balance, few enough to be cheap. */
+export const CHUNKS_PER_TASK = 8;
 
 /** The parameter declaration of a captured variable in an outlined function. */
 function captureDecl(em: FnEmitter, v: Var, name: string): string {
@@ -55,34 +62,34 @@ export function outlineParallel(em: FnEmitter, s: For): void {
   const chunk = child.names.fresh("chunk");
   const begin = child.names.fresh("begin");
   const end = child.names.fresh("end");
+  const next = em.names.fresh("next_chunk");
+  fields.push(`  int64_t ${next};`);
   const lv = child.define(s.loopVar);
   const minCode = child.expr(s.min);
   const extCode = child.expr(s.extent);
+  // 64-bit chunk bookkeeping: the counter may run past the extent by a chunk per task.
   const pre = [
     ...lines,
     `  ${ity} ${min} = ${minCode};`,
-    `  ${ity} ${ext} = ${extCode};`,
-    `  ${ity} ${chunk} = (${ity})((${ext} + penv->num_task - 1) / penv->num_task);`,
-    `  ${ity} ${begin} = (${ity})(task_id * ${chunk});`,
-    `  ${ity} ${end} = ${begin} + ${chunk} < ${ext} ? (${ity})(${begin} + ${chunk}) : ${ext};`,
-    `  for (${ity} ${lv} = ${min} + ${begin}; ${lv} < ${min} + ${end}; ++${lv}) {`,
+    `  int64_t ${ext} = (int64_t)(${extCode});`,
+    `  int64_t ${chunk} = (${ext} + (int64_t)penv->num_task * ${CHUNKS_PER_TASK} - 1) / ((int64_t)penv->num_task * ${CHUNKS_PER_TASK});`,
+    `  if (${chunk} < 1) ${chunk} = 1;`,
+    `  for (;;) {`,
+    `    int64_t ${begin} = __atomic_fetch_add(&${closure}->${next}, ${chunk}, __ATOMIC_RELAXED);`,
+    `    if (${begin} >= ${ext}) break;`,
+    `    int64_t ${end} = ${begin} + ${chunk} < ${ext} ? ${begin} + ${chunk} : ${ext};`,
+    `    for (${ity} ${lv} = (${ity})(${min} + ${begin}); ${lv} < (${ity})(${min} + ${end}); ++${lv}) {`,
   ];
   child.bindRange(s.loopVar, new Range(s.min, s.extent));
-  child.indent = 2;
+  child.indent = 3;
   child.stmt(s.body);
-  const head = captured.length > 0
-    ? `typedef struct {\n${fields.join("\n")}\n} ${structName};\n\n`
-    : "";
-  const unpack = captured.length > 0 ? `  ${structName}* ${closure} = (${structName}*)cdata;\n` : "  (void)cdata;\n";
-  em.mod.functions.push(`${head}static int32_t ${fn}(int32_t task_id, TVMParallelGroupEnv* penv, void* cdata) {\n${unpack}${pre.join("\n")}\n${child.text()}\n  }\n  return 0;\n}\n`);
-  if (captured.length > 0) {
-    const c = em.names.fresh(`${fn}_closure`);
-    const init = captured.map((v) => `.${em.varName(v)} = ${em.varName(v)}`).join(", ");
-    em.line(`{`);
-    em.line(`  ${structName} ${c} = {${init}};`);
-    em.line(`  if (__TVMBackendParallelLaunch(${fn}, &${c}, 0) != 0) return -1;`);
-    em.line(`}`);
-  } else {
-    em.line(`if (__TVMBackendParallelLaunch(${fn}, 0, 0) != 0) return -1;`);
-  }
+  const head = `typedef struct {\n${fields.join("\n")}\n} ${structName};\n\n`;
+  const unpack = `  ${structName}* ${closure} = (${structName}*)cdata;\n`;
+  em.mod.functions.push(`${head}static int32_t ${fn}(int32_t task_id, TVMParallelGroupEnv* penv, void* cdata) {\n  (void)task_id;\n${unpack}${pre.join("\n")}\n${child.text()}\n    }\n  }\n  return 0;\n}\n`);
+  const c = em.names.fresh(`${fn}_closure`);
+  const init = [...captured.map((v) => `.${em.varName(v)} = ${em.varName(v)}`), `.${next} = 0`].join(", ");
+  em.line(`{`);
+  em.line(`  ${structName} ${c} = {${init}};`);
+  em.line(`  if (__TVMBackendParallelLaunch(${fn}, &${c}, 0) != 0) return -1;`);
+  em.line(`}`);
 }

@@ -6,8 +6,8 @@
 // - the `compute_scope` body outlined into a static noinline function whose pointer parameters are
 //   `restrict` (the function is tir.noalias), so the C compiler may keep values in registers;
 // - parallel loops outlined into a closure (a struct of captured variables and a task function)
-//   launched through __TVMBackendParallelLaunch, each task running a contiguous share of the range
-//   (c_outline.ts);
+//   launched through __TVMBackendParallelLaunch, the tasks taking chunks of the range from a shared
+//   atomic counter so that work is balanced across threads (c_outline.ts);
 // - vectors as GCC/Clang vector extensions: contiguous loads and stores of a ramp index as one
 //   (aligned where proven, else element-aligned) vector access, other indices as gathers/scatters
 //   (c_memory.ts);

@@ -4,3 +4,4 @@
 
 export { generateC, type GeneratedC } from "./build_module.js";
 export { codegenC, type CodegenResult } from "./codegen_c.js";
+export { nativeVectorBytes } from "./vector_width.js";

@@ -8,6 +8,9 @@
 // axis ("<leaf>.c") per data-parallel leaf loop, so a stage split into (i.outer, i.inner)
 // caches into a [outer, inner] buffer, guarded where the split is uneven. The original stage's
 // loops are reset to its plain axes (its splits are gone; the cache stage starts unscheduled).
+// A stage whose reduction was split is refused, as TVM refuses it: the cache would have to hold
+// one partial result per outer reduction loop, which is what rfactor of that loop builds (the
+// blocked-reduction recipe the error names).
 
 import { Reduce, type PrimExpr, ProducerLoad, Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
@@ -63,7 +66,7 @@ export function cacheWrite(sch: Schedule, tensors: Tensor | Tensor[], scope: str
   const dataLeaves = stage.leafIterVars.filter((iv) => !reduceAxes.has(iv));
   for (const iv of dataLeaves) {
     if (iv.iterType !== "DataPar") {
-      throw new Error(`${what}: loop '${iv.name}' of '${stage.name}' is a ${iv.iterType} loop derived from a reduction axis; cacheWrite lays the cache out along data-parallel loops only, so split the reduction on the cache stage after cacheWrite instead`);
+      throw new Error(`${what}: loop '${iv.name}' of '${stage.name}' is a ${iv.iterType} loop derived from a reduction axis; cacheWrite lays the cache out along data-parallel loops only (as TVM's cache_write), so split the reduction on the cache stage after cacheWrite instead. To block the reduction outside an accumulator tile, factor the block loop: s.rfactor(${first.name}, <the block loop>) gives a stage '${op.name}.rf' of partial sums that '${stage.name}' adds up block by block; compute it at a loop of '${stage.name}' below the block loop (docs/schedule.md, "Blocked reductions")`);
     }
   }
   refuseLostAttachPoints(sch, stage, op.axis, what);
