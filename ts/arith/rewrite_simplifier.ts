@@ -34,6 +34,7 @@ import {
 import { AND_RULES, NOT_RULES, OR_RULES } from "./rewrite_logical.js";
 import { MAX_ANY, MAX_INDEX, MAX_VECTOR, MIN_ANY, MIN_INDEX, MIN_VECTOR } from "./rewrite_min_max.js";
 import { bitwiseAnd, bitwiseNot, bitwiseOr, bitwiseXor } from "../ir/bit_ops.js";
+import { mayTrap } from "./may_trap.js";
 
 /** Bitwise intrinsics whose constant operands fold (through the builders, which fold them). */
 const BITWISE_FOLD: Readonly<Record<string, (args: readonly PrimExpr[]) => PrimExpr>> = {
@@ -320,15 +321,20 @@ export class RewriteSimplifier extends ExprMutator implements RuleContext {
   }
 
   override visitSelect(e: Select): PrimExpr {
-    // Both sides of a select are evaluated (a vector select computes every lane of both), so
-    // neither is simplified under the condition, unlike if_then_else (lazy): that would drop a
-    // guard such as the max(x, 1) of `select(x <= 6, 6, -4 / max(x, 1))`, and the division
-    // would then run by zero in the lanes that select 6. TVM simplifies under the condition.
+    // Both sides of a select are evaluated (a vector select computes every lane of both). As in
+    // TVM each side is simplified under the condition, but a result that could trap (a load, an
+    // integer division by a non-constant) is only kept if simplified without it: the condition
+    // could have dropped a guard the other lanes need, such as the max(x, 1) of
+    // `select(x <= 6, 6, -4 / max(x, 1))`. if_then_else evaluates one side and keeps TVM's rule.
     const cond = this.visitExpr(e.condition);
     if (isOne(cond)) return this.visitExpr(e.trueValue);
     if (isZero(cond)) return this.visitExpr(e.falseValue);
-    const t = this.visitExpr(e.trueValue);
-    const f = this.visitExpr(e.falseValue);
+    const side = (value: PrimExpr, known: PrimExpr): PrimExpr => {
+      const under = this.analyzer.withConstraint(known, () => this.visitExpr(value));
+      return mayTrap(under) ? this.visitExpr(value) : under;
+    };
+    const t = side(e.trueValue, cond);
+    const f = side(e.falseValue, this.analyzer.rewriteSimplify(new Not(cond)));
     const ret = cond === e.condition && t === e.trueValue && f === e.falseValue ? e : new Select(cond, t, f);
     if (structuralEqual(ret.trueValue, ret.falseValue)) return ret.trueValue;
     return ret;
