@@ -72,7 +72,13 @@ selfcheck write "heap-buffer-overflow" "in oob_write"
 selfcheck shift "left shift of negative value" "bad_shift"
 
 files=("$@")
-[[ ${#files[@]} -gt 0 ]] || files=(test/runtime/*.test.ts test/codegen/*.test.ts test/extern/*.test.ts)
+# The soak test is left out by default: ASan keeps freed memory in quarantine, so its RSS limit
+# measures the sanitizer (the soak's own figures, without ASan, are in docs/reliability.md).
+if [[ ${#files[@]} -eq 0 ]]; then
+  for f in test/runtime/*.test.ts test/codegen/*.test.ts test/extern/*.test.ts; do
+    [[ $f == test/runtime/soak.test.ts ]] || files+=("$f")
+  done
+fi
 rm -rf "$reports" "$XDG_CACHE_HOME"
 echo "check:asan: running ava on ${#files[@]} files under ASan+UBSan (reports: build/asan/reports/)"
 rc=0
@@ -86,6 +92,8 @@ fi
 [[ $ub -eq 0 ]] || grep -A12 "runtime error:" "$out/ava.log"
 count=$((count + ub))
 [[ $count -eq 0 ]] || rc=1
-passed=$(grep -Eo '[0-9]+ tests? passed' "$out/ava.log" | tail -1 || true)
-echo "check:asan: ${passed:-no tests passed}, $count sanitizer reports, $(( $(date +%s) - start )) s"
+passed=$(grep -c "✔" "$out/ava.log" || true)
+failed=$(grep -c "✘ \[fail\]" "$out/ava.log" || true)
+[[ $failed -eq 0 ]] || rc=1
+echo "check:asan: $passed tests passed, $failed failed, $count sanitizer reports, $(( $(date +%s) - start )) s"
 exit $rc
