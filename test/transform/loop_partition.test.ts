@@ -95,7 +95,9 @@ test("a symbolic extent is partitioned by default: a guard-free main loop and a 
   const f = lower(s, args).get("main");
   t.false(hasLikely(f.body));
   const ls = loops(f.body);
-  t.deepEqual(ls.map((l) => l.loopVar.name), ["i.outer", "i.inner", "i.outer", "i.inner"]);
+  // The tail runs at most once: it is the body under `if (0 < floormod(m, 32))`, not a loop.
+  t.deepEqual(ls.map((l) => l.loopVar.name), ["i.outer", "i.inner", "i.inner"]);
+  t.true(ifs(f.body).some((g) => g.condition.toString() === "(0 < floormod(m, 32))"));
   // The main loop holds no condition; the tail keeps one.
   t.is(ifs(ls[0]).length, 0);
   t.is(ifs(ls[2]).length, 1);
@@ -122,10 +124,13 @@ test("a symbolic 2-d tile partitions both axes; results hold for many shapes", (
   t.is(main.loopVar.name, "j.outer");
   t.is(main.extent.toString(), "floordiv(n, 8)");
   t.is(ifs(main).length, 0);
-  // The four guards of the tails, and three tests that a partitioned loop runs at all.
+  // The four guards of the tails, three tests that a partitioned loop runs at all, and three
+  // that a tail (at most one iteration of an outer loop) runs.
   const runs = ifs(f.body).filter((g) => /^\(1 <= [mn]\)$/.test(g.condition.toString()));
-  t.is(ifs(f.body).length - runs.length, 4);
+  const tails = ifs(f.body).filter((g) => /^\(0 < floormod\([mn], [48]\)\)$/.test(g.condition.toString()));
+  t.is(ifs(f.body).length - runs.length - tails.length, 4);
   t.is(runs.length, 3);
+  t.is(tails.length, 3);
   for (const [mv, nv] of [[1, 1], [4, 8], [5, 9], [11, 16], [3, 20]]) {
     assertPipelinePreserves(t, s, [A, B], { vars: new Map([["m", mv], ["n", nv]]), seeds: [mv * 100 + nv] });
   }
@@ -235,9 +240,17 @@ test("deduceBound solves linear comparisons for one variable over relaxed ones (
   t.is(text(ded(op.sub(20, x).gt(n), new Map())), "[neg_inf, (19 - n)]");
   // A negative factor flips the comparison: x*-2 <= 5 gives x >= -2.
   t.is(text(ded(x.mul(-2).le(5), new Map())), "[-2, pos_inf]");
-  // x used twice, or under a division, cannot be solved.
+  // Under a floordiv by a positive constant: x / 16 + 9 < 10 gives x <= 15; x / 4 >= y gives
+  // x >= 12 for all y in [0, 3].
+  t.is(text(ded(x.floordiv(16).add(9).lt(10), new Map())), "[neg_inf, 15]");
+  t.is(text(ded(x.floordiv(4).ge(y))), "[12, pos_inf]");
+  // x used twice, under a floormod, a floordiv by a variable or a negative constant, or in an
+  // equality through a floordiv, cannot be solved.
   t.true(ded(x.add(x).lt(4), new Map()).isNothing());
-  t.true(ded(x.floordiv(2).lt(4), new Map()).isNothing());
+  t.true(ded(x.floormod(2).lt(4), new Map()).isNothing());
+  t.true(ded(x.floordiv(n).lt(4), new Map()).isNothing());
+  t.true(ded(x.floordiv(-2).lt(4), new Map()).isNothing());
+  t.true(ded(x.floordiv(2).eq(4), new Map()).isNothing());
 });
 
 test("lower options are checked", (t) => {

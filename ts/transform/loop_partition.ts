@@ -32,38 +32,55 @@ function isLikely(e: PrimExpr): e is Call {
   return e instanceof Call && e.op === LIKELY && e.args.length === 1;
 }
 
-/** Loops whose variable appears in a `likely` condition in their body. */
+/**
+ * Loops whose variable appears in a `likely` condition in their body. A loop with constant
+ * bounds qualifies only with `partitionConstLoop`, or when that condition also depends on the
+ * variable of a vectorized loop around it (the loop itself, one it holds, or one around the
+ * statement searched): such a guard would run lane by lane, and the cut gives a guard-free
+ * vector body and a tail.
+ */
 class CandidateSelector extends StmtExprVisitor {
   readonly candidates = new Set<Stmt>();
-  private readonly record = new Map<Var, boolean>();
+  /** For each enclosing loop of the statement searched: whether its bounds are constant, and whether it qualifies. */
+  private readonly record = new Map<Var, { constant: boolean; used: boolean }>();
+  /** The variables of the vectorized loops around the point visited. */
+  private readonly vectorVars: Set<Var>;
   private inLikely = false;
+  private laneDependent = false;
 
-  constructor(private readonly partitionConstLoop: boolean) { super(); }
+  /** `vectorVars`: the variables of the vectorized loops around the statement searched. */
+  constructor(private readonly partitionConstLoop: boolean, vectorVars: Iterable<Var> = []) {
+    super();
+    this.vectorVars = new Set(vectorVars);
+  }
 
   override visitFor(s: For): void {
-    if (!(s.min instanceof IntImm) || !(s.extent instanceof IntImm) || this.partitionConstLoop) {
-      this.record.set(s.loopVar, false);
-      super.visitFor(s);
-      if (this.record.get(s.loopVar)) this.candidates.add(s);
-      this.record.delete(s.loopVar);
-    } else {
-      super.visitFor(s);
-    }
+    const constant = s.min instanceof IntImm && s.extent instanceof IntImm && !this.partitionConstLoop;
+    const vector = s.forKind === "vectorized";
+    this.record.set(s.loopVar, { constant, used: false });
+    if (vector) this.vectorVars.add(s.loopVar);
+    super.visitFor(s);
+    if (vector) this.vectorVars.delete(s.loopVar);
+    if (this.record.get(s.loopVar)!.used) this.candidates.add(s);
+    this.record.delete(s.loopVar);
   }
 
   override visitCall(e: Call): void {
     if (e.op === LIKELY) {
-      const was = this.inLikely;
+      const [was, wasLane] = [this.inLikely, this.laneDependent];
       this.inLikely = true;
+      this.laneDependent = wasLane || usesVar(e, (v) => this.vectorVars.has(v));
       super.visitCall(e);
-      this.inLikely = was;
+      [this.inLikely, this.laneDependent] = [was, wasLane];
     } else {
       super.visitCall(e);
     }
   }
 
   override visitVar(v: Var): void {
-    if (this.inLikely && this.record.has(v)) this.record.set(v, true);
+    if (!this.inLikely) return;
+    const r = this.record.get(v);
+    if (r && (!r.constant || this.laneDependent)) r.used = true;
   }
 }
 
@@ -158,12 +175,14 @@ class LoopPartitioner extends StmtExprMutator {
   private readonly relax = new Map<Var, IntSet>();
   private readonly ana = new Analyzer();
   private selector!: CandidateSelector;
+  /** The variables of the vectorized loops around the statement being mutated. */
+  private readonly vectorVars = new Set<Var>();
 
   constructor(private readonly partitionConstLoop: boolean) { super(); }
 
   visitAndMutate(s: Stmt): Stmt {
     const outer = this.selector;
-    this.selector = new CandidateSelector(this.partitionConstLoop);
+    this.selector = new CandidateSelector(this.partitionConstLoop, this.vectorVars);
     this.selector.visitStmt(s);
     try {
       return this.visitStmt(s);
@@ -178,9 +197,12 @@ class LoopPartitioner extends StmtExprMutator {
       if (r) return r;
     }
     this.hint.set(s.loopVar, IntSet.interval(s.min, op.sub(op.add(s.min, s.extent), 1)));
+    const vector = s.forKind === "vectorized";
+    if (vector) this.vectorVars.add(s.loopVar);
     try {
       return super.visitFor(s);
     } finally {
+      if (vector) this.vectorVars.delete(s.loopVar);
       this.hint.delete(s.loopVar);
     }
   }
@@ -213,8 +235,15 @@ class LoopPartitioner extends StmtExprMutator {
     return [sets.length === 0 ? IntSet.nothing() : intersectSets(sets), conds];
   }
 
+  /**
+   * A part of the loop: `extent` iterations of `body` from 0. One iteration is the body alone;
+   * at most one (a symbolic tail such as floordiv(n % 16 + 15, 16)) is the body under `if`,
+   * so that the variable becomes 0 and the guards inside can be partitioned in turn.
+   */
   private makeFor(s: For, extent: PrimExpr, body: Stmt): Stmt {
-    if (this.ana.canProve(op.eq(extent, 1))) return substitute(body, new Map([[s.loopVar, new IntImm(s.loopVar.dtype, 0)]]));
+    const first = (): Stmt => substitute(body, new Map([[s.loopVar, new IntImm(s.loopVar.dtype, 0)]]));
+    if (this.ana.canProve(op.eq(extent, 1))) return first();
+    if (!(extent instanceof IntImm) && this.ana.canProve(op.le(extent, 1))) return new IfThenElse(op.lt(0, extent), first());
     return new For(s.loopVar, new IntImm(s.min.dtype, 0), extent, s.forKind, body);
   }
 
