@@ -1,12 +1,16 @@
 // Loop partitioning (TVM's LoopPartition): a loop whose body tests `likely(cond)` on its variable
 // (the guard of an uneven split) is cut into the part where the condition is known — true for
 // the main part, which loses the guard — and the doubtful parts before and after it, each a
-// loop of its own (or the body alone for one iteration), partitioned again in turn. Only loops
-// with a non-constant min or extent are candidates unless `partitionConstLoop` is set, as in
-// TVM's default configuration. The `likely` tags are removed from the whole function afterwards
-// (TVM's RemoveLikelyTags), partitioned or not. Bounds come from deduceBound; a part whose
-// length cannot be proved non-negative is clamped and not partitioned further; where the order
-// of the parts is proved only for a loop that runs, the parts are guarded by that condition.
+// loop of its own (or the body alone for one iteration, under `if` for at most one), partitioned
+// again in turn. Loops with a non-constant min or extent are candidates; loops with constant
+// bounds only with `partitionConstLoop` (off by default, as in TVM), or when the guard also
+// depends on a vectorized loop's variable: then, beyond TVM, the loop is cut anyway, so that
+// vectorize (the next pass) finds a guard-free vector body and a narrower tail rather than a
+// guard on every lane (docs/passes.md, "Vector tails"). The `likely` tags are removed from the
+// whole function afterwards (TVM's RemoveLikelyTags), partitioned or not. Bounds come from
+// deduceBound; a part whose length cannot be proved non-negative is clamped and not partitioned
+// further; where the order of the parts is proved only for a loop that runs, the parts are
+// guarded by that condition.
 
 import { Call, IntImm, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
@@ -22,7 +26,10 @@ import { deduceBound } from "../arith/deduce_bound.js";
 import { checkPrimFunc } from "./check_func.js";
 
 export interface LoopPartitionOptions {
-  /** Partition loops with constant bounds too (TVM's `partition_const_loop`, default false). */
+  /**
+   * Partition loops with constant bounds too (TVM's `partition_const_loop`, default false);
+   * without it, such a loop is still partitioned at a guard that depends on a vectorized loop's lanes.
+   */
   partitionConstLoop?: boolean;
 }
 
