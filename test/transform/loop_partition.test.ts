@@ -1,11 +1,11 @@
 import test from "ava";
 import { te, lower } from "../../ts/index.js";
 import { declBuffer } from "../../ts/ir/buffer.js";
-import { Call, type PrimExpr, Var } from "../../ts/ir/expr.js";
+import { Call, Load, type PrimExpr, Var } from "../../ts/ir/expr.js";
 import { postOrderVisit } from "../../ts/ir/functor.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import * as op from "../../ts/ir/op.js";
-import { IfThenElse, type Stmt } from "../../ts/ir/stmt.js";
+import { For, IfThenElse, SeqStmt, type Stmt, Store } from "../../ts/ir/stmt.js";
 import { IntSet } from "../../ts/arith/int_set.js";
 import { Analyzer } from "../../ts/arith/analyzer.js";
 import { loopPartition } from "../../ts/transform/loop_partition.js";
@@ -302,4 +302,20 @@ test("a part of one iteration peeled off a loop that may run zero times is guard
   for (const nv of [0, 1, 2, 5]) {
     assertSameResults(t, f, g, { what: `loop partition, n = ${nv}`, vars: new Map([["n", nv]]) });
   }
+});
+
+test("one guard object under two inner loops is cut only where it holds in both (the intervals intersect)", (t) => {
+  // for i in [0, 10): for j in [0, 8): if likely(i + j < 10) A[i] += 1; for j in [0, 2): if likely(i + j < 10) B[i] += 1
+  // with one condition object and one j: the first loop needs i <= 2, the second i <= 8.
+  const A = declBuffer([10], "float32", "A");
+  const B = declBuffer([10], "float32", "B");
+  const i = new Var("i");
+  const j = new Var("j");
+  const cond = op.likely(op.lt(op.add(i, j), 10));
+  const bump = (buf: typeof A) => new Store(buf.data, op.add(new Load(buf.dtype, buf.data, i), op.constant(1, "float32")), i);
+  const inner = (extent: number, buf: typeof A) => new For(j, op.constant(0), op.constant(extent), "serial", new IfThenElse(cond, bump(buf)));
+  const f = primFunc([A, B], new For(i, op.constant(0), op.constant(10), "serial", SeqStmt.flatten([inner(8, A), inner(2, B)])));
+  const g = loopPartition(f, { partitionConstLoop: true });
+  t.is(loops(g.body)[0].extent.toString(), "3");
+  assertSameResults(t, f, g, { what: "loop partition" });
 });

@@ -113,6 +113,8 @@ function inverse(cond: PrimExpr): PrimExpr | undefined {
 /** For the variable being partitioned, the intervals where each `likely` condition is known. */
 class PartitionFinder extends StmtExprVisitor {
   readonly partitions = new Map<PrimExpr, CondPartition>();
+  /** Each condition met so far: where it is known true and false at every place (null: nowhere). */
+  private readonly seen = new Map<PrimExpr, { whenTrue: IntSet | null; whenFalse: IntSet | null }>();
   private readonly outVars: Set<Var>;
   private readonly hint: Map<Var, IntSet>;
   private readonly relax: Map<Var, IntSet>;
@@ -154,17 +156,30 @@ class PartitionFinder extends StmtExprVisitor {
     else super.visitCall(e);
   }
 
+  /**
+   * Where `cond` is known true and known false. The same condition (one object) met again, under
+   * other inner loops, is known only where it is known at every place: the intervals intersect,
+   * and a place where nothing can be deduced leaves nothing.
+   */
   private deduce(cond: PrimExpr): void {
     if (!usesVar(cond, (v) => v === this.current)) return;
-    const entry: CondPartition = this.partitions.get(cond) ?? { cond };
     const t = deduceBound(this.current, cond, this.hint, this.relax);
-    if (!t.isNothing()) entry.whenTrue = t;
     const inv = inverse(cond);
-    if (inv) {
-      const f = deduceBound(this.current, inv, this.hint, this.relax);
-      if (!f.isNothing()) entry.whenFalse = f;
+    const f = inv ? deduceBound(this.current, inv, this.hint, this.relax) : IntSet.nothing();
+    const before = this.seen.get(cond);
+    const merge = (prev: IntSet | null | undefined, now: IntSet): IntSet | null => {
+      if (now.isNothing() || prev === null) return null;
+      if (prev === undefined) return now;
+      const both = intersectSets([prev, now]);
+      return both.isNothing() ? null : both;
+    };
+    const known = { whenTrue: merge(before?.whenTrue, t), whenFalse: merge(before?.whenFalse, f) };
+    this.seen.set(cond, known);
+    if (known.whenTrue || known.whenFalse) {
+      this.partitions.set(cond, { cond, whenTrue: known.whenTrue ?? undefined, whenFalse: known.whenFalse ?? undefined });
+    } else {
+      this.partitions.delete(cond);
     }
-    if (entry.whenTrue || entry.whenFalse) this.partitions.set(cond, entry);
   }
 }
 
