@@ -389,3 +389,57 @@ test("a parallel outer loop keeps its vector rows and tails; simple mode and par
   }
   checkKernels(t, kernels);
 });
+
+/** Row sums of a rows x n matrix: the reduction split by 8, rfactored, the partial sums vectorized inside the row. */
+function rowSum(rows: number, n: number) {
+  const A = te.placeholder([rows, n], "float32", "A");
+  const k = te.reduceAxis([0, n], "k");
+  const B = te.compute([rows], (i) => te.sum(A.at(i, k), k), "B");
+  const s = te.createSchedule(B.op);
+  const [, ki] = s.stage(B).split(k, { factor: 8 });
+  const BF = s.rfactor(B, ki) as te.Tensor;
+  s.stage(BF).computeAt(s.stage(B), s.stage(B).leafIterVars[0]);
+  s.stage(BF).reorder(BF.op.axis[1], BF.op.reduceAxis[0], BF.op.axis[0]);
+  s.stage(BF).vectorize(BF.op.axis[0]);
+  return { s, args: [A, B] };
+}
+
+test("a reduction split unevenly and rfactored into vector partial sums: vector updates and a 4-lane tail", (t) => {
+  const { s, args } = rowSum(3, 20);
+  t.is(bodyText(lower(s, args)), [
+    "  attr [B.rf: Pointer(float32)] \"storage_scope\" = \"global\";",
+    "  allocate(B.rf, float32, [8]);",
+    "  for (ax0: int32, 0, 3) {",
+    "    B.rf[ramp(0, 1, 8)] = broadcast(0f32, 8)",
+    "    for (k.outer: int32, 0, 2) {",
+    "      B.rf[ramp(0, 1, 8)] = ((float32x8*)B.rf[ramp(0, 1, 8)] + (float32x8*)A_2[ramp(((ax0*20) + (k.outer*8)), 1, 8)])",
+    "    }",
+    "    B.rf[ramp(0, 1, 4)] = ((float32x4*)B.rf[ramp(0, 1, 4)] + (float32x4*)A_2[ramp(((ax0*20) + 16), 1, 4)])",
+    "    B_2[ax0] = 0f32",
+    "    for (k.inner.v: int32, 0, 8) {",
+    "      B_2[ax0] = ((float32*)B_2[ax0] + (float32*)B.rf[k.inner.v])",
+    "    }",
+    "  }",
+  ].join("\n"));
+  const kernels: Kernel[] = [];
+  for (const n of [1, 5, 8, 9, 20, 37]) {
+    const r = rowSum(3, n);
+    const func = lowered(r.s, r.args, `rowsum_${n}`);
+    t.deepEqual(laneGuards(func.body), [], `n=${n}`);
+    kernels.push({
+      name: `rowsum_${n}`, func, runs: [{}],
+      shapes: () => ({ inputs: [[3, n]], output: [3] }),
+      reference: ([a]) => {
+        // The kernel's order: lane l sums k = l, l + 8, ...; then the lanes in order.
+        const out = new Float32Array(3);
+        for (let i = 0; i < 3; i++) {
+          const lanes = new Float32Array(8);
+          for (let kk = 0; kk < n; kk++) lanes[kk % 8] = Math.fround(lanes[kk % 8] + a[i * n + kk]);
+          out[i] = lanes.reduce((x, y) => Math.fround(x + y), 0);
+        }
+        return out;
+      },
+    });
+  }
+  checkKernels(t, kernels);
+});
