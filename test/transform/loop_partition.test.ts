@@ -319,3 +319,21 @@ test("one guard object under two inner loops is cut only where it holds in both 
   t.is(loops(g.body)[0].extent.toString(), "3");
   assertSameResults(t, f, g, { what: "loop partition" });
 });
+
+test("a guard object also met inside a loop whose bounds depend on the partitioned variable is not cut", (t) => {
+  // The second inner loop runs i + 1 times: the finder does not search it (as in TVM), so the
+  // guard it shares with the first loop must stay wherever it is.
+  const A = declBuffer([10], "float32", "A");
+  const B = declBuffer([10], "float32", "B");
+  const i = new Var("i");
+  const j = new Var("j");
+  const cond = op.likely(op.lt(op.add(i, j), 10));
+  const bump = (buf: typeof A) => new Store(buf.data, op.add(new Load(buf.dtype, buf.data, i), op.constant(1, "float32")), i);
+  const first = new For(j, op.constant(0), op.constant(2), "serial", new IfThenElse(cond, bump(B)));
+  const second = new For(j, op.constant(0), op.add(i, 1), "serial", new IfThenElse(cond, bump(A)));
+  const f = primFunc([A, B], new For(i, op.constant(0), op.constant(10), "serial", SeqStmt.flatten([first, second])));
+  const g = loopPartition(f, { partitionConstLoop: true });
+  // The i loop stays whole (each inner loop is still cut on j, at its own guard).
+  t.true(g.body instanceof For && g.body.loopVar === i && g.body.extent.toString() === "10");
+  assertSameResults(t, f, g, { what: "loop partition" });
+});

@@ -14,7 +14,7 @@
 
 import { Call, IntImm, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
-import { StmtExprMutator, StmtExprVisitor } from "../ir/functor.js";
+import { StmtExprMutator, StmtExprVisitor, postOrderVisit } from "../ir/functor.js";
 import * as op from "../ir/op.js";
 import { AttrStmt, For, IfThenElse, SeqStmt, type Stmt } from "../ir/stmt.js";
 import { IterVar } from "../ir/iter_var.js";
@@ -128,7 +128,16 @@ class PartitionFinder extends StmtExprVisitor {
 
   override visitFor(s: For): void {
     const outer = (v: Var): boolean => this.outVars.has(v);
-    if (usesVar(s.min, outer) || usesVar(s.extent, outer)) return;
+    if (usesVar(s.min, outer) || usesVar(s.extent, outer)) {
+      // Not searched (as in TVM): a condition inside is known nowhere, even if met elsewhere.
+      postOrderVisit(s.body, (n) => {
+        if (n instanceof Call && isLikely(n)) {
+          this.seen.set(n.args[0], { whenTrue: null, whenFalse: null });
+          this.partitions.delete(n.args[0]);
+        }
+      });
+      return;
+    }
     const dom = IntSet.interval(s.min, op.sub(op.add(s.min, s.extent), 1));
     this.hint.set(s.loopVar, dom);
     this.relax.set(s.loopVar, dom);
