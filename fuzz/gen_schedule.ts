@@ -3,8 +3,8 @@
 // still replays: a step whose stage or loop no longer exists is skipped). Every primitive is
 // drawn: split (factor or nparts, uneven), fuse, reorder, tile, computeAt (also nested, into
 // any consumer), computeInline, computeRoot, cacheRead and cacheWrite (then often computeAt),
-// rfactor, vectorize, unroll, parallel, pragma and storageAlign. A primitive's Error is a
-// refusal, never a failure.
+// rfactor, vectorize (often of a split's inner loop, split just before), unroll, parallel, pragma
+// and storageAlign. A primitive's Error is a refusal, never a failure.
 
 import { te } from "../ts/index.js";
 import type { Schedule } from "../ts/schedule/schedule.js";
@@ -14,6 +14,8 @@ import { ExternOp } from "../ts/te/extern.js";
 import type { Step } from "./spec.js";
 
 const FACTORS = [1, 2, 3, 4, 5, 7, 8, 16];
+/** Split factors for a loop about to be vectorized: vector widths, and one that is not a power of two. */
+const VECTOR_FACTORS = [3, 4, 8, 16];
 
 const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -100,14 +102,37 @@ export function applyStep(s: Schedule, step: Step): boolean {
 export function randomSchedule(s: Schedule, r: () => number, count: number): { steps: Step[]; refused?: Error } {
   const steps: Step[] = [];
   for (let k = 0; k < count; k++) {
-    const step = drawStep(s, r);
+    let step = drawStep(s, r);
     if (!step) continue;
+    let vectorizeInner = false;
+    if (step.kind === "split") {
+      vectorizeInner = r() < 0.6;
+    } else if (step.kind === "vectorize" && r() < 0.75) {
+      step = { kind: "split", stage: step.stage, leaf: step.leaf, factor: pick(r, VECTOR_FACTORS), nparts: false };
+      vectorizeInner = true;
+    }
     steps.push(step);
     const before = s.stages.map((x) => x.name);
     try {
       applyStep(s, step);
     } catch (e) {
       return { steps, refused: e as Error };
+    }
+    // A data-parallel split is often vectorized right away on its inner loop, and a vectorized
+    // loop is often split first: a likely guard inside a vectorized loop (an uneven split of a
+    // vectorized axis: vector tails, issue 10 item 2) is in about one case of twelve (one of a
+    // hundred without this).
+    if (step.kind === "split" && vectorizeInner) {
+      const inner = stageNamed(s, step.stage)?.leafIterVars[step.leaf! + 1];
+      if (inner && inner.iterType === "DataPar") {
+        const vec: Step = { kind: "vectorize", stage: step.stage, leaf: step.leaf! + 1 };
+        steps.push(vec);
+        try {
+          applyStep(s, vec);
+        } catch (e) {
+          return { steps, refused: e as Error };
+        }
+      }
     }
     // A cache stage is usually attached right away, somewhere inside a reader.
     if ((step.kind === "cacheRead" || step.kind === "cacheWrite") && r() < 0.6) {

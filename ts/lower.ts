@@ -43,7 +43,10 @@ export interface LowerOptions {
    * their `likely` guards. Default false.
    */
   simpleMode?: boolean;
-  /** Partition loops with constant bounds at their `likely` guards too (TVM's partition_const_loop; default false). */
+  /**
+   * Partition loops with constant bounds at their `likely` guards too (TVM's partition_const_loop;
+   * default false). A guard that depends on a vectorized loop's lanes (a vector tail) is cut either way.
+   */
   partitionConstLoop?: boolean;
   /** Leave vectorized loops serial (TVM's disable_vectorize; default false). */
   disableVectorize?: boolean;

@@ -128,3 +128,35 @@ test("a loop-partition guard: where i*32 + j < n holds for every j", (t) => {
   t.false(r.hasLowerBound());
   t.is(new Analyzer().simplify(r.max).toString(), "(floordiv(n, 32) - 1)");
 });
+
+test("floordiv by a positive constant: the deduced interval is exactly where the comparison holds for every relaxed value", (t) => {
+  // floordiv(a*m + b, c) cmp r, b relaxed over [0, 2]: checked against brute force over a in [-40, 40].
+  const [a, b] = vars("a", "b");
+  const bS = iv(0, 2);
+  const m = new Map([[b, bS]]);
+  const ana = new Analyzer();
+  const value = (e: PrimExpr): number => Number(ana.simplify(e).toString());
+  const floorDiv = (x: number, y: number): number => Math.floor(x / y);
+  const cmps = [
+    ["lt", op.lt, (x: number, y: number) => x < y], ["le", op.le, (x: number, y: number) => x <= y],
+    ["gt", op.gt, (x: number, y: number) => x > y], ["ge", op.ge, (x: number, y: number) => x >= y],
+  ] as const;
+  for (const c of [1, 3, 16]) {
+    for (const mul_ of [1, 2, -3]) {
+      for (const r of [-5, 0, 2, 7]) {
+        for (const [name, mk, holdsFor] of cmps) {
+          const e = op.floordiv(add(mul(a, mul_), b), c);
+          const set = deduceBound(a, mk(e, r), m, m);
+          const what = `floordiv(a*${mul_} + b, ${c}) ${name} ${r}`;
+          t.false(set.isNothing(), what);
+          const lo = set.hasLowerBound() ? value(set.minValue()) : -Infinity;
+          const hi = set.hasUpperBound() ? value(set.maxValue()) : Infinity;
+          for (let x = -40; x <= 40; x++) {
+            const always = [0, 1, 2].every((y) => holdsFor(floorDiv(x * mul_ + y, c), r));
+            t.is(x >= lo && x <= hi, always, `${what} at a = ${x}: deduced [${lo}, ${hi}]`);
+          }
+        }
+      }
+    }
+  }
+});

@@ -1,11 +1,11 @@
 import test from "ava";
 import { te, lower } from "../../ts/index.js";
 import { declBuffer } from "../../ts/ir/buffer.js";
-import { Call, type PrimExpr, Var } from "../../ts/ir/expr.js";
+import { Call, Load, type PrimExpr, Var } from "../../ts/ir/expr.js";
 import { postOrderVisit } from "../../ts/ir/functor.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
 import * as op from "../../ts/ir/op.js";
-import { IfThenElse, type Stmt } from "../../ts/ir/stmt.js";
+import { For, IfThenElse, SeqStmt, type Stmt, Store } from "../../ts/ir/stmt.js";
 import { IntSet } from "../../ts/arith/int_set.js";
 import { Analyzer } from "../../ts/arith/analyzer.js";
 import { loopPartition } from "../../ts/transform/loop_partition.js";
@@ -95,7 +95,9 @@ test("a symbolic extent is partitioned by default: a guard-free main loop and a 
   const f = lower(s, args).get("main");
   t.false(hasLikely(f.body));
   const ls = loops(f.body);
-  t.deepEqual(ls.map((l) => l.loopVar.name), ["i.outer", "i.inner", "i.outer", "i.inner"]);
+  // The tail runs at most once: it is the body under `if (0 < floormod(m, 32))`, not a loop.
+  t.deepEqual(ls.map((l) => l.loopVar.name), ["i.outer", "i.inner", "i.inner"]);
+  t.true(ifs(f.body).some((g) => g.condition.toString() === "(0 < floormod(m, 32))"));
   // The main loop holds no condition; the tail keeps one.
   t.is(ifs(ls[0]).length, 0);
   t.is(ifs(ls[2]).length, 1);
@@ -122,10 +124,13 @@ test("a symbolic 2-d tile partitions both axes; results hold for many shapes", (
   t.is(main.loopVar.name, "j.outer");
   t.is(main.extent.toString(), "floordiv(n, 8)");
   t.is(ifs(main).length, 0);
-  // The four guards of the tails, and three tests that a partitioned loop runs at all.
+  // The four guards of the tails, three tests that a partitioned loop runs at all, and three
+  // that a tail (at most one iteration of an outer loop) runs.
   const runs = ifs(f.body).filter((g) => /^\(1 <= [mn]\)$/.test(g.condition.toString()));
-  t.is(ifs(f.body).length - runs.length, 4);
+  const tails = ifs(f.body).filter((g) => /^\(0 < floormod\([mn], [48]\)\)$/.test(g.condition.toString()));
+  t.is(ifs(f.body).length - runs.length - tails.length, 4);
   t.is(runs.length, 3);
+  t.is(tails.length, 3);
   for (const [mv, nv] of [[1, 1], [4, 8], [5, 9], [11, 16], [3, 20]]) {
     assertPipelinePreserves(t, s, [A, B], { vars: new Map([["m", mv], ["n", nv]]), seeds: [mv * 100 + nv] });
   }
@@ -235,9 +240,17 @@ test("deduceBound solves linear comparisons for one variable over relaxed ones (
   t.is(text(ded(op.sub(20, x).gt(n), new Map())), "[neg_inf, (19 - n)]");
   // A negative factor flips the comparison: x*-2 <= 5 gives x >= -2.
   t.is(text(ded(x.mul(-2).le(5), new Map())), "[-2, pos_inf]");
-  // x used twice, or under a division, cannot be solved.
+  // Under a floordiv by a positive constant: x / 16 + 9 < 10 gives x <= 15; x / 4 >= y gives
+  // x >= 12 for all y in [0, 3].
+  t.is(text(ded(x.floordiv(16).add(9).lt(10), new Map())), "[neg_inf, 15]");
+  t.is(text(ded(x.floordiv(4).ge(y))), "[12, pos_inf]");
+  // x used twice, under a floormod, a floordiv by a variable or a negative constant, or in an
+  // equality through a floordiv, cannot be solved.
   t.true(ded(x.add(x).lt(4), new Map()).isNothing());
-  t.true(ded(x.floordiv(2).lt(4), new Map()).isNothing());
+  t.true(ded(x.floormod(2).lt(4), new Map()).isNothing());
+  t.true(ded(x.floordiv(n).lt(4), new Map()).isNothing());
+  t.true(ded(x.floordiv(-2).lt(4), new Map()).isNothing());
+  t.true(ded(x.floordiv(2).eq(4), new Map()).isNothing());
 });
 
 test("lower options are checked", (t) => {
@@ -289,4 +302,38 @@ test("a part of one iteration peeled off a loop that may run zero times is guard
   for (const nv of [0, 1, 2, 5]) {
     assertSameResults(t, f, g, { what: `loop partition, n = ${nv}`, vars: new Map([["n", nv]]) });
   }
+});
+
+test("one guard object under two inner loops is cut only where it holds in both (the intervals intersect)", (t) => {
+  // for i in [0, 10): for j in [0, 8): if likely(i + j < 10) A[i] += 1; for j in [0, 2): if likely(i + j < 10) B[i] += 1
+  // with one condition object and one j: the first loop needs i <= 2, the second i <= 8.
+  const A = declBuffer([10], "float32", "A");
+  const B = declBuffer([10], "float32", "B");
+  const i = new Var("i");
+  const j = new Var("j");
+  const cond = op.likely(op.lt(op.add(i, j), 10));
+  const bump = (buf: typeof A) => new Store(buf.data, op.add(new Load(buf.dtype, buf.data, i), op.constant(1, "float32")), i);
+  const inner = (extent: number, buf: typeof A) => new For(j, op.constant(0), op.constant(extent), "serial", new IfThenElse(cond, bump(buf)));
+  const f = primFunc([A, B], new For(i, op.constant(0), op.constant(10), "serial", SeqStmt.flatten([inner(8, A), inner(2, B)])));
+  const g = loopPartition(f, { partitionConstLoop: true });
+  t.is(loops(g.body)[0].extent.toString(), "3");
+  assertSameResults(t, f, g, { what: "loop partition" });
+});
+
+test("a guard object also met inside a loop whose bounds depend on the partitioned variable is not cut", (t) => {
+  // The second inner loop runs i + 1 times: the finder does not search it (as in TVM), so the
+  // guard it shares with the first loop must stay wherever it is.
+  const A = declBuffer([10], "float32", "A");
+  const B = declBuffer([10], "float32", "B");
+  const i = new Var("i");
+  const j = new Var("j");
+  const cond = op.likely(op.lt(op.add(i, j), 10));
+  const bump = (buf: typeof A) => new Store(buf.data, op.add(new Load(buf.dtype, buf.data, i), op.constant(1, "float32")), i);
+  const first = new For(j, op.constant(0), op.constant(2), "serial", new IfThenElse(cond, bump(B)));
+  const second = new For(j, op.constant(0), op.add(i, 1), "serial", new IfThenElse(cond, bump(A)));
+  const f = primFunc([A, B], new For(i, op.constant(0), op.constant(10), "serial", SeqStmt.flatten([first, second])));
+  const g = loopPartition(f, { partitionConstLoop: true });
+  // The i loop stays whole (each inner loop is still cut on j, at its own guard).
+  t.true(g.body instanceof For && g.body.loopVar === i && g.body.extent.toString() === "10");
+  assertSameResults(t, f, g, { what: "loop partition" });
 });

@@ -3,12 +3,12 @@
 // partitioning uses it to find where a guard like `likely(i*32 + j < n)` holds for all j.
 // The comparison is rewritten as `expr (>=|<=|==) result` with the variable on the left, both
 // sides are relaxed over `relaxMap`, then the operations on the path from the root to the
-// variable (+, -, * by a value of known sign) are undone one by one on the right-hand side.
-// Anything else on the path, or a variable appearing more than once, fails: the result is then
-// the empty set (IntSet.nothing()).
+// variable (+, -, * by a value of known sign, floordiv by a positive constant) are undone one by
+// one on the right-hand side. Anything else on the path, or a variable appearing more than once,
+// fails: the result is then the empty set (IntSet.nothing()).
 
 import {
-  type BinaryExpr, type CompareExpr, PrimExpr, Var,
+  type BinaryExpr, type CompareExpr, IntImm, PrimExpr, Var,
 } from "../ir/expr.js";
 import { ExprVisitor } from "../ir/functor.js";
 import * as op from "../ir/op.js";
@@ -177,6 +177,17 @@ class Deducer extends ExprVisitor {
           }
         }
         this.visitExpr(left ? e.a : e.b);
+        return;
+      }
+      case "FloorDiv": {
+        // floordiv(x, c) with c > 0 a constant: <= r means x <= r*c + c - 1, >= r means x >= r*c.
+        if (!left || !(e.b instanceof IntImm) || e.b.value <= 0 || this.comp === "equal") {
+          this.ok = false;
+          return;
+        }
+        const c = e.b;
+        this.result = this.comp === "less" ? op.add(op.mul(this.result, c), c.value - 1) : op.mul(this.result, c);
+        this.visitExpr(e.a);
         return;
       }
       default:

@@ -1,16 +1,20 @@
 // Loop partitioning (TVM's LoopPartition): a loop whose body tests `likely(cond)` on its variable
 // (the guard of an uneven split) is cut into the part where the condition is known — true for
 // the main part, which loses the guard — and the doubtful parts before and after it, each a
-// loop of its own (or the body alone for one iteration), partitioned again in turn. Only loops
-// with a non-constant min or extent are candidates unless `partitionConstLoop` is set, as in
-// TVM's default configuration. The `likely` tags are removed from the whole function afterwards
-// (TVM's RemoveLikelyTags), partitioned or not. Bounds come from deduceBound; a part whose
-// length cannot be proved non-negative is clamped and not partitioned further; where the order
-// of the parts is proved only for a loop that runs, the parts are guarded by that condition.
+// loop of its own (or the body alone for one iteration, under `if` for at most one), partitioned
+// again in turn. Loops with a non-constant min or extent are candidates; loops with constant
+// bounds only with `partitionConstLoop` (off by default, as in TVM), or when the guard also
+// depends on a vectorized loop's variable: then, beyond TVM, the loop is cut anyway, so that
+// vectorize (the next pass) finds a guard-free vector body and a narrower tail rather than a
+// guard on every lane (docs/passes.md, "Vector tails"). The `likely` tags are removed from the
+// whole function afterwards (TVM's RemoveLikelyTags), partitioned or not. Bounds come from
+// deduceBound; a part whose length cannot be proved non-negative is clamped and not partitioned
+// further; where the order of the parts is proved only for a loop that runs, the parts are
+// guarded by that condition.
 
 import { Call, IntImm, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
-import { StmtExprMutator, StmtExprVisitor } from "../ir/functor.js";
+import { StmtExprMutator, StmtExprVisitor, postOrderVisit } from "../ir/functor.js";
 import * as op from "../ir/op.js";
 import { AttrStmt, For, IfThenElse, SeqStmt, type Stmt } from "../ir/stmt.js";
 import { IterVar } from "../ir/iter_var.js";
@@ -22,7 +26,10 @@ import { deduceBound } from "../arith/deduce_bound.js";
 import { checkPrimFunc } from "./check_func.js";
 
 export interface LoopPartitionOptions {
-  /** Partition loops with constant bounds too (TVM's `partition_const_loop`, default false). */
+  /**
+   * Partition loops with constant bounds too (TVM's `partition_const_loop`, default false);
+   * without it, such a loop is still partitioned at a guard that depends on a vectorized loop's lanes.
+   */
   partitionConstLoop?: boolean;
 }
 
@@ -32,38 +39,55 @@ function isLikely(e: PrimExpr): e is Call {
   return e instanceof Call && e.op === LIKELY && e.args.length === 1;
 }
 
-/** Loops whose variable appears in a `likely` condition in their body. */
+/**
+ * Loops whose variable appears in a `likely` condition in their body. A loop with constant
+ * bounds qualifies only with `partitionConstLoop`, or when that condition also depends on the
+ * variable of a vectorized loop around it (the loop itself, one it holds, or one around the
+ * statement searched): such a guard would run lane by lane, and the cut gives a guard-free
+ * vector body and a tail.
+ */
 class CandidateSelector extends StmtExprVisitor {
   readonly candidates = new Set<Stmt>();
-  private readonly record = new Map<Var, boolean>();
+  /** For each enclosing loop of the statement searched: whether its bounds are constant, and whether it qualifies. */
+  private readonly record = new Map<Var, { constant: boolean; used: boolean }>();
+  /** The variables of the vectorized loops around the point visited. */
+  private readonly vectorVars: Set<Var>;
   private inLikely = false;
+  private laneDependent = false;
 
-  constructor(private readonly partitionConstLoop: boolean) { super(); }
+  /** `vectorVars`: the variables of the vectorized loops around the statement searched. */
+  constructor(private readonly partitionConstLoop: boolean, vectorVars: Iterable<Var> = []) {
+    super();
+    this.vectorVars = new Set(vectorVars);
+  }
 
   override visitFor(s: For): void {
-    if (!(s.min instanceof IntImm) || !(s.extent instanceof IntImm) || this.partitionConstLoop) {
-      this.record.set(s.loopVar, false);
-      super.visitFor(s);
-      if (this.record.get(s.loopVar)) this.candidates.add(s);
-      this.record.delete(s.loopVar);
-    } else {
-      super.visitFor(s);
-    }
+    const constant = s.min instanceof IntImm && s.extent instanceof IntImm && !this.partitionConstLoop;
+    const vector = s.forKind === "vectorized";
+    this.record.set(s.loopVar, { constant, used: false });
+    if (vector) this.vectorVars.add(s.loopVar);
+    super.visitFor(s);
+    if (vector) this.vectorVars.delete(s.loopVar);
+    if (this.record.get(s.loopVar)!.used) this.candidates.add(s);
+    this.record.delete(s.loopVar);
   }
 
   override visitCall(e: Call): void {
     if (e.op === LIKELY) {
-      const was = this.inLikely;
+      const [was, wasLane] = [this.inLikely, this.laneDependent];
       this.inLikely = true;
+      this.laneDependent = wasLane || usesVar(e, (v) => this.vectorVars.has(v));
       super.visitCall(e);
-      this.inLikely = was;
+      [this.inLikely, this.laneDependent] = [was, wasLane];
     } else {
       super.visitCall(e);
     }
   }
 
   override visitVar(v: Var): void {
-    if (this.inLikely && this.record.has(v)) this.record.set(v, true);
+    if (!this.inLikely) return;
+    const r = this.record.get(v);
+    if (r && (!r.constant || this.laneDependent)) r.used = true;
   }
 }
 
@@ -89,6 +113,8 @@ function inverse(cond: PrimExpr): PrimExpr | undefined {
 /** For the variable being partitioned, the intervals where each `likely` condition is known. */
 class PartitionFinder extends StmtExprVisitor {
   readonly partitions = new Map<PrimExpr, CondPartition>();
+  /** Each condition met so far: where it is known true and false at every place (null: nowhere). */
+  private readonly seen = new Map<PrimExpr, { whenTrue: IntSet | null; whenFalse: IntSet | null }>();
   private readonly outVars: Set<Var>;
   private readonly hint: Map<Var, IntSet>;
   private readonly relax: Map<Var, IntSet>;
@@ -102,7 +128,16 @@ class PartitionFinder extends StmtExprVisitor {
 
   override visitFor(s: For): void {
     const outer = (v: Var): boolean => this.outVars.has(v);
-    if (usesVar(s.min, outer) || usesVar(s.extent, outer)) return;
+    if (usesVar(s.min, outer) || usesVar(s.extent, outer)) {
+      // Not searched (as in TVM): a condition inside is known nowhere, even if met elsewhere.
+      postOrderVisit(s.body, (n) => {
+        if (n instanceof Call && isLikely(n)) {
+          this.seen.set(n.args[0], { whenTrue: null, whenFalse: null });
+          this.partitions.delete(n.args[0]);
+        }
+      });
+      return;
+    }
     const dom = IntSet.interval(s.min, op.sub(op.add(s.min, s.extent), 1));
     this.hint.set(s.loopVar, dom);
     this.relax.set(s.loopVar, dom);
@@ -130,17 +165,30 @@ class PartitionFinder extends StmtExprVisitor {
     else super.visitCall(e);
   }
 
+  /**
+   * Where `cond` is known true and known false. The same condition (one object) met again, under
+   * other inner loops, is known only where it is known at every place: the intervals intersect,
+   * and a place where nothing can be deduced leaves nothing.
+   */
   private deduce(cond: PrimExpr): void {
     if (!usesVar(cond, (v) => v === this.current)) return;
-    const entry: CondPartition = this.partitions.get(cond) ?? { cond };
     const t = deduceBound(this.current, cond, this.hint, this.relax);
-    if (!t.isNothing()) entry.whenTrue = t;
     const inv = inverse(cond);
-    if (inv) {
-      const f = deduceBound(this.current, inv, this.hint, this.relax);
-      if (!f.isNothing()) entry.whenFalse = f;
+    const f = inv ? deduceBound(this.current, inv, this.hint, this.relax) : IntSet.nothing();
+    const before = this.seen.get(cond);
+    const merge = (prev: IntSet | null | undefined, now: IntSet): IntSet | null => {
+      if (now.isNothing() || prev === null) return null;
+      if (prev === undefined) return now;
+      const both = intersectSets([prev, now]);
+      return both.isNothing() ? null : both;
+    };
+    const known = { whenTrue: merge(before?.whenTrue, t), whenFalse: merge(before?.whenFalse, f) };
+    this.seen.set(cond, known);
+    if (known.whenTrue || known.whenFalse) {
+      this.partitions.set(cond, { cond, whenTrue: known.whenTrue ?? undefined, whenFalse: known.whenFalse ?? undefined });
+    } else {
+      this.partitions.delete(cond);
     }
-    if (entry.whenTrue || entry.whenFalse) this.partitions.set(cond, entry);
   }
 }
 
@@ -158,12 +206,14 @@ class LoopPartitioner extends StmtExprMutator {
   private readonly relax = new Map<Var, IntSet>();
   private readonly ana = new Analyzer();
   private selector!: CandidateSelector;
+  /** The variables of the vectorized loops around the statement being mutated. */
+  private readonly vectorVars = new Set<Var>();
 
   constructor(private readonly partitionConstLoop: boolean) { super(); }
 
   visitAndMutate(s: Stmt): Stmt {
     const outer = this.selector;
-    this.selector = new CandidateSelector(this.partitionConstLoop);
+    this.selector = new CandidateSelector(this.partitionConstLoop, this.vectorVars);
     this.selector.visitStmt(s);
     try {
       return this.visitStmt(s);
@@ -178,9 +228,12 @@ class LoopPartitioner extends StmtExprMutator {
       if (r) return r;
     }
     this.hint.set(s.loopVar, IntSet.interval(s.min, op.sub(op.add(s.min, s.extent), 1)));
+    const vector = s.forKind === "vectorized";
+    if (vector) this.vectorVars.add(s.loopVar);
     try {
       return super.visitFor(s);
     } finally {
+      if (vector) this.vectorVars.delete(s.loopVar);
       this.hint.delete(s.loopVar);
     }
   }
@@ -213,8 +266,15 @@ class LoopPartitioner extends StmtExprMutator {
     return [sets.length === 0 ? IntSet.nothing() : intersectSets(sets), conds];
   }
 
+  /**
+   * A part of the loop: `extent` iterations of `body` from 0. One iteration is the body alone;
+   * at most one (a symbolic tail such as floordiv(n % 16 + 15, 16)) is the body under `if`,
+   * so that the variable becomes 0 and the guards inside can be partitioned in turn.
+   */
   private makeFor(s: For, extent: PrimExpr, body: Stmt): Stmt {
-    if (this.ana.canProve(op.eq(extent, 1))) return substitute(body, new Map([[s.loopVar, new IntImm(s.loopVar.dtype, 0)]]));
+    const first = (): Stmt => substitute(body, new Map([[s.loopVar, new IntImm(s.loopVar.dtype, 0)]]));
+    if (this.ana.canProve(op.eq(extent, 1))) return first();
+    if (!(extent instanceof IntImm) && this.ana.canProve(op.le(extent, 1))) return new IfThenElse(op.lt(0, extent), first());
     return new For(s.loopVar, new IntImm(s.min.dtype, 0), extent, s.forKind, body);
   }
 
