@@ -10,8 +10,11 @@
 // - OpenBLAS: Debian's libopenblas (cblas_sgemm) compiled into a small packed function through
 //   tejit's own compile driver and timed by the same timeEvaluator, and numpy (python3, its own
 //   OpenBLAS) in a child process, when installed.
+// - tejit, the best TE-API schedule so far (bench/lib/gemm_te.ts): an 8x32 register tile;
 // GFLOP/s = 2·N³ / best time of 5 repeats of 3 calls, on 1 thread and on every core.
 // Run: npm run bench (or: node --import tsx bench/gemm.ts; GEMM_N=512 for a smaller size).
+// `--disasm` also prints, for each tejit kernel, its innermost loops read from the library's
+// machine code (bench/lib/disasm.ts): FMAs, vector instructions and stack loads/stores (spills).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -27,6 +30,8 @@ import { Store } from "../ts/ir/stmt.js";
 import { createModuleFromSource, type Module } from "../ts/runtime/module.js";
 import { type NDArray, array, empty } from "../ts/runtime/ndarray.js";
 import { getNumThreads, setNumThreads } from "../ts/runtime/threads.js";
+import { formatLoop, hotLoops } from "./lib/disasm.js";
+import { gemmRegisterTile } from "./lib/gemm_te.js";
 
 const N = Number(process.env.GEMM_N ?? 1024);
 const FLOP = 2 * N ** 3;
@@ -170,15 +175,26 @@ const t0 = performance.now();
 const tutorial = build(tut.s, tut.args, { name: "gemm" });
 const buildMs = performance.now() - t0;
 const hand = buildModule(new IRModule({ gemm: handKernel() }));
+const bestTE = gemmRegisterTile(N);
+const registerTile = build(bestTE.s, bestTE.args, { name: "gemm" });
 const blas = openBlas();
+const kernels = [
+  ["tejit, TVM tutorial schedule (packed B + cache_write tile)", tutorial],
+  ["tejit, best TE schedule (packed B, 8x32 cacheWrite register tile)", registerTile],
+  [`tejit, hand-written TIR micro-kernel (irBuilder, float32x${VL})`, hand],
+] as const;
+if (process.argv.includes("--disasm")) {
+  for (const [name, mod] of kernels) {
+    const loops = hotLoops(mod.libraryPath, "gemm");
+    console.log(`${name}: hot loop ${loops.length ? formatLoop(loops[0]) : "not found"}`);
+  }
+  console.log("");
+}
 
 const rows: { name: string; g: (number | string)[]; err?: number }[] = [];
 const ref = empty([N, N]);
 if (typeof blas !== "string") blas.getFunction("blas_sgemm")(A, B, ref, 1);
-for (const [name, mod] of [
-  ["tejit, TVM tutorial schedule (packed B + cache_write tile)", tutorial],
-  [`tejit, hand-written TIR micro-kernel (irBuilder, float32x${VL})`, hand],
-] as const) {
+for (const [name, mod] of kernels) {
   const C = empty([N, N]);
   const g = threadCounts.map((t) => {
     setNumThreads(t);
