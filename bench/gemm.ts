@@ -19,6 +19,8 @@
 // A second table gives GFLOP per CPU-second of serial builds on 1 thread (robust on a loaded
 // machine; GEMM_CPU_TIME=0 skips it).
 // Run: npm run bench (or: node --import tsx bench/gemm.ts; GEMM_N=2048 or 512 for another size).
+// `--disasm` also prints each tejit kernel's innermost loop from the library's machine code
+// (bench/lib/disasm.ts): FMAs, vector instructions and stack loads/stores (spills).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -35,6 +37,8 @@ import { Store } from "../ts/ir/stmt.js";
 import { createModuleFromSource, type Module } from "../ts/runtime/module.js";
 import { type NDArray, array, empty } from "../ts/runtime/ndarray.js";
 import { getNumThreads, setNumThreads } from "../ts/runtime/threads.js";
+import { formatLoop, hotLoops } from "./lib/disasm.js";
+import { gemmRegisterTile } from "./lib/gemm_te.js";
 
 const N = Number(process.env.GEMM_N ?? 1024);
 const FLOP = 2 * N ** 3;
@@ -177,6 +181,17 @@ const blas = openBlas();
 
 const blk = blockedGemm({ m: N, n: N, k: N });
 const blocked = build(blk.s, blk.args, { name: "gemm" });
+const bestTE = gemmRegisterTile(N);
+const registerTile = build(bestTE.s, bestTE.args, { name: "gemm" });
+// --disasm: each tejit kernel's innermost loop read from its machine code (FMAs, vector
+// instructions, stack loads and stores: spills).
+if (process.argv.includes("--disasm")) {
+  for (const [name, mod] of [["tutorial", tutorial], ["blocked", blocked], ["register tile", registerTile], ["hand TIR", hand]] as const) {
+    const loops = hotLoops(mod.libraryPath, "gemm");
+    console.log(`${name}: hot loop ${loops.length ? formatLoop(loops[0]) : "not found"}`);
+  }
+  console.log("");
+}
 const { mr, nr, kc, mc, nc, vectorLanes } = blk.sizes;
 const ROUNDS = Number(process.env.GEMM_ROUNDS ?? 3);
 
@@ -185,6 +200,7 @@ const kernels: Kernel[] = [];
 for (const [name, mod] of [
   ["tejit, TVM tutorial schedule (packed B + cache_write tile)", tutorial],
   [`tejit, blocked TE schedule (examples/gemm_blocked.ts: tile ${mr}x${nr}, kc ${kc}, mc ${mc}, nc ${nc}, float32x${vectorLanes})`, blocked],
+  ["tejit, packed B with an 8x32 cacheWrite register tile (bench/lib/gemm_te.ts)", registerTile],
   [`tejit, hand-written TIR micro-kernel (irBuilder, float32x${VL})`, hand],
 ] as const) {
   kernels.push({ name, run: (C, t) => { setNumThreads(t); return mod.timeEvaluator("gemm", { number: 3, repeat: 1 })(A, B, C).results; } });

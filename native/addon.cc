@@ -2,10 +2,12 @@
 // (JS thread id, the dispatcher the trampoline calls, the shared descriptor buffers, the
 // threadsafe function for off-thread callbacks) and exports the functions ts/runtime/addon.ts
 // wraps: library loading, kernel lookup, calls (sync, async, timed), the packed-function name
-// table, the thread-pool size, and two baselines for the call-overhead benchmark.
+// table, the thread-pool size, 64-byte aligned ArrayBuffers for NDArrays, and two baselines for
+// the call-overhead benchmark.
 #include <napi.h>
 
 #include "library.h"
+#include "v8_memory.h"
 
 namespace tejit {
 
@@ -120,6 +122,20 @@ Napi::Value GetNumThreadsJs(const Napi::CallbackInfo& info) {
 napi_value Noop(napi_env, napi_callback_info) { return nullptr; }
 
 // Baseline: callJsLoop(fn, n, withArg) calls fn n times from C (napi_call_function).
+// allocAligned(bytes): a zero-filled ArrayBuffer whose data is 64-byte aligned (nd.empty, nd.array).
+Napi::Value AllocAligned(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double n = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+  if (!(n >= 0 && n <= 9007199254740991.0) || n != static_cast<double>(static_cast<uint64_t>(n))) {
+    throw Napi::Error::New(env, "allocAligned: expected a byte length (a non-negative integer)");
+  }
+  napi_value out;
+  if (!NewAlignedBuffer(static_cast<size_t>(n), &out)) {
+    throw Napi::Error::New(env, "allocAligned: out of memory allocating " + std::to_string(static_cast<uint64_t>(n)) + " bytes");
+  }
+  return Napi::Value(env, out);
+}
+
 Napi::Value CallJsLoop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsFunction()) throw Napi::Error::New(env, "callJsLoop(fn, n, withArg)");
@@ -164,6 +180,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   add("setNumThreads", SetNumThreadsJs);
   add("getNumThreads", GetNumThreadsJs);
   add("callJsLoop", CallJsLoop);
+  add("allocAligned", AllocAligned);
   AddRaw(env, exports, "call", CallKernel, st);
   AddRaw(env, exports, "callAsync", CallKernelAsync, st);
   AddRaw(env, exports, "timeCall", TimeKernel, st);

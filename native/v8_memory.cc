@@ -6,6 +6,9 @@
 
 #include <v8.h>
 
+#include <sys/mman.h>
+
+#include <cstdlib>
 #include <cstring>
 
 namespace tejit {
@@ -24,6 +27,16 @@ napi_value FromV8(v8::Local<v8::Value> local) {
   napi_value v;
   std::memcpy(&v, static_cast<void*>(&local), sizeof v);
   return v;
+}
+
+// From this size on, aligned arrays are mapped pages: page-aligned, zero-filled lazily by the
+// kernel (what calloc does for large blocks), instead of aligned_alloc plus a memset.
+constexpr size_t kMapThreshold = size_t(1) << 20;
+
+void FreeAligned(void* data, size_t length, void* mapped) {
+  if (data == nullptr) return;
+  if (mapped != nullptr) munmap(data, length);
+  else std::free(data);
 }
 
 }  // namespace
@@ -53,6 +66,26 @@ void DetachViewBuffer(napi_value buffer) {
   v8::Local<v8::ArrayBuffer> ab = v.As<v8::ArrayBuffer>();
   if (ab->WasDetached()) return;
   ab->Detach(v8::Local<v8::Value>()).Check();  // no key was set, so this cannot fail
+}
+
+bool NewAlignedBuffer(size_t length, napi_value* out) {
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
+  if (isolate == nullptr) return false;
+  void* data = nullptr;
+  void* mapped = nullptr;
+  if (length >= kMapThreshold) {
+    data = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (data == MAP_FAILED) return false;
+    mapped = data;
+  } else {
+    size_t size = (length + kArrayAlign - 1) / kArrayAlign * kArrayAlign;
+    data = std::aligned_alloc(kArrayAlign, size == 0 ? kArrayAlign : size);
+    if (data == nullptr) return false;
+    std::memset(data, 0, size == 0 ? kArrayAlign : size);
+  }
+  std::shared_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(data, length, FreeAligned, mapped);
+  *out = FromV8(v8::ArrayBuffer::New(isolate, std::move(store)));
+  return true;
 }
 
 }  // namespace tejit

@@ -9,6 +9,9 @@
 //   It is not given a detach key: Node 20's own code (web streams, structuredClone) detaches
 //   with an empty key and aborts the process when that fails. The trampoline marks it
 //   untransferable instead (a transfer copies it) and detaches it when the callback returns.
+// - NewAlignedBuffer makes a zero-filled ArrayBuffer whose memory starts on a 64-byte boundary
+//   (nd.empty and nd.array allocate through it), freed by its backing store's deleter when V8
+//   collects it (from any thread: free and munmap are thread-safe).
 #pragma once
 
 #include <node_api.h>
@@ -38,5 +41,12 @@ bool NewViewBuffer(void* data, size_t length, napi_value* out, Pin* store);
 
 // Detaches a buffer made by NewViewBuffer (no-op if it is already detached).
 void DetachViewBuffer(napi_value buffer);
+
+// Alignment (bytes) of the memory of NewAlignedBuffer: a cache line, the widest vector.
+constexpr size_t kArrayAlign = 64;
+
+// A new zero-filled ArrayBuffer of `length` bytes whose data is kArrayAlign-aligned; false when
+// the memory cannot be allocated.
+bool NewAlignedBuffer(size_t length, napi_value* out);
 
 }  // namespace tejit

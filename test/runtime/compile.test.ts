@@ -49,9 +49,9 @@ test.serial("a cache hit skips the compiler; flags and compiler are part of the 
 
 test.serial("flags: defaults, then TEJIT_CFLAGS, then the cflags option", (t) => {
   withEnv({ TEJIT_CFLAGS: "-g -DX=1" }, () => {
-    t.deepEqual(compilerFlags({ cflags: "-O1" }), ["-O3", "-march=native", "-fPIC", "-shared", "-g", "-DX=1", "-O1"]);
+    t.deepEqual(compilerFlags({ cflags: "-O1" }), ["-O3", "-march=native", "-ffp-contract=fast", "-fPIC", "-shared", "-g", "-DX=1", "-O1"]);
   });
-  withEnv({ TEJIT_CFLAGS: undefined }, () => t.deepEqual(compilerFlags(), ["-O3", "-march=native", "-fPIC", "-shared"]));
+  withEnv({ TEJIT_CFLAGS: undefined }, () => t.deepEqual(compilerFlags(), ["-O3", "-march=native", "-ffp-contract=fast", "-fPIC", "-shared"]));
 });
 
 test.serial("the compiler comes from the option, then TEJIT_CC, then CC, then cc", (t) => {

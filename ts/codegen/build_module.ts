@@ -3,7 +3,8 @@
 // runtime's compile driver and loader (createModuleFromSource, cached). Each function's parameter
 // description (tensor dtype and rank, scalar dtype) is embedded in the library as
 // `__tejit_metadata`, so JS arguments are checked and numbers sent as float where a parameter is
-// float, also after runtime.loadModule.
+// float, also after runtime.loadModule; for a tir.noalias function it also says which tensors the
+// kernel writes, so arguments sharing memory with a written one are refused before the call.
 
 import { IRModule, type PrimFunc } from "../ir/function.js";
 import { describe } from "../ir/op.js";
@@ -16,6 +17,7 @@ import { hostPipeline } from "../transform/pipeline.js";
 import { PassContext } from "../transform/pass_context.js";
 import { log, logLevel, PassLogInstrument, since } from "../log.js";
 import { codegenC } from "./codegen_c.js";
+import { writtenParams } from "./written_params.js";
 
 /** Options of {@link build} and {@link buildAsync}. */
 export interface BuildOptions {
@@ -23,13 +25,13 @@ export interface BuildOptions {
   name?: string;
   /** C compiler command line (default: TEJIT_CC, CC, then cc). */
   cc?: string;
-  /** Extra compiler flags, after the defaults (-O3 -march=native -fPIC -shared) and TEJIT_CFLAGS. */
+  /** Extra compiler flags, after the defaults (-O3 -march=native -ffp-contract=fast -fPIC -shared) and TEJIT_CFLAGS. */
   cflags?: string | readonly string[];
   /** "c" (the default; "llvm" is accepted as its alias), optionally with " -mcpu=<cpu>" (becomes -march). */
   target?: string;
   /** Embed parameter descriptions (default true; false leaves every check to the C prologue). */
   metadata?: boolean;
-  /** Constant allocations up to this many bytes live on the C stack (default 1024, TVM's limit). */
+  /** Constant allocations up to this many bytes live on the C stack (default 16384, Halide's limit; 64 KiB at most a function or parallel body). */
   maxStackBytes?: number;
   /** The widest vector (bytes) kept whole; wider vector stores are split (default: from the flags). */
   vectorBytes?: number;
@@ -48,12 +50,18 @@ export function hostPasses(f: PrimFunc, opts: BuildOptions = {}): PrimFunc {
   return hostPipeline()(new IRModule(new Map([["f", f]])), ctx).get("f");
 }
 
-/** What JS callers pass for each parameter of `f` (before the packed API). */
+/**
+ * What JS callers pass for each parameter of `f` (before the packed API). For a tir.noalias
+ * function every tensor also says whether the kernel writes it (`noalias`), so the runtime can
+ * refuse two arguments sharing memory where one is written (the C declares them `restrict`).
+ */
 export function functionInfo(f: PrimFunc): FunctionInfo {
-  const params: ParamInfo[] = f.params.map((p) => {
+  const written = f.attrs["tir.noalias"] === true ? writtenParams(f) : undefined;
+  const params: ParamInfo[] = f.params.map((p, i) => {
     const buf = f.bufferMap.get(p);
-    if (buf) return { kind: "tensor", name: buf.name, dtype: buf.dtype.toString(), ndim: buf.shape.length };
-    if (p.dtype.isHandle()) return { kind: "tensor", name: p.name };
+    const noalias = written?.[i] === undefined ? {} : { noalias: written[i] ? "written" as const : "read" as const };
+    if (buf) return { kind: "tensor", name: buf.name, dtype: buf.dtype.toString(), ndim: buf.shape.length, ...noalias };
+    if (p.dtype.isHandle()) return { kind: "tensor", name: p.name, ...noalias };
     return { kind: "scalar", name: p.name, dtype: p.dtype.toString() };
   });
   return { params };

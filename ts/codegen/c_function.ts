@@ -2,7 +2,8 @@
 // their indentation, the C name of each TIR variable in scope (a second binding of the same Var
 // gets a fresh name, restored when its scope ends), the ranges of loop variables and constant
 // lets (so divisions by constants can use `/` where the dividend is provably non-negative), the
-// arrays allocated aligned on the stack, and the workspace holders to free. How each node prints
+// internal buffers known to be 64-byte aligned (stack arrays and workspace blocks), and the
+// workspace holders to free. How each node prints
 // lives in the files by concern: statements (c_stmt.ts), expressions (c_expr.ts), calls
 // (c_call.ts), memory (c_memory.ts), outlining (c_outline.ts), the packed API (c_packed.ts).
 
@@ -32,7 +33,7 @@ export class FnEmitter {
   indent = 1;
   readonly names: NameSupply;
   private readonly vars = new Map<Var, string>();
-  /** Arrays allocated on the stack with STACK_ALIGN alignment. */
+  /** Internal buffers known to be 64-byte aligned: stack arrays (STACK_ALIGN) and workspace blocks (WORKSPACE_ALIGN). */
   readonly aligned = new Set<Var>();
   /** The range of each loop variable (and constant let) in scope. */
   readonly ranges = new Map<Var, Range>();

@@ -3,7 +3,11 @@
 // store (aligned where the array is a stack allocation and the base is a proven multiple of the
 // vector size, element-aligned otherwise), other vector indices as gathers and lane-by-lane
 // scatters, predicated accesses under their mask; and the storage behind them: constant-size
-// allocations as aligned stack arrays, workspace allocations freed by a cleanup attribute.
+// allocations as aligned stack arrays, workspace allocations freed by a cleanup attribute. Both
+// kinds of internal buffer are 64-byte aligned and known to be (`aligned` on the stack array,
+// `__builtin_assume_aligned` on the workspace pointer, and in every function outlined from the
+// scope). Tensor arguments are not: their memory comes from the caller and its alignment is only
+// checked to be the element's, so nothing more is assumed of it.
 
 import type { Buffer } from "../ir/buffer.js";
 import type { DataType } from "../ir/dtype.js";
@@ -14,6 +18,12 @@ import type { FnEmitter } from "./c_function.js";
 
 /** Alignment (bytes) of arrays the generated code allocates on the stack. */
 export const STACK_ALIGN = 64;
+
+/**
+ * Alignment (bytes) of every block __TVMBackendAllocWorkspace returns (tejit's runtime,
+ * native/c_api.cc kWorkspaceAlign, allocates them with aligned_alloc at 64).
+ */
+export const WORKSPACE_ALIGN = 64;
 
 /** The flat element index of `indices` into `b`. */
 export function flatIndex(em: FnEmitter, b: Buffer, indices: PrimExpr[]): PrimExpr {
@@ -167,9 +177,11 @@ export function workspace(em: FnEmitter, s: LetStmt, call: Call): void {
   em.line(`void* ${holder} __attribute__((cleanup(${free}))) = __TVMBackendAllocWorkspace(${args.join(", ")});`);
   em.scoped(v, (name) => {
     const ty = em.varType(v);
-    em.line(`${ty}${em.noalias && ty !== "void*" ? " restrict" : ""} ${name} = (${ty})${holder};`);
+    em.line(`${ty}${em.noalias && ty !== "void*" ? " restrict" : ""} ${name} = (${ty})__builtin_assume_aligned(${holder}, ${WORKSPACE_ALIGN});`);
     em.workspaceHolder.set(v, holder);
+    em.aligned.add(v);
     em.stmt(s.body);
+    em.aligned.delete(v);
     em.workspaceHolder.delete(v);
   });
 }

@@ -6,13 +6,15 @@
 // CHUNKS_PER_TASK per task, taken with an atomic add on the counter), so a thread that runs
 // slower (a busy core) takes fewer chunks instead of setting the time of the loop; an iteration
 // computes the same values whichever thread runs it. Both inherit the loop ranges and aligned
-// arrays in scope.
+// arrays in scope, and tell the C compiler again that a captured internal buffer is 64-byte
+// aligned (`__builtin_assume_aligned`): a pointer parameter forgets what the allocation said.
 
 import type { Var } from "../ir/expr.js";
 import { Range } from "../ir/iter_var.js";
 import { type AttrStmt, For } from "../ir/stmt.js";
 import { freeVars } from "./c_analysis.js";
 import { FnEmitter } from "./c_function.js";
+import { WORKSPACE_ALIGN } from "./c_memory.js";
 
 /** Chunks a parallel loop is cut into per task: fine enough to balance, few enough to be cheap. */
 export const CHUNKS_PER_TASK = 8;
@@ -21,6 +23,11 @@ export const CHUNKS_PER_TASK = 8;
 function captureDecl(em: FnEmitter, v: Var, name: string): string {
   const ty = em.varType(v);
   return v.dtype.isHandle() && v.typeAnnotation && em.noalias ? `${ty} restrict ${name}` : `${ty} ${name}`;
+}
+
+/** `value` as the captured `v`, with its alignment restated when it is an aligned internal buffer. */
+function assumeAligned(em: FnEmitter, v: Var, value: string): string {
+  return em.aligned.has(v) && v.dtype.isHandle() ? `(${em.varType(v)})__builtin_assume_aligned(${value}, ${WORKSPACE_ALIGN})` : value;
 }
 
 export function outlineCompute(em: FnEmitter, s: AttrStmt): void {
@@ -32,6 +39,9 @@ export function outlineCompute(em: FnEmitter, s: AttrStmt): void {
     const name = child.define(v);
     return captureDecl(child, v, name);
   });
+  for (const v of captured) {
+    if (child.aligned.has(v) && v.dtype.isHandle()) child.line(`${child.varName(v)} = ${assumeAligned(child, v, child.varName(v))};`);
+  }
   child.stmt(s.body);
   em.mod.functions.push(`static __attribute__((noinline)) int32_t ${fn}(${params.length ? params.join(", ") : "void"}) {\n${child.text()}\n  return 0;\n}\n`);
   const args = captured.map((v) => em.varName(v));
@@ -54,7 +64,7 @@ export function outlineParallel(em: FnEmitter, s: For): void {
     const field = em.varName(v);
     fields.push(`  ${em.varType(v)} ${field};`);
     const local = child.define(v);
-    lines.push(`  ${captureDecl(child, v, local)} = ${closure}->${field};`);
+    lines.push(`  ${captureDecl(child, v, local)} = ${assumeAligned(child, v, `${closure}->${field}`)};`);
   }
   const ity = em.types.value(s.loopVar.dtype, `loop variable '${s.loopVar.name}'`);
   const min = child.names.fresh(`${s.loopVar.name}_min`);

@@ -27,6 +27,8 @@ export interface Addon {
   getNumThreads(): number;
   noop(): void;
   callJsLoop(fn: (...a: unknown[]) => unknown, n: number, withArg: boolean): void;
+  /** A zero-filled ArrayBuffer of `bytes` bytes whose memory is 64-byte aligned. */
+  allocAligned(bytes: number): ArrayBuffer;
   readonly abiVersion: number;
 }
 

@@ -1,6 +1,6 @@
 // The compile driver: C source -> shared library, with a content-addressed cache.
 // The compiler is `opts.cc`, else TEJIT_CC, else CC, else `cc` (a command line: "ccache gcc" works);
-// flags are -O3 -march=native -fPIC -shared, then TEJIT_CFLAGS, then `opts.cflags` (later flags
+// flags are -O3 -march=native -ffp-contract=fast -fPIC -shared, then TEJIT_CFLAGS, then `opts.cflags` (later flags
 // win, e.g. -O1), then any workaround the compiler probe finds necessary, with -I for tejit_abi.h
 // and -lm. The cache (cache_dir.ts: private to the user, checked) names each library by a SHA-256
 // of the source, the ABI header, the compiler's identity (path and --version output) and the
@@ -33,8 +33,14 @@ export interface CompileOptions {
   cflags?: string | readonly string[];
 }
 
-/** The flags every compile starts with, before TEJIT_CFLAGS and the options' cflags. */
-export const DEFAULT_CFLAGS: readonly string[] = ["-O3", "-march=native", "-fPIC", "-shared"];
+/**
+ * The flags every compile starts with, before TEJIT_CFLAGS and the options' cflags.
+ * `-ffp-contract=fast` lets the compiler fuse a multiply and an add into one FMA across
+ * statements (an accumulator updated by `acc = acc + a * b`): gcc does so by default in GNU C,
+ * clang only within one expression; spelled out so every compiler does what the kernels are
+ * written for (a later `-ffp-contract=off` in the cflags switches it off).
+ */
+export const DEFAULT_CFLAGS: readonly string[] = ["-O3", "-march=native", "-ffp-contract=fast", "-fPIC", "-shared"];
 
 /** The C compiler to use. */
 export function findCompiler(cc?: string): Compiler {

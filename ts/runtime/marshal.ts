@@ -7,12 +7,22 @@
 // buffer is refused here, naming the argument; native/call.cc checks the bytes again). Names that
 // reach C (strings) must not contain NUL. An optional parameter description checks kinds, dtypes
 // and ranks and decides whether a number goes as int (type code 0) or float (code 2); without it
-// integers go as int.
+// integers go as int. Tensors a noalias kernel writes must not share memory with its other
+// tensors (checkNoOverlap, overlap.ts).
 import { NDArray, isTypedArray, layoutOf } from "./ndarray.js";
+import { checkNoOverlap } from "./overlap.js";
 
 /** A kernel parameter, as described to createModuleFromSource (and embedded in the library). */
 export type ParamInfo =
-  | { kind: "tensor"; name?: string; dtype?: string; ndim?: number }
+  | {
+    kind: "tensor"; name?: string; dtype?: string; ndim?: number;
+    /**
+     * Set when the kernel assumes this tensor shares no memory with the other `noalias` tensors
+     * (its pointer is `restrict`): "written" when the kernel writes it, "read" when it only reads
+     * it. A call passing two overlapping tensors, one of them written, is refused (overlap.ts).
+     */
+    noalias?: "read" | "written";
+  }
   | { kind: "scalar"; name?: string; dtype: string };
 
 /** What a module knows about one of its functions. */
@@ -119,5 +129,6 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
       throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray, number, bigint or string, got ${describe(a)}${isTypedArray(a) ? " (wrap TypedArrays with nd.array(data, shape))" : ""}`);
     }
   }
+  if (params) checkNoOverlap(fname, args, params);
   return values;
 }

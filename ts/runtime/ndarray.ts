@@ -6,6 +6,9 @@
 // Layout: element [i0, …, ik] lives at data[elemOffset + Σ i_d * strides[d]], with
 // elemOffset = byteOffset / bytesPerElement. Strides are in elements, byteOffset in bytes from
 // the start of `data` (the TypedArray whose first element is where DLTensor.data points).
+// Arrays tejit allocates itself (empty, array of a plain array) are 64-byte aligned (nd_alloc.ts).
+
+import { alignedBuffer } from "./nd_alloc.js";
 
 /** The element dtypes an NDArray can hold (TVM's dtype names). */
 export type DType =
@@ -484,7 +487,7 @@ export function array(src: TypedArray | readonly (number | bigint | boolean)[], 
     data = src;
   } else if (Array.isArray(src)) {
     const d = dtypeInfo(dtype ?? "float32");
-    data = new d.ctor(src.length);
+    data = new d.ctor(alignedBuffer(src.length * d.bytes));
     const dst = data as unknown as { [k: number]: number | bigint };
     src.forEach((v, k) => { dst[k] = toElement(d, v, "nd.array"); });
   } else {
@@ -497,12 +500,12 @@ export function array(src: TypedArray | readonly (number | bigint | boolean)[], 
   return new NDArray(data, shp, null, 0, dtype);
 }
 
-/** A new zero-filled compact array. */
+/** A new zero-filled compact array; its memory is 64-byte aligned (when the native addon is built). */
 export function empty<D extends DType = "float32">(shape: readonly number[], dtype?: D): NDArray<ArrayOf<D>, D>;
 export function empty(shape: readonly number[], dtype: "int64" | "uint64"): NDArray<BigIntTypedArray>;
 export function empty(shape: readonly number[], dtype?: DType | string): NDArray;
 export function empty(shape: readonly number[], dtype: DType | string = "float32"): NDArray<TypedArray> {
   const d = dtypeInfo(dtype);
   const shp = checkShape(shape, "nd.empty");
-  return new NDArray(new d.ctor(product(shp)), shp, null, 0, d.name);
+  return new NDArray(new d.ctor(alignedBuffer(product(shp) * d.bytes)), shp, null, 0, d.name);
 }

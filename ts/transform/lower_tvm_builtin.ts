@@ -5,9 +5,13 @@
 // values, tcodes, begin, end)`. The stack arrays are allocated once at the root of the function's
 // compute scope and once inside each parallel loop body (whose iterations run on different
 // threads), sized by the largest call in that scope; successive calls reuse the same slots.
-// Allocations larger than a small constant size (TVM's 1024 bytes), or of non-constant size, go
-// through the runtime's workspace allocator with a NULL check and a matching free; small ones stay
-// `allocate` and become arrays on the C stack.
+// Allocations larger than a small constant size (maxStackBytes: 16 KiB by default, Halide's limit;
+// TVM's is 1024 bytes), or of non-constant size, go through the runtime's workspace allocator with
+// a NULL check and a matching free; small ones stay `allocate` and become 64-byte aligned arrays
+// on the C stack, where the C compiler can keep a register tile in registers. The stack arrays of
+// one scope (the function, or one parallel body: each runs on its own thread's stack) add up to at
+// most STACK_FRAME_BYTES, given in program order (an enclosing allocation before those inside
+// it); later ones go to the workspace, so no schedule can overflow a thread's stack.
 
 import { DataType } from "../ir/dtype.js";
 import { Call, IntImm, Load, type PrimExpr, StringImm, Var, pointerVar } from "../ir/expr.js";
@@ -25,9 +29,15 @@ import {
 import { COMPUTE_SCOPE } from "./make_packed_api.js";
 
 export interface LowerTVMBuiltinOptions {
-  /** Constant-size allocations up to this many bytes stay on the stack (default 1024, as TVM). */
+  /** Constant-size allocations up to this many bytes stay on the stack (default 16384, as Halide). */
   maxStackBytes?: number;
 }
+
+/** Default of maxStackBytes: the largest allocation kept on the stack (bytes). */
+export const DEFAULT_MAX_STACK_BYTES = 16384;
+
+/** The most stack (bytes) the arrays of one scope take, or maxStackBytes when that is larger. */
+export const STACK_FRAME_BYTES = 65536;
 
 /** The stack arrays of one scope (function root or parallel body) and their high-water marks. */
 class StackScope {
@@ -38,6 +48,8 @@ class StackScope {
   maxArgs = 0;
   maxArrays = 0;
   maxShape = 0;
+  /** Bytes of the constant allocations this scope placed on the stack. */
+  stackBytes = 0;
   // Slots in use by the call being lowered.
   runArgs = 0;
   runArrays = 0;
@@ -121,11 +133,15 @@ class BuiltinLower extends StmtExprMutator {
   }
 
   override visitAllocate(s: Allocate): Stmt {
-    const base = super.visitAllocate(s) as Allocate;
-    const bytes = base.dtype.bytes();
+    // Placed before the body is visited: an outer allocation gets the stack before inner ones.
+    const bytes = s.dtype.bytes();
     let constElems: number | undefined = 1;
-    for (const e of base.extents) constElems = e instanceof IntImm && constElems !== undefined ? constElems * e.value : undefined;
-    if (constElems !== undefined && constElems * bytes <= this.maxStackBytes) return base;
+    for (const e of s.extents) constElems = e instanceof IntImm && constElems !== undefined ? constElems * e.value : undefined;
+    const size = constElems === undefined ? Infinity : Math.max(1, constElems) * bytes;
+    const onStack = size <= this.maxStackBytes && this.scope.stackBytes + size <= Math.max(STACK_FRAME_BYTES, this.maxStackBytes);
+    if (onStack) this.scope.stackBytes += size;
+    const base = super.visitAllocate(s) as Allocate;
+    if (onStack) return base;
     const u64 = DataType.uint(64);
     let nbytes: PrimExpr = new IntImm(u64, bytes);
     for (const e of base.extents) nbytes = op.mul(nbytes, op.cast(u64, e));
@@ -216,7 +232,7 @@ class BuiltinLower extends StmtExprMutator {
 }
 
 export function lowerTVMBuiltin(f: PrimFunc, opts: LowerTVMBuiltinOptions = {}): PrimFunc {
-  const maxStackBytes = opts.maxStackBytes ?? 1024;
+  const maxStackBytes = opts.maxStackBytes ?? DEFAULT_MAX_STACK_BYTES;
   const m = new BuiltinLower(f.name ?? "function", maxStackBytes);
   const body = m.withScope(() => m.visitStmt(f.body));
   return f.withBody(body);

@@ -33,7 +33,10 @@ export interface PassOptions {
   readonly unrollExplicit: boolean;
   /** Check every load and store against its buffer at run time (TVM's instrument_bound_checkers). */
   readonly boundsCheck: boolean;
-  /** Constant-size allocations up to this many bytes live on the C stack (host pipeline). */
+  /**
+   * Constant-size allocations up to this many bytes live on the C stack (host pipeline), while
+   * the stack arrays of one function or parallel body stay within STACK_FRAME_BYTES (64 KiB).
+   */
   readonly maxStackBytes: number;
   /** The widest vector (bytes) kept whole by SplitWideVectors; undefined: from the default compiler flags. */
   readonly vectorBytes: number | undefined;
@@ -41,7 +44,9 @@ export interface PassOptions {
 
 /**
  * The options of a context whose config sets none (TVM's defaults: no unrolling but of loops
- * marked unroll, a nest depth of 8, 1024 bytes of stack).
+ * marked unroll, a nest depth of 8; Halide's 16 KiB limit of one stack allocation, where TVM has
+ * 1024 bytes, so a register tile of 32 x 32 floats is still a stack array the C compiler can
+ * keep in registers and knows to alias nothing).
  */
 export const DEFAULT_PASS_OPTIONS: PassOptions = Object.freeze({
   simpleMode: false,
@@ -52,7 +57,7 @@ export const DEFAULT_PASS_OPTIONS: PassOptions = Object.freeze({
   autoUnrollMaxExtent: 0,
   unrollExplicit: true,
   boundsCheck: false,
-  maxStackBytes: 1024,
+  maxStackBytes: 16384,
   vectorBytes: undefined,
 });
 
