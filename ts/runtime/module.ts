@@ -80,15 +80,15 @@ export interface ModuleOptions extends CompileOptions {
  */
 export class Module {
   readonly #lib: LibraryHandle;
-  readonly #source: string;
+  #source: string | (() => string);
   readonly #kernels = new Map<string, KernelHandle>();
   /** Path of the loaded shared library. */
   readonly libraryPath: string;
   /** The parameter descriptions embedded in the library (empty when it has none). */
   readonly metadata: ModuleMetadata;
 
-  /** @internal Use createModuleFromSource or loadModule. */
-  constructor(lib: LibraryHandle, libraryPath: string, source: string, metadata: ModuleMetadata) {
+  /** @internal Use createModuleFromSource or loadModule (`source` may be read when first asked for). */
+  constructor(lib: LibraryHandle, libraryPath: string, source: string | (() => string), metadata: ModuleMetadata) {
     this.#lib = lib;
     this.libraryPath = libraryPath;
     this.#source = source;
@@ -139,6 +139,7 @@ export class Module {
 
   /** The C source the library was built from ("" for a library loaded from a file). */
   getSource(): string {
+    if (typeof this.#source === "function") this.#source = this.#source();
     return this.#source;
   }
 
@@ -184,7 +185,7 @@ function parseMetadata(json: string | null, path: string): ModuleMetadata {
   }
 }
 
-function open(path: string, source: string): Module {
+function open(path: string, source: string | (() => string)): Module {
   const start = process.hrtime.bigint();
   const addon = getAddon();
   const lib = addon.loadLibrary(path);
@@ -212,6 +213,11 @@ function withMetadata(cSource: string, opts: ModuleOptions): string {
   if (!opts.functions) return cSource;
   if (cSource.includes("__tejit_metadata")) throw new Error("createModuleFromSource: the source already defines __tejit_metadata; do not pass `functions` too");
   return cSource + metadataDefinition(opts.functions);
+}
+
+/** Loads a library of the compile cache whose C source `source` gives when asked (build's warm path). */
+export function loadCachedModule(path: string, source: () => string): Module {
+  return open(path, source);
 }
 
 /** Compiles C source (cached) and loads it: what build() calls. */
