@@ -58,7 +58,8 @@ export function warmKey(s: Schedule, args: LowerArg[], opts: BuildAndLowerOption
     return undefined;
   }
   const { onWarning: _, ...keyed } = opts;
-  const context = { optLevel: ctx.optLevel, options: ctx.options, disabledPass: ctx.disabledPass, requiredPass: ctx.requiredPass };
+  // ctx.with() resolves the options again, as lower() and build() do (TEJIT_BOUNDS_CHECK is read then).
+  const context = { optLevel: ctx.optLevel, options: ctx.with({}).options, disabledPass: ctx.disabledPass, requiredPass: ctx.requiredPass, boundsCheckEnv: process.env.TEJIT_BOUNDS_CHECK };
   let text: string;
   try {
     text = structuralText([KEY_FORMAT, s, args, keyed, context]);
