@@ -117,12 +117,29 @@ export class Module {
     const kernel = this.#kernel(name);
     const params = this.metadata.functions[name]?.params;
     const addon = getAddon();
+    // The values handed to the addon, one array reused by every call of this kernel (a nested
+    // call from a callback reuses it too: the outer call's values are already in native hands).
+    // Emptied after each call so that it keeps no TypedArray alive.
+    const values: unknown[] = [];
     const f = (...args: unknown[]): unknown => {
       const mark = callbackErrorMark();
+      const n = args.length;
       try {
-        return addon.call(kernel, ...encodeArgs(name, args, params, callMeta));
+        const v = encodeArgs(name, args, params, callMeta, values);
+        switch (n) {
+          case 0: return addon.call(kernel);
+          case 1: return addon.call(kernel, v[0]);
+          case 2: return addon.call(kernel, v[0], v[1]);
+          case 3: return addon.call(kernel, v[0], v[1], v[2]);
+          case 4: return addon.call(kernel, v[0], v[1], v[2], v[3]);
+          case 5: return addon.call(kernel, v[0], v[1], v[2], v[3], v[4]);
+          case 6: return addon.call(kernel, v[0], v[1], v[2], v[3], v[4], v[5]);
+          default: return addon.call(kernel, ...v.slice(0, n));
+        }
       } catch (e) {
         throw callbackOrigin(e, mark);
+      } finally {
+        for (let i = 0; i < n; i++) values[i] = undefined;
       }
     };
     const callAsync = (...args: unknown[]): Promise<unknown> => {
