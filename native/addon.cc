@@ -2,8 +2,8 @@
 // (JS thread id, the dispatcher the trampoline calls, the shared descriptor buffers, the
 // threadsafe function for off-thread callbacks) and exports the functions ts/runtime/addon.ts
 // wraps: library loading, kernel lookup, calls (sync, async, timed), the packed-function name
-// table, the thread-pool size, 64-byte aligned ArrayBuffers for NDArrays, and two baselines for
-// the call-overhead benchmark.
+// table, the thread-pool size, 64-byte aligned ArrayBuffers for NDArrays, the file and CPU
+// stamps build's warm path keys with (stamp.cc), and two baselines for the call-overhead benchmark.
 #include <napi.h>
 
 #include "library.h"
@@ -14,6 +14,9 @@ namespace tejit {
 napi_value CallKernel(napi_env env, napi_callback_info info);
 napi_value CallKernelAsync(napi_env env, napi_callback_info info);
 napi_value TimeKernel(napi_env env, napi_callback_info info);
+napi_value FileStamp(napi_env env, napi_callback_info info);
+napi_value CpuStamp(napi_env env, napi_callback_info info);
+napi_value CommandStamp(napi_env env, napi_callback_info info);
 
 namespace {
 
@@ -185,6 +188,9 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   AddRaw(env, exports, "callAsync", CallKernelAsync, st);
   AddRaw(env, exports, "timeCall", TimeKernel, st);
   AddRaw(env, exports, "noop", Noop, nullptr);
+  AddRaw(env, exports, "fileStamp", FileStamp, nullptr);
+  AddRaw(env, exports, "cpuStamp", CpuStamp, nullptr);
+  AddRaw(env, exports, "commandStamp", CommandStamp, nullptr);
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

@@ -15,15 +15,6 @@ namespace {
 
 enum ArgKind { kTensor = 1, kInt = 2, kFloat = 3, kBigInt = 4, kString = 5, kNull = 6 };
 
-size_t ElementSize(napi_typedarray_type t) {
-  switch (t) {
-    case napi_int8_array: case napi_uint8_array: case napi_uint8_clamped_array: return 1;
-    case napi_int16_array: case napi_uint16_array: return 2;
-    case napi_int32_array: case napi_uint32_array: case napi_float32_array: return 4;
-    default: return 8;
-  }
-}
-
 std::string ArgName(int i) { return "argument " + std::to_string(i); }
 
 // Reads the descriptors in st->call_meta and the values vals[0..nvals).
@@ -73,11 +64,9 @@ bool ParseArgs(napi_env env, EnvState* st, const napi_value* vals, size_t nvals,
     switch (kind) {
       case kTensor: {
         const double* d = m + pos;
-        napi_typedarray_type type;
-        size_t length, offset;
+        size_t length;
         void* data;
-        napi_value buffer;
-        if (napi_get_typedarray_info(env, vals[i], &type, &length, &data, &buffer, &offset) != napi_ok) {
+        if (!TypedArrayBytes(vals[i], &data, &length)) {
           *err = ArgName(i) + ": expected the NDArray's TypedArray";
           return false;
         }
@@ -109,7 +98,7 @@ bool ParseArgs(napi_env env, EnvState* st, const napi_value* vals, size_t nvals,
         // Never hand a kernel a view that reaches outside the TypedArray: counted in bytes of
         // the tensor's dtype, whatever the TypedArray's element type.
         int64_t elem_bytes = (static_cast<int64_t>(t.dtype.bits) * t.dtype.lanes + 7) / 8;
-        int64_t have = static_cast<int64_t>(length * ElementSize(type));
+        int64_t have = static_cast<int64_t>(length);
         int64_t bo = static_cast<int64_t>(t.byte_offset);
         if (size > 0 && (elem_bytes <= 0 || bo + lo * elem_bytes < 0 || bo + (hi + 1) * elem_bytes > have)) {
           *err = ArgName(i) + (length == 0 ? ": its ArrayBuffer is detached (transferred, or a callback view used after its callback returned)"
@@ -223,8 +212,8 @@ std::string FailureMessage(const std::string& name, int32_t rc) {
 
 Kernel* GetKernel(napi_env env, napi_value v) {
   void* p = nullptr;
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_external || napi_get_value_external(env, v, &p) != napi_ok) return nullptr;
+  // napi_get_value_external refuses anything but an External (napi_invalid_arg), so no typeof first.
+  if (napi_get_value_external(env, v, &p) != napi_ok || p == nullptr) return nullptr;
   auto* k = static_cast<Kernel*>(p);
   return k->magic == Kernel::kMagic ? k : nullptr;
 }

@@ -47,6 +47,16 @@ Pin PinTypedArray(napi_value typed_array) {
   return v.As<v8::TypedArray>()->Buffer()->GetBackingStore();
 }
 
+bool TypedArrayBytes(napi_value typed_array, void** data, size_t* byte_length) {
+  v8::Local<v8::Value> v = ToV8(typed_array);
+  if (v.IsEmpty() || !v->IsTypedArray()) return false;
+  v8::Local<v8::TypedArray> a = v.As<v8::TypedArray>();
+  *byte_length = a->ByteLength();  // 0 once detached
+  char* base = static_cast<char*>(a->Buffer()->Data());
+  *data = base == nullptr ? nullptr : base + a->ByteOffset();
+  return true;
+}
+
 void* PinnedData(const Pin& pin) { return pin ? pin->Data() : nullptr; }
 
 bool NewViewBuffer(void* data, size_t length, napi_value* out, Pin* store_out) {

@@ -1,4 +1,4 @@
-// v8_memory.h: the two things about ArrayBuffer memory that N-API cannot express, done with
+// v8_memory.h: the things about ArrayBuffer memory that N-API cannot express (or not cheaply), done with
 // V8's own API (native/v8_memory.cc is the only file that includes v8.h):
 // - a Pin holds an ArrayBuffer's backing store, so the memory a kernel was given stays allocated
 //   even if JS transfers the buffer away (structuredClone / postMessage) and the new owner is
@@ -8,10 +8,11 @@
 //   finalizer waits for the event loop, so a synchronous loop of callbacks accumulated them).
 //   It is not given a detach key: Node 20's own code (web streams, structuredClone) detaches
 //   with an empty key and aborts the process when that fails. The trampoline marks it
-//   untransferable instead (a transfer copies it) and detaches it when the callback returns.
+//   untransferable instead (a transfer copies it) and detaches it when the callback returns;
 // - NewAlignedBuffer makes a zero-filled ArrayBuffer whose memory starts on a 64-byte boundary
 //   (nd.empty and nd.array allocate through it), freed by its backing store's deleter when V8
-//   collects it (from any thread: free and munmap are thread-safe).
+//   collects it (from any thread: free and munmap are thread-safe);
+// - TypedArrayBytes reads a kernel argument's data pointer and byte length in one step.
 #pragma once
 
 #include <node_api.h>
@@ -30,6 +31,12 @@ using Pin = std::shared_ptr<v8::BackingStore>;
 // The backing store of a TypedArray's buffer (empty when the value is not a TypedArray). Must be
 // called on the JS thread inside a handle scope.
 Pin PinTypedArray(napi_value typed_array);
+
+// A TypedArray's data pointer (its buffer's memory plus its byte offset) and length in bytes, as
+// napi_get_typedarray_info gives them without the element-type tests a kernel call does not need
+// (the bytes are what call.cc checks); false when the value is not a TypedArray. A detached
+// buffer has length 0. On the JS thread, inside a handle scope.
+bool TypedArrayBytes(napi_value typed_array, void** data, size_t* byte_length);
 
 // The start of a pinned backing store's memory (nullptr when it has none, e.g. detached).
 void* PinnedData(const Pin& pin);

@@ -9,7 +9,10 @@ import { checkLowerOptions, lower, LOWER_OPTION_KEYS, runChecks, type LowerOptio
 import type { Module } from "./runtime/module.js";
 import type { LowerArg } from "./schedule/postproc_to_primfunc.js";
 import { Schedule } from "./schedule/schedule.js";
-import { type BuildOptions, buildModule, buildModuleAsync } from "./codegen/build_module.js";
+import { type BuildOptions, generateC, targetFlags, withTirNames } from "./codegen/build_module.js";
+import { createModuleFromSource, createModuleFromSourceAsync } from "./runtime/module.js";
+import { flagList } from "./runtime/run_compiler.js";
+import { emitOpaqueExternWarning, recordWarm, type WarmKey, warmHit, warmKey } from "./warm_build.js";
 
 export type { BuildOptions } from "./codegen/build_module.js";
 
@@ -19,16 +22,21 @@ export type BuildAndLowerOptions = BuildOptions & Omit<LowerOptions, "name">;
 /** The options build() itself reads (besides lower()'s, which it passes on). */
 const BUILD_OPTION_KEYS = ["cc", "cflags", "target", "metadata", "maxStackBytes", "vectorBytes"];
 
-/** The IRModule build() compiles: a schedule lowered, an IRModule as is, a PrimFunc wrapped. */
-function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefined, opts: BuildAndLowerOptions): IRModule {
+/** Refuses unknown options and options of the wrong type. */
+function checkBuildOptions(opts: BuildAndLowerOptions): void {
   checkLowerOptions(opts, "build", [...LOWER_OPTION_KEYS, ...BUILD_OPTION_KEYS]);
-  const name = opts.name ?? "main";
   if (opts.cc !== undefined && typeof opts.cc !== "string") throw new Error(`build: option cc must be a compiler command line (a string), got ${describe(opts.cc)}`);
   const flags: unknown = opts.cflags;
   if (flags !== undefined && typeof flags !== "string" && !(Array.isArray(flags) && flags.every((f) => typeof f === "string"))) {
     throw new Error(`build: option cflags must be a string or an array of strings, got ${Array.isArray(flags) ? `an array holding ${describe(flags.find((f) => typeof f !== "string"))}` : describe(flags)}`);
   }
   if (opts.metadata !== undefined && typeof opts.metadata !== "boolean") throw new Error(`build: option metadata must be true or false, got ${describe(opts.metadata)}`);
+}
+
+/** The IRModule build() compiles: a schedule lowered, an IRModule as is, a PrimFunc wrapped. */
+function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefined, opts: BuildAndLowerOptions): IRModule {
+  checkBuildOptions(opts);
+  const name = opts.name ?? "main";
   if (s instanceof Schedule) {
     if (!Array.isArray(args)) throw new Error(`build: building a schedule needs the argument list (tensors), got ${describe(args)}`);
     const lowerOpts = Object.fromEntries(Object.entries(opts).filter(([k]) => LOWER_OPTION_KEYS.includes(k)));
@@ -70,7 +78,47 @@ function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefine
  * ```
  */
 export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildAndLowerOptions = {}): Module {
-  return buildModule(toModule(s, args, opts), opts);
+  const p = prepare(s, args, opts);
+  if (p.hit) return p.hit;
+  const { source, symbols } = generateC(p.mod, opts);
+  return p.done(createModuleFromSource(source, compileOptions(opts)), source, symbols);
+}
+
+/** The flags and compiler of the compile driver for build's options. */
+function compileOptions(opts: BuildOptions) {
+  return { cc: opts.cc, cflags: [...targetFlags(opts.target), ...flagList(opts.cflags)] };
+}
+
+type Prepared =
+  | { hit: Module; mod?: undefined; done?: undefined }
+  | { hit?: undefined; mod: IRModule; done: (m: Module, source: string, symbols: ReadonlyMap<string, string>) => Module };
+
+/**
+ * build's first half: the warm path's hit (a schedule whose key is recorded), or the IRModule to
+ * generate C for and what to do with the loaded module (record the key, name the functions).
+ */
+function prepare(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefined, opts: BuildAndLowerOptions): Prepared {
+  checkBuildOptions(opts);
+  let key: WarmKey | undefined;
+  const warnings: string[] = [];
+  let lowerOpts = opts;
+  if (s instanceof Schedule && Array.isArray(args)) {
+    key = warmKey(s, args, opts);
+    if (key) {
+      const hit = warmHit(key, opts);
+      if (hit) return { hit };
+      const forward = opts.onWarning ?? emitOpaqueExternWarning;
+      lowerOpts = { ...opts, onWarning: (m: string) => { warnings.push(m); forward(m); } };
+    }
+  }
+  const mod = toModule(s, args, lowerOpts);
+  return {
+    mod,
+    done: (m, source, symbols) => {
+      if (key) recordWarm(key, m, source, symbols, warnings);
+      return withTirNames(m, symbols);
+    },
+  };
 }
 
 /**
@@ -93,7 +141,10 @@ export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts
  */
 export function buildAsync(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildAndLowerOptions = {}): Promise<Module> {
   try {
-    return buildModuleAsync(toModule(s, args, opts), opts);
+    const p = prepare(s, args, opts);
+    if (p.hit) return Promise.resolve(p.hit);
+    const { source, symbols } = generateC(p.mod, opts);
+    return createModuleFromSourceAsync(source, compileOptions(opts)).then((m) => p.done(m, source, symbols));
   } catch (e) {
     return Promise.reject(e);
   }

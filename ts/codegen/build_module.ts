@@ -116,7 +116,7 @@ export function generateC(mod: IRModule, opts: BuildOptions = {}): GeneratedC {
 }
 
 /** The loaded module with the functions renamed by the code generator found under their TIR names too. */
-function withTirNames(m: Module, symbols: Map<string, string>): Module {
+export function withTirNames(m: Module, symbols: ReadonlyMap<string, string>): Module {
   const renamed = [...symbols].filter(([name, sym]) => name !== sym);
   if (renamed.length > 0) {
     const map = new Map(renamed);

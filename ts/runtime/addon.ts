@@ -29,6 +29,12 @@ export interface Addon {
   callJsLoop(fn: (...a: unknown[]) => unknown, n: number, withArg: boolean): void;
   /** A zero-filled ArrayBuffer of `bytes` bytes whose memory is 64-byte aligned. */
   allocAligned(bytes: number): ArrayBuffer;
+  /** The sorted stat records of the files at and under `paths` (native/stamp.cc). */
+  fileStamp(paths: readonly string[]): string;
+  /** The CPU's identity and features as -march=native sees them (native/stamp.cc). */
+  cpuStamp(): string;
+  /** The executables a command line runs (found in PATH) with their stat records (native/stamp.cc). */
+  commandStamp(argv: readonly string[]): string;
   readonly abiVersion: number;
 }
 

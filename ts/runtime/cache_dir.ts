@@ -120,6 +120,26 @@ export function openCacheDir(dir = cacheDir()): string {
   return real;
 }
 
+/**
+ * The cache directory's real path for reading, when it exists and passes openCacheDir's trust
+ * check (ours, not writable by others); undefined when it does not exist yet. Nothing is
+ * created or written (a lookup that hits writes nothing: openCacheDir's write test is for builds).
+ */
+export function trustedCacheDir(dir = cacheDir()): string | undefined {
+  const abs = resolve(dir);
+  const known = opened.get(abs);
+  if (known !== undefined) return openCacheDir(dir);
+  if (abs.includes("\0")) throw new Error(`the tejit cache directory ${JSON.stringify(dir)} contains a NUL character; ${FIX}`);
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    return undefined; // missing (or unreachable): a miss; the build's openCacheDir says why
+  }
+  checkTrusted(abs, real);
+  return real;
+}
+
 /** Forgets which directories were created and write-tested (tests change them underneath). */
 export function forgetCheckedCacheDirs(): void {
   opened.clear();

@@ -7,7 +7,8 @@
 // flags; a hit is used only when the library matches the digest recorded when it was built
 // (cache_entry.ts), else it is rebuilt. Every file is written to a unique temporary name and
 // renamed into place, so processes building the same source at once are safe.
-// TEJIT_DISABLE_CACHE=1 builds in a fresh temporary directory instead.
+// TEJIT_DISABLE_CACHE=1 builds in a fresh temporary directory instead. build()'s warm path
+// (ts/warm_build.ts) adds `<schedule key>.sched.json` records naming these libraries.
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -161,8 +162,8 @@ function* compileSteps(cSource: string, opts: CompileOptions): Steps<string> {
 }
 
 /**
- * Removes every library, source, manifest, probe verdict and leftover temporary file from the
- * cache; returns how many.
+ * Removes every library, source, manifest, schedule-key record, probe verdict and leftover
+ * temporary file from the cache; returns how many.
  */
 export function clearCache(): number {
   const dir = cacheDir();
@@ -170,7 +171,7 @@ export function clearCache(): number {
   let n = 0;
   for (const f of readdirSync(dir)) {
     // probe-XXXXXX: a probe's scratch directory left by a process killed while probing.
-    if (/^(probe-)?[0-9a-f]{64}\.(so|c|json)(\..*\.tmp)?$/.test(f) || /^probe-[A-Za-z0-9]{6}$/.test(f)) {
+    if (/^(probe-)?[0-9a-f]{64}\.(so|c|json|sched\.json)(\..*\.tmp)?$/.test(f) || /^probe-[A-Za-z0-9]{6}$/.test(f)) {
       rmSync(join(dir, f), { force: true, recursive: true });
       n++;
     }

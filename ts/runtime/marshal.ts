@@ -44,18 +44,23 @@ function paramLabel(fname: string, i: number, p?: ParamInfo): string {
   return `${fname}: argument ${i}${p?.name ? ` ('${p.name}')` : ""}`;
 }
 
-/** Fills `meta` for `args` and returns the values to pass to the addon after the kernel handle. */
-export function encodeArgs(fname: string, args: readonly unknown[], params: readonly ParamInfo[] | undefined, meta: Float64Array): unknown[] {
+/**
+ * Fills `meta` for `args` and returns the values to pass to the addon after the kernel handle:
+ * in `out` (its first args.length entries; a caller reusing one array per kernel saves an
+ * allocation a call), else in a new array.
+ */
+export function encodeArgs(fname: string, args: readonly unknown[], params: readonly ParamInfo[] | undefined, meta: Float64Array, out?: unknown[]): unknown[] {
   if (params && args.length !== params.length) {
     throw new Error(`${fname}: expected ${params.length} arguments (${params.map((p, i) => p.name ?? `${p.kind} ${i}`).join(", ")}), got ${args.length}`);
   }
-  const values = new Array<unknown>(args.length);
+  const values = out ?? new Array<unknown>(args.length);
   const cap = meta.length;
   meta[0] = args.length;
   let pos = 1;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const p = params?.[i];
+    values[i] = undefined;
     if (a instanceof NDArray) {
       const l = layoutOf(a);
       if (!l) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray made by tejit (nd.array, nd.empty, NDArray.view), got an object that only inherits from NDArray (a Proxy or Object.create)`);

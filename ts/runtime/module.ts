@@ -80,15 +80,15 @@ export interface ModuleOptions extends CompileOptions {
  */
 export class Module {
   readonly #lib: LibraryHandle;
-  readonly #source: string;
+  #source: string | (() => string);
   readonly #kernels = new Map<string, KernelHandle>();
   /** Path of the loaded shared library. */
   readonly libraryPath: string;
   /** The parameter descriptions embedded in the library (empty when it has none). */
   readonly metadata: ModuleMetadata;
 
-  /** @internal Use createModuleFromSource or loadModule. */
-  constructor(lib: LibraryHandle, libraryPath: string, source: string, metadata: ModuleMetadata) {
+  /** @internal Use createModuleFromSource or loadModule (`source` may be read when first asked for). */
+  constructor(lib: LibraryHandle, libraryPath: string, source: string | (() => string), metadata: ModuleMetadata) {
     this.#lib = lib;
     this.libraryPath = libraryPath;
     this.#source = source;
@@ -117,12 +117,29 @@ export class Module {
     const kernel = this.#kernel(name);
     const params = this.metadata.functions[name]?.params;
     const addon = getAddon();
+    // The values handed to the addon, one array reused by every call of this kernel (a nested
+    // call from a callback reuses it too: the outer call's values are already in native hands).
+    // Emptied after each call so that it keeps no TypedArray alive.
+    const values: unknown[] = [];
     const f = (...args: unknown[]): unknown => {
       const mark = callbackErrorMark();
+      const n = args.length;
       try {
-        return addon.call(kernel, ...encodeArgs(name, args, params, callMeta));
+        const v = encodeArgs(name, args, params, callMeta, values);
+        switch (n) {
+          case 0: return addon.call(kernel);
+          case 1: return addon.call(kernel, v[0]);
+          case 2: return addon.call(kernel, v[0], v[1]);
+          case 3: return addon.call(kernel, v[0], v[1], v[2]);
+          case 4: return addon.call(kernel, v[0], v[1], v[2], v[3]);
+          case 5: return addon.call(kernel, v[0], v[1], v[2], v[3], v[4]);
+          case 6: return addon.call(kernel, v[0], v[1], v[2], v[3], v[4], v[5]);
+          default: return addon.call(kernel, ...v.slice(0, n));
+        }
       } catch (e) {
         throw callbackOrigin(e, mark);
+      } finally {
+        for (let i = 0; i < n; i++) values[i] = undefined;
       }
     };
     const callAsync = (...args: unknown[]): Promise<unknown> => {
@@ -139,6 +156,7 @@ export class Module {
 
   /** The C source the library was built from ("" for a library loaded from a file). */
   getSource(): string {
+    if (typeof this.#source === "function") this.#source = this.#source();
     return this.#source;
   }
 
@@ -184,7 +202,7 @@ function parseMetadata(json: string | null, path: string): ModuleMetadata {
   }
 }
 
-function open(path: string, source: string): Module {
+function open(path: string, source: string | (() => string)): Module {
   const start = process.hrtime.bigint();
   const addon = getAddon();
   const lib = addon.loadLibrary(path);
@@ -212,6 +230,11 @@ function withMetadata(cSource: string, opts: ModuleOptions): string {
   if (!opts.functions) return cSource;
   if (cSource.includes("__tejit_metadata")) throw new Error("createModuleFromSource: the source already defines __tejit_metadata; do not pass `functions` too");
   return cSource + metadataDefinition(opts.functions);
+}
+
+/** Loads a library of the compile cache whose C source `source` gives when asked (build's warm path). */
+export function loadCachedModule(path: string, source: () => string): Module {
+  return open(path, source);
 }
 
 /** Compiles C source (cached) and loads it: what build() calls. */

@@ -1,0 +1,193 @@
+// stamp.cc: fileStamp(paths) -> string, the identity of files and directory trees as their
+// stat records: for every regular file under each path (a file itself, or every file below a
+// directory, recursively, symlinks not followed), its path, size, modification time (ns) and
+// inode, sorted. build()'s warm path (ts/runtime/build_stamp.ts) keys its cache with the stamp
+// of tejit's own code and of the C compiler's executables, so an edited compiler pass or an
+// upgraded compiler never finds a library built by the old one. Stat records rather than
+// contents: the walk must cost well under a millisecond; a missing path gives "missing".
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#elif defined(__linux__)
+#include <sys/auxv.h>
+#endif
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <node_api.h>
+
+namespace tejit {
+
+namespace {
+
+void Record(const std::string& path, const struct stat& st, std::vector<std::string>* out) {
+  out->push_back(path + '\0' + std::to_string(st.st_size) + '\0' + std::to_string(st.st_mtim.tv_sec) + '.' +
+                 std::to_string(st.st_mtim.tv_nsec) + '\0' + std::to_string(st.st_ino) + '\0' +
+                 std::to_string(st.st_mode) + '\n');
+}
+
+void Walk(const std::string& dir, int depth, std::vector<std::string>* out) {
+  if (depth > 32) return;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) {
+    out->push_back(dir + std::string("\0unreadable\n", 12));
+    return;
+  }
+  while (struct dirent* e = readdir(d)) {
+    const char* n = e->d_name;
+    if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0'))) continue;
+    std::string p = dir + '/' + n;
+    struct stat st;
+    if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (S_ISDIR(st.st_mode)) Walk(p, depth + 1, out);
+    else Record(p, st, out);
+  }
+  closedir(d);
+}
+
+// The records of `path` (a file or a tree), sorted.
+void StampPath(const std::string& path, std::vector<std::string>* records) {
+  std::vector<std::string> recs;
+  struct stat st;
+  if (path.find('\0') != std::string::npos || lstat(path.c_str(), &st) != 0) recs.push_back(path + std::string("\0missing\n", 9));
+  else if (S_ISDIR(st.st_mode)) Walk(path, 0, &recs);
+  else Record(path, st, &recs);
+  std::sort(recs.begin(), recs.end());
+  records->insert(records->end(), recs.begin(), recs.end());
+}
+
+// Where a shell finds `word`: itself when it has a '/', else the first executable regular file
+// of that name in $PATH; "" when nowhere.
+std::string Which(const std::string& word) {
+  if (word.find('/') != std::string::npos) return word;
+  const char* env = getenv("PATH");
+  std::string path = env == nullptr ? "" : env;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    std::string dir = path.substr(start, end - start);
+    start = end + 1;
+    if (dir.empty()) continue;
+    std::string p = dir + '/' + word;
+    struct stat st;
+    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0) return p;
+  }
+  return "";
+}
+
+bool StringArray(napi_env env, napi_value arg, std::vector<std::string>* out) {
+  bool is_array = false;
+  if (napi_is_array(env, arg, &is_array) != napi_ok || !is_array) return false;
+  uint32_t n = 0;
+  napi_get_array_length(env, arg, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    size_t len = 0;
+    napi_get_element(env, arg, i, &v);
+    if (napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok) return false;
+    std::string s(len, '\0');
+    napi_get_value_string_utf8(env, v, s.data(), len + 1, &len);
+    out->push_back(std::move(s));
+  }
+  return true;
+}
+
+napi_value Join(napi_env env, const std::vector<std::string>& records) {
+  std::string all;
+  for (const std::string& r : records) all += r;
+  napi_value out;
+  napi_create_string_utf8(env, all.data(), all.size(), &out);
+  return out;
+}
+
+}  // namespace
+
+// commandStamp(words: string[]) -> string: for each word of a command line that is not an
+// option, the executable it runs (found in $PATH as execvp would) and, when that is a symlink,
+// its real path, each with its stat records.
+napi_value CommandStamp(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
+  std::vector<std::string> words;
+  if (argc < 1 || !StringArray(env, arg, &words)) {
+    napi_throw_type_error(env, nullptr, "commandStamp: expected an array of strings");
+    return nullptr;
+  }
+  std::vector<std::string> records;
+  for (const std::string& w : words) {
+    if (w.empty() || w[0] == '-' || w.find('\0') != std::string::npos) continue;
+    std::string exe = Which(w);
+    if (exe.empty()) continue;
+    records.push_back("exe " + w + " = " + exe + "\n");
+    StampPath(exe, &records);
+    char real[PATH_MAX];
+    if (realpath(exe.c_str(), real) != nullptr && exe != real) StampPath(real, &records);
+  }
+  return Join(env, records);
+}
+
+// cpuStamp() -> string: what the CPU supports, as -march=native sees it: the CPUID leaves of
+// vendor, family/model and features (without the per-core APIC id) and the OS-enabled register
+// state (XCR0) on x86; the hardware capability words elsewhere. Microseconds, unlike reading
+// /proc/cpuinfo.
+napi_value CpuStamp(napi_env env, napi_callback_info info) {
+  std::string s;
+  char buf[64];
+#if defined(__x86_64__) || defined(__i386__)
+  const unsigned leaves[][2] = {{0, 0}, {1, 0}, {7, 0}, {7, 1}, {0xd, 0}, {0x80000001, 0}, {0x80000002, 0}, {0x80000003, 0}, {0x80000004, 0}};
+  unsigned max = __get_cpuid_max(0, nullptr), ext = __get_cpuid_max(0x80000000, nullptr);
+  bool osxsave = false;
+  for (const auto& ls : leaves) {
+    unsigned leaf = ls[0];
+    if (leaf < 0x80000000 ? leaf > max : leaf > ext) continue;
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    __cpuid_count(leaf, ls[1], a, b, c, d);
+    if (leaf == 1) {
+      b &= 0xffffu;  // bits 16..31: the core's APIC id and logical count
+      osxsave = (c >> 27) & 1;
+    }
+    std::snprintf(buf, sizeof buf, "%x.%x:%08x%08x%08x%08x\n", leaf, ls[1], a, b, c, d);
+    s += buf;
+  }
+  if (osxsave) {
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    std::snprintf(buf, sizeof buf, "xcr0:%08x%08x\n", hi, lo);
+    s += buf;
+  }
+#elif defined(__linux__)
+  std::snprintf(buf, sizeof buf, "hwcap:%lx:%lx\n", getauxval(AT_HWCAP), getauxval(AT_HWCAP2));
+  s += buf;
+#endif
+  napi_value out;
+  napi_create_string_utf8(env, s.data(), s.size(), &out);
+  return out;
+}
+
+// fileStamp(paths: string[]) -> string
+napi_value FileStamp(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
+  std::vector<std::string> paths;
+  if (argc < 1 || !StringArray(env, arg, &paths)) {
+    napi_throw_type_error(env, nullptr, "fileStamp: expected an array of paths");
+    return nullptr;
+  }
+  std::vector<std::string> records;
+  for (const std::string& p : paths) StampPath(p, &records);
+  return Join(env, records);
+}
+
+}  // namespace tejit
