@@ -17,3 +17,4 @@ export * as nd from "./runtime/nd.js";
 export * as runtime from "./runtime/index.js";
 export { registerFunc, getGlobalFunc, listGlobalFuncNames } from "./runtime/registry.js";
 export { interpret } from "./interp/index.js";
+export * as autoScheduler from "./auto_scheduler/index.js";
