@@ -1,0 +1,110 @@
+// autoScheduler.tune: the same seed and records give the same trials and the same schedule
+// (whatever order results arrive in); an error candidate is recorded and never chosen; recorded
+// candidates are not measured again; progress is reported after each measurement; and a real
+// tune of a small matmul (compiled, run and checked in this process) returns a schedule that
+// builds and computes the product.
+
+import test from "ava";
+import { build, lower, nd } from "../../ts/index.js";
+import { tune, type TuneResult } from "../../ts/auto_scheduler/tune.js";
+import type { TuningRecord } from "../../ts/auto_scheduler/records.js";
+import type { TuneProgress } from "../../ts/auto_scheduler/progress.js";
+import { replayTrace } from "../../ts/auto_scheduler/trace.js";
+import { gemmReference } from "../../examples/gemm.js";
+import { randomFloats } from "../helpers/random.js";
+import { FakeQueue, InProcessQueue } from "./in_process_queue.js";
+import { matmul } from "./programs.js";
+
+const summary = (r: TuneResult) => r.trials.map((x) => ({ origin: x.origin, trace: x.trace, median: x.median, error: x.error?.kind }));
+
+test("the same seed gives the same trials and the same schedule, whatever order results arrive in", async (t) => {
+  const run = (seed: number, reverse: boolean) => {
+    const p = matmul(16);
+    return tune(p.outputs, { args: [...p.inputs, ...p.outputs], trials: 14, batchSize: 5, seed, queue: new FakeQueue(undefined, reverse), progress: false });
+  };
+  const a = await run(5, false);
+  const b = await run(5, true);
+  t.is(a.trials.length, 14);
+  t.deepEqual(summary(b), summary(a));
+  t.deepEqual(b.bestTrace, a.bestTrace);
+  t.is(lower(b.schedule, b.args).toString(), lower(replayTrace(b.schedule.outputs, a.bestTrace), b.args).toString());
+  t.is(a.trials[0].origin, "unscheduled");
+  t.true(a.trials.some((x) => x.origin === "mutation"));
+  const other = await run(6, false);
+  t.notDeepEqual(summary(other), summary(a));
+});
+
+test("an error candidate is recorded and never chosen; the best is the fastest good trial", async (t) => {
+  const p = matmul(16);
+  const args = [...p.inputs, ...p.outputs];
+  const first = await tune(p.outputs, { args, trials: 10, batchSize: 5, seed: 2, queue: new FakeQueue(), progress: false });
+  const winner = first.trials.find((x) => x.median === first.bestSeconds)!;
+  // The same search, with the winner's job (and every third job) measured wrong.
+  const records: TuningRecord[] = [];
+  const failing = new Set([winner.jobId]);
+  const second = await tune(p.outputs, {
+    args, trials: 10, batchSize: 5, seed: 2, records, progress: false,
+    queue: new FakeQueue((job) => failing.has(job.id) || parseInt(job.id.slice(0, 4), 16) % 3 === 0),
+  });
+  const bad = second.trials.find((x) => x.jobId === winner.jobId)!;
+  t.is(bad.error?.kind, "wrong");
+  t.is(bad.median, undefined);
+  t.notDeepEqual(second.bestTrace, winner.trace);
+  const good = second.trials.filter((x) => x.median !== undefined);
+  t.is(second.bestSeconds, Math.min(...good.map((x) => x.median!)));
+  t.true(second.trials.some((x) => x.error) && good.length > 0);
+  t.is(records.length, 10);
+  t.deepEqual(records.filter((r) => r.error).map((r) => r.meta?.trial), second.trials.filter((x) => x.error).map((x) => x.index));
+  t.true(records.every((r) => r.workloadKey === second.workloadKey && r.targetKey === second.targetKey));
+});
+
+test("candidates in the records are not measured again, and the records' best can win", async (t) => {
+  const p = matmul(16);
+  const args = [...p.inputs, ...p.outputs];
+  const records: TuningRecord[] = [];
+  const q1 = new FakeQueue();
+  const first = await tune(p.outputs, { args, trials: 8, batchSize: 4, seed: 1, records, queue: q1, progress: false });
+  const q2 = new FakeQueue();
+  const second = await tune(p.outputs, { args, trials: 8, batchSize: 4, seed: 1, records, queue: q2, progress: false });
+  t.is(records.length, 16);
+  t.is(q2.measured.filter((id) => q1.measured.includes(id)).length, 0);
+  t.true(second.bestSeconds <= first.bestSeconds);
+  t.false(second.trials.some((x) => x.origin === "unscheduled"), "the unscheduled program is in the records already");
+  // Same seed, same records: the same second search.
+  const again = await tune(p.outputs, { args, trials: 8, batchSize: 4, seed: 1, records: records.slice(0, 8), queue: new FakeQueue(), progress: false });
+  t.deepEqual(summary(again), summary(second));
+});
+
+test("onProgress is told after every measurement", async (t) => {
+  const p = matmul(16);
+  const seen: TuneProgress[] = [];
+  const r = await tune(p.outputs, { args: [...p.inputs, ...p.outputs], trials: 6, batchSize: 3, queue: new FakeQueue(), onProgress: (x) => seen.push(x), progress: false });
+  t.deepEqual(seen.map((x) => x.done), [1, 2, 3, 4, 5, 6]);
+  t.true(seen.every((x) => x.trials === 6 && x.elapsedMs >= 0 && x.remainingMs >= 0));
+  t.is(seen[5].bestSeconds, r.bestSeconds);
+});
+
+test("bad options are clear errors", async (t) => {
+  const p = matmul(16);
+  await t.throwsAsync(() => tune(p.outputs, { args: [...p.inputs, ...p.outputs], trials: 0, queue: new FakeQueue() }), { message: "autoScheduler.tune: option trials must be a positive integer, got 0" });
+  await t.throwsAsync(() => tune(p.outputs, { args: [p.inputs[0], 3 as never], queue: new FakeQueue() }), { message: "autoScheduler.tune: argument 1 (3) is not a tensor; tuning takes tensors of constant shape only" });
+});
+
+test("a real tune of a small matmul returns a schedule that builds and computes the product", async (t) => {
+  const n = 32;
+  const p = matmul(n);
+  const args = [...p.inputs, ...p.outputs];
+  const queue = new InProcessQueue();
+  const r = await tune(p.outputs, { args, trials: 5, batchSize: 5, seed: 3, queue, progress: false });
+  t.is(r.trials.length, 5);
+  t.is(queue.measured.length, 5);
+  const good = r.trials.filter((x) => x.median !== undefined);
+  t.is(r.bestSeconds, Math.min(...good.map((x) => x.median!)));
+  const a = randomFloats(n * n, 1);
+  const b = randomFloats(n * n, 2);
+  const c = nd.empty([n, n]);
+  build(r.schedule, args).getFunction("main")(nd.array(a, [n, n]), nd.array(b, [n, n]), c);
+  const want = gemmReference(a, b, n);
+  const got = c.toTypedArray() as Float32Array;
+  t.true(want.every((w, i) => Math.abs(got[i] - w) <= 1e-4 * Math.max(1, Math.abs(w))));
+});
