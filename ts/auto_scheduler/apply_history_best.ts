@@ -25,6 +25,7 @@ export interface ApplyHistoryBestOptions extends TargetOptions {
 export interface HistoryBest {
   /** The schedule (a fresh one). */
   schedule: Schedule;
+  /** The kernel's arguments (as given). */
   args: LowerArg[];
   /** Whether it came from a record (else it is the default). */
   fromRecords: boolean;

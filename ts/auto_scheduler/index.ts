@@ -9,4 +9,3 @@ export { targetKey, describeTarget, type TargetDescription, type TargetOptions }
 export { loadRecords, appendRecords, bestRecord, type TuningRecord } from "./records.js";
 export { registerDefaultSchedule, type DefaultScheduleHook } from "./default_schedule.js";
 export type { TuneProgress } from "./progress.js";
-export type { MeasureJob, MeasureResult, MeasureQueue, MeasureArg, MeasureError } from "./measure_job.js";

@@ -6,11 +6,13 @@
 export interface TuneProgress {
   /** Measurements done in this run, and the budget. */
   done: number;
+  /** The run's trial budget. */
   trials: number;
   /** The best median so far (seconds), if any candidate ran and was right. */
   bestSeconds?: number;
   /** Milliseconds since the run started, and an estimate of those left. */
   elapsedMs: number;
+  /** Estimated milliseconds left (the mean time a trial so far, times the trials left). */
   remainingMs: number;
   /** The candidate just measured: its median or its error. */
   last: { seconds?: number; error?: string };

@@ -16,7 +16,9 @@ import type { WorkloadNames } from "./workload_key.js";
 export interface TuningRecord {
   /** Format version (1). */
   version: 1;
+  /** The program's structural hash (workload_key.ts). */
   workloadKey: string;
+  /** The measuring machine and compiler (target_key.ts). */
   targetKey: string;
   /** The schedule, replayable on the program (replayTrace). */
   trace: Trace;
@@ -30,6 +32,7 @@ export interface TuningRecord {
   names?: WorkloadNames;
   /** The search's decisions behind the trace (so a later search can mutate it). */
   decisions?: Record<string, number[]>;
+  /** What the target key hashes, readable. */
   target?: TargetDescription;
   /** When, by whom and in which search it was measured. */
   meta?: { time?: string; worker?: string; seed?: number; trial?: number; tejit?: string; [k: string]: unknown };

@@ -31,8 +31,11 @@ export interface TargetDescription {
 
 /** Compiler and flags of the builds measured (as build() takes them). */
 export interface TargetOptions {
+  /** The C compiler command line (as build's `cc`). */
   cc?: string;
+  /** Extra compiler flags (as build's `cflags`). */
   cflags?: string | readonly string[];
+  /** The target string (as build's `target`, e.g. "c -mcpu=znver3"). */
   target?: string;
 }
 

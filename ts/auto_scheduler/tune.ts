@@ -57,7 +57,9 @@ export interface TuneOptions extends TargetOptions {
   rtol?: number;
   /** Timed runs a candidate: at least, at most, and the median's stability to stop at (defaults 3, 10, 0.05). */
   minRepeats?: number;
+  /** At most this many timed runs a candidate (default 10). */
   maxRepeats?: number;
+  /** Stop repeating once the median is stable within this (relative; default 0.05). */
   stableWithin?: number;
   /** Write the status line on a TTY (default true). */
   progress?: boolean;
@@ -67,13 +69,19 @@ export interface TuneOptions extends TargetOptions {
 export interface Trial {
   /** Its position in the run (0 first). */
   index: number;
+  /** Where it came from: the unscheduled program, the default schedule, a sample of the rules' space, a mutation. */
   origin: Origin;
+  /** Its schedule. */
   trace: Trace;
+  /** The search's decisions behind the trace (rule-made candidates). */
   decisions?: Decisions;
   /** Median seconds, when it ran and was right. */
   median?: number;
+  /** Seconds of each timed run. */
   seconds?: number[];
+  /** Why it has no time (it is never chosen). */
   error?: MeasureError;
+  /** The id of its measurement job (a hash of workload, schedule and target). */
   jobId?: string;
 }
 
@@ -87,10 +95,13 @@ export interface TuneResult {
   bestSeconds: number;
   /** The candidates measured in this run, in order. */
   trials: Trial[];
-  /** The trace of the chosen schedule, and where it came from ("record": measured in an earlier run). */
+  /** The trace of the chosen schedule. */
   bestTrace: Trace;
+  /** Where the chosen schedule came from ("record": measured in an earlier run). */
   bestOrigin: Origin;
+  /** The program's workload key. */
   workloadKey: string;
+  /** This machine's target key. */
   targetKey: string;
 }
 
