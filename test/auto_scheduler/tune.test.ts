@@ -13,7 +13,7 @@ import { replayTrace } from "../../ts/auto_scheduler/trace.js";
 import { gemmReference } from "../../examples/gemm.js";
 import { randomFloats } from "../helpers/random.js";
 import { FakeQueue, InProcessQueue } from "./in_process_queue.js";
-import { matmul } from "./programs.js";
+import { matmul, withExtern } from "./programs.js";
 
 const summary = (r: TuneResult) => r.trials.map((x) => ({ origin: x.origin, trace: x.trace, median: x.median, error: x.error?.kind }));
 
@@ -107,4 +107,18 @@ test("a real tune of a small matmul returns a schedule that builds and computes 
   const want = gemmReference(a, b, n);
   const got = c.toTypedArray() as Float32Array;
   t.true(want.every((w, i) => Math.abs(got[i] - w) <= 1e-4 * Math.max(1, Math.abs(w))));
+});
+
+test("a program with a tiled extern (a JS function) is tuned around it and stays right", async (t) => {
+  const shape = [8, 4, 32];
+  const p = withExtern(shape, `as_tune_ext_${process.pid}`);
+  const args = [...p.inputs, ...p.outputs];
+  const r = await tune(p.outputs, { args, trials: 6, batchSize: 6, seed: 1, queue: new InProcessQueue(), progress: false });
+  t.is(r.trials.filter((x) => x.error).length, 0, JSON.stringify(r.trials.map((x) => x.error)));
+  t.true(r.trials.some((x) => x.trace.some((s) => s.p === "computeAt" && s.stage === "ext")), "some candidate computes the extern at its consumer's loop");
+  const a = randomFloats(8 * 4 * 32, 5);
+  const c = nd.empty(shape);
+  build(r.schedule, args).getFunction("main")(nd.array(a, shape), c);
+  const got = c.toTypedArray() as Float32Array;
+  t.true(Array.from(a).every((v, i) => Math.abs(got[i] - (v + 1) * 3 * 2) < 1e-5));
 });

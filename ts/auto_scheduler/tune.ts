@@ -219,6 +219,8 @@ export async function tune(outputs: Tensor | Operation | readonly (Tensor | Oper
       const jobs: (MeasureJob | undefined)[] = [];
       const errors: (MeasureError | undefined)[] = [];
       for (const c of batch) {
+        // Lowering a candidate takes milliseconds (more with a large unroll): let other work run between them.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (c.error) {
           jobs.push(undefined);
           errors.push(c.error);
