@@ -77,3 +77,13 @@ test("a tiled extern is scheduled around: its producer stays a buffer, and it ma
   t.false(steps.includes("computeInline"), "P feeds the extern: it cannot be inlined");
   t.true(steps.includes("computeAt"));
 });
+
+test("decisions that leave a core without parallel work are not accepted", (t) => {
+  const p = matmul(64);
+  const space = searchSpace(p.outputs.map((o) => o.op), TARGET);
+  const d = { "C.tile0": [4, 4, 4], "C.tile1": [2, 4, 8], "C.rtile0": [4], "C.cacheWrite": [1], "C.computeAt": [2], "C.parallel": [1], "C.unroll": [0] };
+  t.false(space.accept(d), "one iteration of the parallel loop for two cores");
+  t.false(space.accept({ ...d, "C.parallel": [2] }), "i.outer fused with j.outer: still 1 x 1");
+  t.true(space.accept({ ...d, "C.tile1": [1, 4, 8], "C.parallel": [2] }), "1 x 2 iterations");
+  t.true(space.accept({ ...d, "C.tile0": [2, 4, 4] }), "2 iterations");
+});

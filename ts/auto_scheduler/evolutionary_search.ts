@@ -3,7 +3,8 @@
 // on this target); then every batch is filled with mutants of good candidates (a parent is the
 // better of two drawn from the fastest eight; one or two of its decisions change: a tile level,
 // the compute location, the parallel depth, the unroll step) and, a quarter of the time, a fresh
-// sample of the rules' space. A candidate already measured (or recorded) is never proposed again.
+// sample of the rules' space. A candidate already measured (or recorded) is never proposed again,
+// nor one whose parallel loop leaves cores idle (the space's accept).
 // Measurements are told back in job order, and every random choice comes from one seeded Rng, so
 // the same seed and the same records give the same candidates, whatever order results arrive in.
 
@@ -79,7 +80,6 @@ export class EvolutionarySearch {
   /** Up to `n` new candidates (fewer when the space has no new ones). */
   next(n: number): Candidate[] {
     const out: Candidate[] = [];
-    const failedDecisions = new Set<string>();
     while (out.length < n && this.seeds.length > 0) {
       const c = this.seeds.shift()!;
       const key = traceKey(c);
@@ -89,14 +89,15 @@ export class EvolutionarySearch {
     }
     for (let attempt = 0; out.length < n && attempt < 40 * n; attempt++) {
       const parent = this.space.specs.length > 0 && !this.rng.chance(FRESH) ? this.parent() : undefined;
-      let c: Candidate;
+      let d: Decisions;
       if (parent) {
-        let d = mutateDecisions(this.rng, this.space.specs, parent.decisions!);
+        d = mutateDecisions(this.rng, this.space.specs, parent.decisions!);
         if (this.rng.chance(0.5)) d = mutateDecisions(this.rng, this.space.specs, d);
-        c = this.make(d, "mutation");
-      } else c = this.make(sampleDecisions(this.rng, this.space.specs), "sample");
-      const key = c.error ? `error:${decisionsKey(c.decisions!)}` : traceKey(c);
-      if (this.seen.has(key) || failedDecisions.has(key)) continue;
+      } else d = sampleDecisions(this.rng, this.space.specs);
+      if (!this.space.accept(d)) continue;
+      const c = this.make(d, parent ? "mutation" : "sample");
+      const key = c.error ? `error:${decisionsKey(d)}` : traceKey(c);
+      if (this.seen.has(key)) continue;
       this.seen.add(key);
       out.push(c);
     }

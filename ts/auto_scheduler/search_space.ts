@@ -40,6 +40,8 @@ export interface SearchSpace {
   specs: DecisionSpec[];
   /** The trace of the schedule the decisions choose (throws where the schedule API refuses it). */
   build(d: Decisions): Trace;
+  /** Whether the decisions are worth measuring: a parallel loop has at least one iteration a core where the extents allow it. */
+  accept(d: Decisions): boolean;
 }
 
 const UNROLL_STEPS = [0, 16, 64, 512];
@@ -257,6 +259,22 @@ function vectorizeStage(tb: TraceBuilder, v: OpInfo, d: Decisions): IterVar | un
   return fused;
 }
 
+/** Iterations of each tiled stage's fused parallel loop, and how many it could have at most. */
+function parallelWork(p: Plan, d: Decisions, cores: number): boolean {
+  for (const { r } of p.tiled) {
+    const par = one(d, `${r.op.name}.parallel`, 1);
+    let points = 1;
+    let most = 1;
+    for (let a = 0; a < par; a++) {
+      const [t1, t2, t3] = d[`${r.op.name}.tile${a}`] ?? [1, 1, 1];
+      points *= Math.ceil(r.extents[a]! / (t1 * t2 * t3));
+      most *= r.extents[a]!;
+    }
+    if (points < Math.min(cores, most)) return false;
+  }
+  return true;
+}
+
 /** The search space of the program producing `outputs` on `target`. */
 export function searchSpace(outputs: readonly Operation[], target: SpaceTarget): SearchSpace {
   const infos = analyzeProgram(outputs);
@@ -264,6 +282,7 @@ export function searchSpace(outputs: readonly Operation[], target: SpaceTarget):
   const specs = specsOf(p, target);
   return {
     specs,
+    accept: (d: Decisions) => parallelWork(p, d, target.cores),
     build(d: Decisions): Trace {
       const tb = new TraceBuilder(outputs);
       for (const op of p.inline) tb.computeInline(tb.stage(op));
