@@ -5,7 +5,9 @@
 // builds and computes the product.
 
 import test from "ava";
-import { build, lower, nd } from "../../ts/index.js";
+import { build, lower, nd, te } from "../../ts/index.js";
+import { applyHistoryBest } from "../../ts/auto_scheduler/apply_history_best.js";
+import { scheduleSource } from "../../ts/auto_scheduler/measure_jobs.js";
 import { tune, type TuneResult } from "../../ts/auto_scheduler/tune.js";
 import type { TuningRecord } from "../../ts/auto_scheduler/records.js";
 import type { TuneProgress } from "../../ts/auto_scheduler/progress.js";
@@ -121,4 +123,29 @@ test("a program with a tiled extern (a JS function) is tuned around it and stays
   build(r.schedule, args).getFunction("main")(nd.array(a, shape), c);
   const got = c.toTypedArray() as Float32Array;
   t.true(Array.from(a).every((v, i) => Math.abs(got[i] - (v + 1) * 3 * 2) < 1e-5));
+});
+
+test("the default schedule seeds the search; when it wins it is returned, recorded as the default, and applied from the records", async (t) => {
+  const p = matmul(16);
+  const args = [...p.inputs, ...p.outputs];
+  const hand = (outs: te.Tensor[]) => {
+    const s = te.createSchedule(outs.map((o) => o.op));
+    const st = s.stage(outs[0]);
+    const [, ji] = st.split(st.op.axis[1], { factor: 8 });
+    st.vectorize(ji);
+    return s;
+  };
+  const handSource = scheduleSource(hand(p.outputs), args, "main", {}).source;
+  const records: TuningRecord[] = [];
+  const r = await tune(p.outputs, {
+    args, trials: 6, batchSize: 3, records, defaultSchedule: hand, progress: false,
+    queue: new FakeQueue((job) => job.source !== handSource),
+  });
+  t.deepEqual(r.trials.slice(0, 2).map((x) => x.origin), ["unscheduled", "default"]);
+  t.is(r.bestOrigin, "default");
+  t.is(lower(r.schedule, args).toString(), lower(hand(p.outputs), args).toString());
+  t.deepEqual(records.filter((x) => x.meta?.schedule === "default").length, 1);
+  const applied = applyHistoryBest(p.outputs, args, records, { defaultSchedule: hand });
+  t.true(applied.fromRecords);
+  t.is(lower(applied.schedule, args).toString(), lower(hand(p.outputs), args).toString());
 });

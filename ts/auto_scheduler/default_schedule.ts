@@ -4,10 +4,11 @@
 // call can also pass its own.
 
 import type { Operation } from "../te/operation.js";
+import type { Tensor } from "../te/tensor.js";
 import { createSchedule, type Schedule } from "../schedule/schedule.js";
 
-/** Makes the default schedule of the program producing `outputs`, or undefined when it has none. */
-export type DefaultScheduleHook = (outputs: Operation[]) => Schedule | undefined;
+/** Makes the default schedule of the program producing `outputs` (every output tensor), or undefined when it has none. */
+export type DefaultScheduleHook = (outputs: Tensor[]) => Schedule | undefined;
 
 let registered: DefaultScheduleHook | undefined;
 
@@ -22,7 +23,7 @@ export function registerDefaultSchedule(hook: DefaultScheduleHook | undefined): 
 
 /** The default schedule: from `hook`, else the registered one, with where it came from. */
 export function defaultSchedule(outputs: Operation[], hook?: DefaultScheduleHook): { schedule: Schedule; from: "hook" | "unscheduled" } {
-  const made = (hook ?? registered)?.(outputs);
+  const made = (hook ?? registered)?.(outputs.flatMap((op) => op.outputs));
   return made ? { schedule: made, from: "hook" } : { schedule: createSchedule(outputs), from: "unscheduled" };
 }
 
