@@ -21,7 +21,7 @@ const summary = (r: TuneResult) => r.trials.map((x) => ({ origin: x.origin, trac
 
 test("the same seed gives the same trials and the same schedule, whatever order results arrive in", async (t) => {
   const run = (seed: number, reverse: boolean) => {
-    const p = matmul(16);
+    const p = matmul(8);
     return tune(p.outputs, { args: [...p.inputs, ...p.outputs], trials: 14, batchSize: 5, seed, queue: new FakeQueue(undefined, reverse), progress: false });
   };
   const a = await run(5, false);
@@ -37,7 +37,7 @@ test("the same seed gives the same trials and the same schedule, whatever order 
 });
 
 test("an error candidate is recorded and never chosen; the best is the fastest good trial", async (t) => {
-  const p = matmul(16);
+  const p = matmul(8);
   const args = [...p.inputs, ...p.outputs];
   const first = await tune(p.outputs, { args, trials: 10, batchSize: 5, seed: 2, queue: new FakeQueue(), progress: false });
   const winner = first.trials.find((x) => x.median === first.bestSeconds)!;
@@ -61,7 +61,7 @@ test("an error candidate is recorded and never chosen; the best is the fastest g
 });
 
 test("candidates in the records are not measured again, and the records' best can win", async (t) => {
-  const p = matmul(16);
+  const p = matmul(8);
   const args = [...p.inputs, ...p.outputs];
   const records: TuningRecord[] = [];
   const q1 = new FakeQueue();
@@ -78,7 +78,7 @@ test("candidates in the records are not measured again, and the records' best ca
 });
 
 test("onProgress is told after every measurement", async (t) => {
-  const p = matmul(16);
+  const p = matmul(8);
   const seen: TuneProgress[] = [];
   const r = await tune(p.outputs, { args: [...p.inputs, ...p.outputs], trials: 6, batchSize: 3, queue: new FakeQueue(), onProgress: (x) => seen.push(x), progress: false });
   t.deepEqual(seen.map((x) => x.done), [1, 2, 3, 4, 5, 6]);
@@ -87,7 +87,7 @@ test("onProgress is told after every measurement", async (t) => {
 });
 
 test("bad options are clear errors", async (t) => {
-  const p = matmul(16);
+  const p = matmul(8);
   await t.throwsAsync(() => tune(p.outputs, { args: [...p.inputs, ...p.outputs], trials: 0, queue: new FakeQueue() }), { message: "autoScheduler.tune: option trials must be a positive integer, got 0" });
   await t.throwsAsync(() => tune(p.outputs, { args: [p.inputs[0], 3 as never], queue: new FakeQueue() }), { message: "autoScheduler.tune: argument 1 (3) is not a tensor; tuning takes tensors of constant shape only" });
 });
