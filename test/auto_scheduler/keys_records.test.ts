@@ -123,3 +123,27 @@ test("applyHistoryBest uses this target's best record; another target's only whe
   const empty = applyHistoryBest(p.outputs, args, []);
   t.is(empty.message, `no record of workload ${wk} on target ${tk}: using the unscheduled program`);
 });
+
+test("each stage's loops are renamed by its own axes", (t) => {
+  const make = (e: string[], f: string[]) => {
+    const A = te.placeholder([8, 8], "float32", "A");
+    const E = te.compute([8, 8], (i, j) => A.at(i, j).mul(2), "E", { axisNames: e });
+    const F = te.compute([8, 8], (i, j) => E.at(i, j).add(1), "F", { axisNames: f });
+    return { A, E, F };
+  };
+  const a = make(["i", "j"], ["i", "j"]);
+  const b = make(["p", "q"], ["x", "y"]);
+  t.is(workloadKey([b.F.op]), workloadKey([a.F.op]));
+  const trace: Trace = [
+    { p: "split", stage: "E", loop: "i", factor: 4 },
+    { p: "split", stage: "F", loop: "i", factor: 2 },
+    { p: "computeAt", stage: "E", target: "F", loop: "i.outer" },
+  ];
+  const renamed = translateTrace(trace, workloadNames([a.F.op]), workloadNames([b.F.op]));
+  t.deepEqual(renamed, [
+    { p: "split", stage: "E", loop: "p", factor: 4 },
+    { p: "split", stage: "F", loop: "x", factor: 2 },
+    { p: "computeAt", stage: "E", target: "F", loop: "x.outer" },
+  ]);
+  t.notThrows(() => lower(replayTrace(b.F, renamed), [b.A, b.F]));
+});

@@ -104,23 +104,31 @@ function renameStage(name: string, stages: Map<string, string>): string {
   return k === undefined ? renamed : `${renamed}#${k}`;
 }
 
-/** `trace`, recorded on a program named `from`, renamed for the same program named `to`. */
+/**
+ * `trace`, recorded on a program named `from`, renamed for the same program named `to`: stages
+ * by position, and each stage's loops by its own axes' positions (a cache or rfactor stage,
+ * "C.global", uses the axes of the stage it was made from).
+ */
 export function translateTrace(trace: readonly TraceStep[], from: WorkloadNames, to: WorkloadNames): Trace {
   const stages = new Map<string, string>();
-  const axes = new Map<string, string>();
-  from.stages.forEach((n, i) => { if (to.stages[i] !== undefined && n !== to.stages[i]) stages.set(n, to.stages[i]); });
-  from.axes.forEach((list, i) => list.forEach((n, k) => { const t = to.axes[i]?.[k]; if (t !== undefined && t !== n) axes.set(n, t); }));
-  if (stages.size === 0 && axes.size === 0) return trace.map((s) => ({ ...s }));
+  const axesOf = new Map<string, Map<string, string>>();
+  from.stages.forEach((n, i) => {
+    if (to.stages[i] !== undefined && n !== to.stages[i]) stages.set(n, to.stages[i]);
+    const m = new Map<string, string>();
+    (from.axes[i] ?? []).forEach((a, k) => { const b = to.axes[i]?.[k]; if (b !== undefined && b !== a) m.set(a, b); });
+    if (!axesOf.has(n)) axesOf.set(n, m);
+  });
+  if (stages.size === 0 && [...axesOf.values()].every((m) => m.size === 0)) return trace.map((s) => ({ ...s }));
   const st = (n: string) => renameStage(n, stages);
-  const lp = (n: string) => renameLoop(n, axes);
+  const lp = (stage: string, n: string) => renameLoop(n, axesOf.get(stage.split("#")[0].split(".")[0]) ?? new Map());
   return trace.map((s): TraceStep => {
     switch (s.p) {
       case "cacheRead": return { ...s, tensor: st(s.tensor), readers: s.readers.map(st) };
       case "cacheWrite": case "computeInline": case "computeRoot": case "storageAlign": return { ...s, stage: st(s.stage) };
-      case "fuse": case "reorder": return { ...s, stage: st(s.stage), loops: s.loops.map(lp) };
-      case "tile": return { ...s, stage: st(s.stage), x: lp(s.x), y: lp(s.y) };
-      case "computeAt": return { ...s, stage: st(s.stage), target: st(s.target), loop: lp(s.loop) };
-      default: return { ...s, stage: st(s.stage), loop: lp(s.loop) };
+      case "fuse": case "reorder": return { ...s, stage: st(s.stage), loops: s.loops.map((l) => lp(s.stage, l)) };
+      case "tile": return { ...s, stage: st(s.stage), x: lp(s.stage, s.x), y: lp(s.stage, s.y) };
+      case "computeAt": return { ...s, stage: st(s.stage), target: st(s.target), loop: lp(s.target, s.loop) };
+      default: return { ...s, stage: st(s.stage), loop: lp(s.stage, s.loop) };
     }
   });
 }
