@@ -18,3 +18,4 @@ export * as runtime from "./runtime/index.js";
 export { registerFunc, getGlobalFunc, listGlobalFuncNames } from "./runtime/registry.js";
 export { interpret } from "./interp/index.js";
 export * as ops from "./ops/index.js";
+export * as autoScheduler from "./auto_scheduler/index.js";

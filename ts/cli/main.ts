@@ -1,10 +1,11 @@
 // The `tejit` command: `tejit info`, `tejit lower FILE`, `tejit build FILE --emit c|so`,
-// `tejit bench FILE`, `tejit cache ls|clear|prune`. Errors print as one `tejit: message` line
+// `tejit bench FILE`, `tejit tune FILE`, `tejit cache ls|clear|prune`. Errors print as one `tejit: message` line
 // on stderr with exit status 1 (2 for a command line that cannot be parsed); `--help` says it all.
 
 import { parseArgs } from "node:util";
 import { benchCommand, buildCommand, lowerCommand } from "./commands.js";
 import { cacheCommand } from "./cache.js";
+import { tuneCommand } from "./tune.js";
 import { collectInfo, renderInfo } from "./info.js";
 import { version } from "../version.js";
 
@@ -18,6 +19,9 @@ commands:
                                       (default: so, to NAME.so)
   bench FILE [--var n=1024 ...] [--number N] [--repeat R]
                                       build the program and time it on random inputs
+  tune FILE [--trials N] [--seed S] [--records FILE] [--timeout MS] [--batch N] [--queue MODULE]
+                                      search for the program's fastest schedule, measuring
+                                      candidates; records appended to FILE (NAME.records.jsonl)
   cache ls | clear | prune [--max-mb N]
                                       list, empty, or shrink the compile cache (oldest first)
 
@@ -48,6 +52,12 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         number: { type: "string" },
         repeat: { type: "string" },
         "max-mb": { type: "string" },
+        trials: { type: "string" },
+        seed: { type: "string" },
+        records: { type: "string" },
+        timeout: { type: "string" },
+        batch: { type: "string" },
+        queue: { type: "string" },
       },
     });
   } catch (e) {
@@ -64,7 +74,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     out(`${USAGE}\n`);
     return command === undefined && !values.help ? 2 : 0;
   }
-  const count = (flag: "number" | "repeat" | "max-mb"): number | undefined => {
+  const count = (flag: "number" | "repeat" | "max-mb" | "trials" | "timeout" | "batch"): number | undefined => {
     const v = values[flag];
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v) || Number(v) < (flag === "max-mb" ? 0 : 1)) throw new UsageError(`--${flag} expects a ${flag === "max-mb" ? "non-negative" : "positive"} integer, got '${v}'`);
@@ -90,6 +100,15 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       case "bench":
         await benchCommand(file(), { ...values, vars: values.var ?? [], number: count("number"), repeat: count("repeat") }, out);
         return 0;
+      case "tune": {
+        const seed = values.seed;
+        if (seed !== undefined && !/^-?\d+$/.test(seed)) throw new UsageError(`--seed expects an integer, got '${seed}'`);
+        await tuneCommand(file(), {
+          trials: count("trials"), seed: seed === undefined ? undefined : Number(seed), records: values.records,
+          timeout: count("timeout"), batch: count("batch"), queue: values.queue, name: values.name,
+        }, out);
+        return 0;
+      }
       case "cache":
         cacheCommand(rest, { maxMb: count("max-mb") }, out);
         return 0;
