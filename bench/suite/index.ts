@@ -1,0 +1,20 @@
+// Every kernel of the suite, in the order they run (the machine limits first: the kernels'
+// ratios to the FMA peak and the STREAM add use them), and the selection by id or group.
+import { gemmKernels } from "./gemm.js";
+import type { SuiteOptions } from "./common.js";
+import { limitKernels } from "./limits.js";
+import type { Kernel } from "./types.js";
+
+/** All kernels. */
+export function allKernels(opts: SuiteOptions): Kernel[] {
+  return [...limitKernels(opts.quick), ...gemmKernels(opts)];
+}
+
+/** The kernels named by id or group (the limits always come along); all when `names` is empty. */
+export function selectKernels(kernels: Kernel[], names: string[]): Kernel[] {
+  if (names.length === 0) return kernels;
+  const known = new Set(kernels.flatMap((k) => [k.id, k.group]));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) throw new Error(`bench: unknown kernel ${unknown.join(", ")} (known: ${[...new Set(kernels.map((k) => k.group))].join(", ")}, or an id: ${kernels.map((k) => k.id).join(", ")})`);
+  return kernels.filter((k) => k.group === "limits" || names.includes(k.id) || names.includes(k.group));
+}
