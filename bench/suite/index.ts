@@ -1,6 +1,8 @@
 // Every kernel of the suite, in the order they run (the machine limits first: the kernels'
 // ratios to the FMA peak and the STREAM add use them), and the selection by id or group.
 import { addKernels } from "./add.js";
+import { buildKernels } from "./build.js";
+import { callKernels } from "./call.js";
 import { conv2dKernels } from "./conv2d.js";
 import { gemmKernels } from "./gemm.js";
 import type { SuiteOptions } from "./common.js";
@@ -11,7 +13,7 @@ import type { Kernel } from "./types.js";
 
 /** All kernels. */
 export function allKernels(opts: SuiteOptions): Kernel[] {
-  return [...limitKernels(opts.quick), ...gemmKernels(opts), ...conv2dKernels(opts), ...softmaxKernels(opts), ...layerNormKernels(opts), ...addKernels(opts)];
+  return [...limitKernels(opts.quick), ...gemmKernels(opts), ...conv2dKernels(opts), ...softmaxKernels(opts), ...layerNormKernels(opts), ...addKernels(opts), ...buildKernels(opts), ...callKernels(opts)];
 }
 
 /** The kernels named by id or group (the limits always come along); all when `names` is empty. */

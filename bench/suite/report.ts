@@ -103,9 +103,11 @@ export function kernelSection(r: KernelResult, all: KernelResult[], threads: num
   }
   const checks = [...new Set(r.measurements.filter((m) => m.check).map((m) => `${m.entry}: ${m.check}`))];
   if (checks.length > 0) lines.push("", `Checked before timing: ${checks.join("; ")}.`);
+  const unchecked = [...new Set(r.measurements.filter((m) => m.check === undefined).map((m) => m.entry))];
+  if (k.check && unchecked.length > 0) lines.push("", `Not checked (no output): ${unchecked.join(", ")}.`);
   for (const s of r.skipped) lines.push("", `- *${s.entry}* not timed: ${s.reason}`);
-  const reps = [...new Set(r.measurements.map((m) => m.reps))];
-  if (reps.length > 0) lines.push("", `Calls per round: ${r.measurements.map((m) => `${m.entry} (${m.threads}T) ${m.reps}`).join(", ")}.`);
+  const reps = r.measurements.map((m) => m.reps);
+  if (reps.length > 0) lines.push("", `Calls per round: ${Math.min(...reps)}${Math.max(...reps) > Math.min(...reps) ? `–${Math.max(...reps)}` : ""}.`);
   return lines.join("\n");
 }
 

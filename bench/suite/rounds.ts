@@ -29,6 +29,19 @@ export function repsFor(secondsPerCall: number, target: number): number {
   return Math.max(1, Math.min(100_000, Math.round(target / secondsPerCall)));
 }
 
+/**
+ * Calls per round for a runner: batches of 1, 10, 100, ... calls (which also warm it up) until a
+ * batch takes a tenth of the target, then as many calls as fill the target at that rate.
+ */
+export async function calibrate(runner: Runner, threads: number, target: number): Promise<number> {
+  let reps = 1;
+  for (;;) {
+    const s = await runner.time(reps, threads);
+    if (s * reps >= target / 10 || reps >= 100_000) return repsFor(s, target);
+    reps *= 10;
+  }
+}
+
 /** Runs `kernel` as `opts` says. */
 export async function runKernel(kernel: Kernel, opts: RoundOptions): Promise<KernelResult> {
   const log = opts.log ?? (() => {});
@@ -55,8 +68,7 @@ export async function runKernel(kernel: Kernel, opts: RoundOptions): Promise<Ker
         let check: string | undefined;
         try {
           if (kernel.check && runner.result) check = kernel.check(await runner.result(threads));
-          const first = await runner.time(1, threads);
-          const reps = repsFor(first, opts.targetSeconds);
+          const reps = await calibrate(runner, threads, opts.targetSeconds);
           active.push({ entry, runner, m: { kernel: kernel.id, entry: entry.name, role: entry.role, threads, seconds: [], reps, check } });
         } catch (e) {
           const reason = `${threads} thread${threads === 1 ? "" : "s"}: ${check === undefined && kernel.check && runner.result ? "wrong result or failed run" : "failed"}: ${(e as Error).message.split("\n")[0]}`;

@@ -87,10 +87,10 @@ function cacheRoot(): string {
 
 let lib: Module | Skip | undefined;
 
-/** The Halide library (built on first use), or a Skip saying how to install Halide 14. */
-export function halideLibrary(log: (s: string) => void = () => {}): Module | Skip {
+/** The Halide library (built on first use), or a Skip saying how to install Halide 14 (when `include` has no Halide.h). */
+export function halideLibrary(log: (s: string) => void = () => {}, include = INCLUDE): Module | Skip {
+  if (!existsSync(join(include, "Halide.h"))) return missing("halide", `Halide 14 is not installed (no ${join(include, "Halide.h")})`);
   if (lib) return lib;
-  if (!existsSync(join(INCLUDE, "Halide.h"))) return (lib = missing("halide", `Halide 14 is not installed (no ${INCLUDE}/Halide.h)`));
   const source = readFileSync(GENERATOR);
   const hash = createHash("sha256").update(source).update(readFileSync("/proc/cpuinfo", "utf8").match(/^flags.*$/m)?.[0] ?? "").digest("hex").slice(0, 16);
   const dir = join(cacheRoot(), hash);

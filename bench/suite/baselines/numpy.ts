@@ -36,15 +36,17 @@ class Worker {
   }
 }
 
-let availability: string | Skip | undefined;
+const availability = new Map<string, string | Skip>();
 
-/** numpy's version, or a Skip saying how to install it. */
-export function numpyVersion(): string | Skip {
-  if (availability === undefined) {
-    const r = spawnSync("python3", ["-c", "import numpy; print(numpy.__version__)"], { encoding: "utf8" });
-    availability = r.status === 0 ? r.stdout.trim() : missing("numpy", r.error ? "python3 is not installed" : "numpy is not installed for python3");
+/** numpy's version under `python` (default python3), or a Skip saying how to install it. */
+export function numpyVersion(python = "python3"): string | Skip {
+  let v = availability.get(python);
+  if (v === undefined) {
+    const r = spawnSync(python, ["-c", "import numpy; print(numpy.__version__)"], { encoding: "utf8" });
+    v = r.status === 0 ? r.stdout.trim() : missing("numpy", r.error ? `${python} is not installed` : `numpy is not installed for ${python}`);
+    availability.set(python, v);
   }
-  return availability;
+  return v;
 }
 
 /** The kernels numpy_worker.py knows. */

@@ -35,10 +35,10 @@ const HEADERS = ["/usr/include/x86_64-linux-gnu/cblas.h", "/usr/include/aarch64-
 
 let lib: Module | Skip | undefined;
 
-/** The harness library, or a Skip saying how to install OpenBLAS. */
-export function openBlasLibrary(): Module | Skip {
+/** The harness library, or a Skip saying how to install OpenBLAS (when none of `headers` exists). */
+export function openBlasLibrary(headers: readonly string[] = HEADERS): Module | Skip {
+  if (!headers.some((h) => existsSync(h))) return missing("openblas", `OpenBLAS is not installed (no ${headers.join(", ")})`);
   if (lib) return lib;
-  if (!HEADERS.some((h) => existsSync(h))) return (lib = missing("openblas", "OpenBLAS is not installed (no cblas.h)"));
   try {
     lib = createModuleFromSource(SOURCE, { cflags: ["-Wl,--no-as-needed", "-lopenblas"] });
   } catch (e) {

@@ -20,18 +20,21 @@ interface Ort {
   InferenceSession: { create(model: Uint8Array, opts: object): Promise<OrtSession> };
 }
 
-let ort: Ort | Skip | undefined;
+const loaded = new Map<string, Ort | Skip>();
 
-/** onnxruntime-node from the scratch folder, or a Skip saying how to install it there. */
-export function loadOrt(): Ort | Skip {
+/** onnxruntime-node from the scratch folder `dir`, or a Skip saying how to install it there. */
+export function loadOrt(dir = ortDir()): Ort | Skip {
+  let ort = loaded.get(dir);
   if (ort) return ort;
-  const dir = ortDir();
-  if (!existsSync(join(dir, "node_modules", "onnxruntime-node"))) return (ort = missing("ort", `onnxruntime-node is not installed in ${dir}`));
-  try {
-    ort = createRequire(join(dir, "package.json"))("onnxruntime-node") as Ort;
-  } catch (e) {
-    ort = missing("ort", `onnxruntime-node in ${dir} did not load (${(e as Error).message.split("\n")[0]})`);
+  if (!existsSync(join(dir, "node_modules", "onnxruntime-node"))) ort = missing("ort", `onnxruntime-node is not installed in ${dir}`);
+  else {
+    try {
+      ort = createRequire(join(dir, "package.json"))("onnxruntime-node") as Ort;
+    } catch (e) {
+      ort = missing("ort", `onnxruntime-node in ${dir} did not load (${(e as Error).message.split("\n")[0]})`);
+    }
   }
+  loaded.set(dir, ort);
   return ort;
 }
 
