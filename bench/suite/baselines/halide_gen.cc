@@ -39,22 +39,24 @@ static void gemm(int vec) {
 
 // NCHW conv, batch 1: in(x, y, c, n), w(kx, ky, ci, co), out(x, y, co, n). Tile 8 x by 2 y by 4 co,
 // x vectorized, the conv computed at xo with the reduction (ci, ky, kx) outermost and kx unrolled,
-// weights repacked so the 4 channels of a tap are adjacent, y blocks parallel.
+// weights repacked so the 4 channels of a tap are adjacent, y blocks parallel. The conv is
+// defined over (x, y, channel in the block, block) so the repacked weights' index is exact; the
+// input is zero-padded in x and y only.
 static void conv(int K, int S, int P, const std::string& name) {
   ImageParam in(Float(32), 4, "in"), w(Float(32), 4, "w");
   Var x("x"), y("y"), c("c"), n("n"), xo("xo"), xi("xi"), yo("yo"), yi("yi"), co("co"), cit("cit");
   Var a("a"), b("b"), d("d"), e("e"), g("g");
-  Func padded = BoundaryConditions::constant_exterior(in, 0.f);
+  Func padded = BoundaryConditions::constant_exterior(in, 0.f, {{0, in.dim(0).extent()}, {0, in.dim(1).extent()}});
   Func wr("wr"), cv("cv"), out("out");
   wr(a, b, d, e, g) = w(b, d, e, g * 4 + a);
   RDom r(0, K, 0, K, 0, w.dim(2).extent(), "r");
-  cv(x, y, c, n) = 0.f;
-  cv(x, y, c, n) += wr(c % 4, r.x, r.y, r.z, c / 4) * padded(x * S + r.x - P, y * S + r.y - P, r.z, n);
-  out(x, y, c, n) = cv(x, y, c, n);
+  cv(x, y, cit, co, n) = 0.f;
+  cv(x, y, cit, co, n) += wr(cit, r.x, r.y, r.z, co) * padded(x * S + r.x - P, y * S + r.y - P, r.z, n);
+  out(x, y, c, n) = cv(x, y, c % 4, c / 4, n);
   out.split(x, xo, xi, 8).split(y, yo, yi, 2).split(c, co, cit, 4).reorder(xi, cit, yi, xo, co, yo, n)
       .vectorize(xi).unroll(cit).unroll(yi).parallel(yo);
-  cv.compute_at(out, xo).vectorize(x, 8).unroll(c).unroll(y);
-  cv.update().reorder(x, c, y, r.x, r.y, r.z).vectorize(x, 8).unroll(c).unroll(y).unroll(r.x);
+  cv.compute_at(out, xo).bound_extent(cit, 4).vectorize(x, 8).unroll(cit).unroll(y);
+  cv.update().reorder(x, cit, y, r.x, r.y, r.z).vectorize(x, 8).unroll(cit).unroll(y).unroll(r.x);
   wr.compute_root();
   emit(out, {in, w}, name);
 }
