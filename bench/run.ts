@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { setNumThreads } from "../ts/runtime/threads.js";
 import { allKernels, selectKernels } from "./suite/index.js";
 import { machine } from "./suite/machine.js";
+import { median } from "./suite/stats.js";
 import { renderReport, ratioRows, spliceReport } from "./suite/report.js";
 import { type KernelResult, runKernel } from "./suite/rounds.js";
 import { ratioChart } from "./suite/svg.js";
@@ -22,6 +23,9 @@ import { baselineVersions } from "./suite/versions.js";
 import { parseArgs } from "./suite/args.js";
 
 const root = join(import.meta.dirname, "..");
+
+/** An argument as it would be typed in a shell (quoted when it has spaces or quotes); a note is shown as '…' (it is printed under the header). */
+const shellWord = (w: string): string => (/^[\w.,\/=:+-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
 
 function legacy(): number {
   const dir = import.meta.dirname;
@@ -55,15 +59,15 @@ async function main(): Promise<number> {
     console.log(`\n${k.title}`);
     const r = await runKernel(k, { threads: args.threads, rounds: args.rounds, targetSeconds: args.quick ? 0.03 : 0.15, log: (l) => console.log(l) });
     for (const x of r.measurements) {
-      const vals = x.seconds.map((s) => (k.unit === "GFLOP/s" || k.unit === "GB/s" ? k.work! / s : k.unit === "ms" ? s * 1e3 : s * 1e9)).sort((a, b) => a - b);
-      console.log(`  ${x.entry.padEnd(40)} ${String(x.threads).padStart(2)}T  ${vals[vals.length >> 1].toPrecision(4).padStart(9)} ${k.unit}  [${vals[0].toPrecision(3)}–${vals[vals.length - 1].toPrecision(3)}]`);
+      const vals = x.seconds.map((s) => (k.unit === "GFLOP/s" || k.unit === "GB/s" ? (x.work ?? k.work!) / s : k.unit === "ms" ? s * 1e3 : s * 1e9)).sort((a, b) => a - b);
+      console.log(`  ${x.entry.padEnd(40)} ${String(x.threads).padStart(2)}T  ${median(vals).toPrecision(4).padStart(9)} ${k.unit}  [${vals[0].toPrecision(3)}–${vals[vals.length - 1].toPrecision(3)}]`);
     }
     results.push(r);
   }
   setNumThreads(0);
   const full = args.kernels.length === 0;
   const report = renderReport({
-    machine: m, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`, date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    machine: m, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map((w, i, all) => (all[i - 1] === "--note" ? "'…'" : shellWord(w))).join(" ")}` : ""}`, date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     rounds: args.rounds, threads: args.threads, quick: args.quick, versions: baselineVersions(), results, note: args.note, loadAfter: loadavg().map((x) => Math.round(x * 100) / 100),
   });
   const outDir = join(root, "bench", "out");

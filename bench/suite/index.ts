@@ -7,13 +7,15 @@ import { conv2dKernels } from "./conv2d.js";
 import { gemmKernels } from "./gemm.js";
 import type { SuiteOptions } from "./common.js";
 import { layerNormKernels } from "./layernorm.js";
-import { limitKernels } from "./limits.js";
+import { limitEntry, limitKernels } from "./limits.js";
 import { softmaxKernels } from "./softmax.js";
 import type { Kernel } from "./types.js";
 
-/** All kernels. */
+/** All kernels; each one compared with a machine limit times that limit among its own entries, last. */
 export function allKernels(opts: SuiteOptions): Kernel[] {
-  return [...limitKernels(opts.quick), ...gemmKernels(opts), ...conv2dKernels(opts), ...softmaxKernels(opts), ...layerNormKernels(opts), ...addKernels(opts), ...buildKernels(opts), ...callKernels(opts)];
+  const kernels = [...gemmKernels(opts), ...conv2dKernels(opts), ...softmaxKernels(opts), ...layerNormKernels(opts), ...addKernels(opts), ...buildKernels(opts), ...callKernels(opts)];
+  for (const k of kernels) if (k.limit) k.entries.push(limitEntry(k.limit, opts.quick));
+  return [...limitKernels(opts.quick), ...kernels];
 }
 
 /** The kernels named by id or group (the limits always come along); all when `names` is empty. */

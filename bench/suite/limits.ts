@@ -8,7 +8,7 @@ import { empty } from "../../ts/runtime/ndarray.js";
 import { setNumThreads } from "../../ts/runtime/threads.js";
 import { inProcess } from "./inproc.js";
 import { machine } from "./machine.js";
-import type { Kernel } from "./types.js";
+import type { Entry, Kernel } from "./types.js";
 
 /** Vector FMAs a chain does per call of the FMA loop. */
 const FMA_ITERS = 1 << 22;
@@ -66,44 +66,59 @@ int32_t stream_add(void* args, int32_t* codes, int32_t n, void* ret, int32_t* re
 /** Elements of each STREAM array (128 MiB of float32). */
 export const STREAM_N = 1 << 25;
 
-/** The limits as two kernels: "fma" (GFLOP/s) and "stream" (GB/s). */
+let mod: ReturnType<typeof createModuleFromSource> | undefined;
+let threadsNow = 1;
+const setThreads = (t: number) => {
+  threadsNow = t;
+  setNumThreads(t);
+};
+let streamArrays: { n: number; arrays: ReturnType<typeof empty>[] } | undefined;
+
+/**
+ * A machine limit as an entry (role "limit", with its own work a call): the FMA loop or the
+ * STREAM add. Each GFLOP/s or GB/s kernel times one among its own entries, so its ratio to the
+ * limit is taken in the same rounds; the "fma" and "stream" kernels show them alone.
+ */
+export function limitEntry(kind: "fma" | "stream", quick: boolean): Entry {
+  const lanes = machine().lanes;
+  const lib = () => (mod ??= createModuleFromSource(limitsSource(lanes)));
+  if (kind === "fma") {
+    const iters = quick ? FMA_ITERS / 4 : FMA_ITERS;
+    return {
+      name: "FMA peak (C loop)", role: "limit", note: `${CHAINS} independent float32x${lanes} accumulators a thread`,
+      // The work of one thread's call; calls on t threads do t times as much, so their time is divided by t.
+      work: (iters * CHAINS * lanes * 2) / 1e9,
+      async setup() {
+        const f = lib().getFunction("fma_peak");
+        const inner = inProcess(() => f(iters, threadsNow), () => [], setThreads);
+        return { time: async (reps, t) => (await inner.time(reps, t)) / t };
+      },
+    };
+  }
+  const n = quick ? STREAM_N / 4 : STREAM_N;
+  return {
+    name: "STREAM add (C)", role: "limit", note: `c[i] = a[i] + b[i], 3 x ${(n * 4) / 2 ** 20} MiB, static chunks a thread`, work: (12 * n) / 1e9,
+    async setup() {
+      const f = lib().getFunction("stream_add");
+      if (streamArrays?.n !== n) {
+        const arrays = [empty([n]), empty([n]), empty([n])];
+        (arrays[0].toTypedArray() as Float32Array).fill(1);
+        (arrays[1].toTypedArray() as Float32Array).fill(2);
+        streamArrays = { n, arrays };
+      }
+      const [a, b, c] = streamArrays.arrays;
+      // No result(): a limit has no output to check.
+      return { time: inProcess(() => f(a, b, c, threadsNow), () => [], setThreads).time };
+    },
+  };
+}
+
+/** The limits alone as two kernels: "fma" (GFLOP/s) and "stream" (GB/s). */
 export function limitKernels(quick: boolean): Kernel[] {
   const lanes = machine().lanes;
-  const iters = quick ? FMA_ITERS / 4 : FMA_ITERS;
   const n = quick ? STREAM_N / 4 : STREAM_N;
-  let mod: ReturnType<typeof createModuleFromSource> | undefined;
-  const lib = () => (mod ??= createModuleFromSource(limitsSource(lanes)));
-  let threadsNow = 1;
-  const setThreads = (t: number) => {
-    threadsNow = t;
-    setNumThreads(t);
-  };
   return [
-    {
-      id: "fma", group: "limits", title: `FMA peak (${CHAINS} chains of float32x${lanes} FMAs a thread)`, unit: "GFLOP/s",
-      work: (iters * CHAINS * lanes * 2) / 1e9, // per thread; scaled by the thread count below
-      entries: [{
-        name: "FMA loop (C)", role: "limit", note: `${CHAINS} independent accumulators, vectors of ${lanes}`,
-        async setup() {
-          const f = lib().getFunction("fma_peak");
-          // Work per call grows with the thread count: time per call is divided by it.
-          const inner = inProcess(() => f(iters, threadsNow), () => [], setThreads);
-          return { time: async (reps, t) => (await inner.time(reps, t)) / t };
-        },
-      }],
-    },
-    {
-      id: "stream", group: "limits", title: `STREAM add, 3 x ${(n * 4) / 2 ** 20} MiB`, unit: "GB/s", work: (12 * n) / 1e9,
-      entries: [{
-        name: "STREAM add (C)", role: "limit", note: "c[i] = a[i] + b[i], static chunks a thread",
-        async setup() {
-          const f = lib().getFunction("stream_add");
-          const [a, b, c] = [empty([n]), empty([n]), empty([n])];
-          (a.toTypedArray() as Float32Array).fill(1);
-          (b.toTypedArray() as Float32Array).fill(2);
-          return inProcess(() => f(a, b, c, threadsNow), () => [], setThreads);
-        },
-      }],
-    },
+    { id: "fma", group: "limits", title: `FMA peak (${CHAINS} chains of float32x${lanes} FMAs a thread)`, unit: "GFLOP/s", entries: [limitEntry("fma", quick)] },
+    { id: "stream", group: "limits", title: `STREAM add, 3 x ${(n * 4) / 2 ** 20} MiB`, unit: "GB/s", entries: [limitEntry("stream", quick)] },
   ];
 }

@@ -42,13 +42,19 @@ function primary(ms: Measurement[], threads: number): Measurement | undefined {
   return t.find((m) => m.entry === "tejit") ?? t[0];
 }
 
-/** The limit kernel ("fma" or "stream") measurement at a thread count. */
-function limitOf(all: KernelResult[], k: Kernel, threads: number): { value: number; name: string } | undefined {
+/**
+ * The machine limit of a kernel at a thread count: its own limit entry, timed in the kernel's
+ * rounds, else the limit kernel ("fma" or "stream") of the run.
+ */
+function limitOf(all: KernelResult[], k: Kernel, threads: number): { value: number; name: string; own: boolean } | undefined {
   if (!k.limit) return undefined;
+  const name = k.limit === "fma" ? "FMA peak" : "STREAM add";
+  const here = all.find((x) => x.kernel === k)?.measurements.find((m) => m.role === "limit" && m.threads === threads);
+  if (here) return { value: summarize(here, k.unit, k.work).median, name, own: true };
   const r = all.find((x) => x.kernel.id === k.limit);
   const m = r?.measurements.find((x) => x.threads === threads);
   if (!r || !m) return undefined;
-  return { value: summarize(m, r.kernel.unit, r.kernel.work).median, name: k.limit === "fma" ? "FMA peak" : "STREAM add" };
+  return { value: summarize(m, r.kernel.unit, r.kernel.work).median, name, own: false };
 }
 
 /**
@@ -92,7 +98,7 @@ export function kernelSection(r: KernelResult, all: KernelResult[], threads: num
     lines.push(`| ${bold} | ${cells.join(" | ")} | ${entry?.note ?? ""} |`);
   }
   const limits = threads.map((t) => limitOf(all, k, t));
-  if (limits.some((l) => l)) {
+  if (limits.some((l) => l && !l.own)) {
     const cells = threads.map((t, i) => {
       const l = limits[i];
       const p = primary(r.measurements, t);
@@ -103,7 +109,7 @@ export function kernelSection(r: KernelResult, all: KernelResult[], threads: num
   }
   const checks = [...new Set(r.measurements.filter((m) => m.check).map((m) => `${m.entry}: ${m.check}`))];
   if (checks.length > 0) lines.push("", `Checked before timing: ${checks.join("; ")}.`);
-  const unchecked = [...new Set(r.measurements.filter((m) => m.check === undefined).map((m) => m.entry))];
+  const unchecked = [...new Set(r.measurements.filter((m) => m.check === undefined && m.role !== "limit").map((m) => m.entry))];
   if (k.check && unchecked.length > 0) lines.push("", `Not checked (no output): ${unchecked.join(", ")}.`);
   for (const s of r.skipped) lines.push("", `- *${s.entry}* not timed: ${s.reason}`);
   const reps = r.measurements.map((m) => m.reps);
@@ -126,7 +132,7 @@ export function ratioRows(results: KernelResult[], threads: number[]): RatioRow[
   for (const r of results) {
     const k = r.kernel;
     if (k.group === "limits") continue;
-    const others = [...new Set(r.measurements.filter((m) => m.role !== "tejit").map((m) => m.entry))];
+    const others = [...new Set(r.measurements.filter((m) => m.role === "baseline").map((m) => m.entry))];
     const speed = (value: (t: number) => number | undefined) => threads.map((t) => {
       const p = primary(r.measurements, t);
       const v = value(t);

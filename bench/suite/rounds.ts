@@ -69,7 +69,7 @@ export async function runKernel(kernel: Kernel, opts: RoundOptions): Promise<Ker
         try {
           if (kernel.check && runner.result) check = kernel.check(await runner.result(threads));
           const reps = await calibrate(runner, threads, opts.targetSeconds);
-          active.push({ entry, runner, m: { kernel: kernel.id, entry: entry.name, role: entry.role, threads, seconds: [], reps, check } });
+          active.push({ entry, runner, m: { kernel: kernel.id, entry: entry.name, role: entry.role, threads, seconds: [], reps, check, ...(entry.work !== undefined ? { work: entry.work } : {}) } });
         } catch (e) {
           const reason = `${threads} thread${threads === 1 ? "" : "s"}: ${check === undefined && kernel.check && runner.result ? "wrong result or failed run" : "failed"}: ${(e as Error).message.split("\n")[0]}`;
           skipped.push({ kernel: kernel.id, entry: entry.name, reason });

@@ -27,9 +27,9 @@ export function higherIsBetter(unit: Unit): boolean {
   return unit === "GFLOP/s" || unit === "GB/s";
 }
 
-/** Median and the slowest / fastest round, in the kernel's unit. */
+/** Median and the slowest / fastest round, in the kernel's unit (with the entry's own work if it has one). */
 export function summarize(m: Measurement, unit: Unit, work?: number): { median: number; lo: number; hi: number } {
-  const vals = m.seconds.map((s) => inUnit(s, unit, work));
+  const vals = m.seconds.map((s) => inUnit(s, unit, m.work ?? work));
   return { median: median(vals), lo: Math.min(...vals), hi: Math.max(...vals) };
 }
 

@@ -32,6 +32,8 @@ export interface Entry {
   singleThread?: boolean;
   /** A note shown in BENCHMARKS.md (the schedule, what is included in the time). */
   note?: string;
+  /** The work of one call when it differs from the kernel's (a machine limit timed among the kernel's entries). */
+  work?: number;
   setup(): Promise<Runner | Skip>;
 }
 
@@ -64,6 +66,8 @@ export interface Measurement {
   seconds: number[];
   /** Calls per round. */
   reps: number;
+  /** The entry's own work a call, when it differs from the kernel's. */
+  work?: number;
   /** The reference check's verdict. */
   check?: string;
 }

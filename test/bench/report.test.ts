@@ -77,3 +77,17 @@ test("the SVG chart has one bar a measured ratio, scaled so 1.0 is mid-axis, lab
   t.true(svg.includes("conv &lt;3x3&gt; vs Halide &amp; co"));
   t.true(svg.includes("3.00 ▶"));
 });
+
+test("a kernel's own limit entry, timed in its rounds, is preferred to the run's limit kernel", (t) => {
+  const own: KernelResult = { kernel: { ...gemm, entries: [...gemm.entries, { name: "FMA peak (C loop)", role: "limit", setup: noSetup }] }, measurements: [
+    meas("gemm1024", "tejit", "tejit", 1, [0.02]), meas("gemm1024", "OpenBLAS", "baseline", 1, [0.04]),
+    // 4 GFLOP a call in 0.01 s: 400 GFLOP/s, against the limit kernel's 200.
+    { ...meas("gemm1024", "FMA peak (C loop)", "limit", 1, [0.01]), work: 4 },
+  ], skipped: [] };
+  const all = [results[0], own];
+  const rows = ratioRows(all, [1]);
+  t.deepEqual(rows.map((r) => [r.against, r.speed[0].toFixed(3)]), [["OpenBLAS", "2.000"], ["FMA peak", "0.250"]]);
+  const md = renderReport({ machine, command: "npm run bench", date: "d", rounds: 1, threads: [1], quick: true, versions: {}, results: all });
+  t.true(md.includes("| FMA peak (C loop) | 400 [400–400] | 0.25x |  |"));
+  t.false(md.includes("*FMA peak (same run)*"));
+});
