@@ -1,7 +1,7 @@
-// The numpy baseline: a python3 worker process a thread count (numpy_worker.py), which times
+// The numpy baseline: a python worker process a thread count (numpy_worker.py), which times
 // its own loop of calls; inputs and outputs go through raw float32 files in a temporary folder.
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -10,12 +10,20 @@ import { missing } from "./install.js";
 
 const WORKER = join(import.meta.dirname, "numpy_worker.py");
 
+/**
+ * The python the numpy baseline runs: $TEJIT_BENCH_PYTHON, else Debian's /usr/bin/python3 (whose
+ * numpy is python3-numpy, the anchors' baseline) when it exists, else python3 from the PATH.
+ */
+export function benchPython(): string {
+  return process.env.TEJIT_BENCH_PYTHON ?? (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+}
+
 class Worker {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly waiting: ((line: string) => void)[] = [];
   constructor(threads: number) {
     const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-    this.proc = spawn("python3", [WORKER], { env, stdio: ["pipe", "pipe", "pipe"] });
+    this.proc = spawn(benchPython(), [WORKER], { env, stdio: ["pipe", "pipe", "pipe"] });
     createInterface({ input: this.proc.stdout }).on("line", (l) => this.waiting.shift()?.(l));
     this.proc.on("exit", () => {
       for (const w of this.waiting.splice(0)) w(JSON.stringify({ error: "the numpy worker exited" }));
@@ -38,8 +46,8 @@ class Worker {
 
 const availability = new Map<string, string | Skip>();
 
-/** numpy's version under `python` (default python3), or a Skip saying how to install it. */
-export function numpyVersion(python = "python3"): string | Skip {
+/** numpy's version under `python` (default benchPython()), or a Skip saying how to install it. */
+export function numpyVersion(python = benchPython()): string | Skip {
   let v = availability.get(python);
   if (v === undefined) {
     const r = spawnSync(python, ["-c", "import numpy; print(numpy.__version__)"], { encoding: "utf8" });
