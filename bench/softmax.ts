@@ -17,42 +17,18 @@ import type { Module } from "../ts/runtime/module.js";
 import { createModuleFromSource } from "../ts/runtime/module.js";
 import { type NDArray, array, empty } from "../ts/runtime/ndarray.js";
 import { getNumThreads, setNumThreads } from "../ts/runtime/threads.js";
+import { handSoftmaxSource } from "./suite/schedules/softmax_hand_c.js";
+import { softmaxRows } from "./suite/schedules/softmax_rows.js";
 
 const R = 4096;
 const C = 1024;
 const BYTES = R * C * 8;
 const VL = /avx512f/.test(spawnSync("grep", ["-m1", "-o", "avx512f", "/proc/cpuinfo"], { encoding: "utf8" }).stdout) ? 16 : 8;
 
-function softmaxSchedule(fast: boolean) {
-  const X = te.placeholder([R, C], "float32", "X");
-  const k1 = te.reduceAxis([0, C], "k1");
-  const M = te.compute([R], (i) => te.max(X.at(i, k1), k1), "M");
-  const E = te.compute([R, C], (i, j) => {
-    const d = X.at(i, j).sub(M.at(i));
-    return fast ? te.fastExp(d) : te.exp(d);
-  }, "E");
-  const k2 = te.reduceAxis([0, C], "k2");
-  const S = te.compute([R], (i) => te.sum(E.at(i, k2), k2), "S");
-  // Times the reciprocal of the sum, as the hand C does (gcc hoists the division out of the row).
-  const Y = te.compute([R, C], (i, j) => E.at(i, j).mul(te.const(1, "float32").div(S.at(i))), "Y");
-  const s = te.createSchedule(Y.op);
-  const row = Y.op.axis[0];
-  const [, yj] = s.stage(Y).split(Y.op.axis[1], { factor: VL });
-  s.stage(Y).vectorize(yj);
-  for (const [T, k] of [[M, k1], [S, k2]] as const) {
-    const [, ki] = s.stage(T).split(k, { factor: VL });
-    const TF = s.rfactor(T, ki);
-    s.stage(TF).computeAt(s.stage(Y), row);
-    s.stage(TF).reorder(TF.op.axis[1], (TF.op as unknown as { reduceAxis: typeof TF.op.axis }).reduceAxis[0], TF.op.axis[0]);
-    s.stage(TF).vectorize(TF.op.axis[0]);
-    s.stage(T).computeAt(s.stage(Y), row);
-  }
-  s.stage(E).computeAt(s.stage(Y), row);
-  const [, ej] = s.stage(E).split(E.op.axis[1], { factor: VL });
-  s.stage(E).vectorize(ej);
-  s.stage(Y).parallel(row);
+function softmaxSchedule(fast: boolean): Module {
+  const g = softmaxRows(R, C, VL, fast);
   // The row's exp (4 KB) on the stack rather than a workspace allocation a row.
-  return build(s, [X, Y], { maxStackBytes: 8192 });
+  return build(g.s, g.args, { maxStackBytes: 8192 });
 }
 
 /** The same generated C with the vector exp replaced by libm's expf lane by lane (the old code generation). */
@@ -68,27 +44,7 @@ function laneWiseBefore(mod: Module): Module {
   return createModuleFromSource(out);
 }
 
-const HAND = `
-#include "tejit_abi.h"
-TEJIT_DEFINE_RUNTIME_GLOBALS
-#include <math.h>
-int32_t softmax(void* args, int32_t* codes, int32_t n, void* ret, int32_t* ret_code, void* h) {
-  TVMValue* v = (TVMValue*)args;
-  const float* restrict x = (const float*)((DLTensor*)v[0].v_handle)->data;
-  float* restrict y = (float*)((DLTensor*)v[1].v_handle)->data;
-  for (int i = 0; i < ${R}; i++) {
-    const float* xr = x + (long)i * ${C};
-    float* yr = y + (long)i * ${C};
-    float m = xr[0];
-    for (int j = 1; j < ${C}; j++) m = xr[j] > m ? xr[j] : m;
-    float s = 0.0f;
-    for (int j = 0; j < ${C}; j++) { yr[j] = expf(xr[j] - m); s += yr[j]; }
-    float inv = 1.0f / s;
-    for (int j = 0; j < ${C}; j++) yr[j] *= inv;
-  }
-  return 0;
-}
-`;
+const HAND = handSoftmaxSource(R, C);
 
 function hand(fastMath: boolean): Module | string {
   try {
