@@ -6,7 +6,7 @@
 
 import { DataType } from "../ir/dtype.js";
 import {
-  BinaryExpr, Broadcast, Call, Cast, CompareExpr, FloatImm, IntImm, Load, LogicalExpr, Not, type PrimExpr, Ramp,
+  BinaryExpr, Broadcast, Call, Cast, CompareExpr, FloatImm, IntImm, Let, Load, LogicalExpr, Not, type PrimExpr, Ramp,
   Select, Var,
 } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
@@ -38,9 +38,16 @@ function hasIllegal(e: PrimExpr): boolean {
 type BinaryCtor = new (a: PrimExpr, b: PrimExpr) => PrimExpr;
 
 /** Lane `lane` of the vector expression `e` (scalars are the same in every lane). */
-function laneOf(e: PrimExpr, lane: Var, fname: string): PrimExpr {
+function laneOf(e: PrimExpr, lane: Var, fname: string, lets: ReadonlyMap<Var, Var> = new Map()): PrimExpr {
   if (e.dtype.lanes === 1) return e;
-  const rec = (x: PrimExpr): PrimExpr => laneOf(x, lane, fname);
+  const rec = (x: PrimExpr): PrimExpr => laneOf(x, lane, fname, lets);
+  // A vector let (vector math binds its steps) becomes a scalar let of the lane.
+  if (e instanceof Var && lets.has(e)) return lets.get(e)!;
+  if (e instanceof Let) {
+    const v = new Var(e.variable.name, e.variable.dtype.element());
+    const inner = new Map(lets).set(e.variable, v);
+    return new Let(v, rec(e.value), laneOf(e.body, lane, fname, inner));
+  }
   if (e instanceof Ramp) return op.add(e.base, op.mul(e.stride, op.cast(e.base.dtype, lane)));
   if (e instanceof Broadcast) return e.value;
   if (e instanceof IntImm) return new IntImm(e.dtype.element(), e.value);
