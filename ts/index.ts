@@ -17,3 +17,6 @@ export * as nd from "./runtime/nd.js";
 export * as runtime from "./runtime/index.js";
 export { registerFunc, getGlobalFunc, listGlobalFuncNames } from "./runtime/registry.js";
 export { interpret } from "./interp/index.js";
+
+// Automatic scheduling: measuring candidates here or on workers through BullMQ.
+export * as autoScheduler from "./auto_scheduler/index.js";

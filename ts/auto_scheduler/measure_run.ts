@@ -4,8 +4,9 @@
 // timeout, a child that dies (SIGSEGV, abort, exit) as a crash with the end of its stderr.
 // Failures that are not the candidate's (the child does not start, the setup module does not
 // load, the reference crashes or hangs) are Errors, so a queue can retry them elsewhere.
-// A child that answered is kept for the next job (starting Node costs about a second); one that
-// was killed or died is replaced. Idle children do not keep this process alive.
+// A child that answered is kept for the next job with the same setup module (starting Node costs
+// about a second); one that was killed, died or saw its kernel fail is replaced. Idle children
+// do not keep this process alive.
 import { fork, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -47,21 +48,20 @@ interface Child {
   stderr: string;
   /** Whether it runs under tsx (for a .ts setup module, or tejit itself as .ts). */
   tsx: boolean;
+  /** The setup module of its jobs: a child serves only jobs with the same one. */
+  setup: string | undefined;
 }
 
 const idle: Child[] = [];
-const all = new Set<Child>();
 
-function spawnChild(tsx: boolean): Child {
+function spawnChild(tsx: boolean, setup: string | undefined): Child {
   const proc = fork(CHILD, [], {
     execArgv: tsx ? ["--import", "tsx"] : [],
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     serialization: "advanced",
   });
-  const c: Child = { proc, stderr: "", tsx };
+  const c: Child = { proc, stderr: "", tsx, setup };
   proc.stderr!.on("data", (d: Buffer) => { c.stderr = (c.stderr + d.toString()).slice(-2000); });
-  proc.on("close", () => all.delete(c));
-  all.add(c);
   return c;
 }
 
@@ -72,10 +72,9 @@ function setBusy(c: Child, busy: boolean): void {
   }
 }
 
-/** Kills every measuring child (idle or not) of this process. */
-export function stopMeasuringProcesses(): void {
-  for (const c of all) c.proc.kill("SIGKILL");
-  idle.length = 0;
+/** Stops this process's idle measuring children (the next job starts a new one). */
+export function releaseIdleMeasuringProcesses(): void {
+  for (const c of idle.splice(0)) c.proc.disconnect();
 }
 
 /** Runs a compiled job in a child process; `worker` names this measuring process. */
@@ -102,8 +101,8 @@ export function runCompiledJob(c: CompiledJob, worker: string): Promise<MeasureR
   };
   // A .ts setup module needs tsx in the child even when tejit itself runs compiled.
   const tsx = TS_SELF || (job.setupModule !== undefined && /\.[cm]?ts$/.test(job.setupModule));
-  const reuse = idle.findIndex((x) => x.tsx === tsx);
-  const child = reuse >= 0 ? idle.splice(reuse, 1)[0] : spawnChild(tsx);
+  const reuse = idle.findIndex((x) => x.tsx === tsx && x.setup === job.setupModule);
+  const child = reuse >= 0 ? idle.splice(reuse, 1)[0] : spawnChild(tsx, job.setupModule);
   child.stderr = "";
   setBusy(child, true);
   const tail = (): string => (child.stderr.trim() === "" ? "" : `; its stderr ends: ${child.stderr.trim().slice(-1500)}`);
