@@ -1,6 +1,8 @@
 // What the BullMQ queue and its workers share: loading BullMQ (lazily, so tejit works without
-// it and without Redis), reading a Redis URL into connection options, and the queue name of a
-// target key (one queue a target key: a worker serves only candidates built for its machine).
+// it and without Redis), reading a Redis URL into connection options, checking that Redis
+// answers before BullMQ is given the connection (BullMQ would retry an unreachable server
+// forever, and cannot be closed while it does), and the queue name of a target key (one queue a
+// target key: a worker serves only candidates built for its machine).
 import { createHash } from "node:crypto";
 import type * as BullMQ from "bullmq";
 
@@ -64,6 +66,27 @@ export function describeConnection(c: RedisConnection): string {
 export function queueName(targetKey: string): string {
   if (typeof targetKey !== "string" || targetKey === "") throw new Error(`BullMQ queue: the target key must be a non-empty string, got ${JSON.stringify(targetKey)}`);
   return `measure-${createHash("sha256").update(targetKey).digest("hex").slice(0, 24)}`;
+}
+
+/**
+ * Resolves when the Redis server of `c` answers PING within `timeoutMs`; otherwise an Error
+ * starting with `who` and naming the server. A connection given as a client instance is not checked.
+ */
+export async function assertReachable(c: RedisConnection, timeoutMs: number, who: string): Promise<void> {
+  const opts = connectionOptions(c) as Record<string, unknown>;
+  if (typeof opts.duplicate === "function" || "isCluster" in opts || Array.isArray(opts.nodes)) return;
+  const { Redis } = await import("ioredis");
+  const client = new Redis({ ...opts, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: timeoutMs });
+  let lastError: Error | undefined;
+  client.on("error", (e: Error) => { lastError = e; });
+  try {
+    await within(client.connect().then(() => client.ping()), timeoutMs, "no answer");
+  } catch (e) {
+    const why = lastError?.message ?? (e as Error).message;
+    throw new Error(`${who}: cannot connect to Redis at ${describeConnection(c)} within ${timeoutMs} ms (${why})`);
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** `p`, or an Error saying what did not happen within `ms`. */

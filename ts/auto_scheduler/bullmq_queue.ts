@@ -9,7 +9,7 @@
 // BullMQ's reason. BullMQ is imported on first use, so tejit works without it and without Redis.
 import type * as BullMQ from "bullmq";
 import { checkMeasureJob } from "./measure.js";
-import { connectionOptions, DEFAULT_PREFIX, describeConnection, loadBullMQ, queueName, within, type RedisConnection } from "./bullmq_connection.js";
+import { assertReachable, connectionOptions, DEFAULT_PREFIX, loadBullMQ, queueName, type RedisConnection } from "./bullmq_connection.js";
 import type { MeasureJob, MeasureQueue, MeasureResult } from "./measure_job.js";
 
 /** Options of {@link BullMQQueue}. */
@@ -93,20 +93,15 @@ export class BullMQQueue implements MeasureQueue {
 
   async #open(targetKey: string): Promise<TargetQueue> {
     const { Queue, QueueEvents } = await loadBullMQ();
+    await assertReachable(this.#connection, this.#connectTimeoutMs, "BullMQQueue");
     const name = queueName(targetKey);
     const connection = connectionOptions(this.#connection);
     const queue = new Queue(name, { connection, prefix: this.#prefix });
     const events = new QueueEvents(name, { connection, prefix: this.#prefix });
-    let lastError: Error | undefined;
     // Without listeners, a connection error event would end the process.
-    queue.on("error", (e) => { lastError = e; });
-    events.on("error", (e) => { lastError = e; });
-    try {
-      await within(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), this.#connectTimeoutMs, "not connected");
-    } catch {
-      await Promise.allSettled([queue.close(), events.close()]);
-      throw new Error(`BullMQQueue: cannot connect to Redis at ${describeConnection(this.#connection)} within ${this.#connectTimeoutMs} ms${lastError ? ` (${lastError.message})` : ""}`);
-    }
+    queue.on("error", () => undefined);
+    events.on("error", () => undefined);
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     return { queue, events };
   }
 
@@ -121,7 +116,7 @@ export class BullMQQueue implements MeasureQueue {
       if ((await queue.getJobState(job.id)) === "failed") {
         // Failed in an earlier round (every attempt lost): measure it again. Another submitter
         // may have done so first, which makes this retry fail harmlessly.
-        await added.retry("failed").catch(() => undefined);
+        await added.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => undefined);
       }
       const value = (await added.waitUntilFinished(events, this.#waitMs)) as MeasureResult | null;
       if (typeof value !== "object" || value === null || value.id !== job.id) return lost(`the worker returned ${JSON.stringify(value)}, not a result for job ${job.id}`);

@@ -8,7 +8,7 @@
 import type * as BullMQ from "bullmq";
 import { checkMeasureJob, measureJob, workerName } from "./measure.js";
 import { releaseIdleMeasuringProcesses } from "./measure_run.js";
-import { connectionOptions, DEFAULT_PREFIX, describeConnection, loadBullMQ, queueName, within, type RedisConnection } from "./bullmq_connection.js";
+import { assertReachable, connectionOptions, DEFAULT_PREFIX, loadBullMQ, queueName, type RedisConnection } from "./bullmq_connection.js";
 import { targetKey as thisTargetKey } from "./target_key.js";
 import type { MeasureJob, MeasureResult } from "./measure_job.js";
 
@@ -57,6 +57,7 @@ export interface MeasureWorker {
  */
 export async function startMeasureWorker(opts: MeasureWorkerOptions): Promise<MeasureWorker> {
   const { Worker, UnrecoverableError } = await loadBullMQ();
+  await assertReachable(opts.connection, opts.connectTimeoutMs ?? 10_000, "measure worker");
   const key = opts.targetKey ?? thisTargetKey();
   const name = queueName(key);
   const concurrency = opts.concurrency ?? 1;
@@ -87,16 +88,9 @@ export async function startMeasureWorker(opts: MeasureWorkerOptions): Promise<Me
     name: workerName(),
     autorun: false,
   });
-  let lastError: Error | undefined;
-  worker.on("error", (e) => { lastError = e; emit({ kind: "error", message: e.message }); });
+  worker.on("error", (e) => emit({ kind: "error", message: e.message }));
   worker.on("failed", (job, e) => { if (job) emit({ kind: "failed", id: String(job.id), message: e.message }); });
-  const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
-  try {
-    await within(worker.waitUntilReady(), connectTimeoutMs, "not connected");
-  } catch {
-    await worker.close(true).catch(() => undefined);
-    throw new Error(`measure worker: cannot connect to Redis at ${describeConnection(opts.connection)} within ${connectTimeoutMs} ms${lastError ? ` (${lastError.message})` : ""}`);
-  }
+  await worker.waitUntilReady();
   const running = worker.run();
   running.catch((e: Error) => emit({ kind: "error", message: e.message }));
   return {
