@@ -9,3 +9,11 @@ export { targetKey, describeTarget, type TargetDescription, type TargetOptions }
 export { loadRecords, appendRecords, bestRecord, type TuningRecord } from "./records.js";
 export { registerDefaultSchedule, type DefaultScheduleHook } from "./default_schedule.js";
 export type { TuneProgress } from "./progress.js";
+
+// The measurement contract and its queues (in-process, or BullMQ workers on other machines).
+export type { MeasureArg, MeasureJob, MeasureError, MeasureResult, MeasureQueue } from "./measure_job.js";
+export { measureJob, checkMeasureJob } from "./measure.js";
+export { LocalQueue } from "./local_queue.js";
+export { BullMQQueue, type BullMQQueueOptions } from "./bullmq_queue.js";
+export { startMeasureWorker, type MeasureWorker, type MeasureWorkerOptions, type WorkerEvent } from "./bullmq_worker.js";
+export { queueName, type RedisConnection } from "./bullmq_connection.js";

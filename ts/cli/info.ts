@@ -3,7 +3,7 @@
 // vector ISA and the vector width kernels are generated for, the thread pool, and the compile
 // cache (where, how many libraries, how big).
 
-import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { arch, cpus, platform } from "node:os";
 import { join } from "node:path";
 import { nativeVectorBytes } from "../codegen/vector_width.js";
@@ -11,9 +11,8 @@ import { cacheDir, compilerFlags, compilerIdentity, findCompiler } from "../runt
 import { openCacheDir } from "../runtime/cache_dir.js";
 import { guardedLoadFlags } from "../runtime/compiler_probe.js";
 import { getNumThreads } from "../runtime/threads.js";
+import { cpuFeatures } from "../runtime/cpu_features.js";
 import { version } from "../version.js";
-
-const ISA_FLAGS = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "neon", "asimd", "sve"];
 
 export interface Info {
   tejit: string;
@@ -27,17 +26,6 @@ export interface Info {
   vectorBytes: number;
   threads: number | string;
   cache: { dir: string; libraries: number; bytes: number };
-}
-
-function cpuFeatures(): string[] {
-  try {
-    const text = readFileSync("/proc/cpuinfo", "utf8");
-    const line = /^(?:flags|Features)\s*:(.*)$/m.exec(text)?.[1] ?? "";
-    const have = new Set(line.trim().split(/\s+/));
-    return ISA_FLAGS.filter((f) => have.has(f));
-  } catch {
-    return [];
-  }
 }
 
 /** Files and bytes under the cache directory (not following links). */

@@ -1,11 +1,13 @@
 // The `tejit` command: `tejit info`, `tejit lower FILE`, `tejit build FILE --emit c|so`,
-// `tejit bench FILE`, `tejit tune FILE`, `tejit cache ls|clear|prune`. Errors print as one `tejit: message` line
+// `tejit bench FILE`, `tejit tune FILE`, `tejit cache ls|clear|prune`, `tejit worker --redis URL`.
+// Errors print as one `tejit: message` line
 // on stderr with exit status 1 (2 for a command line that cannot be parsed); `--help` says it all.
 
 import { parseArgs } from "node:util";
 import { benchCommand, buildCommand, lowerCommand } from "./commands.js";
 import { cacheCommand } from "./cache.js";
 import { tuneCommand } from "./tune.js";
+import { workerCommand } from "./worker.js";
 import { collectInfo, renderInfo } from "./info.js";
 import { version } from "../version.js";
 
@@ -24,6 +26,9 @@ commands:
                                       candidates; records appended to FILE (NAME.records.jsonl)
   cache ls | clear | prune [--max-mb N]
                                       list, empty, or shrink the compile cache (oldest first)
+  worker --redis URL [--concurrency N] [--target-key KEY]
+                                      measure auto-scheduler candidates from the Redis queue
+                                      of this machine's target key until SIGINT/SIGTERM
 
 A program module (.js, .mjs, or .ts with tsx installed) exports \`schedule\` and \`args\`
 (optionally \`name\` and \`options\`), or a default export of them or a function returning them.
@@ -58,6 +63,9 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         timeout: { type: "string" },
         batch: { type: "string" },
         queue: { type: "string" },
+        redis: { type: "string" },
+        concurrency: { type: "string" },
+        "target-key": { type: "string" },
       },
     });
   } catch (e) {
@@ -74,7 +82,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     out(`${USAGE}\n`);
     return command === undefined && !values.help ? 2 : 0;
   }
-  const count = (flag: "number" | "repeat" | "max-mb" | "trials" | "timeout" | "batch"): number | undefined => {
+  const count = (flag: "number" | "repeat" | "max-mb" | "trials" | "timeout" | "batch" | "concurrency"): number | undefined => {
     const v = values[flag];
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v) || Number(v) < (flag === "max-mb" ? 0 : 1)) throw new UsageError(`--${flag} expects a ${flag === "max-mb" ? "non-negative" : "positive"} integer, got '${v}'`);
@@ -112,6 +120,9 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       case "cache":
         cacheCommand(rest, { maxMb: count("max-mb") }, out);
         return 0;
+      case "worker":
+        if (rest.length > 0) throw new UsageError(`worker takes no FILE, got ${rest.join(" ")}`);
+        return await workerCommand({ redis: values.redis, concurrency: count("concurrency"), targetKey: values["target-key"] }, out);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
