@@ -11,8 +11,14 @@ import { te, build, nd, lower, interpret } from "../../ts/index.js";
 import type { PrimExpr } from "../../ts/ir/expr.js";
 import { erf } from "../../ts/interp/libm.js";
 import type { Module } from "../../ts/runtime/module.js";
+import { compilerFlags } from "../../ts/runtime/compile.js";
+import { nativeVectorBytes } from "../../ts/codegen/vector_width.js";
 
-const STRICT = ["-Wall", "-Wextra", "-Werror"];
+// -Wno-psabi: gcc notes that a static helper passing a vector wider than the target's registers
+// (float64x8 under AVX2) has another ABI than GCC 4.5's; it is inlined and never crosses an ABI.
+const STRICT = ["-Wall", "-Wextra", "-Werror", "-Wno-psabi"];
+/** float32 lanes of one vector register of the target these tests build for. */
+const NATIVE_F32 = nativeVectorBytes(compilerFlags({ cflags: STRICT })) / 4;
 
 /** Every 2^10-th float32 bit pattern (the low bits vary too), both signs: 2^22 values. */
 const SWEEP = (() => {
@@ -107,7 +113,7 @@ function measure(xs: ArrayLike<number>, got: ArrayLike<number>, want: (i: number
 test("float32 vector math: max error over every 2^10-th bit pattern, against float64 and against libm", (t) => {
   const vec = buildAll(FNS, SWEEP.length, 16);
   const src = vec.getSource();
-  for (const f of ["exp", "log", "log2", "tanh", "erf", "sqrt", "exp2"]) t.regex(src, new RegExp(`__tejit_v${f}_float32x16\\(`), `${f} is vector code`);
+  for (const f of ["exp", "log", "log2", "tanh", "erf", "sqrt", "exp2"]) t.regex(src, new RegExp(`__tejit_v${f}_float32x${Math.min(16, NATIVE_F32)}\\(`), `${f} is vector code`);
   t.notRegex(src, /__tejit_lanes_/, "no function is applied lane by lane");
   const libm = buildAll(FNS, SWEEP.length, 1);
   const gotVec = runAll(vec, SWEEP, FNS.length);
@@ -320,7 +326,7 @@ test("float64 vector exp: within 2 ULP of Math.exp over [-750, 715], exact speci
   special.forEach((v, i) => { xs[i] = v; });
   const fn: Fn = { name: "exp", te: te.exp, ref: Math.exp, bound: 2 };
   const mod = buildAll([fn], n, 8, "float64");
-  t.regex(mod.getSource(), /__tejit_vexp_float64x8\(/);
+  t.regex(mod.getSource(), new RegExp(`__tejit_vexp_float64x${Math.min(8, NATIVE_F32 / 2)}\\(`));
   const [got] = runAll(mod, xs, 1);
   const ulp64 = (v: number): number => {
     const a = Math.abs(v);
