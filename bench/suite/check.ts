@@ -24,17 +24,9 @@ export function checkClose(got: ArrayLike<number>, want: ArrayLike<number>, rtol
   return `max rel. error ${worst.toExponential(1)}`;
 }
 
-/** A deterministic pseudo-random generator in [0, 1) (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (mulberry32), shared with the interpreter and the tests. */
+export { prng } from "../../ts/interp/prng.js";
+import { prng } from "../../ts/interp/prng.js";
 
 /** `n` floats uniform in [lo, hi), from `seed`. */
 export function randomFloats(n: number, seed: number, lo = -0.5, hi = 0.5): Float32Array {
