@@ -8,7 +8,9 @@
 export interface MeasureArg {
   /** The tensor's name in the program (for messages). */
   name: string;
+  /** Its dtype ("float32", "int32", …). */
   dtype: string;
+  /** Its constant shape. */
   shape: number[];
   /** Inputs are filled from `MeasureJob.dataSeed`; outputs are checked against the reference. */
   role: "input" | "output";
@@ -40,7 +42,9 @@ export interface MeasureJob {
   timeoutMs: number;
   /** Repeat until the median is stable within `stableWithin` (relative), between these counts. */
   minRepeats: number;
+  /** At most this many repeats, stable or not. */
   maxRepeats: number;
+  /** Relative change of the median after a repeat under which it counts as stable. */
   stableWithin: number;
   /** A module the measuring process imports first (it registers the JS functions the kernel calls). */
   setupModule?: string;
@@ -50,17 +54,21 @@ export interface MeasureJob {
 
 /** Why a candidate has no time: it is recorded, and never chosen. */
 export interface MeasureError {
+  /** build: did not compile; wrong: outputs differ; crash: died or failed; timeout: killed; lost: not measured. */
   kind: "build" | "wrong" | "crash" | "timeout" | "lost";
+  /** What happened, for the records and the user. */
   message: string;
 }
 
 /** The outcome of one job. */
 export interface MeasureResult {
+  /** The job's id. */
   id: string;
   /** Seconds of each timed run, when it ran and was right. */
   seconds?: number[];
   /** Median of `seconds`. */
   median?: number;
+  /** Why there are no times (never chosen). */
   error?: MeasureError;
   /** Which worker measured it (host and pid), for the records. */
   worker?: string;
