@@ -100,6 +100,8 @@ export class BullMQQueue implements MeasureQueue {
     const events = new QueueEvents(name, { connection, prefix: this.#prefix });
     // Without listeners, a connection error event would end the process.
     queue.on("error", () => undefined);
+    // Each job awaited adds a listener to the queue (BullMQ's waitUntilFinished): a round has many.
+    queue.setMaxListeners(0);
     events.on("error", () => undefined);
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     return { queue, events };

@@ -25,6 +25,15 @@ const here = fileURLToPath(import.meta.url);
 const CHILD = here.replace(/measure_run\.(ts|js)$/, (_m, ext: string) => `measure_child.${ext}`);
 const TS_SELF = here.endsWith(".ts");
 
+/** How a child loads tsx: resolved from here, so it works whatever the working directory. */
+function tsxImport(): string {
+  try {
+    return import.meta.resolve("tsx");
+  } catch {
+    return "tsx";
+  }
+}
+
 let cacheDir: string | undefined;
 /** This process's directory of reference outputs (one file a workload, inputs and entry). */
 function referenceCacheDir(): string {
@@ -56,7 +65,7 @@ const idle: Child[] = [];
 
 function spawnChild(tsx: boolean, setup: string | undefined): Child {
   const proc = fork(CHILD, [], {
-    execArgv: tsx ? ["--import", "tsx"] : [],
+    execArgv: tsx ? ["--import", tsxImport()] : [],
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     serialization: "advanced",
   });
