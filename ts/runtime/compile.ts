@@ -3,13 +3,12 @@
 // flags are -O3 -march=native -ffp-contract=fast -fPIC -shared, then TEJIT_CFLAGS, then `opts.cflags` (later flags
 // win, e.g. -O1), then any workaround the compiler probe finds necessary, with -I for tejit_abi.h
 // and -lm. The cache (cache_dir.ts: private to the user, checked) names each library by a SHA-256
-// of the source, the ABI header, the compiler's identity (path and --version output) and the
-// flags; a hit is used only when the library matches the digest recorded when it was built
+// of the source, the ABI header, the compiler's identity (path and --version output), the
+// flags and, with -march=native, the host CPU (library_key.ts); a hit is used only when the library matches the digest recorded when it was built
 // (cache_entry.ts), else it is rebuilt. Every file is written to a unique temporary name and
 // renamed into place, so processes building the same source at once are safe.
 // TEJIT_DISABLE_CACHE=1 builds in a fresh temporary directory instead. build()'s warm path
 // (ts/warm_build.ts) adds `<schedule key>.sched.json` records naming these libraries.
-import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,8 @@ import { manifestPath, storeLibrary, uniqueSuffix, verifyLibrary, writeFileAtomi
 import { enforceCacheLimit, markUsed } from "./cache_index.js";
 import { log, since } from "../log.js";
 import { guardedLoadFlagSteps } from "./compiler_probe.js";
+import { hostCpuStamp } from "./build_stamp.js";
+import { libraryKey } from "./library_key.js";
 import { abiHeaderPath, nativeIncludeDir } from "./paths.js";
 import {
   type Compiler, type Steps, chosenBy, compilerStep, flagList, resolveExecutable, runStepsAsync, runStepsSync, splitWords,
@@ -125,16 +126,9 @@ function* compileSteps(cSource: string, opts: CompileOptions): Steps<string> {
   const useCache = process.env.TEJIT_DISABLE_CACHE !== "1";
   const dir = useCache ? openCacheDir() : freshTempDir();
   const flags = [...requested, ...(yield* guardedLoadFlagSteps(compiler, identity, requested, useCache ? dir : undefined, dir))];
-  const hash = createHash("sha256")
-    .update("tejit-abi-1\0")
-    .update(readFileSync(abiHeaderPath()))
-    .update("\0")
-    .update(identity)
-    .update("\0")
-    .update(flags.join("\0"))
-    .update("\0")
-    .update(cSource)
-    .digest("hex");
+  const hash = libraryKey({
+    abiHeader: readFileSync(abiHeaderPath()), compilerIdentity: identity, flags, cSource, hostCpu: hostCpuStamp,
+  });
   const lib = join(dir, `${hash}.so`);
   if (useCache && verifyLibrary(lib)) {
     markUsed(manifestPath(lib));
