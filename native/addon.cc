@@ -139,6 +139,19 @@ Napi::Value AllocAligned(const Napi::CallbackInfo& info) {
   return Napi::Value(env, out);
 }
 
+// The address of a typed array's first byte (0 when it has no memory): the overlap check compares
+// tensors held by distinct buffer objects over one memory (a cloned SharedArrayBuffer, a callback's
+// view of kernel memory) by address. A user-space x86-64/arm64 address fits a double exactly.
+Napi::Value DataAddress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* data = nullptr;
+  size_t length = 0;
+  if (info.Length() < 1 || !TypedArrayBytes(info[0], &data, &length)) {
+    throw Napi::TypeError::New(env, "dataAddress: expected a typed array");
+  }
+  return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(data)));
+}
+
 Napi::Value CallJsLoop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsFunction()) throw Napi::Error::New(env, "callJsLoop(fn, n, withArg)");
@@ -184,6 +197,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   add("getNumThreads", GetNumThreadsJs);
   add("callJsLoop", CallJsLoop);
   add("allocAligned", AllocAligned);
+  add("dataAddress", DataAddress);
   AddRaw(env, exports, "call", CallKernel, st);
   AddRaw(env, exports, "callAsync", CallKernelAsync, st);
   AddRaw(env, exports, "timeCall", TimeKernel, st);

@@ -27,6 +27,8 @@ export interface Addon {
   getNumThreads(): number;
   noop(): void;
   callJsLoop(fn: (...a: unknown[]) => unknown, n: number, withArg: boolean): void;
+  /** The address of a typed array's first byte (0 when it has none), for the overlap check. */
+  dataAddress(data: ArrayBufferView): number;
   /** A zero-filled ArrayBuffer of `bytes` bytes whose memory is 64-byte aligned. */
   allocAligned(bytes: number): ArrayBuffer;
   /** The sorted stat records of the files at and under `paths` (native/stamp.cc). */

@@ -6,11 +6,27 @@
 // both arguments. Two tensors overlap when they are views of the same ArrayBuffer (or
 // SharedArrayBuffer) object and the byte ranges from their lowest to their highest element
 // intersect (a conservative test: two interleaved views, e.g. the even and the odd columns of one
-// matrix, are refused too); reading one array through two arguments is allowed. Not seen here:
-// two distinct buffer objects over the same memory (a SharedArrayBuffer cloned within the
-// process, a callback view of kernel memory passed back next to the array it came from).
+// matrix, are refused too); reading one array through two arguments is allowed. Two distinct
+// buffer objects can show one memory too: a SharedArrayBuffer cloned within the process (or a
+// shared WebAssembly memory), and a callback's view of kernel memory passed back next to the
+// array it came from. Such pairs are compared by the addresses of their memory (the addon's
+// dataAddress), only when one side is shared or a kernel view, so ordinary calls pay nothing.
+import { getAddon } from "./addon.js";
 import type { ParamInfo } from "./marshal.js";
 import { layoutOf, type NDLayout } from "./ndarray.js";
+
+/** Buffers the trampoline made over kernel memory: another buffer object may show the same bytes. */
+const kernelViews = new WeakSet<ArrayBufferLike>();
+
+/** Marks a buffer that shows memory another buffer object may also show (a callback's view). */
+export function markKernelView(buffer: ArrayBufferLike): void {
+  kernelViews.add(buffer);
+}
+
+function mayShareMemory(a: ArrayBufferLike, b: ArrayBufferLike): boolean {
+  const shared = typeof SharedArrayBuffer === "function" && (a instanceof SharedArrayBuffer || b instanceof SharedArrayBuffer);
+  return shared || kernelViews.has(a) || kernelViews.has(b);
+}
 
 /** The pairs (written, other) of noalias parameters to compare, by parameter list. */
 const pairsOf = new WeakMap<readonly ParamInfo[], readonly (readonly [number, number])[]>();
@@ -33,8 +49,11 @@ function pairs(params: readonly ParamInfo[]): readonly (readonly [number, number
   return p;
 }
 
-/** Byte range [begin, end) of a view inside its ArrayBuffer; undefined when it holds no element. */
-function byteRange(l: NDLayout): [number, number] | undefined {
+/**
+ * Byte range [begin, end) of a view, from `origin` (the address of its typed array's byte 0 less
+ * the array's byteOffset, or 0 to count inside its ArrayBuffer); undefined when it holds no element.
+ */
+function byteRange(l: NDLayout, origin = 0): [number, number] | undefined {
   let lo = 0;
   let hi = 0;
   for (let d = 0; d < l.shape.length; d++) {
@@ -45,7 +64,7 @@ function byteRange(l: NDLayout): [number, number] | undefined {
     else hi += span;
   }
   const bytes = l.info.bytes;
-  const base = l.data.byteOffset + l.byteOffset;
+  const base = origin + l.data.byteOffset + l.byteOffset;
   return [base + lo * bytes, base + (hi + 1) * bytes];
 }
 
@@ -62,13 +81,21 @@ export function checkNoOverlap(fname: string, args: readonly unknown[], params: 
   for (const [w, o] of pairs(params)) {
     const lw = layoutOf(args[w]);
     const lo = layoutOf(args[o]);
-    if (!lw || !lo || lw.data.buffer !== lo.data.buffer) continue;
-    const rw = byteRange(lw);
-    const ro = byteRange(lo);
+    if (!lw || !lo) continue;
+    const same = lw.data.buffer === lo.data.buffer;
+    if (!same && !mayShareMemory(lw.data.buffer, lo.data.buffer)) continue;
+    // Distinct buffer objects: ranges by address (the typed array's address less its byteOffset).
+    const origin = (l: NDLayout): number => (same ? 0 : getAddon().dataAddress(l.data) - l.data.byteOffset);
+    const rw = byteRange(lw, origin(lw));
+    const ro = byteRange(lo, origin(lo));
     if (!rw || !ro || rw[1] <= ro[0] || ro[1] <= rw[0]) continue;
     const [a, b, ra, rb] = w < o ? [w, o, rw, ro] : [o, w, ro, rw];
+    const hex = (n: number): string => `0x${n.toString(16)}`;
+    const where = same
+      ? `bytes ${ra[0]}..${ra[1] - 1} and ${rb[0]}..${rb[1] - 1} of one ArrayBuffer`
+      : `addresses ${hex(ra[0])}..${hex(ra[1] - 1)} and ${hex(rb[0])}..${hex(rb[1] - 1)}, seen through two buffer objects`;
     throw new Error(
-      `${fname}: arguments ${label(a, params[a])} and ${label(b, params[b])} share memory (bytes ${ra[0]}..${ra[1] - 1} and ${rb[0]}..${rb[1] - 1} of one ArrayBuffer) ` +
+      `${fname}: arguments ${label(a, params[a])} and ${label(b, params[b])} share memory (${where}) ` +
       `and the kernel writes argument ${label(w, params[w])}: it assumes its tensor arguments do not overlap (tir.noalias, restrict pointers), so the result would be wrong; pass a copy of one of them`,
     );
   }

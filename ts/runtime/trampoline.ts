@@ -8,6 +8,7 @@ import { markAsUntransferable } from "node:worker_threads";
 import { NDArray, dtypeFromDL, dtypeInfo, releaseView } from "./ndarray.js";
 import { getGlobalFunc } from "./registry.js";
 import { keepCallbackError } from "./callback_errors.js";
+import { markKernelView } from "./overlap.js";
 
 /** Capacity, in doubles, of the tensor descriptors of one callback. */
 export const CALLBACK_META_LENGTH = 4096;
@@ -26,6 +27,7 @@ export function makeDispatcher(names: readonly string[], meta: Float64Array): (i
       // The buffer shows kernel memory: a transfer (structuredClone, postMessage) must copy it,
       // never move it out of the trampoline's reach (Node 20 copies, later versions throw).
       markAsUntransferable(buffer);
+      markKernelView(buffer);
       const code = meta[pos], bits = meta[pos + 1], lanes = meta[pos + 2], byteOffset = meta[pos + 3], ndim = meta[pos + 4];
       const shape = new Array<number>(ndim);
       const strides = new Array<number>(ndim);
