@@ -100,3 +100,28 @@ test("an unreachable Redis is an Error naming it; a connection that is not a Red
   t.throws(() => new BullMQQueue({ connection: "http://x" }), { message: "BullMQ queue: connection 'http://x' is not a Redis URL; expected redis:// or rediss://" });
   t.deepEqual(connectionOptions("redis://u:p%40ss@h.example:6380/2"), { host: "h.example", port: 6380, username: "u", password: "p@ss", db: 2 });
 });
+
+redisTest("finished jobs stay in Redis keepResultsFor seconds: an older result is removed when a later job finishes", async (t) => {
+  const prefix = freshPrefix();
+  const { w, started } = await worker(prefix);
+  const q = new BullMQQueue({ connection: url, prefix, keepResultsFor: 1 });
+  t.teardown(async () => { await q.close(); await w.close(); });
+  const first = axpbJob(axpbSource(16));
+  const second = axpbJob(axpbSource(8));
+  const [r1] = await q.measure([first]);
+  t.is(r1.error, undefined);
+  const { Queue } = await import("bullmq");
+  const inspect = new Queue(queueName("test-target"), { connection: connectionOptions(url), prefix });
+  t.teardown(() => inspect.close());
+  t.is(await inspect.getJobState(first.id), "completed");
+  await new Promise((r) => setTimeout(r, 2100));
+  await q.measure([second]);
+  t.is(await inspect.getJobState(first.id), "unknown");
+  t.is(await inspect.getJobState(second.id), "completed");
+  t.throws(() => new BullMQQueue({ connection: url, keepResultsFor: 0 }), { message: "BullMQQueue: keepResultsFor must be a positive number, got 0" });
+  // Submitted again after its result was removed, the first job is measured again.
+  const again = new BullMQQueue({ connection: url, prefix });
+  t.teardown(() => again.close());
+  await again.measure([first]);
+  t.deepEqual(started, [first.id, second.id, first.id]);
+});

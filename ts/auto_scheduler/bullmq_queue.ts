@@ -24,7 +24,17 @@ export interface BullMQQueueOptions {
   connectTimeoutMs?: number;
   /** A job not finished this long after it was submitted is a "lost" result (default: no limit). */
   waitMs?: number;
+  /**
+   * How long, in seconds, a finished job (its result) stays in Redis so that later submitters of
+   * the same id get it without a new measurement (default 7 days). Older results are removed
+   * when a later job of the queue finishes (BullMQ removes lazily); the records file, not Redis,
+   * is what keeps measurements for good.
+   */
+  keepResultsFor?: number;
 }
+
+/** Default of BullMQQueueOptions.keepResultsFor: 7 days, in seconds. */
+export const DEFAULT_KEEP_RESULTS_FOR = 7 * 24 * 3600;
 
 interface TargetQueue {
   queue: BullMQ.Queue;
@@ -48,6 +58,7 @@ export class BullMQQueue implements MeasureQueue {
   readonly #attempts: number;
   readonly #connectTimeoutMs: number;
   readonly #waitMs: number | undefined;
+  readonly #keepResultsFor: number;
   readonly #targets = new Map<string, Promise<TargetQueue>>();
   readonly #results = new Map<string, Promise<MeasureResult>>();
   #closed = false;
@@ -61,12 +72,14 @@ export class BullMQQueue implements MeasureQueue {
     positive("attempts", opts.attempts, true);
     positive("connectTimeoutMs", opts.connectTimeoutMs, false);
     positive("waitMs", opts.waitMs, false);
+    positive("keepResultsFor", opts.keepResultsFor, false);
     if (opts.prefix !== undefined && (typeof opts.prefix !== "string" || opts.prefix === "")) throw new Error(`BullMQQueue: prefix must be a non-empty string, got ${JSON.stringify(opts.prefix)}`);
     this.#connection = opts.connection;
     this.#prefix = opts.prefix ?? DEFAULT_PREFIX;
     this.#attempts = opts.attempts ?? 3;
     this.#connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.#waitMs = opts.waitMs;
+    this.#keepResultsFor = opts.keepResultsFor ?? DEFAULT_KEEP_RESULTS_FOR;
   }
 
   /** Measures every job (each id once), calling `onResult` as results arrive. */
@@ -114,7 +127,10 @@ export class BullMQQueue implements MeasureQueue {
     };
     try {
       const { queue, events } = await this.#target(job.targetKey);
-      const added = await queue.add("measure", job, { jobId: job.id, attempts: this.#attempts, removeOnComplete: false, removeOnFail: false });
+      const added = await queue.add("measure", job, {
+        jobId: job.id, attempts: this.#attempts,
+        removeOnComplete: { age: this.#keepResultsFor }, removeOnFail: { age: this.#keepResultsFor },
+      });
       if ((await queue.getJobState(job.id)) === "failed") {
         // Failed in an earlier round (every attempt lost): measure it again. Another submitter
         // may have done so first, which makes this retry fail harmlessly.
