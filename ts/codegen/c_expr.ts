@@ -17,6 +17,7 @@ import { emitCall } from "./c_call.js";
 import type { FnEmitter } from "./c_function.js";
 import { bufferLoad, load } from "./c_memory.js";
 import { cString } from "./c_names.js";
+import { unhandledKind } from "../ir/unhandled_kind.js";
 
 export function isPow2(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
@@ -77,6 +78,7 @@ export function emitExpr(em: FnEmitter, e: PrimExpr): string {
     case "Call": return emitCall(em, e as Call);
     case "ProducerLoad": case "Reduce":
       throw new Error(`codegen(${em.fname}): ${e.kind} cannot be compiled; lower the schedule first`);
+    default: return unhandledKind("the C emitter", e.kind);
   }
 }
 
