@@ -71,7 +71,7 @@ function checkGuards(where: string, nests: Stmt[][][], loc: number, stage: Stage
 }
 
 export function buildTensorizeProvide(op: ComputeOp, stage: Stage, domMap: ReadonlyMap<IterVar, Range>): Stmt {
-  const region = inferTensorizeRegion(op, stage, domMap);
+  const region = inferTensorizeRegion(stage, domMap);
   const loc = region.loc;
   const leaves = stage.leafIterVars;
   const intrin = stage.iterVarAttrs.get(leaves[loc])!.tensorIntrin!;

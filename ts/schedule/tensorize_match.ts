@@ -55,8 +55,9 @@ export function tensorizeWhere(stage: Stage, intrin: TensorIntrin, loc: number):
  * variables it uses (the stage's leaf loops and the intrinsic's axes).
  */
 export function matchTensorizeBody(
-  op: ComputeOp, stage: Stage, domMap: ReadonlyMap<IterVar, Range>, region: TensorizeRegion, intrin: TensorIntrin,
+  stage: Stage, domMap: ReadonlyMap<IterVar, Range>, region: TensorizeRegion, intrin: TensorIntrin,
 ): { body: PrimExpr[]; iterSpace: Map<Var, Range> } {
+  const op = stage.op as ComputeOp;
   const where = tensorizeWhere(stage, intrin, region.loc);
   const iterSpace = new Map<Var, Range>();
   for (const iv of stage.leafIterVars) {
@@ -117,7 +118,7 @@ export function matchTensorizeBody(
 }
 
 /** `provided`'s reducer replaced by `intrinsic`'s when they are the same function (renamed variables). */
-function unifyCombiner(provided: PrimExpr, intrinsic: PrimExpr): PrimExpr {
+export function unifyCombiner(provided: PrimExpr, intrinsic: PrimExpr): PrimExpr {
   if (!(provided instanceof Reduce) || !(intrinsic instanceof Reduce)) return provided;
   const a = provided.combiner;
   const b = intrinsic.combiner;
@@ -163,7 +164,7 @@ export function verifyTensorizeBody(
   region: TensorizeRegion, intrin: TensorIntrin,
 ): void {
   const where = tensorizeWhere(stage, intrin, region.loc);
-  const { body, iterSpace } = matchTensorizeBody(op, stage, domMap, region, intrin);
+  const { body, iterSpace } = matchTensorizeBody(stage, domMap, region, intrin);
   const intrinBody = intrin.op.body;
   if (body.length !== intrinBody.length) {
     throw new Error(`${where}: the stage computes ${body.length} outputs, the intrinsic's '${intrin.op.name}' ${intrinBody.length}`);

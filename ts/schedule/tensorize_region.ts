@@ -9,7 +9,7 @@ import { IterVar, Range } from "../ir/iter_var.js";
 import { isConstInt } from "../ir/expr.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { IntSet, unionSets } from "../arith/int_set.js";
-import type { ComputeOp } from "../te/compute.js";
+import { ComputeOp } from "../te/compute.js";
 import type { Tensor } from "../te/tensor.js";
 import { passUpDomain } from "./message_passing.js";
 import { type TensorDom, propBoundToInputs } from "./op_bounds.js";
@@ -30,7 +30,14 @@ export function tensorizedLeaf(stage: Stage): number {
   return stage.leafIterVars.findIndex((iv) => stage.iterVarAttrs.get(iv)?.iterType === "Tensorized");
 }
 
-export function inferTensorizeRegion(op: ComputeOp, stage: Stage, domMap: ReadonlyMap<IterVar, Range>): TensorizeRegion {
+/**
+ * The output and input regions one call of the stage's tensor intrinsic covers (TVM's
+ * InferTensorizeRegion), from a normalized schedule's bounds (`inferBound(s.normalize())`).
+ * @throws Error when the stage is not a tensorized compute stage.
+ */
+export function inferTensorizeRegion(stage: Stage, domMap: ReadonlyMap<IterVar, Range>): TensorizeRegion {
+  const op = stage.op;
+  if (!(op instanceof ComputeOp)) throw new Error(`stage '${stage.name}' is not a compute stage, so it has no tensorize region`);
   const loc = tensorizedLeaf(stage);
   if (loc < 0) throw new Error(`stage '${stage.name}' has no tensorized axis`);
   const leaves = stage.leafIterVars;
