@@ -77,6 +77,9 @@ export function matchTensorizeBody(
     if (reg.length < tensor.ndim) {
       throw new Error(`${where}: input '${t.name}' has ${reg.length} dimensions, fewer than the intrinsic's '${tensor.name}' (${tensor.ndim})`);
     }
+    if (String(t.dtype) !== String(tensor.dtype)) {
+      throw new Error(`${where}: input '${t.name}' is ${t.dtype}, the intrinsic's '${tensor.name}' ${tensor.dtype}`);
+    }
     const start = reg.length - tensor.ndim;
     for (let d = 0; d < start; d++) {
       const ext = ana.simplify(reg[d].extent);
@@ -155,6 +158,16 @@ function children(e: PrimExpr): PrimExpr[] {
   return out;
 }
 
+function describeReducer(r: Reduce): string {
+  const c = r.combiner;
+  return `${c.result.map(printExpr).join(", ")} over (${[...c.lhs, ...c.rhs].map((v) => v.name).join(", ")}), identity ${c.identity.map(printExpr).join(", ")}`;
+}
+
+function describeBody(e: PrimExpr): string {
+  if (!(e instanceof Reduce)) return printExpr(e);
+  return `reduce ${e.combiner.result.map(printExpr).join(", ")} of ${e.source.map(printExpr).join(", ")} over ${e.axis.map((iv) => iv.name).join(", ")}`;
+}
+
 /**
  * Checks that the stage computes what the intrinsic declares (TVM's VerifyTensorizeBody).
  * @throws Error naming the stage, the axis, the intrinsic and what differs.
@@ -181,7 +194,10 @@ export function verifyTensorizeBody(
     }
     if (!structuralEqual(lhs, rhs)) {
       const [x, y] = firstDifference(lhs, rhs);
-      throw new Error(`${where}: the loop nest does not compute what the intrinsic declares: the stage has ${printExpr(x)} where the intrinsic has ${printExpr(y)} (stage: ${printExpr(lhs)}; intrinsic: ${printExpr(rhs)})`);
+      const what = x instanceof Reduce && y instanceof Reduce
+        ? `the stage reduces with ${describeReducer(x)} where the intrinsic reduces with ${describeReducer(y)}`
+        : `the stage has ${printExpr(x)} where the intrinsic has ${printExpr(y)}`;
+      throw new Error(`${where}: the loop nest does not compute what the intrinsic declares: ${what} (stage: ${describeBody(lhs)}; intrinsic: ${describeBody(rhs)})`);
     }
   });
 }
