@@ -131,6 +131,10 @@ export function declBuffer(shape: ExprLike[], dtype: DTypeLike = "float32", name
   const shapeExprs = shape.map((s) => toExpr(s, DataType.int32()));
   const data = opts.data ?? pointerVar(name, t, opts.scope && opts.scope !== "global" ? opts.scope : "");
   const strides = (opts.strides ?? []).map((s) => toExpr(s, DataType.int32()));
-  const elemOffset = opts.elemOffset === undefined ? new IntImm("int32", 0) : toExpr(opts.elemOffset, DataType.int32());
+  // As TVM's decl_buffer: an offset factor without an elem_offset makes the offset a variable
+  // (bound when the buffer is bound to a region), which must be a multiple of the factor.
+  const elemOffset = opts.elemOffset !== undefined
+    ? toExpr(opts.elemOffset, DataType.int32())
+    : (opts.offsetFactor ?? 0) > 1 ? new Var(`${name}_elem_offset`, "int32") : new IntImm("int32", 0);
   return new Buffer(data, t, shapeExprs, strides, elemOffset, name, opts.scope ?? "global", opts.dataAlignment ?? 128, opts.offsetFactor ?? 1, opts.bufferType ?? "default");
 }

@@ -5,3 +5,5 @@ export { Stage } from "./stage.js";
 export { inferBound } from "./bound.js";
 export { normalize } from "./normalize.js";
 export { explainBounds, BoundExplanation, type StageExplanation, type ConsumerRequest } from "./explain.js";
+export { inferTensorizeRegion, type TensorizeRegion } from "./tensorize_region.js";
+export { matchTensorizeBody } from "./tensorize_match.js";

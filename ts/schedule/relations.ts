@@ -5,6 +5,7 @@
 import type { PrimExpr } from "../ir/expr.js";
 import type { IterVar } from "../ir/iter_var.js";
 import type { Tensor } from "../te/tensor.js";
+import type { TensorIntrin } from "../te/tensor_intrin.js";
 
 export class SplitRelation {
   readonly kind = "split";
@@ -40,6 +41,8 @@ export class IterVarAttr {
   pragmas: { key: string; value?: PrimExpr }[] = [];
   /** Tensors to prefetch in this loop, `offset` iterations ahead (TVM's prefetch_data / prefetch_offset). */
   prefetches: { tensor: Tensor; offset: PrimExpr }[] = [];
+  /** The intrinsic that replaces the loop nest under this axis (iterType "Tensorized"). */
+  tensorIntrin?: TensorIntrin;
   dimAlignFactor = 0;
   dimAlignOffset = 0;
 
@@ -48,6 +51,7 @@ export class IterVarAttr {
     c.iterType = this.iterType;
     c.pragmas = [...this.pragmas];
     c.prefetches = [...this.prefetches];
+    c.tensorIntrin = this.tensorIntrin;
     c.dimAlignFactor = this.dimAlignFactor;
     c.dimAlignOffset = this.dimAlignOffset;
     return c;

@@ -15,6 +15,7 @@ import { PlaceholderOp } from "../te/placeholder.js";
 import { buildComputeProvide, buildComputeRealize } from "./compute_provide.js";
 import { buildExternProvide, buildExternRealize } from "./extern_provide.js";
 import { LOOP_SCOPE } from "./loop_nest.js";
+import { buildTensorizeProvide, isTensorized } from "./tensorize.js";
 import type { Schedule } from "./schedule.js";
 import type { Stage } from "./stage.js";
 
@@ -22,7 +23,7 @@ export const REALIZE_SCOPE = "realize_scope";
 
 function buildProvide(stage: Stage, domMap: ReadonlyMap<IterVar, Range>): Stmt {
   const op = stage.op;
-  if (op instanceof ComputeOp) return buildComputeProvide(op, stage, domMap);
+  if (op instanceof ComputeOp) return isTensorized(stage) ? buildTensorizeProvide(op, stage, domMap) : buildComputeProvide(op, stage, domMap);
   if (op instanceof ExternOp) return buildExternProvide(op, stage, domMap);
   throw new Error(`stage '${stage.name}': cannot build statements for a ${op.constructor.name}`);
 }

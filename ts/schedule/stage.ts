@@ -9,6 +9,7 @@ import { describe, toExpr } from "../ir/op.js";
 import { ComputeOp } from "../te/compute.js";
 import type { Operation } from "../te/operation.js";
 import { Tensor } from "../te/tensor.js";
+import { TensorIntrin } from "../te/tensor_intrin.js";
 import { FuseRelation, IterVarAttr, type IterVarRelation, SingletonRelation, SplitRelation } from "./relations.js";
 import type { Schedule } from "./schedule.js";
 
@@ -339,6 +340,28 @@ export class Stage {
       throw new Error(`stage '${this.name}': prefetch offset must be an integer, got ${describe(offset)}`);
     }
     this.attrOf(axis).prefetches.push({ tensor, offset: off });
+  }
+
+  /**
+   * Replaces the loop nest under `axis` by the intrinsic (TVM's tensorize): lowering checks
+   * that the nest computes what the intrinsic's op declares, binds the regions of the inputs
+   * and outputs to its buffers and emits its body (or reset/update for a reduction split
+   * outside `axis`). See docs/schedule.md, "Tensorize".
+   * @param axis A leaf axis of this compute stage.
+   * @param intrin A {@link TensorIntrin} from `te.declTensorIntrin`.
+   * @throws Error when the stage is not a compute, the axis is not a leaf, another axis is
+   * already tensorized, or `intrin` is not a TensorIntrin.
+   */
+  tensorize(axis: IterVar, intrin: TensorIntrin): void {
+    if (!(this.op instanceof ComputeOp)) throw new Error(`stage '${this.name}': only compute stages can be tensorized (this is a ${this.op.constructor.name})`);
+    if (!(intrin instanceof TensorIntrin)) throw new Error(`stage '${this.name}': tensorize expects a TensorIntrin (te.declTensorIntrin), got ${describe(intrin)}`);
+    this.findLeaf(axis, "tensorize");
+    for (const [iv, a] of this.iterVarAttrs) {
+      if (a.iterType === "Tensorized" && iv !== axis) throw new Error(`stage '${this.name}': axis '${iv.name}' is already tensorized; a stage has one tensorized axis`);
+    }
+    const a = this.attrOf(axis);
+    a.iterType = "Tensorized";
+    a.tensorIntrin = intrin;
   }
 
   /** Pads the stride of dimension `axis` so that stride % factor == offset (TVM's storage_align). */

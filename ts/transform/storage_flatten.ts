@@ -2,16 +2,18 @@
 // allocations (`attr [x] "storage_scope"` + `allocate`), buffer loads/stores become loads/stores
 // of the data pointer at a row-major (or storage-aligned) offset relative to the realized
 // region, and `buffer_bind_scope` binds an extern's placeholder buffer (data, offset, shape,
-// strides) to the region of the real buffer, substituting its variables in the body.
+// strides) to the region of the real buffer, substituting its variables in the body (a
+// placeholder of lower rank binds the trailing dimensions of a region whose leading ones have
+// extent 1, and an offset factor is checked, as for tensorize's binds).
 
 import { Buffer } from "../ir/buffer.js";
 import { BufferVarMutator } from "../ir/buffer_var_mutator.js";
 import { DataType } from "../ir/dtype.js";
-import { BufferLoad, Call, IntImm, Load, type PrimExpr, StringImm, Var, pointerVar } from "../ir/expr.js";
+import { BufferLoad, Call, IntImm, Load, type PrimExpr, StringImm, Var, isConstInt, pointerVar } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import type { Range } from "../ir/iter_var.js";
 import { add, floormod, mul, sub, eq } from "../ir/op.js";
-import { Allocate, AttrStmt, BufferRealize, BufferStore, type Stmt, Store } from "../ir/stmt.js";
+import { Allocate, AssertStmt, AttrStmt, BufferRealize, BufferStore, type Stmt, Store, noOp } from "../ir/stmt.js";
 import { Analyzer } from "../arith/analyzer.js";
 
 interface BufferEntry {
@@ -148,6 +150,7 @@ class StorageFlattener extends BufferVarMutator {
     } else {
       slice = slice.makeStrideView();
     }
+    slice = this.dropLeadingUnitDims(placeholder, target, slice);
     const defined: Var[] = [];
     const bind = (arg: PrimExpr, value: PrimExpr, what: string): void => {
       if (arg instanceof Var && !this.varRemap.has(arg)) {
@@ -163,14 +166,43 @@ class StorageFlattener extends BufferVarMutator {
     if (placeholder.dtype !== slice.dtype) throw new Error(`extern buffer '${placeholder.name}' has dtype ${placeholder.dtype} but is bound to '${target.name}' of ${slice.dtype}`);
     bind(placeholder.data, slice.data, "data");
     bind(placeholder.elemOffset, slice.elemOffset, "elem_offset");
+    const asserts = this.offsetFactorAsserts(placeholder, target, slice);
     if (placeholder.shape.length !== slice.shape.length) {
       throw new Error(`extern buffer '${placeholder.name}' has ${placeholder.shape.length} dimensions, bound to ${slice.shape.length}`);
     }
     placeholder.shape.forEach((d, i) => bind(d, slice.shape[i], `shape[${i}]`));
     if (slice.strides.length > 0) placeholder.strides.forEach((d, i) => bind(d, slice.strides[i], `strides[${i}]`));
-    const body = this.visitStmt(s.body);
+    let body = this.visitStmt(s.body);
     for (const v of defined) this.varRemap.delete(v);
+    for (let i = asserts.length - 1; i >= 0; i--) body = new AssertStmt(asserts[i].condition, asserts[i].message, body);
     return body;
+  }
+
+  /**
+   * A placeholder of lower rank binds the trailing dimensions of the region (TVM's fuzzy
+   * match, as tensorize binds [1, n] to [n]): the leading ones must have extent 1.
+   */
+  private dropLeadingUnitDims(placeholder: Buffer, target: Buffer, slice: Buffer): Buffer {
+    const diff = slice.shape.length - placeholder.shape.length;
+    if (diff <= 0) return slice;
+    for (let i = 0; i < diff; i++) {
+      if (!isConstInt(this.ana.simplify(slice.shape[i]), 1)) {
+        throw new Error(`buffer '${placeholder.name}' has ${placeholder.shape.length} dimensions, bound to a region of '${target.name}' of shape [${slice.shape.join(", ")}]: the leading ${diff} must have extent 1`);
+      }
+    }
+    return new Buffer(slice.data, slice.dtype, slice.shape.slice(diff), slice.strides.slice(diff), slice.elemOffset, slice.name, slice.scope, slice.dataAlignment, slice.offsetFactor, slice.bufferType);
+  }
+
+  /** The element offset of a bound region must be a multiple of the placeholder's offset factor. */
+  private offsetFactorAsserts(placeholder: Buffer, target: Buffer, slice: Buffer): AssertStmt[] {
+    if (placeholder.offsetFactor <= 1) return [];
+    const cond = this.ana.simplify(eq(floormod(slice.elemOffset, placeholder.offsetFactor), 0));
+    if (isConstInt(cond, 1)) return [];
+    const what = `buffer '${placeholder.name}' bound to '${target.name}'`;
+    if (isConstInt(cond, 0)) {
+      throw new Error(`${what}: the region starts at element offset ${this.ana.simplify(slice.elemOffset)}, not a multiple of the buffer's offset factor ${placeholder.offsetFactor}`);
+    }
+    return [new AssertStmt(cond, new StringImm(`${what}: the element offset is not a multiple of the offset factor ${placeholder.offsetFactor}`), noOp())];
   }
 }
 

@@ -1,0 +1,336 @@
+// Stage.tensorize with te.declTensorIntrin beyond TVM's own tests: a dot-product intrinsic and
+// a GEMM tile intrinsic, as packed calls to JS functions and as TIR bodies, built and run (and
+// interpreted) against JS references; the refusals.
+
+import test from "ava";
+import "../runtime/helpers.js"; // a private compile cache for this test process
+import { te, tir, lower, build, nd, registerFunc, interpret } from "../../ts/index.js";
+import type { NDArray } from "../../ts/runtime/ndarray.js";
+import type { Buffer } from "../../ts/ir/buffer.js";
+import { uniqueName } from "../extern/helpers.js";
+
+function rand(n: number, seed: number): Float32Array {
+  const a = new Float32Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    a[i] = ((x >> 8) % 200) / 50 - 2;
+  }
+  return a;
+}
+
+function maxRelError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i])));
+  return worst;
+}
+
+function bodyText(mod: { toString(): string }): string[] {
+  const lines = mod.toString().split("\n");
+  return lines.slice(lines.findIndex((l) => l.includes("buffer_map")) + 1, -1).map((l) => l.trimEnd());
+}
+
+// ---- a dot product: z[0] = sum_k x[k] * y[k] over 16 elements -------------------------------
+
+function dotIntrin(names: { dot: string; reset: string; dotAdd: string }, withReset: boolean) {
+  const x = te.placeholder([16], "float32", "x");
+  const y = te.placeholder([16], "float32", "y");
+  const k = te.reduceAxis([0, 16], "k");
+  const z = te.compute([1], () => te.sum(x.at(k).mul(y.at(k)), k), "z");
+  return te.declTensorIntrin(z.op, (ins, outs) => [
+    tir.callPacked(names.dot, ins[0], ins[1], outs[0]),
+    withReset ? tir.callPacked(names.reset, outs[0]) : null,
+    tir.callPacked(names.dotAdd, ins[0], ins[1], outs[0]),
+  ], {
+    name: "dot16",
+    defaultBufferParams: { offsetFactor: 16 },
+    // The output is one element of C: its offset is any row, so no offset factor.
+    binds: new Map([[z, tir.declBuffer([1], "float32", "z", { elemOffset: te.var("z_off") })]]),
+  });
+}
+
+function registerDot() {
+  const names = { dot: uniqueName("dot"), reset: uniqueName("dot_reset"), dotAdd: uniqueName("dot_add") };
+  const calls = { dot: 0, reset: 0, dotAdd: 0 };
+  const dot = (x: NDArray, y: NDArray): number => {
+    let acc = 0;
+    for (let i = 0; i < x.shape[0]; i++) acc += x.get([i]) * y.get([i]);
+    return acc;
+  };
+  registerFunc(names.dot, (x: NDArray, y: NDArray, z: NDArray) => { calls.dot++; z.set([0], dot(x, y)); });
+  registerFunc(names.dotAdd, (x: NDArray, y: NDArray, z: NDArray) => { calls.dotAdd++; z.set([0], z.get([0]) + dot(x, y)); });
+  registerFunc(names.reset, (z: NDArray) => { calls.reset++; z.set([0], 0); });
+  return { names, calls };
+}
+
+for (const withReset of [true, false]) {
+  test(`a dot-product intrinsic tensorizes a row-wise dot product split by 16 (${withReset ? "reset + update" : "body, then update"})`, (t) => {
+    const { names, calls } = registerDot();
+    const [n, m] = [8, 64];
+    const A = te.placeholder([n, m], "float32", "A");
+    const B = te.placeholder([n, m], "float32", "B");
+    const k = te.reduceAxis([0, m], "k");
+    const C = te.compute([n], (i) => te.sum(A.at(i, k).mul(B.at(i, k)), k), "C");
+    const s = te.createSchedule(C.op);
+    const [, ki] = s.stage(C).split(k, { factor: 16 });
+    s.stage(C).tensorize(ki, dotIntrin(names, withReset));
+    const text = bodyText(lower(s, [A, B, C], { simpleMode: true }));
+    t.is(text[0], "  for (i: int32, 0, 8) {");
+    t.is(text.filter((l) => l.includes(names.reset)).length, withReset ? 1 : 0);
+    if (!withReset) t.true(text.includes("      if @tir.likely((0 < k.outer), dtype=bool) {"), text.join("\n"));
+    const a = rand(n * m, 1);
+    const b = rand(n * m, 2);
+    const want = Array.from({ length: n }, (_, i) => {
+      let acc = 0;
+      for (let j = 0; j < m; j++) acc += a[i * m + j] * b[i * m + j];
+      return acc;
+    });
+    const c = nd.array(new Float32Array(n).fill(Number.NaN));
+    build(s, [A, B, C]).getFunction("main")(nd.array(a, [n, m]), nd.array(b, [n, m]), c);
+    t.true(maxRelError(c.toTypedArray(), want) < 1e-5);
+    t.deepEqual(calls, withReset ? { dot: 0, reset: n, dotAdd: n * 4 } : { dot: n, reset: 0, dotAdd: n * 3 });
+    const d = nd.array(new Float32Array(n).fill(Number.NaN));
+    interpret(lower(s, [A, B, C]), [nd.array(a, [n, m]), nd.array(b, [n, m]), d]);
+    t.true(maxRelError(d.toTypedArray(), want) < 1e-5);
+  });
+}
+
+// ---- a GEMM tile: c[8, 8] += a[8, 16] * b[16, 8], strided buffers ---------------------------
+
+const [TM, TN, TK] = [8, 8, 16];
+
+function gemmPattern() {
+  const a = te.placeholder([TM, TK], "float32", "a");
+  const b = te.placeholder([TK, TN], "float32", "b");
+  const k = te.reduceAxis([0, TK], "k");
+  const c = te.compute([TM, TN], (i, j) => te.sum(a.at(i, k).mul(b.at(k, j)), k), "c");
+  const strided = (name: string, shape: number[]) =>
+    tir.declBuffer(shape, "float32", name, { offsetFactor: 1, strides: [te.var(`${name}_ld`), 1], elemOffset: te.var(`${name}_off`) });
+  const binds = new Map([[a, strided("a", [TM, TK])], [b, strided("b", [TK, TN])], [c.op.output(0), strided("c", [TM, TN])]]);
+  return { op: c.op, binds };
+}
+
+function gemmProgram(n: number, intrin: ReturnType<typeof te.declTensorIntrin>) {
+  const A = te.placeholder([n, n], "float32", "A");
+  const B = te.placeholder([n, n], "float32", "B");
+  const k = te.reduceAxis([0, n], "k");
+  const C = te.compute([n, n], (i, j) => te.sum(A.at(i, k).mul(B.at(k, j)), k), "C");
+  const s = te.createSchedule(C.op);
+  const sc = s.stage(C);
+  const [io, jo, ii, ji] = sc.tile(C.op.axis[0], C.op.axis[1], TM, TN);
+  const [ko, ki] = sc.split(k, { factor: TK });
+  sc.reorder(io, jo, ko, ii, ji, ki);
+  sc.tensorize(ii, intrin);
+  sc.parallel(io);
+  return { A, B, C, s };
+}
+
+function gemmReference(n: number, a: Float32Array, b: Float32Array): Float32Array {
+  const c = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let kk = 0; kk < n; kk++) {
+    const av = a[i * n + kk];
+    for (let j = 0; j < n; j++) c[i * n + j] += av * b[kk * n + j];
+  }
+  return c;
+}
+
+test("a GEMM tile intrinsic whose reset and update are packed calls to JS functions", (t) => {
+  const names = { reset: uniqueName("gemm_reset"), update: uniqueName("gemm_update") };
+  const seen: { shape: number[]; strides: number[] }[] = [];
+  registerFunc(names.reset, (c: NDArray) => {
+    for (let i = 0; i < c.shape[0]; i++) for (let j = 0; j < c.shape[1]; j++) c.set([i, j], 0);
+  });
+  registerFunc(names.update, (a: NDArray, b: NDArray, c: NDArray) => {
+    if (seen.length < 1) seen.push({ shape: [...a.shape], strides: [...a.strides] });
+    for (let i = 0; i < c.shape[0]; i++) for (let j = 0; j < c.shape[1]; j++) {
+      let acc = c.get([i, j]);
+      for (let kk = 0; kk < a.shape[1]; kk++) acc += a.get([i, kk]) * b.get([kk, j]);
+      c.set([i, j], acc);
+    }
+  });
+  const { op, binds } = gemmPattern();
+  const intrin = te.declTensorIntrin(op, (ins, outs) => [
+    null, tir.callPacked(names.reset, outs[0]), tir.callPacked(names.update, ins[0], ins[1], outs[0]),
+  ], { name: "gemm8x8x16", binds });
+  const n = 32;
+  const { A, B, C, s } = gemmProgram(n, intrin);
+  t.deepEqual(bodyText(lower(s, [A, B, C], { simpleMode: true })).map((l) => l.replace(/@tir\.tvm_stack_make_array.*/, "…")), [
+    "  for (i.outer: int32, 0, 4) \"parallel\" {",
+    "    for (j.outer: int32, 0, 4) {",
+    `      @tir.tvm_call_packed("${names.reset}", …`,
+    "      for (k.outer: int32, 0, 2) {",
+    `        @tir.tvm_call_packed("${names.update}", …`,
+    "      }",
+    "    }",
+    "  }",
+  ]);
+  const a = rand(n * n, 3);
+  const b = rand(n * n, 4);
+  const c = nd.empty([n, n]);
+  build(s, [A, B, C]).getFunction("main")(nd.array(a, [n, n]), nd.array(b, [n, n]), c);
+  t.true(maxRelError(c.toTypedArray(), gemmReference(n, a, b)) < 1e-5);
+  t.deepEqual(seen, [{ shape: [TM, TK], strides: [n, 1] }]);
+});
+
+function tirGemmIntrin() {
+  const { op, binds } = gemmPattern();
+  const reset = (cc: Buffer) => {
+    const ib = tir.irBuilder();
+    const C = ib.bufferPtr(cc);
+    ib.forRange(0, TM, "i", (i) => ib.forRange(0, TN, "j", (j) => C.set([i, j], te.const(0, "float32"))));
+    return ib.get();
+  };
+  const update = (aa: Buffer, bb: Buffer, cc: Buffer) => {
+    const ib = tir.irBuilder();
+    const [Ap, Bp, Cp] = [ib.bufferPtr(aa), ib.bufferPtr(bb), ib.bufferPtr(cc)];
+    ib.forRange(0, TM, "i", (i) => ib.forRange(0, TN, "j", (j) => ib.forRange(0, TK, "k", (k) => {
+      Cp.set([i, j], Cp.get([i, j]).add(Ap.get([i, k]).mul(Bp.get([k, j]))));
+    })));
+    return ib.get();
+  };
+  return te.declTensorIntrin(op, (ins, outs) => [null, reset(outs[0]), update(ins[0], ins[1], outs[0])], { name: "gemm8x8x16", binds });
+}
+
+test("a GEMM tile intrinsic with a TIR body: built and interpreted", (t) => {
+  const n = 32;
+  const { A, B, C, s } = gemmProgram(n, tirGemmIntrin());
+  const text = bodyText(lower(s, [A, B, C], { simpleMode: true }));
+  t.deepEqual(text, [
+    "  for (i.outer: int32, 0, 4) \"parallel\" {",
+    "    for (j.outer: int32, 0, 4) {",
+    "      for (i: int32, 0, 8) {",
+    "        for (j: int32, 0, 8) {",
+    "          C_2[((((i.outer*256) + (i*32)) + (j.outer*8)) + j)] = 0f32",
+    "        }",
+    "      }",
+    "      for (k.outer: int32, 0, 2) {",
+    "        for (i_1: int32, 0, 8) {",
+    "          for (j_1: int32, 0, 8) {",
+    "            for (k: int32, 0, 16) {",
+    "              C_2[((((i.outer*256) + (i_1*32)) + (j.outer*8)) + j_1)] = ((float32*)C_2[((((i.outer*256) + (i_1*32)) + (j.outer*8)) + j_1)] + ((float32*)A_2[((((i.outer*256) + (i_1*32)) + (k.outer*16)) + k)]*(float32*)B_2[((((k.outer*512) + (k*32)) + (j.outer*8)) + j_1)]))",
+    "            }",
+    "          }",
+    "        }",
+    "      }",
+    "    }",
+    "  }",
+  ]);
+  const a = rand(n * n, 5);
+  const b = rand(n * n, 6);
+  const want = gemmReference(n, a, b);
+  const c = nd.array(new Float32Array(n * n).fill(Number.NaN), [n, n]);
+  build(s, [A, B, C]).getFunction("main")(nd.array(a, [n, n]), nd.array(b, [n, n]), c);
+  t.true(maxRelError(c.toTypedArray(), want) < 1e-5);
+  const d = nd.array(new Float32Array(n * n).fill(Number.NaN), [n, n]);
+  interpret(lower(s, [A, B, C]), [nd.array(a, [n, n]), nd.array(b, [n, n]), d], { parallelOrder: "shuffle" });
+  t.true(maxRelError(d.toTypedArray(), want) < 1e-5);
+});
+
+// ---- refusals ---------------------------------------------------------------------------------
+
+function vaddIntrin(n: number, f: (a: tir.PrimExpr, b: tir.PrimExpr) => tir.PrimExpr, fname = "vadd", dtype = "float32") {
+  const x = te.placeholder([n], dtype, "vx");
+  const y = te.placeholder([n], dtype, "vy");
+  const z = te.compute([n], (i) => f(x.at(i), y.at(i)), "vz");
+  return te.declTensorIntrin(z.op, (ins, outs) => tir.callPacked(fname, ins[0], ins[1], outs[0]),
+    { name: "vadd", defaultBufferParams: { offsetFactor: 16 } });
+}
+
+const fma = (a: tir.PrimExpr, b: tir.PrimExpr) => a.mul(b).add(b);
+
+function fmaProgram(m: number, factor: number) {
+  const x = te.placeholder([m], "float32", "x");
+  const y = te.placeholder([m], "float32", "y");
+  const z = te.compute([m], (i) => fma(x.at(i), y.at(i)), "z");
+  const s = te.createSchedule(z.op);
+  const [xo, xi] = s.stage(z).split(z.op.axis[0], { factor });
+  return { x, y, z, s, xo, xi, lowered: () => lower(s, [x, y, z]) };
+}
+
+test("a loop nest that does not compute the intrinsic's expression is refused, naming stage, axis and the difference", (t) => {
+  const p = fmaProgram(128, 16);
+  p.s.stage(p.z).tensorize(p.xi, vaddIntrin(16, (a, b) => a.add(b).add(b)));
+  t.throws(p.lowered, {
+    message: "tensorize of stage 'z' at axis 'i.inner' with intrinsic 'vadd': the loop nest does not compute what the intrinsic declares: the stage has (vx[i]*vy[i]) where the intrinsic has (vx[i] + vy[i]) (stage: ((vx[i]*vy[i]) + vy[i]); intrinsic: ((vx[i] + vy[i]) + vy[i]))",
+  });
+});
+
+test("a different reducer, extent, dtype or number of inputs is refused", (t) => {
+  const p = fmaProgram(128, 32);
+  p.s.stage(p.z).tensorize(p.xi, vaddIntrin(16, fma));
+  t.throws(p.lowered, { message: "tensorize of stage 'z' at axis 'i.inner' with intrinsic 'vadd': data-parallel axis 'i' covers 32 iterations inside the tensorized axis, the intrinsic's axis 'i' 16" });
+
+  const q = fmaProgram(128, 16);
+  q.s.stage(q.z).tensorize(q.xi, vaddIntrin(16, fma, "vadd", "float64"));
+  t.throws(q.lowered, { message: "tensorize of stage 'z' at axis 'i.inner' with intrinsic 'vadd': input 'x' is float32, the intrinsic's 'vx' float64" });
+
+  const r = fmaProgram(128, 16);
+  const vx = te.placeholder([16], "float32", "vx");
+  const sq = te.compute([16], (i) => vx.at(i).mul(vx.at(i)), "sq");
+  r.s.stage(r.z).tensorize(r.xi, te.declTensorIntrin(sq.op, (ins, outs) => tir.callPacked("sq", ins[0], outs[0]), { name: "sq" }));
+  t.throws(r.lowered, { message: "tensorize of stage 'z' at axis 'i.inner' with intrinsic 'sq': the stage reads 2 tensors ('x', 'y'), the intrinsic 1 ('vx')" });
+
+  const A = te.placeholder([8, 64], "float32", "A");
+  const k = te.reduceAxis([0, 64], "k");
+  const C = te.compute([8], (i) => te.max(A.at(i, k), k), "C");
+  const x = te.placeholder([64], "float32", "x");
+  const kk = te.reduceAxis([0, 64], "kk");
+  const z = te.compute([1], () => te.sum(x.at(kk), kk), "z");
+  const s = te.createSchedule(C.op);
+  s.stage(C).tensorize(k, te.declTensorIntrin(z.op, (ins, outs) => tir.callPacked("sum64", ins[0], outs[0]), { name: "sum64" }));
+  t.throws(() => lower(s, [A, C]), {
+    message: "tensorize of stage 'C' at axis 'k' with intrinsic 'sum64': the loop nest does not compute what the intrinsic declares: the stage reduces with max(x, y) over (x, y), identity -3.40282e+38f32 where the intrinsic reduces with (x + y) over (x, y), identity 0f32 (stage: reduce max(x, y) of x[kk] over kk; intrinsic: reduce (x + y) of x[kk] over kk)",
+  });
+});
+
+test("a split reduction needs an update; a split guard inside the tensorized axis is refused", (t) => {
+  const A = te.placeholder([8, 64], "float32", "A");
+  const k = te.reduceAxis([0, 64], "k");
+  const C = te.compute([8], (i) => te.sum(A.at(i, k), k), "C");
+  const x = te.placeholder([16], "float32", "x");
+  const kk = te.reduceAxis([0, 16], "kk");
+  const z = te.compute([1], () => te.sum(x.at(kk), kk), "z");
+  const s = te.createSchedule(C.op);
+  const [, ki] = s.stage(C).split(k, { factor: 16 });
+  s.stage(C).tensorize(ki, te.declTensorIntrin(z.op, (ins, outs) => tir.callPacked("sum16", ins[0], outs[0]), { name: "sum16" }));
+  t.throws(() => lower(s, [A, C]), { message: "tensorize of stage 'C' at axis 'k.inner' with intrinsic 'sum16': a reduction loop runs outside the tensorized axis, so the intrinsic needs an update (fcompute returning [body, reset, update])" });
+
+  const p = fmaProgram(100, 16);
+  p.s.stage(p.z).tensorize(p.xi, vaddIntrin(16, fma));
+  t.throws(p.lowered, { message: "tensorize of stage 'z' at axis 'i.inner' with intrinsic 'vadd': the split guard @tir.likely(((i.inner + (i.outer*16)) < 100), dtype=bool) depends on a loop inside the tensorized axis (split so that the tensorized loops divide evenly)" });
+});
+
+test("an element offset that is not a multiple of the offset factor fails the kernel's assertion", (t) => {
+  const fname = uniqueName("vadd8");
+  let calls = 0;
+  registerFunc(fname, (a: NDArray, b: NDArray, c: NDArray) => {
+    calls++;
+    for (let i = 0; i < c.shape[0]; i++) c.set([i], a.get([i]) * b.get([i]) + b.get([i]));
+  });
+  const p = fmaProgram(128, 8);
+  p.s.stage(p.z).tensorize(p.xi, vaddIntrin(8, fma, fname));
+  t.true(p.lowered().toString().includes(`assert((floormod(i.outer, 2) == 0), "buffer 'vx' bound to 'x': the element offset is not a multiple of the offset factor 16")`));
+  const f = build(p.s, [p.x, p.y, p.z]).getFunction("main");
+  t.throws(() => f(nd.array(rand(128, 1)), nd.array(rand(128, 2)), nd.empty([128])), { message: /buffer 'vx' bound to 'x': the element offset is not a multiple of the offset factor 16/ });
+  t.is(calls, 1); // i.outer = 0 ran; i.outer = 1 failed
+});
+
+test("tensorize and declTensorIntrin refuse bad arguments", (t) => {
+  const p = fmaProgram(128, 16);
+  const intrin = vaddIntrin(16, fma);
+  t.throws(() => p.s.stage(p.z).tensorize(p.z.op.axis[0], intrin), { message: "stage 'z': cannot tensorize axis 'i': it is no longer a leaf (it was already split or fused)" });
+  t.throws(() => p.s.stage(p.z).tensorize(p.xi, {} as never), { message: "stage 'z': tensorize expects a TensorIntrin (te.declTensorIntrin), got an object (Object)" });
+  t.throws(() => p.s.stage(p.x).tensorize(p.xi, intrin), { message: "stage 'x': only compute stages can be tensorized (this is a PlaceholderOp)" });
+  p.s.stage(p.z).tensorize(p.xi, intrin);
+  t.throws(() => p.s.stage(p.z).tensorize(p.xo, intrin), { message: "stage 'z': axis 'i.inner' is already tensorized; a stage has one tensorized axis" });
+
+  const x = te.placeholder([16], "float32", "x");
+  const y = te.compute([16], (i) => x.at(i), "y");
+  const z = te.compute([16], (i) => y.at(i), "z");
+  t.throws(() => te.declTensorIntrin(x.op, () => tir.callPacked("f")), { message: "declTensorIntrin 'tensor_intrin': the pattern must be a compute op (te.compute(...).op), got an object (PlaceholderOp)" });
+  t.throws(() => te.declTensorIntrin(z.op, () => tir.callPacked("f")), { message: "declTensorIntrin 'tensor_intrin': input 'y' of 'z' must be a placeholder (an intrinsic's pattern reads placeholders only), got ComputeOp(y)" });
+  t.throws(() => te.declTensorIntrin(y.op, () => 3 as never), { message: "declTensorIntrin 'tensor_intrin': the body must be a statement, an expression (a call) or null, got number 3" });
+  t.throws(() => te.declTensorIntrin(y.op, () => tir.callPacked("f"), { binds: new Map([[x, tir.declBuffer([16], "int32", "X")]]) }),
+    { message: "declTensorIntrin 'tensor_intrin': buffer 'X' bound to 'x' has dtype int32, the tensor float32" });
+  t.throws(() => te.declTensorIntrin(y.op, () => [null, null, null]), { message: "declTensorIntrin 'tensor_intrin': fcompute returned neither a body nor an update" });
+});
