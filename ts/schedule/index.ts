@@ -2,6 +2,7 @@
 
 export { Schedule, createSchedule } from "./schedule.js";
 export { Stage } from "./stage.js";
+export { StageGroup } from "./group.js";
 export { inferBound } from "./bound.js";
 export { normalize } from "./normalize.js";
 export { explainBounds, BoundExplanation, type StageExplanation, type ConsumerRequest } from "./explain.js";
