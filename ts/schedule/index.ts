@@ -6,3 +6,5 @@ export { StageGroup } from "./group.js";
 export { inferBound } from "./bound.js";
 export { normalize } from "./normalize.js";
 export { explainBounds, BoundExplanation, type StageExplanation, type ConsumerRequest } from "./explain.js";
+export { createReadGraph, createFeedGraph, postDFSOrder, type ReadGraph, type FeedGraph } from "./graph.js";
+export { scheduleOps } from "./schedule_ops.js";
