@@ -1,4 +1,5 @@
-// Normalization before bound inference, as TVM's Schedule.normalize: substitute inlined stages
+// Normalization before bound inference, as TVM's Schedule.normalize: place the members of
+// groups as their groups are placed (TVM reads this through GetAttachSpec), substitute inlined stages
 // into their consumers (rewriting the dataflow), rebase every root axis that is still a loop so
 // loops start at 0, and move attach points that were split or fused to the derived leaf axis.
 
@@ -11,6 +12,7 @@ import type { Operation } from "../te/operation.js";
 import type { Tensor } from "../te/tensor.js";
 import { RebaseRelation } from "./relations.js";
 import type { Schedule } from "./schedule.js";
+import { resolveGroupAttach } from "./group.js";
 
 /** Replaces reads of `op`'s output by `body` with the op's axes bound to the read indices. */
 function inlineReads(e: PrimExpr, op: Operation, args: Var[], body: PrimExpr): PrimExpr {
@@ -123,6 +125,7 @@ function legalizeInvalidAttach(sch: Schedule): void {
 /** A normalized copy of `sch`, ready for bound inference and schedule-ops. */
 export function normalize(sch: Schedule): Schedule {
   const c = sch.copy();
+  resolveGroupAttach(c);
   injectInline(c);
   rebaseRootLoops(c);
   legalizeInvalidAttach(c);

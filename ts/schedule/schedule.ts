@@ -12,6 +12,7 @@ import type { IterVar } from "../ir/iter_var.js";
 import { cacheRead, type Readers } from "./cache_read.js";
 import { cacheWrite } from "./cache_write.js";
 import { rfactor } from "./rfactor.js";
+import { StageGroup, createGroup } from "./group.js";
 
 /**
  * A schedule (TVM's te.Schedule): one {@link Stage} for every op reachable from the outputs,
@@ -30,6 +31,8 @@ export class Schedule {
   outputs: Operation[];
   /** Every stage, producers before their consumers. */
   stages: Stage[] = [];
+  /** The groups made by {@link createGroup}, in the order they were made. */
+  groups: StageGroup[] = [];
   /** Stage of each op, by original op and by current op (inline/cache replace ops). */
   private readonly stageMap = new Map<Operation, Stage>();
 
@@ -120,6 +123,16 @@ export class Schedule {
     return out[tensors.valueIndex];
   }
 
+  /**
+   * Groups the stages between `inputs` and `outputs` (TVM's create_group): the outputs' stages
+   * and every stage they read that reads an input; the inputs' own stages with `includeInputs`.
+   * Returns the group: `group.computeAt(s.stage(D), axis)` computes all of them in that loop,
+   * `group.computeInline()` inlines them. Stages already grouped nest.
+   */
+  createGroup(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], includeInputs = false): StageGroup {
+    return createGroup(this, outputs, inputs, includeInputs);
+  }
+
   /** A normalized copy, as bound inference and schedule-ops need it (TVM's normalize). */
   normalize(): Schedule { return normalize(this); }
 
@@ -134,7 +147,12 @@ export class Schedule {
       remap.set(s, n);
       return n;
     });
-    for (const n of c.stages) if (n.attachStage) n.attachStage = remap.get(n.attachStage);
+    const groups = new Map(this.groups.map((g) => [g, g.clone(c)]));
+    c.groups = [...groups.values()];
+    for (const n of [...c.stages, ...c.groups]) {
+      if (n.attachStage) n.attachStage = remap.get(n.attachStage);
+      if (n.group) n.group = groups.get(n.group);
+    }
     for (const [op, s] of this.stageMap) c.stageMap.set(op, remap.get(s)!);
     return c;
   }

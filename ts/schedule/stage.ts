@@ -12,6 +12,8 @@ import { Tensor } from "../te/tensor.js";
 import { TensorIntrin } from "../te/tensor_intrin.js";
 import { FuseRelation, IterVarAttr, type IterVarRelation, SingletonRelation, SplitRelation } from "./relations.js";
 import type { Schedule } from "./schedule.js";
+import type { StageGroup } from "./group.js";
+import { checkSameGroup } from "./group_membership.js";
 
 /**
  * Where a stage is computed: at the root, inlined into its consumers (inlinedAlready once done),
@@ -55,6 +57,8 @@ export class Stage {
   scope = "";
   /** Whether its op is one of the schedule's outputs. */
   isOutput = false;
+  /** The group it belongs to (`s.createGroup`); computed at the root, it takes the group's place. */
+  group?: StageGroup;
 
   /**
    * @param op The op it schedules.
@@ -86,6 +90,7 @@ export class Stage {
     s.attachStage = this.attachStage;
     s.scope = this.scope;
     s.isOutput = this.isOutput;
+    s.group = this.group;
     return s;
   }
 
@@ -237,6 +242,7 @@ export class Stage {
     if (!this.schedule.readsTransitively(target.op, this.op)) {
       throw new Error(`stage '${this.name}': cannot compute at '${target.name}', which does not read '${this.name}' (directly or through other stages)`);
     }
+    checkSameGroup(this.group, target, `stage '${this.name}'`);
     this.attachType = "scope";
     this.attachIvar = axis;
     this.attachStage = target;
@@ -244,6 +250,14 @@ export class Stage {
 
   /** Substitutes this stage's expression into its consumers (no storage, no loops). */
   computeInline(): void {
+    this.checkInlinable();
+    this.attachType = "inline";
+    this.attachIvar = undefined;
+    this.attachStage = undefined;
+  }
+
+  /** Throws when this stage cannot be inlined (what computeInline refuses). */
+  checkInlinable(): void {
     if (!(this.op instanceof ComputeOp)) {
       throw new Error(`stage '${this.name}': only compute stages can be inlined (this is a ${this.op.constructor.name})`);
     }
@@ -251,9 +265,6 @@ export class Stage {
     // A reduction body (also one left with no reduce axes, as rfactor of a whole axis makes).
     if (this.op.body[0] instanceof Reduce) throw new Error(`stage '${this.name}': a reduction cannot be inlined into its consumers`);
     if (this.isOutput) throw new Error(`stage '${this.name}' is an output of the schedule and cannot be inlined`);
-    this.attachType = "inline";
-    this.attachIvar = undefined;
-    this.attachStage = undefined;
   }
 
   /** Computes this stage at the root, in its own loop nest (the default). */

@@ -66,6 +66,8 @@ type Identity = ((t: DataType) => ExprLike) | ((...t: DataType[]) => ExprLike[])
  * x.add(y), (t) => te.const(0, t), "sum")`. For multi-value reductions (e.g. argmax) combine
  * takes and returns arrays, and the identity returns an array.
  */
+export function commReducer(fcombine: (x: PrimExpr, y: PrimExpr) => PrimExpr, fidentity: (t: DataType) => ExprLike, name?: string): Reducer;
+export function commReducer(fcombine: (x: PrimExpr[], y: PrimExpr[]) => PrimExpr[], fidentity: (...t: DataType[]) => ExprLike[], name?: string): Reducer;
 export function commReducer(fcombine: Combine, fidentity: Identity, name = "reduce"): Reducer {
   if (typeof fcombine !== "function") throw new Error(`commReducer '${name}': fcombine must be a function (x, y) => expression, got ${describe(fcombine)}`);
   if (typeof fidentity !== "function") throw new Error(`commReducer '${name}': fidentity must be a function (dtype) => expression, got ${describe(fidentity)}`);

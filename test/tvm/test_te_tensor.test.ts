@@ -1,0 +1,233 @@
+// Port of TVM v0.10's tests/python/unittest/test_te_tensor.py: tensors, shapes (rank 0, a
+// single size), reductions, comm reducers, externs and multi-output computes. Every case whose
+// program can run is also built and checked against a JS reference.
+// GPU-only cases left out: none. Not ported: the save_json/load_json round trips of
+// test_tensor_reduce and test_scan_multi_out (tejit does not serialize TE). Todos:
+// test_tensor_compute1, test_tensor_compute2 and test_tensor_pool need tensorize (test_tensor_pool
+// also TOPI's pool), test_tensor_scan and test_scan_multi_out need te.scan.
+
+import test from "ava";
+import { te, tir, nd, registerFunc, schedule } from "../../ts/index.js";
+import type { PrimExpr } from "../../ts/ir/expr.js";
+import { postOrderVisit } from "../../ts/ir/functor.js";
+import { AttrStmt, ProducerRealize } from "../../ts/ir/stmt.js";
+import { buildAndRun, randomF32, values } from "./helpers.js";
+
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b));
+
+test("test_tensor", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const l = te.sizeVar("l");
+  const A = te.placeholder([m, l], "float32", "A");
+  const B = te.placeholder([n, l], "float32", "B");
+  const T = te.compute([m, n, l], (i, j, k) => A.at(i, k).mul(B.at(j, k)));
+  t.deepEqual(T.shape, [m, n, l]);
+  t.true(A.op instanceof te.PlaceholderOp);
+  t.is(A, A);
+  t.is(T.op.output(0), T);
+  const d = new Map([[T.op.output(0), 1]]);
+  t.is(d.get(T), 1);
+  t.is(T.at(0, 0, 0).cast("float16").dtype.toString(), "float16");
+  const a = randomF32([2, 3], 1);
+  const b = randomF32([4, 3], 2);
+  const out = nd.empty([2, 4, 3], "float32");
+  buildAndRun(te.createSchedule(T.op), [A, B, T], [a, b, out]);
+  const [av, bv] = [values(a), values(b)];
+  const want: number[] = [];
+  for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 3; k++) want.push(Math.fround(av[i * 3 + k] * bv[j * 3 + k]));
+  t.deepEqual(values(out), want);
+});
+
+test("test_rank_zero", (t) => {
+  const m = te.sizeVar("m");
+  const A = te.placeholder([m], "float32", "A");
+  const scale = te.placeholder([], "float32", "s");
+  const k = te.reduceAxis([0, m], "k");
+  const T = te.compute([], () => te.sum(A.at(k).mul(scale.at()), k));
+  t.deepEqual(T.shape, []);
+  const a = randomF32([6], 3);
+  const out = nd.empty([], "float32");
+  buildAndRun(te.createSchedule(T.op), [A, scale, T], [a, nd.array(new Float32Array([0.5]), []), out]);
+  t.true(close(values(out)[0], values(a).reduce((x, y) => x + y * 0.5, 0)));
+});
+
+test("test_conv1d", (t) => {
+  const n = te.sizeVar("n");
+  const A = te.placeholder(n.add(2), "float32", "A");
+  const computeB = (ii: PrimExpr) => {
+    const i = ii.add(1);
+    return A.at(i.sub(1)).add(A.at(i)).add(A.at(i.add(1)));
+  };
+  const B = te.compute(n, computeB);
+  t.deepEqual(A.shape.map(String), ["(n + 2)"]);
+  t.deepEqual(B.shape, [n]);
+  const a = randomF32([9], 4);
+  const out = nd.empty([7], "float32");
+  buildAndRun(te.createSchedule(B.op), [A, B], [a, out]);
+  const av = values(a);
+  t.deepEqual(values(out), Array.from({ length: 7 }, (_, i) => Math.fround(Math.fround(av[i] + av[i + 1]) + av[i + 2])));
+});
+
+test("test_tensor_slice", (t) => {
+  // TVM's A[0][i] is A.at(0, i).
+  const n = te.sizeVar("n");
+  const A = te.compute([n, n], () => te.const(1, "int32"));
+  const B = te.compute([n], (i) => A.at(0, i).add(A.at(0, i)));
+  const out = nd.empty([5], "int32");
+  buildAndRun(te.createSchedule(B.op), [B], [out]);
+  t.deepEqual(values(out), [2, 2, 2, 2, 2]);
+});
+
+test("test_tensor_reduce_multi_axis", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const A = te.placeholder([m, n], "float32", "A");
+  const k1 = te.reduceAxis([0, n], "k");
+  const k2 = te.reduceAxis([0, m], "k");
+  const C = te.compute([1], () => te.sum(A.at(k1, k2), [k1, k2]));
+  t.is((C.op as te.ComputeOp).reduceAxis.length, 2);
+  // A[k1, k2] with k1 < n and k2 < m: square, to stay in bounds.
+  const a = randomF32([4, 4], 5);
+  const out = nd.empty([1], "float32");
+  buildAndRun(te.createSchedule(C.op), [A, C], [a, out]);
+  t.true(close(values(out)[0], values(a).reduce((x, y) => x + y, 0)));
+});
+
+test("test_tensor_comm_reducer", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const A = te.placeholder([m, n], "float32", "A");
+  const k = te.reduceAxis([0, n], "k");
+  const mysum = te.commReducer((x, y) => x.add(y), (dt) => te.const(0, dt));
+  const C = te.compute([m], (i) => mysum(A.at(i, k), k));
+  const a = randomF32([3, 5], 6);
+  const out = nd.empty([3], "float32");
+  buildAndRun(te.createSchedule(C.op), [A, C], [a, out]);
+  const av = values(a);
+  values(out).forEach((v, i) => t.true(close(v, av.slice(i * 5, i * 5 + 5).reduce((x, y) => x + y, 0))));
+});
+
+test("test_tensor_comm_reducer_overload", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const mysum = te.commReducer((x, y) => x.add(y), (dt) => te.const(0, dt));
+  const sumRes = (mysum as unknown as (a: PrimExpr, b: PrimExpr) => PrimExpr)(m, n);
+  t.is(String(sumRes), "(m + n)");
+});
+
+test("test_tensor_reduce", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const l = te.sizeVar("l");
+  const A = te.placeholder([m, l], "float32", "A");
+  const B = te.placeholder([n, l], "float32", "B");
+  const T = te.compute([m, n, l], (i, j, k) => A.at(i, k).mul(B.at(j, k)));
+  const rv = te.reduceAxis([0, A.shape[1]], "k");
+  const C = te.compute([m, n], (i, j) => te.sum(T.at(i, j, rv.var.add(1)), rv));
+  t.deepEqual(C.shape, [m, n]);
+  // TVM's case only round-trips C through JSON (not ported); it reads T past its end at
+  // k = l - 1, so it is not run either.
+  t.is(String((C.op as te.ComputeOp).body[0]), 'reduce(comm_reducer(result=[(x + y)], lhs=[x], rhs=[y], identity_element=[0f32]), [compute[i, j, (k + 1)]], [IterVar(k, [0:l], "CommReduce", "")], 0, [])');
+});
+
+test.todo("test_tensor_compute1: needs tensorize");
+test.todo("test_tensor_compute2: needs tensorize");
+test.todo("test_tensor_scan: needs te.scan");
+test.todo("test_scan_multi_out: needs te.scan");
+
+test("test_extern", (t) => {
+  const m = te.sizeVar("m");
+  const A = te.placeholder([m], "float32", "A");
+  const B = te.extern([m], [A], (ins, outs) => tir.callPacked("tejit.test_te_tensor.myadd", ins[0].data, outs[0].data, m));
+  t.deepEqual(B.shape, [m]);
+});
+
+test("test_extern_multi_out", (t) => {
+  const m = te.sizeVar("m");
+  const A = te.placeholder([m], "float32", "A");
+  const B = te.compute([m], (i) => A.at(i).mul(10));
+  const res = te.extern([A.shape, A.shape], [A, B], (ins, outs) => tir.callPacked("myadd", ins[0].data, outs[0].data, outs[1].data, m));
+  t.true(Array.isArray(res));
+  t.is(res.length, 2);
+  t.is(res[1].valueIndex, 1);
+});
+
+test("test_tuple_inputs", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const A0 = te.placeholder([m, n], "float32", "A0");
+  const A1 = te.placeholder([m, n], "float32", "A1");
+  const [T0, T1] = te.compute([m, n], (i, j) => [A0.at(i, j).mul(2), A1.at(i, j).mul(3)], "T");
+  const s = te.createSchedule(T0.op);
+  T0.shape.forEach((d, i) => t.is(d, T1.shape[i]));
+  t.is(T0.op, T1.op);
+  t.is(T0.valueIndex, 0);
+  t.is(T1.valueIndex, 1);
+  const a0 = randomF32([2, 3], 7);
+  const a1 = randomF32([2, 3], 8);
+  const [o0, o1] = [nd.empty([2, 3], "float32"), nd.empty([2, 3], "float32")];
+  buildAndRun(s, [A0, A1, T0, T1], [a0, a1, o0, o1]);
+  t.deepEqual(values(o0), values(a0).map((v) => Math.fround(v * 2)));
+  t.deepEqual(values(o1), values(a1).map((v) => Math.fround(v * 3)));
+});
+
+test("test_tuple_with_different_deps", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const A0 = te.placeholder([m, n], "float32", "A1");
+  const A1 = te.placeholder([m, n], "float32", "A2");
+  const [B0, B1] = te.compute([m, n], (i, j) => [A0.at(i, j).mul(2), A1.at(i, j).mul(3)], "B");
+  const C = te.compute([m, n], (i, j) => B0.at(i, j).add(4), "C");
+  const s = te.createSchedule(C.op);
+  const [xo] = s.stage(C).split(C.op.axis[0], { factor: 10 });
+  s.stage(B0.op).computeAt(s.stage(C), xo);
+  const sch = s.normalize();
+  const bounds = schedule.inferBound(sch);
+  const stmt = schedule.scheduleOps(sch, bounds);
+  const realizesOfB1: ProducerRealize[] = [];
+  postOrderVisit(stmt, (x) => {
+    if (x instanceof ProducerRealize && (x.producer as te.Tensor).op === B1.op && (x.producer as te.Tensor).valueIndex === 1) realizesOfB1.push(x);
+  });
+  t.true(stmt instanceof AttrStmt && stmt.node === C.op);
+  t.is(realizesOfB1.length, 1);
+  const a0 = randomF32([23, 4], 9);
+  const a1 = randomF32([23, 4], 10);
+  const out = nd.empty([23, 4], "float32");
+  buildAndRun(s, [A0, A1, C], [a0, a1, out]);
+  t.deepEqual(values(out), values(a0).map((v) => Math.fround(Math.fround(v * 2) + 4)));
+});
+
+test("test_tensor_inputs", (t) => {
+  const x = te.placeholder([1], "float32", "x");
+  const y = te.compute(x.shape, (i) => x.at(i).add(x.at(i)));
+  t.deepEqual(y.op.inputTensors(), [x]);
+});
+
+test.todo("test_tensor_pool: needs tensorize");
+
+test("test_tensor_scalar_mixed", (t) => {
+  // TVM's b is a 0-d array: a rank-0 tensor passed to a packed call.
+  const a = randomF32([10], 11);
+  const b = nd.array(new Float32Array([0.75]), []);
+  const c = randomF32([10], 12);
+  registerFunc("tvm.test_tensor_scalar_scale", (tensor: nd.NDArray, scalar: nd.NDArray, out: nd.NDArray) => {
+    const sv = values(scalar)[0];
+    out.copyFrom(nd.array(Float32Array.from(values(tensor), (v) => v * sv), [10]));
+  });
+  const A = te.placeholder([10], "float32", "A");
+  const B = te.placeholder([], "float32", "B");
+  const C = te.extern([10], [A, B], (ins, outs) => tir.callPacked("tvm.test_tensor_scalar_scale", ins[0], ins[1], outs[0]), { name: "C" });
+  buildAndRun(te.createSchedule(C.op), [A, B, C], [a, b, c]);
+  t.deepEqual(values(c), values(a).map((v) => Math.fround(v * 0.75)));
+});
+
+test("test_tensor_scalar", (t) => {
+  const a = nd.array(new Float32Array([0.3125]), []);
+  const b = nd.array(new Float32Array([0]), []);
+  registerFunc("tvm.test_tensor_scalar_copy", (x: nd.NDArray, y: nd.NDArray) => { y.copyFrom(x); });
+  const A = te.placeholder([], "float32", "A");
+  const B = te.extern([], [A], (ins, outs) => tir.callPacked("tvm.test_tensor_scalar_copy", ins[0], outs[0]), { name: "B" });
+  buildAndRun(te.createSchedule(B.op), [A, B], [a, b]);
+  t.deepEqual(values(b), values(a));
+});
