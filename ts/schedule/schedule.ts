@@ -12,6 +12,7 @@ import type { IterVar } from "../ir/iter_var.js";
 import { cacheRead, type Readers } from "./cache_read.js";
 import { cacheWrite } from "./cache_write.js";
 import { rfactor } from "./rfactor.js";
+import { markScanBodies } from "./scan_schedule.js";
 
 /**
  * A schedule (TVM's te.Schedule): one {@link Stage} for every op reachable from the outputs,
@@ -43,6 +44,7 @@ export class Schedule {
       this.stages.push(st);
       this.stageMap.set(op, st);
     }
+    markScanBodies(this);
   }
 
   /** The stage of a tensor or op. */
@@ -134,7 +136,10 @@ export class Schedule {
       remap.set(s, n);
       return n;
     });
-    for (const n of c.stages) if (n.attachStage) n.attachStage = remap.get(n.attachStage);
+    for (const n of c.stages) {
+      if (n.attachStage) n.attachStage = remap.get(n.attachStage);
+      if (n.scanStage) n.scanStage = remap.get(n.scanStage);
+    }
     for (const [op, s] of this.stageMap) c.stageMap.set(op, remap.get(s)!);
     return c;
   }

@@ -54,6 +54,11 @@ export class Stage {
   scope = "";
   /** Whether its op is one of the schedule's outputs. */
   isOutput = false;
+  /**
+   * The scan whose update this stage computes (it is in the scan's body): computed at the root,
+   * it runs inside the scan's time loop (TVM's kScanUpdate attachment).
+   */
+  scanStage?: Stage;
 
   /**
    * @param op The op it schedules.
@@ -85,6 +90,7 @@ export class Stage {
     s.attachStage = this.attachStage;
     s.scope = this.scope;
     s.isOutput = this.isOutput;
+    s.scanStage = this.scanStage;
     return s;
   }
 
