@@ -286,4 +286,9 @@ test("errors: a malformed scan is refused, naming the scan, the tensors and what
   const upd4 = te.compute([4, 2], (a, b) => S4.at(a.sub(1), b), "upd4");
   t.is(msg(() => te.scan(init4, upd4, S4)), "scan 'scan': init covers 4 steps but the state has 4: nothing is left for the update to compute");
   t.is(msg(() => te.scan(init, update, state, { name: "" })), "scan: name must be a non-empty string, got ''");
+  const res = te.scan(init, update, state);
+  const s = te.createSchedule(res.op);
+  s.stage(update).computeInline();
+  t.is(msg(() => lower(s, [X, res])),
+    "stage 'update' is the update of scan 'scan' and cannot be inlined: it writes the scan's state (inline the stages it reads instead)");
 });

@@ -19,3 +19,17 @@ export function markScanBodies(sch: Schedule): void {
     }
   }
 }
+
+/** Refuses an inlined init or update of a scan: they are the scan's own output, not expressions. */
+export function checkScanPartsNotInlined(sch: Schedule): void {
+  for (const st of sch.stages) {
+    if (!(st.op instanceof ScanOp)) continue;
+    for (const t of [...st.op.init, ...st.op.update]) {
+      const part = sch.stage(t.op);
+      if (part.attachType === "inline" || part.attachType === "inlinedAlready") {
+        const role = st.op.init.includes(t) ? "init" : "update";
+        throw new Error(`stage '${part.name}' is the ${role} of scan '${st.name}' and cannot be inlined: it writes the scan's state (inline the stages it reads instead)`);
+      }
+    }
+  }
+}
