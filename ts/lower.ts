@@ -15,6 +15,7 @@ import { scheduleOps } from "./schedule/schedule_ops.js";
 import { Tensor } from "./te/tensor.js";
 import { PlaceholderOp } from "./te/placeholder.js";
 import { ExternOp } from "./te/extern.js";
+import { ScanOp } from "./te/scan.js";
 import { checkRegionMap } from "./schedule/extern_region.js";
 import { explainBounds } from "./schedule/explain.js";
 import { findOpaqueExternsUnderComputeAt } from "./schedule/opaque_extern.js";
@@ -155,9 +156,12 @@ function checkArgs(sch: Schedule, args: LowerArg[], binds: Map<Tensor, Buffer> |
     const j = a instanceof Tensor ? args.findIndex((b) => same(b, a)) : -1;
     if (j >= 0 && j < i) throw new Error(`lower: argument ${i} ('${(a as Tensor).name}') is the same tensor as argument ${j}; list each tensor once`);
   });
+  // A scan's state placeholders are the scan's own output, not arguments.
+  const states = new Set(sch.stages.flatMap((st) => (st.op instanceof ScanOp ? st.op.statePlaceholder : [])));
   for (const st of sch.stages) {
     if (!(st.op instanceof PlaceholderOp)) continue;
     const t = st.op.output(0);
+    if (states.has(t)) continue;
     const bound = [...(binds ?? [])].find(([k]) => k.op === t.op)?.[1];
     if (args.some((a) => same(a, t) || (bound !== undefined && a === bound))) continue;
     const reader = sch.stages.find((r) => r.op.inputTensors().some((x) => x.op === t.op));

@@ -74,6 +74,18 @@ const examples: { file: string; args?: string[]; lines: string[] }[] = [
     ],
   },
   {
+    file: "examples/scan.ts",
+    lines: [
+      "  for (scan.idx: int32, 0, (m - 1)) {",
+      "cumsum over the rows: matches the JS reference (10240 elements)",
+      "  allocate(s1, float32, [32]) {",
+      "multi-stage scan cell: matches the JS reference (10240 elements)",
+      "      scan.v1_2[(((scan.idx + 1)*l) + i_2)] = ((float32*)scan.v1_2[((scan.idx*l) + i_2)] + (float32*)scan.v0_2[(scan.idx*n)])",
+      "two states: the second: matches the JS reference (50 elements)",
+      "note: skipped binding the scan cell to blockIdx.x / threadIdx.x (GPU); the inner loops are vectorized instead",
+    ],
+  },
+  {
     file: "examples/gemm.ts", // TVM's opt_gemm
     args: ["64"],
     lines: [

@@ -93,7 +93,10 @@ function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): 
     const ana = new Analyzer();
     for (const iv of op.rootIterVars()) {
       const up = upState.get(iv);
-      const r = up ? up.coverRange(iv.dom!) : iv.dom!;
+      // A root axis that is no loop (a scan's spatial axes) spans the range inferred for it:
+      // TVM takes its whole domain, which computes a shrunk scan's init and update past the
+      // storage bound inference gave the scan.
+      const r = up ? up.coverRange(iv.dom!) : rmap.get(iv) ?? iv.dom!;
       if (relaxSet.size > 0) {
         const lo = evalSet(r.min, relaxSet);
         const hi = evalSet(sub(add(r.min, r.extent), 1), relaxSet);

@@ -15,6 +15,8 @@ import { ExternOp } from "../te/extern.js";
 import type { Operation } from "../te/operation.js";
 import type { Tensor } from "../te/tensor.js";
 import { externInputRegions } from "./extern_region.js";
+import { ScanOp } from "../te/scan.js";
+import { gatherScanBound, propScanBoundToInputs } from "./op_kinds/scan.js";
 
 /** Per output tensor, per dimension: the index sets its consumers asked for. */
 export type TensorDom = Map<Tensor, IntSet[][]>;
@@ -60,6 +62,7 @@ export function propBoundToInputs(op: Operation, ana: Analyzer, domMap: Map<Var,
     else op.body.forEach((b) => v.visitExpr(b));
     return;
   }
+  if (op instanceof ScanOp) return propScanBoundToInputs(op, domMap, tmap);
   if (op instanceof ExternOp) {
     const regions = externInputRegions(op, domMap, ana);
     op.inputs.forEach((t, k) => {
@@ -71,6 +74,7 @@ export function propBoundToInputs(op: Operation, ana: Analyzer, domMap: Map<Var,
 
 /** Ranges of `op`'s own root axes from the requests gathered in `tmap`. */
 export function gatherBound(op: Operation, tmap: TensorDom, rmap: Map<IterVar, Range>): void {
+  if (op instanceof ScanOp) return gatherScanBound(op, tmap, rmap);
   const axes = op.axis;
   if (axes.length > 0) {
     axes.forEach((iv, d) => {

@@ -13,6 +13,7 @@ import { cacheRead, type Readers } from "./cache_read.js";
 import { cacheWrite } from "./cache_write.js";
 import { rfactor } from "./rfactor.js";
 import { StageGroup, createGroup } from "./group.js";
+import { markScanBodies } from "./scan_schedule.js";
 
 /**
  * A schedule (TVM's te.Schedule): one {@link Stage} for every op reachable from the outputs,
@@ -46,6 +47,7 @@ export class Schedule {
       this.stages.push(st);
       this.stageMap.set(op, st);
     }
+    markScanBodies(this);
   }
 
   /** The stage of a tensor or op. */
@@ -152,6 +154,7 @@ export class Schedule {
     for (const n of [...c.stages, ...c.groups]) {
       if (n.attachStage) n.attachStage = remap.get(n.attachStage);
       if (n.group) n.group = groups.get(n.group);
+      if ("scanStage" in n && n.scanStage) n.scanStage = remap.get(n.scanStage);
     }
     for (const [op, s] of this.stageMap) c.stageMap.set(op, remap.get(s)!);
     return c;

@@ -1,7 +1,10 @@
 // Schedule-ops (TVM's ScheduleOps): builds the whole loop program from a normalized schedule
 // and its inferred bounds. Stages are placed from the outputs back: a root stage's pipeline
 // (realize, provide, then what follows) wraps the program so far; an attached stage's pipeline
-// is injected inside its attach loop, before the consumer's body there.
+// is injected inside its attach loop, before the consumer's body there. A scan's init stages
+// go at its `scan_init_scope` marker (before its time loop), the root stages of its body at its
+// `scan_update_scope` marker (inside the loop); post-processing then writes init, update and
+// state as the scan's own output and drops the markers.
 
 import { type DataProducer, type PrimExpr, ProducerLoad, StringImm } from "../ir/expr.js";
 import { StmtExprMutator } from "../ir/functor.js";
@@ -14,6 +17,8 @@ import { ExternOp } from "../te/extern.js";
 import { PlaceholderOp } from "../te/placeholder.js";
 import { buildComputeProvide, buildComputeRealize } from "./compute_provide.js";
 import { buildExternProvide, buildExternRealize } from "./extern_provide.js";
+import { ScanOp } from "../te/scan.js";
+import { SCAN_INIT_SCOPE, SCAN_UPDATE_SCOPE, buildScanProvide, buildScanRealize } from "./op_kinds/scan.js";
 import { LOOP_SCOPE } from "./loop_nest.js";
 import { buildTensorizeProvide, isTensorized } from "./tensorize.js";
 import type { Schedule } from "./schedule.js";
@@ -25,6 +30,7 @@ function buildProvide(stage: Stage, domMap: ReadonlyMap<IterVar, Range>): Stmt {
   const op = stage.op;
   if (op instanceof ComputeOp) return isTensorized(stage) ? buildTensorizeProvide(op, stage, domMap) : buildComputeProvide(op, stage, domMap);
   if (op instanceof ExternOp) return buildExternProvide(op, stage, domMap);
+  if (op instanceof ScanOp) return buildScanProvide(op, stage, domMap);
   throw new Error(`stage '${stage.name}': cannot build statements for a ${op.constructor.name}`);
 }
 
@@ -32,6 +38,7 @@ function buildRealize(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, body: S
   const op = stage.op;
   if (op instanceof ComputeOp) return buildComputeRealize(op, stage, domMap, body);
   if (op instanceof ExternOp) return buildExternRealize(op, domMap, body);
+  if (op instanceof ScanOp) return buildScanRealize(op, domMap, body);
   throw new Error(`stage '${stage.name}': cannot realize a ${op.constructor.name}`);
 }
 
@@ -57,6 +64,23 @@ class InjectAttach extends StmtExprMutator {
   }
 }
 
+/** Places a stage at a scan's init marker (before its time loop) or update marker (inside it). */
+class InjectScanStep extends StmtExprMutator {
+  found = false;
+  constructor(
+    private readonly stage: Stage,
+    private readonly scanOp: Operation,
+    private readonly key: string,
+    private readonly domMap: ReadonlyMap<IterVar, Range>,
+  ) { super(); }
+  override visitAttrStmt(s: AttrStmt): Stmt {
+    const base = super.visitAttrStmt(s) as AttrStmt;
+    if (base.key !== this.key || base.node !== this.scanOp) return base;
+    this.found = true;
+    return new AttrStmt(base.node, base.key, base.value, makePipeline(this.stage, this.domMap, base.body));
+  }
+}
+
 /**
  * Drops the loop_scope markers once every stage is placed, and names every tensor by its
  * original op: a stage whose op was replaced (inlining rewrote its body, a cache rewired its
@@ -65,6 +89,8 @@ class InjectAttach extends StmtExprMutator {
 class PostProc extends StmtExprMutator {
   private readonly tensors = new Map<Tensor, Tensor>();
   private readonly ops = new Map<Operation, Operation>();
+  /** Init and update tensors of scans: they are the scan's output, with no storage of their own. */
+  private readonly folded = new Set<Tensor>();
 
   constructor(sch: Schedule) {
     super();
@@ -72,6 +98,16 @@ class PostProc extends StmtExprMutator {
       if (st.op === st.originOp) continue;
       this.ops.set(st.op, st.originOp);
       for (let i = 0; i < st.op.numOutputs; i++) this.tensors.set(st.op.output(i), st.originOp.output(i));
+    }
+    for (const st of sch.stages) {
+      if (!(st.op instanceof ScanOp)) continue;
+      const scan = st.op;
+      scan.update.forEach((u, i) => {
+        const out = st.originOp.output(i);
+        for (const t of [scan.init[i], u, scan.statePlaceholder[i]]) this.tensors.set(t, out);
+        this.folded.add(scan.init[i]);
+        this.folded.add(u);
+      });
     }
   }
 
@@ -81,8 +117,10 @@ class PostProc extends StmtExprMutator {
 
   override visitAttrStmt(s: AttrStmt): Stmt {
     const base = super.visitAttrStmt(s) as AttrStmt;
-    if (base.key === LOOP_SCOPE) return base.body;
+    if (base.key === LOOP_SCOPE || base.key === SCAN_INIT_SCOPE || base.key === SCAN_UPDATE_SCOPE) return base.body;
     const node = base.node;
+    if (base.key === REALIZE_SCOPE && node instanceof Operation && node.outputs.some((t) => this.folded.has(t))) return base.body;
+    if (node instanceof Tensor && this.folded.has(node) && base.key === "buffer_dim_align") return base.body;
     if (node instanceof Operation && this.ops.has(node)) return new AttrStmt(this.ops.get(node), base.key, base.value, base.body);
     if (node instanceof Tensor && this.tensors.has(node)) return new AttrStmt(this.tensors.get(node), base.key, base.value, base.body);
     if (Array.isArray(node) && node[1] instanceof Tensor && this.tensors.has(node[1])) {
@@ -92,6 +130,7 @@ class PostProc extends StmtExprMutator {
   }
   override visitProducerRealize(s: ProducerRealize): Stmt {
     const base = super.visitProducerRealize(s) as ProducerRealize;
+    if (this.folded.has(base.producer as Tensor)) return base.body;
     const t = this.tensor(base.producer);
     return t === base.producer ? base : new ProducerRealize(t, base.bounds, base.condition, base.body);
   }
@@ -107,13 +146,34 @@ class PostProc extends StmtExprMutator {
   }
 }
 
+/** The scan stage whose init each init op computes. */
+function scanInits(sch: Schedule): Map<Operation, Stage> {
+  const inits = new Map<Operation, Stage>();
+  for (const st of sch.stages) {
+    if (!(st.op instanceof ScanOp)) continue;
+    for (const t of st.op.init) {
+      const other = inits.get(t.op);
+      if (other && other !== st) throw new Error(`'${t.op.name}' is the init of two scans ('${other.name}' and '${st.name}'); a scan's init can belong to one scan only`);
+      inits.set(t.op, st);
+    }
+  }
+  return inits;
+}
+
 export function scheduleOps(sch: Schedule, domMap: ReadonlyMap<IterVar, Range>): Stmt {
   let body: Stmt | undefined;
+  const inits = scanInits(sch);
   for (let i = sch.stages.length - 1; i >= 0; i--) {
     const s = sch.stages[i];
     if (s.op instanceof PlaceholderOp || s.attachType === "inlinedAlready") continue;
     if (s.attachType === "inline") throw new Error(`stage '${s.name}' must be normalized before schedule-ops`);
-    if (s.attachType === "root") {
+    const scanOfInit = inits.get(s.op);
+    if (scanOfInit || (s.attachType === "root" && s.scanStage)) {
+      const scanStage = scanOfInit ?? s.scanStage!;
+      const inject = new InjectScanStep(s, scanStage.op, scanOfInit ? SCAN_INIT_SCOPE : SCAN_UPDATE_SCOPE, domMap);
+      if (body) body = inject.visitStmt(body);
+      if (!inject.found) throw new Error(`stage '${s.name}': the scan '${scanStage.name}' it ${scanOfInit ? "initializes" : "updates"} is not in the program (is it attached inside a stage computed later?)`);
+    } else if (s.attachType === "root") {
       body = makePipeline(s, domMap, body);
     } else {
       if (!body) throw new Error(`stage '${s.name}' is attached to '${s.attachStage!.name}', which is not in the program`);

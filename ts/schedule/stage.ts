@@ -59,6 +59,11 @@ export class Stage {
   isOutput = false;
   /** The group it belongs to (`s.createGroup`); computed at the root, it takes the group's place. */
   group?: StageGroup;
+  /**
+   * The scan whose update this stage computes (it is in the scan's body): computed at the root,
+   * it runs inside the scan's time loop (TVM's kScanUpdate attachment).
+   */
+  scanStage?: Stage;
 
   /**
    * @param op The op it schedules.
@@ -91,6 +96,7 @@ export class Stage {
     s.scope = this.scope;
     s.isOutput = this.isOutput;
     s.group = this.group;
+    s.scanStage = this.scanStage;
     return s;
   }
 
