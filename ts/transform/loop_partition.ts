@@ -11,13 +11,21 @@
 // deduceBound; a part whose length cannot be proved non-negative is clamped and not partitioned
 // further; where the order of the parts is proved only for a loop that runs, the parts are
 // guarded by that condition.
+// A loop under `pragma(axis, "loop_partition_hint", true)` (attr `pragma_loop_partition_hint`)
+// is a candidate without a `likely` guard, and every comparison on its variable in its body (an
+// `if`, a select, an if_then_else) is a partition point, as in TVM; like TVM, a loop with
+// constant bounds still needs `partitionConstLoop`. When no interval makes all of them known
+// at once, the longest run of them (in the order met) that is is used; with
+// `unrollLoopWithPartitionHintNoInterval` a hinted loop that cannot be cut becomes "unroll". The
+// hint attributes are removed with the likely tags. `noUnrollLoopWithExtentOne` keeps a part of
+// one iteration as a loop of extent 1 (TVM's option of that name).
 
-import { Call, IntImm, type PrimExpr, Var } from "../ir/expr.js";
+import { Call, type CompareExpr, IntImm, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprMutator, StmtExprVisitor, postOrderVisit } from "../ir/functor.js";
 import * as op from "../ir/op.js";
 import { AttrStmt, For, IfThenElse, SeqStmt, type Stmt } from "../ir/stmt.js";
-import { IterVar } from "../ir/iter_var.js";
+import { IterVar, Range } from "../ir/iter_var.js";
 import { substitute, usesVar } from "../ir/substitute.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { IntSet, intersectSets } from "../arith/int_set.js";
@@ -31,7 +39,13 @@ export interface LoopPartitionOptions {
    * without it, such a loop is still partitioned at a guard that depends on a vectorized loop's lanes.
    */
   partitionConstLoop?: boolean;
+  /** Keep a part of one iteration as `for (v, 0, 1)` rather than the body alone (TVM's no_unroll_loop_with_extent_one). */
+  noUnrollLoopWithExtentOne?: boolean;
+  /** A hinted loop that cannot be partitioned becomes an "unroll" loop (TVM's unroll_loop_with_partition_hint_no_interval). */
+  unrollLoopWithPartitionHintNoInterval?: boolean;
 }
+
+const PARTITION_HINT = "pragma_loop_partition_hint";
 
 const LIKELY = "tir.likely";
 
@@ -55,14 +69,18 @@ class CandidateSelector extends StmtExprVisitor {
   private inLikely = false;
   private laneDependent = false;
 
-  /** `vectorVars`: the variables of the vectorized loops around the statement searched. */
-  constructor(private readonly partitionConstLoop: boolean, vectorVars: Iterable<Var> = []) {
+  /**
+   * `vectorVars`: the variables of the vectorized loops around the statement searched;
+   * `hintVars`: the loop variables under the loop_partition_hint pragma.
+   */
+  constructor(private readonly partitionConstLoop: boolean, vectorVars: Iterable<Var> = [], private readonly hintVars: ReadonlySet<Var> = new Set()) {
     super();
     this.vectorVars = new Set(vectorVars);
   }
 
   override visitFor(s: For): void {
     const constant = s.min instanceof IntImm && s.extent instanceof IntImm && !this.partitionConstLoop;
+    if (this.hintVars.has(s.loopVar) && !constant) this.candidates.add(s);
     const vector = s.forKind === "vectorized";
     this.record.set(s.loopVar, { constant, used: false });
     if (vector) this.vectorVars.add(s.loopVar);
@@ -119,7 +137,8 @@ class PartitionFinder extends StmtExprVisitor {
   private readonly hint: Map<Var, IntSet>;
   private readonly relax: Map<Var, IntSet>;
 
-  constructor(private readonly current: Var, hint: ReadonlyMap<Var, IntSet>, relax: ReadonlyMap<Var, IntSet>) {
+  /** `hinted`: the variable is under the loop_partition_hint pragma: every comparison on it is a partition point. */
+  constructor(private readonly current: Var, hint: ReadonlyMap<Var, IntSet>, relax: ReadonlyMap<Var, IntSet>, private readonly hinted = false) {
     super();
     this.hint = new Map(hint);
     this.relax = new Map(relax);
@@ -163,6 +182,11 @@ class PartitionFinder extends StmtExprVisitor {
   override visitCall(e: Call): void {
     if (isLikely(e)) this.deduce(e.args[0]);
     else super.visitCall(e);
+  }
+
+  override visitCompare(e: CompareExpr): void {
+    if (this.hinted) this.deduce(e);
+    else super.visitCompare(e);
   }
 
   /**
@@ -209,11 +233,11 @@ class LoopPartitioner extends StmtExprMutator {
   /** The variables of the vectorized loops around the statement being mutated. */
   private readonly vectorVars = new Set<Var>();
 
-  constructor(private readonly partitionConstLoop: boolean) { super(); }
+  constructor(private readonly opts: LoopPartitionOptions, private readonly hintVars: ReadonlySet<Var>) { super(); }
 
   visitAndMutate(s: Stmt): Stmt {
     const outer = this.selector;
-    this.selector = new CandidateSelector(this.partitionConstLoop, this.vectorVars);
+    this.selector = new CandidateSelector(this.opts.partitionConstLoop ?? false, this.vectorVars, this.hintVars);
     this.selector.visitStmt(s);
     try {
       return this.visitStmt(s);
@@ -223,6 +247,9 @@ class LoopPartitioner extends StmtExprMutator {
   }
 
   override visitFor(s: For): Stmt {
+    // As TVM's: the analyzer knows the loop's range, so the bounds of a part simplify with it
+    // (a unit loop's variable is its min).
+    this.ana.bind(s.loopVar, new Range(s.min, s.extent), true);
     if (this.selector.candidates.has(s)) {
       const r = this.tryPartition(s, s.loopVar, s.min, op.sub(op.add(s.min, s.extent), 1), s.body);
       if (r) return r;
@@ -251,19 +278,42 @@ class LoopPartitioner extends StmtExprMutator {
     return super.visitAttrStmt(s);
   }
 
-  /** Conditions known to be `value` on an interval meeting the loop's, and that interval. */
-  private intervalAndConds(parts: Iterable<CondPartition>, loop: IntSet, value: boolean): [IntSet, Set<PrimExpr>] {
+  /** `s` with its ends simplified by what the analyzer knows of the loops around (TVM intersects with its analyzer). */
+  private simplifySet(s: IntSet): IntSet {
+    if (s.isNothing()) return s;
+    const lo = s.hasLowerBound() ? this.ana.simplify(s.minValue()) : s.minValue();
+    const hi = s.hasUpperBound() ? this.ana.simplify(s.maxValue()) : s.maxValue();
+    return IntSet.interval(lo, hi);
+  }
+
+  /**
+   * Conditions known to be `value` on an interval meeting the loop's, and that interval. For a
+   * hinted loop whose conditions have no common interval: the longest run of them, in the order
+   * met, that has one.
+   */
+  private intervalAndConds(parts: Iterable<CondPartition>, loop: IntSet, value: boolean, hinted: boolean): [IntSet, Set<PrimExpr>] {
     const sets: IntSet[] = [];
-    const conds = new Set<PrimExpr>();
+    const conds: PrimExpr[] = [];
     for (const p of parts) {
-      const s = value ? p.whenTrue : p.whenFalse;
-      if (!s) continue;
+      const known = value ? p.whenTrue : p.whenFalse;
+      if (!known) continue;
+      const s = this.simplifySet(known);
       if (!intersectSets([s, loop]).isNothing()) {
         sets.push(s);
-        conds.add(p.cond);
+        conds.push(p.cond);
       }
     }
-    return [sets.length === 0 ? IntSet.nothing() : intersectSets(sets), conds];
+    const all = sets.length === 0 ? IntSet.nothing() : intersectSets(sets);
+    if (!all.isNothing() || !hinted) return [all, new Set(conds)];
+    let run = IntSet.everything();
+    const kept = new Set<PrimExpr>();
+    for (let i = 0; i < sets.length; i++) {
+      const next = intersectSets([run, sets[i]]);
+      if (next.isNothing()) break;
+      run = next;
+      kept.add(conds[i]);
+    }
+    return kept.size === 0 ? [IntSet.nothing(), kept] : [run, kept];
   }
 
   /**
@@ -273,6 +323,7 @@ class LoopPartitioner extends StmtExprMutator {
    */
   private makeFor(s: For, extent: PrimExpr, body: Stmt): Stmt {
     const first = (): Stmt => substitute(body, new Map([[s.loopVar, new IntImm(s.loopVar.dtype, 0)]]));
+    if (this.opts.noUnrollLoopWithExtentOne) return new For(s.loopVar, new IntImm(s.min.dtype, 0), extent, s.forKind, body);
     if (this.ana.canProve(op.eq(extent, 1))) return first();
     if (!(extent instanceof IntImm) && this.ana.canProve(op.le(extent, 1))) return new IfThenElse(op.lt(0, extent), first());
     return new For(s.loopVar, new IntImm(s.min.dtype, 0), extent, s.forKind, body);
@@ -280,17 +331,23 @@ class LoopPartitioner extends StmtExprMutator {
 
   private tryPartition(s: For, v: Var, min: PrimExpr, max: PrimExpr, body: Stmt): Stmt | undefined {
     this.hint.set(v, IntSet.interval(min, max));
-    const finder = new PartitionFinder(v, this.hint, this.relax);
+    const hinted = this.hintVars.has(v);
+    const finder = new PartitionFinder(v, this.hint, this.relax, hinted);
     finder.visitStmt(body);
     this.hint.delete(v);
     if (finder.partitions.size === 0) return undefined;
 
     const loop = IntSet.interval(min, max);
     let condValue = true;
-    let [middle, conds] = this.intervalAndConds(finder.partitions.values(), loop, true);
+    let [middle, conds] = this.intervalAndConds(finder.partitions.values(), loop, true, hinted);
     if (middle.isNothing()) {
-      [middle, conds] = this.intervalAndConds(finder.partitions.values(), loop, false);
-      if (middle.isNothing()) return undefined;
+      [middle, conds] = this.intervalAndConds(finder.partitions.values(), loop, false, hinted);
+      if (middle.isNothing()) {
+        if (hinted && this.opts.unrollLoopWithPartitionHintNoInterval && this.ana.canProve(op.gt(op.sub(max, min), 0))) {
+          return new For(v, min, op.add(op.sub(max, min), 1), "unrolled", this.visitAndMutate(body));
+        }
+        return undefined;
+      }
       condValue = false;
     }
     const ana = this.ana;
@@ -363,17 +420,35 @@ class LoopPartitioner extends StmtExprMutator {
   }
 }
 
-/** Drops `likely` tags: `likely(c)` becomes `c`. */
+/** Drops `likely` tags (`likely(c)` becomes `c`) and loop_partition_hint attributes. */
 class LikelyRemover extends StmtExprMutator {
   override visitCall(e: Call): PrimExpr {
     if (isLikely(e)) return this.visitExpr(e.args[0]);
     return super.visitCall(e);
   }
+  override visitAttrStmt(s: AttrStmt): Stmt {
+    if (s.key === PARTITION_HINT) return this.visitStmt(s.body);
+    return super.visitAttrStmt(s);
+  }
+}
+
+/** The loop variables under a loop_partition_hint pragma whose value is not 0. */
+function partitionHintVars(body: Stmt): Set<Var> {
+  const vars = new Set<Var>();
+  const ana = new Analyzer();
+  postOrderVisit(body, (n) => {
+    if (!(n instanceof AttrStmt) || n.key !== PARTITION_HINT) return;
+    if (n.value instanceof IntImm ? n.value.value === 0 : !(n.value.dtype.isBool() && ana.canProve(n.value))) return;
+    const v = n.node instanceof IterVar ? n.node.var : n.node;
+    if (!(v instanceof Var)) throw new Error(`loopPartition: pragma loop_partition_hint must be on a loop variable, got ${String(n.node)}`);
+    vars.add(v);
+  });
+  return vars;
 }
 
 /** Splits loops at their `likely` guards (see the header), then removes every `likely` tag. */
 export function loopPartition(f: PrimFunc, opts: LoopPartitionOptions = {}): PrimFunc {
   checkPrimFunc(f, "loopPartition");
-  const body = new LoopPartitioner(opts.partitionConstLoop ?? false).visitAndMutate(f.body);
+  const body = new LoopPartitioner(opts, partitionHintVars(f.body)).visitAndMutate(f.body);
   return f.withBody(new LikelyRemover().visitStmt(body));
 }

@@ -21,6 +21,13 @@ export interface PassOptions {
   readonly simpleMode: boolean;
   /** Partition loops with constant bounds at their `likely` guards too (TVM's partition_const_loop). */
   readonly partitionConstLoop: boolean;
+  /** Loop partition keeps a part of one iteration as a loop of extent 1 (TVM's no_unroll_loop_with_extent_one). */
+  readonly noUnrollLoopWithExtentOne: boolean;
+  /**
+   * A loop with the loop_partition_hint pragma that cannot be partitioned becomes an "unroll"
+   * loop (TVM's unroll_loop_with_partition_hint_no_interval).
+   */
+  readonly unrollLoopWithPartitionHintNoInterval: boolean;
   /** Leave vectorized loops serial (TVM's disable_vectorize). */
   readonly disableVectorize: boolean;
   /** Unroll inner loops of up to this many steps (TVM's auto_unroll_max_step). */
@@ -51,6 +58,8 @@ export interface PassOptions {
 export const DEFAULT_PASS_OPTIONS: PassOptions = Object.freeze({
   simpleMode: false,
   partitionConstLoop: false,
+  noUnrollLoopWithExtentOne: false,
+  unrollLoopWithPartitionHintNoInterval: false,
   disableVectorize: false,
   autoUnrollMaxStep: 0,
   autoUnrollMaxDepth: 8,
@@ -91,8 +100,12 @@ export interface PassContextConfig {
   vectorBytes?: number;
   /** TVM's UnrollLoop config: auto_max_step, auto_max_depth, auto_max_extent, explicit_unroll. */
   "tir.UnrollLoop"?: { auto_max_step?: number; auto_max_depth?: number; auto_max_extent?: number; explicit_unroll?: boolean };
-  /** TVM's LoopPartition config: partition_const_loop. */
-  "tir.LoopPartition"?: { partition_const_loop?: boolean };
+  /** See {@link PassOptions.noUnrollLoopWithExtentOne}. */
+  noUnrollLoopWithExtentOne?: boolean;
+  /** See {@link PassOptions.unrollLoopWithPartitionHintNoInterval}. */
+  unrollLoopWithPartitionHintNoInterval?: boolean;
+  /** TVM's LoopPartition config: partition_const_loop, no_unroll_loop_with_extent_one, unroll_loop_with_partition_hint_no_interval. */
+  "tir.LoopPartition"?: { partition_const_loop?: boolean; no_unroll_loop_with_extent_one?: boolean; unroll_loop_with_partition_hint_no_interval?: boolean };
   /** TVM's key for disableVectorize. */
   "tir.disable_vectorize"?: boolean;
   /** TVM's key for boundsCheck. */
@@ -115,7 +128,15 @@ export interface PassContextInit {
   requiredPass?: readonly string[];
 }
 
-const BOOLEAN_KEYS = ["simpleMode", "partitionConstLoop", "disableVectorize", "unrollExplicit", "boundsCheck"] as const;
+const BOOLEAN_KEYS = [
+  "simpleMode", "partitionConstLoop", "noUnrollLoopWithExtentOne", "unrollLoopWithPartitionHintNoInterval", "disableVectorize",
+  "unrollExplicit", "boundsCheck",
+] as const;
+const TVM_LOOP_PARTITION: Record<string, keyof PassOptions> = {
+  partition_const_loop: "partitionConstLoop",
+  no_unroll_loop_with_extent_one: "noUnrollLoopWithExtentOne",
+  unroll_loop_with_partition_hint_no_interval: "unrollLoopWithPartitionHintNoInterval",
+};
 const COUNT_KEYS = ["autoUnrollMaxStep", "autoUnrollMaxDepth", "autoUnrollMaxExtent", "maxStackBytes", "vectorBytes"] as const;
 const TVM_UNROLL: Record<string, keyof PassOptions> = {
   auto_max_step: "autoUnrollMaxStep", auto_max_depth: "autoUnrollMaxDepth", auto_max_extent: "autoUnrollMaxExtent", explicit_unroll: "unrollExplicit",
@@ -151,8 +172,9 @@ export function resolveConfig(config: PassContextConfig): Partial<PassOptions> {
     else if (key === "tir.instrument_bound_checkers") out.boundsCheck = checkBoolean(key, v);
     else if (key === "tir.LoopPartition") {
       for (const [k, x] of Object.entries(checkRecord(key, v))) {
-        if (k !== "partition_const_loop") throw new Error(`PassContext config '${key}' has no field '${k}'; it has partition_const_loop`);
-        out.partitionConstLoop = checkBoolean(`${key}.${k}`, x);
+        const name = TVM_LOOP_PARTITION[k];
+        if (!name) throw new Error(`PassContext config '${key}' has no field '${k}'; it has ${Object.keys(TVM_LOOP_PARTITION).join(", ")}`);
+        out[name] = checkBoolean(`${key}.${k}`, x);
       }
     } else if (key === "tir.UnrollLoop") {
       for (const [k, x] of Object.entries(checkRecord(key, v))) {

@@ -30,10 +30,14 @@ export const StorageFlatten = (): Pass => createPrimFuncPass((f) => storageFlatt
 /** The rewrite and canonical simplifiers over every expression, with loop ranges known. */
 export const Simplify = (): Pass => createPrimFuncPass((f) => simplifyPass(f), { name: "Simplify" });
 
-/** Cuts loops at their `likely` guards (reads partitionConstLoop). */
+/** Cuts loops at their `likely` guards and hinted conditions (reads partitionConstLoop, noUnrollLoopWithExtentOne, unrollLoopWithPartitionHintNoInterval). */
 export const LoopPartition = (): Pass => createPrimFuncPass(
-  (f, ctx) => loopPartition(f, { partitionConstLoop: ctx.options.partitionConstLoop }),
-  { name: "LoopPartition", options: ["partitionConstLoop"] },
+  (f, ctx) => loopPartition(f, {
+    partitionConstLoop: ctx.options.partitionConstLoop,
+    noUnrollLoopWithExtentOne: ctx.options.noUnrollLoopWithExtentOne,
+    unrollLoopWithPartitionHintNoInterval: ctx.options.unrollLoopWithPartitionHintNoInterval,
+  }),
+  { name: "LoopPartition", options: ["partitionConstLoop", "noUnrollLoopWithExtentOne", "unrollLoopWithPartitionHintNoInterval"] },
 );
 
 /**

@@ -13,8 +13,11 @@
 //    runs once per lane as in the serial loop (TVM keeps a lane-independent call and runs it once);
 //  - the whole loop stays serial when lanes could touch the same memory location of a buffer the
 //    body writes (a loop-carried dependence, a store to a lane-independent index, a buffer handle
-//    passed to a call), when the extent is not a constant (TVM aborts), when the body holds a
-//    `while` (TVM aborts), or when vector lanes do not match.
+//    passed to a call), when the extent is not a constant (TVM aborts), or when vector lanes do
+//    not match.
+// A `while` loop inside a vectorized loop is refused with an Error naming the loop, as TVM
+// refuses it. Vector stores and loads already in the body (irBuilder's
+// `bufferPtr(buf, "float32x4")`) widen: `ramp(j*4, 1, 4)` over 4 lanes of j is `ramp(0, 1, 16)`.
 // An allocation inside the loop gets one copy per lane, unless its handle is passed to a call
 // (an extern's buffer): then the loop stays serial, since the callee would not see the copies.
 // With `disableVectorize` every vectorized loop becomes serial (TVM's VectorizeSkipper). A
@@ -62,6 +65,8 @@ class GiveUp {
 function broadcastTo(e: PrimExpr, lanes: number): PrimExpr {
   if (e.dtype.lanes === lanes) return e;
   if (e instanceof Broadcast && lanes % e.lanes === 0) return new Broadcast(e.value, lanes);
+  // The all-lanes predicate of a vector load or store: a constant of every width.
+  if (e instanceof IntImm && e.dtype.lanes > 1 && lanes % e.dtype.lanes === 0) return new IntImm(e.dtype.withLanes(lanes), e.value);
   if (e.dtype.lanes !== 1) throw new GiveUp(`cannot broadcast ${e.dtype} to ${lanes} lanes`);
   return new Broadcast(e, lanes);
 }
@@ -102,7 +107,17 @@ class AccessCollector extends StmtExprVisitor {
       list = [];
       this.accesses.set(buf, list);
     }
-    list.push({ index, write, inner: [...this.inner], innerRanges: new Map(this.innerRanges) });
+    const inner = [...this.inner];
+    const innerRanges = new Map(this.innerRanges);
+    // A vector access already in the body (a store through bufferPtr(buf, "float32x4")) touches
+    // base + stride*k for k over its lanes: k is one more inner loop variable.
+    if (index instanceof Ramp && index.base.dtype.lanes === 1 && index.stride.dtype.lanes === 1) {
+      const k = new Var("lane", index.base.dtype);
+      inner.push(k);
+      innerRanges.set(k, { min: new IntImm(index.base.dtype, 0), extent: new IntImm(index.base.dtype, index.lanes) });
+      index = op.add(index.base, op.mul(index.stride, k));
+    }
+    list.push({ index, write, inner, innerRanges });
   }
 
   override visitVar(v: Var): void {
@@ -598,6 +613,17 @@ class Vectorizer extends StmtExprMutator {
   }
 }
 
+/** Whether `s` holds a while loop. */
+function holdsWhile(s: Stmt): boolean {
+  let found = false;
+  class Finder extends StmtExprVisitor {
+    override visitExpr(): void {}
+    override visitWhile(): void { found = true; }
+  }
+  new Finder().visitStmt(s);
+  return found;
+}
+
 class LoopVectorizer extends StmtExprMutator {
   constructor(private readonly disabled: boolean) { super(); }
 
@@ -617,6 +643,11 @@ class LoopVectorizer extends StmtExprMutator {
         `(docs/reliability.md, "Limits"); split it first and vectorize the inner axis ` +
         `(const [o, i] = stage.split(axis, {factor: 16}); stage.vectorize(i))`);
     }
+    if (holdsWhile(s.body)) {
+      throw new Error(
+        `vectorize: loop '${s.loopVar.name}' holds a while loop; a while loop inside a vectorized loop is not supported ` +
+        `(as in TVM): make '${s.loopVar.name}' serial, or move the while loop out of it`);
+    }
     if (laneConflict(s.body, s.loopVar, s.min, lanes) !== undefined) return serial();
     try {
       return new Vectorizer(s.loopVar, s.min, lanes).visitStmt(s.body);
@@ -631,6 +662,7 @@ class LoopVectorizer extends StmtExprMutator {
 export function explainVectorize(s: For): string | undefined {
   if (!(s.extent instanceof IntImm)) return `the extent ${s.extent} is not a constant`;
   if (s.extent.value < 1) return `the extent ${s.extent.value} is not positive`;
+  if (holdsWhile(s.body)) return "the body holds a while loop (vectorizeLoop refuses it)";
   const conflict = laneConflict(s.body, s.loopVar, s.min, s.extent.value);
   if (conflict) return conflict;
   try {
