@@ -3,6 +3,7 @@
 // (mirrored natively so kernels can look them up from any thread), and TEJIT_NUM_THREADS.
 // A missing or broken build is a clear Error saying how to build it; nothing here is needed by
 // NDArray or the registry, which work without the addon.
+import { ConfigError } from "../errors.js";
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { addonBinaryPath, packageRoot } from "./paths.js";
@@ -50,16 +51,16 @@ let addon: Addon | undefined;
 /** Loads an addon binary and initialises it; an Error explaining how to build it otherwise. */
 export function loadAddonFrom(path: string): Addon {
   if (!existsSync(path)) {
-    throw new Error(`tejit's native addon is not built (no ${path}): run \`npm install\` or \`npx cmake-js compile\` in ${packageRoot()} (needs cmake and a C++ compiler)`);
+    throw new ConfigError(`tejit's native addon is not built (no ${path}): run \`npm install\` or \`npx cmake-js compile\` in ${packageRoot()} (needs cmake and a C++ compiler)`);
   }
   let a: Addon;
   try {
     a = createRequire(import.meta.url)(path) as Addon;
   } catch (e) {
-    throw new Error(`tejit's native addon at ${path} failed to load (${(e as Error).message}): rebuild it with \`npx cmake-js rebuild\` in ${packageRoot()}`);
+    throw new ConfigError(`tejit's native addon at ${path} failed to load (${(e as Error).message}): rebuild it with \`npx cmake-js rebuild\` in ${packageRoot()}`);
   }
   if (a.abiVersion !== 1 || typeof a.call !== "function") {
-    throw new Error(`tejit's native addon at ${path} is out of date: rebuild it with \`npx cmake-js rebuild\` in ${packageRoot()}`);
+    throw new ConfigError(`tejit's native addon at ${path} is out of date: rebuild it with \`npx cmake-js rebuild\` in ${packageRoot()}`);
   }
   return a;
 }
@@ -68,7 +69,7 @@ function numThreadsFromEnv(): number | undefined {
   const v = process.env.TEJIT_NUM_THREADS;
   if (v === undefined || v === "") return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`TEJIT_NUM_THREADS must be a positive integer, got '${v}'`);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`TEJIT_NUM_THREADS must be a positive integer, got '${v}'`);
   return n;
 }
 
