@@ -12,7 +12,7 @@
 // array it came from. Such pairs are compared by the addresses of their memory (the addon's
 // dataAddress), only when one side is shared or a kernel view, so ordinary calls pay nothing.
 import { ArgumentError } from "../errors.js";
-import { getAddon } from "./addon.js";
+import { addonBinary } from "./addon_binary.js";
 import type { ParamInfo } from "./marshal.js";
 import { layoutOf, type NDLayout } from "./ndarray.js";
 
@@ -86,7 +86,7 @@ export function checkNoOverlap(fname: string, args: readonly unknown[], params: 
     const same = lw.data.buffer === lo.data.buffer;
     if (!same && !mayShareMemory(lw.data.buffer, lo.data.buffer)) continue;
     // Distinct buffer objects: ranges by address (the typed array's address less its byteOffset).
-    const origin = (l: NDLayout): number => (same ? 0 : getAddon().dataAddress(l.data) - l.data.byteOffset);
+    const origin = (l: NDLayout): number => (same ? 0 : addonBinary().dataAddress(l.data) - l.data.byteOffset);
     const rw = byteRange(lw, origin(lw));
     const ro = byteRange(lo, origin(lo));
     if (!rw || !ro || rw[1] <= ro[0] || ro[1] <= rw[0]) continue;
