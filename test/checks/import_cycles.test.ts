@@ -18,10 +18,6 @@ const KNOWN: { files: string[]; why: string }[] = [
     files: ["ts/arith/const_fold.ts", "ts/ir/bit_ops.ts", "ts/ir/expr.ts", "ts/ir/op.ts", "ts/ir/printer.ts", "ts/ir/stmt.ts"],
     why: "PrimExpr's operator methods (op.ts, bit_ops.ts) and the nodes' toString (printer.ts): being removed",
   },
-  {
-    files: ["ts/codegen/c_call.ts", "ts/codegen/c_expr.ts", "ts/codegen/c_function.ts", "ts/codegen/c_memory.ts", "ts/codegen/c_outline.ts", "ts/codegen/c_packed.ts", "ts/codegen/c_stmt.ts"],
-    why: "the C emitter's files call each other's printers: being removed",
-  },
 ];
 
 test("ts/ has no runtime import cycle", (t) => {
