@@ -19,3 +19,10 @@ export { registerFunc, getGlobalFunc, listGlobalFuncNames } from "./runtime/regi
 export { interpret } from "./interp/index.js";
 export * as ops from "./ops/index.js";
 export * as autoScheduler from "./auto_scheduler/index.js";
+
+// Errors: TejitError (with a stable `code`) and one subclass a kind of failure (docs/errors.md).
+export {
+  TejitError, ArgumentError, ShapeError, DTypeError, ScheduleError, IRError, UnsupportedError,
+  CompileError, KernelError, ConfigError, TuneError, InternalError,
+  type TejitErrorCode, type TejitErrorOptions, type InternalErrorOptions,
+} from "./errors.js";

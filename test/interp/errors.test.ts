@@ -1,5 +1,7 @@
 // The interpreter as an oracle for bad lowering and bad calls: out-of-bounds accesses, wrong
-// arguments, unbound variables, failed asserts and unknown calls are Errors that say what and where.
+// arguments, unbound variables, failed asserts and unknown calls are Errors that say what and where,
+// each of its class: KernelError for what fails while the function runs (an out-of-bounds access,
+// a failed assert), Argument/Shape/DTypeError for a bad call, IRError for a malformed function.
 import test from "ava";
 import { declBuffer } from "../../ts/ir/buffer.js";
 import { Call, IntImm, StringImm, Var } from "../../ts/ir/expr.js";
@@ -8,6 +10,7 @@ import { AssertStmt, Evaluate, LetStmt, Store } from "../../ts/ir/stmt.js";
 import { NDArray, array, empty, releaseView } from "../../ts/runtime/ndarray.js";
 import { interpret } from "../../ts/interp/index.js";
 import { primFunc } from "../helpers/prim_func.js";
+import { ArgumentError, DTypeError, IRError, KernelError, ShapeError, UnsupportedError } from "../../ts/errors.js";
 
 function copyFunc(extent: number) {
   const A = declBuffer([8], "float32", "A");
@@ -20,7 +23,8 @@ function copyFunc(extent: number) {
 
 test("an out-of-bounds store is an Error naming the buffer, the index and the size", (t) => {
   const c = empty([8]);
-  const err = t.throws(() => interpret(copyFunc(9), [array(new Float32Array(8)), c]));
+  const err = t.throws(() => interpret(copyFunc(9), [array(new Float32Array(8)), c]), { instanceOf: KernelError });
+  t.is(err?.code, "ERR_KERNEL");
   t.regex(err!.message, /out-of-bounds store to 'C': index 8 is outside \[0, 8\) \(8 elements\)/);
   t.regex(err!.message, /C\[i\]/);
   // The stores before the bad one happened, as they would in C.
@@ -33,7 +37,7 @@ test("an out-of-bounds load is an Error naming the buffer; negative indices too"
   const ib = irBuilder();
   const [a, c] = [ib.bufferPtr(A), ib.bufferPtr(C)];
   ib.forRange(0, 4, "i", (i) => c.set(i, a.get(i.sub(1))));
-  const err = t.throws(() => interpret(primFunc([A, C], ib.get()), [empty([4], "int32"), empty([4], "int32")]));
+  const err = t.throws(() => interpret(primFunc([A, C], ib.get()), [empty([4], "int32"), empty([4], "int32")]), { instanceOf: KernelError });
   t.regex(err!.message, /out-of-bounds load from 'A': index -1 is outside \[0, 4\)/);
 });
 
@@ -52,23 +56,23 @@ test("an out-of-bounds allocation access names the allocation", (t) => {
   const ib = irBuilder();
   const tmp = ib.allocate("float64", [3], "tmp");
   ib.forRange(0, 4, "i", (i) => tmp.set(i, 1));
-  t.throws(() => interpret(primFunc([], ib.get()), []), { message: /store to 'tmp': index 3 is outside \[0, 3\)/ });
+  t.throws(() => interpret(primFunc([], ib.get()), []), { instanceOf: KernelError, message: /store to 'tmp': index 3 is outside \[0, 3\)/ });
 });
 
 test("wrong argument shape, dtype, rank or kind is an Error naming the argument", (t) => {
   const f = copyFunc(8);
   const ok = empty([8]);
-  t.throws(() => interpret(f, [ok, empty([5])]), { message: /copy: argument 1 \('C'\): shape\[0\] is 5, but buffer 'C' expects 8/ });
-  t.throws(() => interpret(f, [empty([8], "int32"), ok]), { message: /argument 0 \('A'\): expected dtype float32, got an NDArray of int32/ });
-  t.throws(() => interpret(f, [empty([2, 4]), ok]), { message: /argument 0 \('A'\): expected 1 dimension \(shape \[8\]\), got an NDArray of float32 with shape \[2, 4\]/ });
-  t.throws(() => interpret(f, [3, ok]), { message: /argument 0 \('A'\): expected an NDArray of float32 with shape \[8\], got number 3/ });
-  t.throws(() => interpret(f, [ok]), { message: /copy: expected 2 arguments \(A, C\), got 1/ });
+  t.throws(() => interpret(f, [ok, empty([5])]), { instanceOf: ShapeError, message: /copy: argument 1 \('C'\): shape\[0\] is 5, but buffer 'C' expects 8/ });
+  t.throws(() => interpret(f, [empty([8], "int32"), ok]), { instanceOf: DTypeError, message: /argument 0 \('A'\): expected dtype float32, got an NDArray of int32/ });
+  t.throws(() => interpret(f, [empty([2, 4]), ok]), { instanceOf: ShapeError, message: /argument 0 \('A'\): expected 1 dimension \(shape \[8\]\), got an NDArray of float32 with shape \[2, 4\]/ });
+  t.throws(() => interpret(f, [3, ok]), { instanceOf: ArgumentError, message: /argument 0 \('A'\): expected an NDArray of float32 with shape \[8\], got number 3/ });
+  t.throws(() => interpret(f, [ok]), { instanceOf: ArgumentError, message: /copy: expected 2 arguments \(A, C\), got 1/ });
 });
 
 test("a strided array is refused by a compact buffer, accepted by one that declares strides", (t) => {
   const backing = Float32Array.from({ length: 16 }, (_, i) => i);
   const strided = NDArray.view(backing, [8], [2], 0);
-  t.throws(() => interpret(copyFunc(8), [strided, empty([8])]), { message: /argument 0 \('A'\): expected a compact \(row-major\) array, got strides \[2\]/ });
+  t.throws(() => interpret(copyFunc(8), [strided, empty([8])]), { instanceOf: ShapeError, message: /argument 0 \('A'\): expected a compact \(row-major\) array, got strides \[2\]/ });
   const s = new Var("s", "int32");
   const A = declBuffer([8], "float32", "A", { strides: [s] });
   const C = declBuffer([8], "float32", "C");
@@ -87,8 +91,8 @@ test("scalar arguments are type- and range-checked", (t) => {
   const n = new Var("n", "int32");
   const u = new Var("u", "uint8");
   const f = primFunc([n, u], new Evaluate(new IntImm("int32", 0)));
-  t.throws(() => interpret(f, [1.5, 1]), { message: /argument 0 \('n'\): expected a int32 \(an integer\), got 1.5/ });
-  t.throws(() => interpret(f, [1, 256]), { message: /argument 1 \('u'\): 256 is out of range for uint8/ });
+  t.throws(() => interpret(f, [1.5, 1]), { instanceOf: ArgumentError, message: /argument 0 \('n'\): expected a int32 \(an integer\), got 1.5/ });
+  t.throws(() => interpret(f, [1, 256]), { instanceOf: ArgumentError, message: /argument 1 \('u'\): 256 is out of range for uint8/ });
   t.is(interpret(f, [-5, 255]), undefined);
 });
 
@@ -102,7 +106,7 @@ test("a variable used outside the statement that binds it is an Error", (t) => {
   const C = declBuffer([1], "int32", "C");
   const x = new Var("x", "int32");
   const body = new Store(C.data, x, new IntImm("int32", 0));
-  t.throws(() => interpret(primFunc([C], body), [empty([1], "int32")]), { message: /variable 'x' is used where nothing binds it/ });
+  t.throws(() => interpret(primFunc([C], body), [empty([1], "int32")]), { instanceOf: IRError, message: /variable 'x' is used where nothing binds it/ });
   // Bound by a let, it is fine.
   const c = empty([1], "int32");
   interpret(primFunc([C], new LetStmt(x, new IntImm("int32", 7), body)), [c]);
@@ -113,13 +117,13 @@ test("a failed assert throws its message", (t) => {
   const n = new Var("n", "int32");
   const body = new AssertStmt(n.gt(0), new StringImm("n must be positive"), new Evaluate(new IntImm("int32", 0)));
   const f = primFunc([n], body);
-  t.throws(() => interpret(f, [0]), { message: "n must be positive" });
+  t.is(t.throws(() => interpret(f, [0]), { instanceOf: KernelError, message: "n must be positive" })?.code, "ERR_KERNEL");
   t.notThrows(() => interpret(f, [1]));
 });
 
 test("an unknown call is an Error naming the op", (t) => {
   const body = new Evaluate(new Call("int32", "tir.frobnicate", [new IntImm("int32", 1)]));
-  t.throws(() => interpret(primFunc([], body), []), { message: /unknown call 'tir.frobnicate'/ });
+  t.is(t.throws(() => interpret(primFunc([], body), []), { instanceOf: IRError, message: /unknown call 'tir.frobnicate'/ })?.code, "ERR_IR");
   const ext = new Evaluate(new Call("float32", "tir.call_extern", [new StringImm("my_c_function")]));
-  t.throws(() => interpret(primFunc([], ext), []), { message: /call_extern of 'my_c_function' is not supported/ });
+  t.is(t.throws(() => interpret(primFunc([], ext), []), { instanceOf: UnsupportedError, message: /call_extern of 'my_c_function' is not supported/ })?.code, "ERR_UNSUPPORTED");
 });

@@ -12,7 +12,7 @@ import {
 } from "../ir/expr.js";
 import { Range } from "../ir/iter_var.js";
 import * as op from "../ir/op.js";
-import { Analyzer } from "./analyzer.js";
+import { AnalyzerCore } from "./analyzer_core.js";
 import { tryConstFold, type FoldKind } from "./const_fold.js";
 import { unhandledKind } from "../ir/unhandled_kind.js";
 
@@ -165,9 +165,8 @@ export class IntSet {
   toString(): string { return `IntervalSet[${this.min}, ${this.max}]`; }
 }
 
-// analyzer.ts imports this module too; the Analyzer is only used inside functions, so the
-// import cycle is harmless.
-function freshAnalyzer(): Analyzer { return new Analyzer(); }
+// A fresh analyzer's core (no bindings) for the functions given none; Analyzer.intSet passes its own.
+function freshAnalyzer(): AnalyzerCore { return new AnalyzerCore(); }
 function simplifyFresh(e: PrimExpr): PrimExpr { return freshAnalyzer().simplify(e); }
 
 /** The union (hull) of two intervals. */
@@ -175,7 +174,7 @@ function union2(a: IntSet, b: IntSet): IntSet {
   return IntSet.interval(infMin(a.min, b.min), infMax(a.max, b.max));
 }
 
-function intersect2(ana: Analyzer, a: IntSet, b: IntSet): IntSet {
+function intersect2(ana: AnalyzerCore, a: IntSet, b: IntSet): IntSet {
   const hi = infMin(a.max, b.max);
   const lo = infMax(a.min, b.min);
   if (lo.dtype.isIntegral() && hi.dtype.isIntegral() && ana.canProveGreaterEqual(op.sub(lo, hi), 1)) {
@@ -206,16 +205,16 @@ export function intersectSets(sets: readonly IntSet[]): IntSet {
   return IntSet.interval(simplifyEnd(ana, x.min), simplifyEnd(ana, x.max));
 }
 
-function simplifyEnd(ana: Analyzer, e: PrimExpr): PrimExpr {
+function simplifyEnd(ana: AnalyzerCore, e: PrimExpr): PrimExpr {
   return isPosInf(e) || isNegInf(e) ? e : ana.simplify(e);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Interval arithmetic
 
-type Combiner = (ana: Analyzer | undefined, a: IntSet, b: IntSet) => IntSet;
+type Combiner = (ana: AnalyzerCore | undefined, a: IntSet, b: IntSet) => IntSet;
 
-function canProveGE(ana: Analyzer | undefined, e: PrimExpr, n: number): boolean {
+function canProveGE(ana: AnalyzerCore | undefined, e: PrimExpr, n: number): boolean {
   if (e instanceof IntImm) return e.value >= n;
   return (ana ?? freshAnalyzer()).canProveGreaterEqual(e, n);
 }
@@ -370,7 +369,7 @@ const COMBINERS: Record<string, Combiner> = {
 class IntervalEvaluator {
   private depth = 0;
   constructor(
-    private readonly ana: Analyzer | undefined,
+    private readonly ana: AnalyzerCore | undefined,
     private readonly domMap: ReadonlyMap<Var, IntSet>,
     private readonly evalVectors = false,
     /** When given, records the set of every sub-expression evaluated (by identity). */
@@ -466,7 +465,7 @@ function checkDomMap(domMap: unknown, what: string): ReadonlyMap<Var, IntSet> {
 }
 
 /** evalSet with a given analyzer (its bounds decide signs). */
-export function evalSetWith(ana: Analyzer, e: PrimExpr, domMap: ReadonlyMap<Var, IntSet>): IntSet {
+export function evalSetWith(ana: AnalyzerCore, e: PrimExpr, domMap: ReadonlyMap<Var, IntSet>): IntSet {
   return new IntervalEvaluator(ana, checkDomMap(domMap, "Analyzer.intSet")).eval(e);
 }
 

@@ -19,7 +19,7 @@ import {
 import { ExprMutator } from "../ir/functor.js";
 import * as op from "../ir/op.js";
 import { structuralEqual } from "../ir/structural_equal.js";
-import type { Analyzer } from "./analyzer.js";
+import type { AnalyzerCore } from "./analyzer_core.js";
 import { tryConstFold, tryConstFoldNot } from "./const_fold.js";
 import { buildPattern, type Match, matchPattern } from "./pattern.js";
 import type { Rule, RuleContext } from "./rewrite_rule.js";
@@ -88,7 +88,7 @@ export class RewriteSimplifier extends ExprMutator implements RuleContext {
   protected literalConstraints: PrimExpr[] = [];
   private recurDepth = 0;
 
-  constructor(protected readonly analyzer: Analyzer) { super(); }
+  constructor(protected readonly analyzer: AnalyzerCore) { super(); }
 
   /** Simplifies `e`: up to two passes, stopping when a pass changes nothing. */
   simplify(e: PrimExpr): PrimExpr {

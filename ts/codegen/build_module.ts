@@ -6,6 +6,7 @@
 // float, also after runtime.loadModule; for a tir.noalias function it also says which tensors the
 // kernel writes, so arguments sharing memory with a written one are refused before the call.
 
+import { ArgumentError, UnsupportedError } from "../errors.js";
 import { IRModule, type PrimFunc } from "../ir/function.js";
 import { describe } from "../ir/op.js";
 import { createModuleFromSource, createModuleFromSourceAsync, metadataDefinition, type Module } from "../runtime/module.js";
@@ -70,14 +71,14 @@ export function functionInfo(f: PrimFunc): FunctionInfo {
 /** The target's extra compiler flags. */
 export function targetFlags(target: string | undefined): string[] {
   if (target === undefined) return [];
-  if (typeof target !== "string") throw new Error(`build: target must be a string such as "c", got ${describe(target)}`);
+  if (typeof target !== "string") throw new ArgumentError(`build: target must be a string such as "c", got ${describe(target)}`);
   const [kind, ...rest] = target.trim().split(/\s+/);
   if (kind !== "c" && kind !== "llvm") {
-    throw new Error(`build: target '${target}' is not supported; tejit compiles C for the host CPU (target "c", optionally "c -mcpu=<cpu>")`);
+    throw new UnsupportedError(`build: target '${target}' is not supported; tejit compiles C for the host CPU (target "c", optionally "c -mcpu=<cpu>")`);
   }
   return rest.map((opt) => {
     const m = /^-mcpu=([A-Za-z0-9_.+-]+)$/.exec(opt);
-    if (!m) throw new Error(`build: unknown target option '${opt}' in '${target}'; only -mcpu=<cpu> is supported`);
+    if (!m) throw new ArgumentError(`build: unknown target option '${opt}' in '${target}'; only -mcpu=<cpu> is supported`);
     return `-march=${m[1]}`;
   });
 }
@@ -94,7 +95,7 @@ export interface GeneratedC {
 
 /** The functions of `mod`, each with a global_symbol (the module key when it has none). */
 function namedFunctions(mod: IRModule): PrimFunc[] {
-  if (mod.functions.size === 0) throw new Error("build: the module has no functions");
+  if (mod.functions.size === 0) throw new ArgumentError("build: the module has no functions");
   return [...mod.functions].map(([key, f]) => (f.name === undefined ? f.withAttr("global_symbol", key) : f));
 }
 
@@ -129,7 +130,7 @@ export function withTirNames(m: Module, symbols: ReadonlyMap<string, string>): M
 }
 
 function checkModule(mod: unknown): asserts mod is IRModule {
-  if (!(mod instanceof IRModule)) throw new Error(`build: expects an IRModule, got ${describe(mod)}`);
+  if (!(mod instanceof IRModule)) throw new ArgumentError(`build: expects an IRModule, got ${describe(mod)}`);
 }
 
 function compileOptions(opts: BuildOptions) {

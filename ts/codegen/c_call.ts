@@ -5,6 +5,7 @@
 // host builtins the packed API uses (struct access, packed calls, workspace, type names). Calls
 // that an earlier pass should have lowered are refused with the pass to run.
 
+import { IRError, UnsupportedError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import { Select, type Call, StringImm } from "../ir/expr.js";
 import { CALL_EXTERN, CALL_PACKED } from "../ir/builtin.js";
@@ -14,7 +15,7 @@ import {
   IS_NULLPTR, STACK_ALLOCA, STRUCT_GET, STRUCT_SET, THROW_LAST_ERROR, TYPE_CODE_NAME,
 } from "../transform/host_builtins.js";
 import { RET } from "../transform/make_packed_api.js";
-import { narrow, select } from "./c_expr.js";
+import { narrow, select } from "./c_lanes.js";
 import type { FnEmitter } from "./c_function.js";
 import { addressOf } from "./c_memory.js";
 import { callPackedValue, structGet, structSet } from "./c_packed.js";
@@ -42,7 +43,7 @@ export function emitCall(em: FnEmitter, e: Call): string {
     }
     case CALL_PURE_EXTERN: case CALL_EXTERN: {
       const [name, ...rest] = args;
-      if (!(name instanceof StringImm)) throw new Error(`codegen(${em.fname}): ${e.op} needs the function's name first`);
+      if (!(name instanceof StringImm)) throw new IRError(`codegen(${em.fname}): ${e.op} needs the function's name first`);
       const fn = em.mod.externFunction(name.value);
       const cargs = rest.map((a) => em.expr(a));
       if (e.dtype.lanes > 1) {
@@ -73,10 +74,10 @@ export function emitCall(em: FnEmitter, e: Call): string {
       return `({ ${ty} ${n}; ${em.types.value(args[0].dtype)} ${n}_src = ${em.expr(args[0])}; __builtin_memcpy(&${n}, &${n}_src, sizeof(${n})); ${n}; })`;
     }
     case CALL_PACKED: case "tir.tvm_stack_make_array": case "tir.tvm_stack_make_shape":
-      throw new Error(`codegen(${em.fname}): ${e.op} must be lowered first (run lowerTVMBuiltin)`);
-    case STACK_ALLOCA: throw new Error(`codegen(${em.fname}): tvm_stack_alloca is only allowed as a let value`);
-    case FORMAT: throw new Error(`codegen(${em.fname}): tejit.format is only allowed as an assert message`);
-    case RET: case THROW_LAST_ERROR: throw new Error(`codegen(${em.fname}): ${e.op} is only allowed as a statement`);
+      throw new IRError(`codegen(${em.fname}): ${e.op} must be lowered first (run lowerTVMBuiltin)`);
+    case STACK_ALLOCA: throw new IRError(`codegen(${em.fname}): tvm_stack_alloca is only allowed as a let value`);
+    case FORMAT: throw new IRError(`codegen(${em.fname}): tejit.format is only allowed as an assert message`);
+    case RET: case THROW_LAST_ERROR: throw new IRError(`codegen(${em.fname}): ${e.op} is only allowed as a statement`);
     default: {
       const info = intrinsicInfo(e.op);
       if (info?.cBuiltin !== undefined) {
@@ -87,8 +88,8 @@ export function emitCall(em: FnEmitter, e: Call): string {
         // the builtins give 1 for true: negated, 1 becomes the mask.
         return e.dtype.isBool() ? `(-${lanes})` : lanes;
       }
-      if (info?.lowering !== undefined) throw new Error(`codegen(${em.fname}): ${e.op} must be lowered first (run lowerIntrin)`);
-      throw new Error(`codegen(${em.fname}): the C backend does not support the call '${e.op}'`);
+      if (info?.lowering !== undefined) throw new IRError(`codegen(${em.fname}): ${e.op} must be lowered first (run lowerIntrin)`);
+      throw new UnsupportedError(`codegen(${em.fname}): the C backend does not support the call '${e.op}'`);
     }
   }
 }

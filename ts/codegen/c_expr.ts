@@ -4,8 +4,10 @@
 // masks for constant powers of two, plain `/` `%` for a provably non-negative dividend, a helper
 // otherwise), comparisons and logical operators (bool vectors are lane masks of the operands'
 // width, converted where widths differ), select, shuffles, ramps and broadcasts through helpers,
-// and lets as statement expressions. Loads print in c_memory.ts, calls in c_call.ts.
+// and lets as statement expressions. Loads print in c_memory.ts, calls in c_call.ts, literals,
+// narrowing, lane masks and select in c_lanes.ts.
 
+import { IRError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import {
   type BinaryExpr, Broadcast, type BufferLoad, type Call, type Cast, type CompareExpr, type FloatImm, IntImm,
@@ -15,13 +17,10 @@ import {
 import { isPure } from "./c_analysis.js";
 import { emitCall } from "./c_call.js";
 import type { FnEmitter } from "./c_function.js";
+import { floatLiteral, intLiteral, isPow2, mask, maskBits, narrow, select } from "./c_lanes.js";
 import { bufferLoad, load } from "./c_memory.js";
 import { cString } from "./c_names.js";
 import { unhandledKind } from "../ir/unhandled_kind.js";
-
-export function isPow2(n: number): boolean {
-  return n > 0 && (n & (n - 1)) === 0;
-}
 
 export function emitExpr(em: FnEmitter, e: PrimExpr): string {
   switch (e.kind) {
@@ -77,60 +76,9 @@ export function emitExpr(em: FnEmitter, e: PrimExpr): string {
     }
     case "Call": return emitCall(em, e as Call);
     case "ProducerLoad": case "Reduce":
-      throw new Error(`codegen(${em.fname}): ${e.kind} cannot be compiled; lower the schedule first`);
+      throw new IRError(`codegen(${em.fname}): ${e.kind} cannot be compiled; lower the schedule first`);
     default: return unhandledKind("the C emitter", e.kind);
   }
-}
-
-export function intLiteral(em: FnEmitter, v: number, t: DataType): string {
-  if (t.isBool()) return v ? "1" : "0";
-  if (t.isFloat()) return floatLiteral(v, t);
-  if (t.isInt()) {
-    if (t.bits === 64) return v <= -(2 ** 63) ? "INT64_MIN" : v < 0 ? `(-INT64_C(${-v}))` : `INT64_C(${v})`;
-    if (t.bits === 32) return v === -2147483648 ? "(-2147483647 - 1)" : v < 0 ? `(${v})` : `${v}`;
-    return `((int${t.bits}_t)${v < 0 ? `(${v})` : v})`;
-  }
-  if (t.isUInt()) {
-    if (t.bits === 64) return `UINT64_C(${v})`;
-    if (t.bits === 32) return `${v}u`;
-    return `((uint${t.bits}_t)${v})`;
-  }
-  throw new Error(`codegen(${em.fname}): no integer literal of ${t}`);
-}
-
-function floatLiteral(v: number, t: DataType): string {
-  const f = t.bits === 32 ? "f" : "";
-  if (Number.isNaN(v)) return `__builtin_nan${f}("")`;
-  if (v === Infinity) return `__builtin_inf${f}()`;
-  if (v === -Infinity) return `(-__builtin_inf${f}())`;
-  const x = t.bits === 32 ? Math.fround(v) : v;
-  let s = Object.is(x, -0) ? "-0.0" : String(x);
-  if (!/[.eE]/.test(s)) s += ".0";
-  s += f;
-  return x < 0 || Object.is(x, -0) ? `(${s})` : s;
-}
-
-/** The natural lane width of the mask a bool vector expression produces. */
-function maskBits(e: PrimExpr): number {
-  switch (e.kind) {
-    case "EQ": case "NE": case "LT": case "LE": case "GT": case "GE": {
-      const a = (e as CompareExpr).a;
-      return a.dtype.isBool() ? maskBits(a) : a.dtype.bits;
-    }
-    case "And": case "Or": return maskBits((e as LogicalExpr).a);
-    case "Not": return maskBits((e as Not).a);
-    case "Load": return 8;
-    default: return 32;
-  }
-}
-
-/** A bool vector as a lane mask of `bits`-bit lanes (-1 where true). */
-export function mask(em: FnEmitter, e: PrimExpr, bits: number): string {
-  if (!e.dtype.isBool() || e.dtype.lanes === 1) throw new Error(`codegen(${em.fname}): expected a bool vector, got ${e.dtype}`);
-  const natural = maskBits(e);
-  const code = em.expr(e);
-  if (natural === bits) return code;
-  return `__builtin_convertvector(${code}, ${em.types.mask(bits, e.dtype.lanes)})`;
 }
 
 function cast(em: FnEmitter, c: Cast): string {
@@ -143,7 +91,7 @@ function cast(em: FnEmitter, c: Cast): string {
     if (to.isHandle() && !from.isHandle()) return `((void*)(uintptr_t)(${v}))`;
     return `((${em.types.value(to)})(${v}))`;
   }
-  if (from.lanes !== to.lanes) throw new Error(`codegen(${em.fname}): cast of ${from} to ${to} changes the lane count`);
+  if (from.lanes !== to.lanes) throw new IRError(`codegen(${em.fname}): cast of ${from} to ${to} changes the lane count`);
   if (to.isBool()) {
     const zero = `${em.helpers.broadcast(from)}(0)`;
     return `(${v} != ${zero})`;
@@ -166,11 +114,6 @@ function arith(em: FnEmitter, b: BinaryExpr): string {
     return `${em.helpers.laneWise(fn, t, [t, t])}(${a}, ${c})`;
   }
   return narrow(em, t, `(${a} ${op} ${c})`);
-}
-
-/** C promotes narrow integers to int; wraps a scalar result back to its dtype, as TIR does. */
-export function narrow(em: FnEmitter, t: DataType, code: string): string {
-  return t.lanes === 1 && t.isIntegral() && t.bits < 32 ? `((${em.types.value(t)})${code})` : code;
 }
 
 function floorDivMod(em: FnEmitter, b: BinaryExpr): string {
@@ -219,18 +162,6 @@ function compare(em: FnEmitter, e: CompareExpr): string {
   return `(${a} ${op} ${b})`;
 }
 
-/** select(c, t, f) (also if_then_else of a vector condition): lane-wise for vectors. */
-export function select(em: FnEmitter, s: Select): string {
-  const t = s.dtype;
-  if (s.condition.dtype.lanes === 1) return `(${em.cond(s.condition)} ? ${em.expr(s.trueValue)} : ${em.expr(s.falseValue)})`;
-  if (t.isBool()) {
-    const bits = 32;
-    const m = mask(em, s.condition, bits);
-    return `((${mask(em, s.trueValue, bits)} & ${m}) | (${mask(em, s.falseValue, bits)} & ~${m}))`;
-  }
-  return `${em.helpers.select(t)}(${mask(em, s.condition, t.bits)}, ${em.expr(s.trueValue)}, ${em.expr(s.falseValue)})`;
-}
-
 function shuffle(em: FnEmitter, s: Shuffle): string {
   const tmp: string[] = [];
   const decls: string[] = [];
@@ -247,7 +178,7 @@ function shuffle(em: FnEmitter, s: Shuffle): string {
       k -= s.vectors[vi].dtype.lanes;
       vi++;
     }
-    if (vi >= s.vectors.length) throw new Error(`codegen(${em.fname}): shuffle index ${idx} is out of range`);
+    if (vi >= s.vectors.length) throw new IRError(`codegen(${em.fname}): shuffle index ${idx} is out of range`);
     lanes.push(s.vectors[vi].dtype.lanes === 1 ? tmp[vi] : `${tmp[vi]}[${k}]`);
   }
   const ty = em.types.value(s.dtype);

@@ -3,10 +3,12 @@
 // gets a fresh name, restored when its scope ends), the ranges of loop variables and constant
 // lets (so divisions by constants can use `/` where the dividend is provably non-negative), the
 // internal buffers known to be 64-byte aligned (stack arrays and workspace blocks), and the
-// workspace holders to free. How each node prints
-// lives in the files by concern: statements (c_stmt.ts), expressions (c_expr.ts), calls
-// (c_call.ts), memory (c_memory.ts), outlining (c_outline.ts), the packed API (c_packed.ts).
+// workspace holders to free. How each node prints lives in the files by concern: statements
+// (c_stmt.ts), expressions (c_expr.ts), calls (c_call.ts), memory (c_memory.ts), outlining
+// (c_outline.ts), the packed API (c_packed.ts), literals and lane masks (c_lanes.ts); they reach
+// each other through this printer (em.expr, em.stmt, em.outlined), never by importing back.
 
+import { IRError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import type { PrimExpr, Var } from "../ir/expr.js";
 import type { Range } from "../ir/iter_var.js";
@@ -114,10 +116,15 @@ export class FnEmitter {
     return { ranges: new Map(this.ranges), aligned: new Set(this.aligned) };
   }
 
+  /** The printer of a function outlined from this one: same module, name and noalias, inheriting what is known here. */
+  outlined(): FnEmitter {
+    return new FnEmitter(this.mod, this.fname, this.noalias, this.inherited());
+  }
+
   varName(v: Var): string {
     const n = this.vars.get(v);
     if (n === undefined) {
-      throw new Error(`codegen(${this.fname}): variable '${v.name}' is used but not defined here (a parameter missing from the argument list, or a variable used outside the statement that binds it)`);
+      throw new IRError(`codegen(${this.fname}): variable '${v.name}' is used but not defined here (a parameter missing from the argument list, or a variable used outside the statement that binds it)`);
     }
     return n;
   }
@@ -148,7 +155,7 @@ export class FnEmitter {
 
   /** A condition (scalar bool) as C. */
   cond(e: PrimExpr): string {
-    if (e.dtype.lanes !== 1) throw new Error(`codegen(${this.fname}): a condition must be a scalar, got ${e.dtype} (${e})`);
+    if (e.dtype.lanes !== 1) throw new IRError(`codegen(${this.fname}): a condition must be a scalar, got ${e.dtype} (${e})`);
     return this.expr(e);
   }
 }

@@ -9,11 +9,12 @@
 // scope). Tensor arguments are not: their memory comes from the caller and its alignment is only
 // checked to be the element's, so nothing more is assumed of it.
 
+import { IRError, ShapeError } from "../errors.js";
 import type { Buffer } from "../ir/buffer.js";
 import type { DataType } from "../ir/dtype.js";
 import { Broadcast, type Call, IntImm, Load, type PrimExpr, Ramp, Var } from "../ir/expr.js";
 import type { Allocate, LetStmt, Store } from "../ir/stmt.js";
-import { isPow2, mask } from "./c_expr.js";
+import { isPow2, mask } from "./c_lanes.js";
 import type { FnEmitter } from "./c_function.js";
 
 /** Alignment (bytes) of arrays the generated code allocates on the stack. */
@@ -27,7 +28,7 @@ export const WORKSPACE_ALIGN = 64;
 
 /** The flat element index of `indices` into `b`. */
 export function flatIndex(em: FnEmitter, b: Buffer, indices: PrimExpr[]): PrimExpr {
-  if (indices.length !== b.shape.length) throw new Error(`codegen(${em.fname}): buffer '${b.name}' has ${b.shape.length} dimensions, indexed with ${indices.length}`);
+  if (indices.length !== b.shape.length) throw new ShapeError(`codegen(${em.fname}): buffer '${b.name}' has ${b.shape.length} dimensions, indexed with ${indices.length}`);
   return b.elemOffsetOf(indices);
 }
 
@@ -142,7 +143,7 @@ export function store(em: FnEmitter, s: Store): void {
 /** `address_of(load)`: the address of the loaded element. */
 export function addressOf(em: FnEmitter, e: Call): string {
   const l = e.args[0];
-  if (!(l instanceof Load)) throw new Error(`codegen(${em.fname}): address_of needs a load`);
+  if (!(l instanceof Load)) throw new IRError(`codegen(${em.fname}): address_of needs a load`);
   return `(&${typedPointer(em, l.bufferVar, l.dtype.element())}[${em.expr(l.index)}])`;
 }
 
@@ -151,7 +152,7 @@ export function allocate(em: FnEmitter, s: Allocate): void {
   let n = 1;
   for (const e of s.extents) {
     if (!(e instanceof IntImm)) {
-      throw new Error(`codegen(${em.fname}): allocation '${s.bufferVar.name}' has a non-constant size; run lowerTVMBuiltin to allocate it from the workspace`);
+      throw new IRError(`codegen(${em.fname}): allocation '${s.bufferVar.name}' has a non-constant size; run lowerTVMBuiltin to allocate it from the workspace`);
     }
     n *= e.value;
   }

@@ -3,6 +3,7 @@
 // helpers asked for on demand, and the functions printed so far. `plan` names every global
 // before any body is printed; `source` assembles the file in declaration order.
 
+import { ArgumentError, IRError, UnsupportedError } from "../errors.js";
 import { type Call, StringImm } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprVisitor } from "../ir/functor.js";
@@ -29,9 +30,9 @@ export class CModule {
     // Exported symbols first: they are the names users look up.
     for (const f of funcs) {
       const gs = f.name;
-      if (gs === undefined) throw new Error("codegen: a function has no global_symbol attribute");
-      if (gs.includes("\0")) throw new Error(`codegen: the function name ${JSON.stringify(gs)} contains a NUL character, which would end it early in C: remove the NUL`);
-      if (this.symbols.has(gs)) throw new Error(`codegen: two functions are named '${gs}'`);
+      if (gs === undefined) throw new IRError("codegen: a function has no global_symbol attribute");
+      if (gs.includes("\0")) throw new ArgumentError(`codegen: the function name ${JSON.stringify(gs)} contains a NUL character, which would end it early in C: remove the NUL`);
+      if (this.symbols.has(gs)) throw new ArgumentError(`codegen: two functions are named '${gs}'`);
       let symbol: string;
       let ident: string;
       if (isExportableSymbol(gs) && !this.names.has(gs)) {
@@ -79,7 +80,7 @@ export class CModule {
    */
   externFunction(name: string): string {
     if (!CALLABLE_LIBM.has(name)) {
-      throw new Error(`codegen: call_extern of '${name}' is not supported: a generated library links only libm, so call_extern takes libm names (expf, tanh, pow, fmaxf, …)`);
+      throw new UnsupportedError(`codegen: call_extern of '${name}' is not supported: a generated library links only libm, so call_extern takes libm names (expf, tanh, pow, fmaxf, …)`);
     }
     return `__builtin_${name}`;
   }

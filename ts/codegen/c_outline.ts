@@ -9,11 +9,12 @@
 // arrays in scope, and tell the C compiler again that a captured internal buffer is 64-byte
 // aligned (`__builtin_assume_aligned`): a pointer parameter forgets what the allocation said.
 
+import { InternalError } from "../errors.js";
 import type { Var } from "../ir/expr.js";
 import { Range } from "../ir/iter_var.js";
 import { type AttrStmt, For } from "../ir/stmt.js";
 import { freeVars } from "./c_analysis.js";
-import { FnEmitter } from "./c_function.js";
+import type { FnEmitter } from "./c_function.js";
 import { WORKSPACE_ALIGN } from "./c_memory.js";
 
 /** Chunks a parallel loop is cut into per task: fine enough to balance, few enough to be cheap. */
@@ -32,9 +33,9 @@ function assumeAligned(em: FnEmitter, v: Var, value: string): string {
 
 export function outlineCompute(em: FnEmitter, s: AttrStmt): void {
   const fn = em.mod.closureNames.get(s);
-  if (!fn) throw new Error(`codegen(${em.fname}): internal: compute scope not planned`);
+  if (!fn) throw new InternalError(`codegen(${em.fname}): compute scope not planned`, { ir: s });
   const captured = freeVars(s.body);
-  const child = new FnEmitter(em.mod, em.fname, em.noalias, em.inherited());
+  const child = em.outlined();
   const params = captured.map((v) => {
     const name = child.define(v);
     return captureDecl(child, v, name);
@@ -50,10 +51,10 @@ export function outlineCompute(em: FnEmitter, s: AttrStmt): void {
 
 export function outlineParallel(em: FnEmitter, s: For): void {
   const fn = em.mod.closureNames.get(s);
-  if (!fn) throw new Error(`codegen(${em.fname}): internal: parallel loop not planned`);
+  if (!fn) throw new InternalError(`codegen(${em.fname}): parallel loop not planned`, { ir: s });
   const captured = freeVars(new For(s.loopVar, s.min, s.extent, "serial", s.body));
   const structName = `${fn}_args`;
-  const child = new FnEmitter(em.mod, em.fname, em.noalias, em.inherited());
+  const child = em.outlined();
   child.names.reserve("task_id");
   child.names.reserve("penv");
   child.names.reserve("cdata");

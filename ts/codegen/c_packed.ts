@@ -1,15 +1,14 @@
-// TVM's packed calling convention in C: the entry function's prologue (`int32_t f(void* args,
-// int32_t* type_codes, int32_t num_args, ...)` exported under its symbol, through an asm label
-// when the C name must differ), the fields of TVMValue and DLTensor that tvm_struct_get/set
-// read and write, the stack arrays that tvm_stack_alloca declares for a call's arguments, and
-// packed calls through a `static void* <callee>_packed` handle per callee, looked up once by the
-// helper, whose failure returns -1 from the calling function.
+// TVM's packed calling convention in C (the entry function itself prints in c_entry.ts): the
+// fields of TVMValue and DLTensor that tvm_struct_get/set read and write, the stack arrays that
+// tvm_stack_alloca declares for a call's arguments, and packed calls through a `static void*
+// <callee>_packed` handle per callee, looked up once by the helper, whose failure returns -1
+// from the calling function.
 
+import { IRError, InternalError } from "../errors.js";
 import { type Call, IntImm, StringImm } from "../ir/expr.js";
-import type { PrimFunc } from "../ir/function.js";
 import type { LetStmt } from "../ir/stmt.js";
 import { Field } from "../transform/host_builtins.js";
-import { FnEmitter } from "./c_function.js";
+import type { FnEmitter } from "./c_function.js";
 import type { CModule } from "./c_module.js";
 import { cString } from "./c_names.js";
 
@@ -38,26 +37,12 @@ const DLTENSOR_FIELD_TYPES: Readonly<Record<number, string>> = {
   [Field.ArrDeviceType]: "int32_t",
 };
 
-/** Prints an entry function (after make_packed_api). */
-export function emitEntry(mod: CModule, f: PrimFunc): void {
-  if (f.attrs["calling_conv"] !== 1) throw new Error(`codegen: function '${f.name}' has no packed API; run makePackedAPI first`);
-  const { ident, symbol } = mod.entry(f);
-  const em = new FnEmitter(mod, f.name!, f.attrs["tir.noalias"] === true);
-  const params = f.params.map((p) => `${em.varType(p)} ${em.define(p)}`);
-  const sig = `int32_t ${ident}(${params.join(", ")})`;
-  const decl = ident !== symbol ? `${sig} __asm__(${cString(symbol)});\n` : "";
-  for (const p of f.params) em.line(`(void)${em.varName(p)};`);
-  em.stmt(f.body);
-  em.line("return 0;");
-  mod.functions.push(`${decl}${sig} {\n${em.text()}\n}\n`);
-}
-
 /** `let v = tvm_stack_alloca(kind, n)`: an array of n TVMValues, type codes, DLTensors or dims. */
 export function stackAlloca(em: FnEmitter, s: LetStmt, call: Call): void {
   const [kindArg, nArg] = call.args;
-  if (!(kindArg instanceof StringImm) || !(nArg instanceof IntImm)) throw new Error(`codegen(${em.fname}): tvm_stack_alloca needs a kind and a constant count`);
+  if (!(kindArg instanceof StringImm) || !(nArg instanceof IntImm)) throw new IRError(`codegen(${em.fname}): tvm_stack_alloca needs a kind and a constant count`);
   const elem = { arg_value: "TVMValue", arg_tcode: "int32_t", array: "DLTensor", shape: "int64_t" }[kindArg.value];
-  if (!elem) throw new Error(`codegen(${em.fname}): unknown tvm_stack_alloca kind '${kindArg.value}'`);
+  if (!elem) throw new IRError(`codegen(${em.fname}): unknown tvm_stack_alloca kind '${kindArg.value}'`);
   em.scoped(s.variable, (name) => {
     em.line(`${elem} ${name}[${Math.max(1, nArg.value)}];`);
     em.stmt(s.body);
@@ -77,7 +62,7 @@ export function structGet(em: FnEmitter, e: Call): string {
   }
   if (field === Field.ArrAddr) return `(&((DLTensor*)${em.expr(h)})[${idx}])`;
   const name = DLTENSOR_FIELDS[field];
-  if (!name) throw new Error(`codegen(${em.fname}): tvm_struct_get of unknown field ${field}`);
+  if (!name) throw new IRError(`codegen(${em.fname}): tvm_struct_get of unknown field ${field}`);
   return `((DLTensor*)${em.expr(h)})[${idx}].${name}`;
 }
 
@@ -94,16 +79,16 @@ export function structSet(em: FnEmitter, e: Call): string {
     return `${base}.v_int64 = (int64_t)(${em.expr(value)})`;
   }
   const name = DLTENSOR_FIELDS[field];
-  if (!name) throw new Error(`codegen(${em.fname}): tvm_struct_set of unknown field ${field}`);
+  if (!name) throw new IRError(`codegen(${em.fname}): tvm_struct_set of unknown field ${field}`);
   return `((DLTensor*)${em.expr(h)})[${idx}].${name} = (${DLTENSOR_FIELD_TYPES[field]})(${em.expr(value)})`;
 }
 
 /** The status expression of a lowered packed call; `retName` receives the return value. */
 export function callPackedStatus(em: FnEmitter, e: Call, retName: string): string {
   const [name, values, tcodes, begin, end] = e.args;
-  if (!(name instanceof StringImm)) throw new Error(`codegen(${em.fname}): tvm_call_packed_lowered needs the callee's name`);
+  if (!(name instanceof StringImm)) throw new IRError(`codegen(${em.fname}): tvm_call_packed_lowered needs the callee's name`);
   const handle = em.mod.packedHandles.get(name.value);
-  if (!handle) throw new Error(`codegen(${em.fname}): internal: no handle planned for packed function '${name.value}'`);
+  if (!handle) throw new InternalError(`codegen(${em.fname}): no handle planned for packed function '${name.value}'`, { ir: e });
   const call = em.helpers.callPacked();
   let ret = retName;
   if (ret === "0") {
@@ -119,9 +104,9 @@ export function callPackedStatus(em: FnEmitter, e: Call, retName: string): strin
  */
 export function callPackedValue(em: FnEmitter, e: Call): string {
   const [name, values, tcodes, begin, end] = e.args;
-  if (!(name instanceof StringImm)) throw new Error(`codegen(${em.fname}): tvm_call_packed_lowered needs the callee's name`);
+  if (!(name instanceof StringImm)) throw new IRError(`codegen(${em.fname}): tvm_call_packed_lowered needs the callee's name`);
   const handle = em.mod.packedHandles.get(name.value);
-  if (!handle) throw new Error(`codegen(${em.fname}): internal: no handle planned for packed function '${name.value}'`);
+  if (!handle) throw new InternalError(`codegen(${em.fname}): no handle planned for packed function '${name.value}'`, { ir: e });
   const call = em.helpers.callPackedValue();
   const ret = em.names.fresh("ret");
   const status = `${call}(&${handle}, ${cString(em.fname)}, ${cString(name.value)}, ${cString(e.dtype.toString())}, ${em.expr(values)}, ${em.expr(tcodes)}, ${em.expr(begin)}, ${em.expr(end)}, &${ret})`;

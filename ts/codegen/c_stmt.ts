@@ -4,6 +4,7 @@
 // evaluated calls (packed calls, workspace frees, returns). Stores, allocations and the packed
 // API's stack arrays print in their own files.
 
+import { IRError } from "../errors.js";
 import { Call, FloatImm, IntImm, Not, type PrimExpr, StringImm, Var } from "../ir/expr.js";
 import { Range } from "../ir/iter_var.js";
 import {
@@ -16,7 +17,7 @@ import {
 } from "../transform/host_builtins.js";
 import { COMPUTE_SCOPE, RET } from "../transform/make_packed_api.js";
 import { freeVars, isPure } from "./c_analysis.js";
-import { intLiteral } from "./c_expr.js";
+import { intLiteral } from "./c_lanes.js";
 import type { FnEmitter } from "./c_function.js";
 import { allocate, flatIndex, freeWorkspace, store, workspace } from "./c_memory.js";
 import { cFormatText, cString } from "./c_names.js";
@@ -47,7 +48,7 @@ export function emitStmt(em: FnEmitter, s: Stmt): void {
     case "IfThenElse": return ifThenElse(em, s as IfThenElse);
     case "Evaluate": return evaluate(em, s as Evaluate);
     case "BufferRealize": case "ProducerStore": case "ProducerRealize":
-      throw new Error(`codegen(${em.fname}): ${s.kind} cannot be compiled; lower the schedule (storage flattening) first`);
+      throw new IRError(`codegen(${em.fname}): ${s.kind} cannot be compiled; lower the schedule (storage flattening) first`);
     default: return unhandledKind("the C emitter", s.kind);
   }
 }

@@ -5,6 +5,7 @@
 // may_alias, so reading floats through a vector type is never a strict-aliasing violation. A bool
 // vector is a lane mask (-1 / 0) of a signed integer vector, as vector comparisons produce it.
 
+import { UnsupportedError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 
 function scalarName(t: DataType, what: string): string {
@@ -13,11 +14,11 @@ function scalarName(t: DataType, what: string): string {
   if (t.isFloat()) {
     if (t.bits === 32) return "float";
     if (t.bits === 64) return "double";
-    throw new Error(`the C backend does not support ${t.element()} (${what}); use float32 or float64`);
+    throw new UnsupportedError(`the C backend does not support ${t.element()} (${what}); use float32 or float64`);
   }
   if (t.isInt()) return `int${t.bits}_t`;
   if (t.isUInt()) return `uint${t.bits}_t`;
-  throw new Error(`no C type for ${t} (${what})`);
+  throw new UnsupportedError(`no C type for ${t} (${what})`);
 }
 
 function isPow2(n: number): boolean {
@@ -53,9 +54,9 @@ export class CTypes {
   private vector(t: DataType, variant: "" | "_u" | "_a", what: string): string {
     const elem = t.element();
     const scalar = scalarName(elem, what);
-    if (elem.isHandle()) throw new Error(`no vector of handles (${what})`);
+    if (elem.isHandle()) throw new UnsupportedError(`no vector of handles (${what})`);
     if (!isPow2(t.lanes)) {
-      throw new Error(`the C backend needs vectors of a power-of-two number of lanes, got ${t} (${what}); vectorize a loop whose extent is 2, 4, 8, 16, …`);
+      throw new UnsupportedError(`the C backend needs vectors of a power-of-two number of lanes, got ${t} (${what}); vectorize a loop whose extent is 2, 4, 8, 16, …`);
     }
     const base = `${elem.isInt() ? "int" : elem.isUInt() ? "uint" : "float"}${elem.bits}x${t.lanes}`;
     const bytes = (elem.bits / 8) * t.lanes;

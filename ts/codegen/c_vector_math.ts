@@ -23,6 +23,7 @@
 // Float64 vectors have exp and sqrt; their other functions and all scalars keep libm (lane by lane
 // for vectors), which is correctly rounded or nearly so.
 
+import { UnsupportedError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import type { CTypes } from "./c_types.js";
 
@@ -106,7 +107,7 @@ function names(host: VectorMathHost, t: DataType): Names {
 export function defineVectorMath(host: VectorMathHost, fn: string, t: DataType): string {
   if (fn === "sqrt") return defineSqrt(host, t);
   if (fn === "exp" && t.bits === 64) return defineExp64(host, t);
-  if (t.bits !== 32) throw new Error(`codegen: no vector ${fn} of ${t}`);
+  if (t.bits !== 32) throw new UnsupportedError(`codegen: no vector ${fn} of ${t}`);
   const n = names(host, t);
   switch (fn) {
     case "exp": return defineExpCore(host, n, "exp");
@@ -116,7 +117,7 @@ export function defineVectorMath(host: VectorMathHost, fn: string, t: DataType):
     case "tanh": return defineTanh(host, n);
     case "erf": return defineErf(host, n);
     case "pow": return definePow(host, n, t);
-    default: throw new Error(`codegen: no vector math function ${fn}`);
+    default: throw new UnsupportedError(`codegen: no vector math function ${fn}`);
   }
 }
 

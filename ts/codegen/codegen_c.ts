@@ -2,7 +2,7 @@
 // (make_packed_api, lower_tvm_builtin, lower_intrin) and prints one self-contained C file:
 // - each function's packed entry point, exported under its global_symbol (an asm label keeps the
 //   symbol exact when the C name must differ, e.g. "main"); a symbol that is not a C identifier
-//   is exported sanitised and reported in `symbols` (c_module.ts, c_packed.ts);
+//   is exported sanitised and reported in `symbols` (c_module.ts, c_entry.ts);
 // - the `compute_scope` body outlined into a static noinline function whose pointer parameters are
 //   `restrict` (the function is tir.noalias), so the C compiler may keep values in registers;
 // - parallel loops outlined into a closure (a struct of captured variables and a task function)
@@ -19,7 +19,7 @@
 
 import type { PrimFunc } from "../ir/function.js";
 import { CModule } from "./c_module.js";
-import { emitEntry } from "./c_packed.js";
+import { emitEntry } from "./c_entry.js";
 
 /** What codegenC gives: the C source and the exported symbol of each function. */
 export interface CodegenResult {

@@ -2,6 +2,7 @@
 // vector of lane indices with a per-lane predicate), every index checked against the memory the
 // variable points to. Masked-off lanes are not touched and load as zero.
 
+import { IRError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import { Broadcast, IntImm, type Load, type PrimExpr } from "../ir/expr.js";
 import { TIRTextPrinter, printExpr } from "../ir/printer.js";
@@ -26,7 +27,7 @@ export function stmtText(st: Stmt): string {
 export function compileIndex(ctx: Context, e: PrimExpr): (s: Slots) => number {
   const f = ctx.expr(e);
   if (!e.dtype.isIntegral()) {
-    throw new Error(`interpreter (${ctx.fname}): an index must be an integer, got ${e.dtype} (${printExpr(e)})`);
+    throw new IRError(`interpreter (${ctx.fname}): an index must be an integer, got ${e.dtype} (${printExpr(e)})`);
   }
   if (e.dtype.bits === 64) return (s) => Number(f(s) as bigint);
   return f as (s: Slots) => number;
@@ -52,7 +53,7 @@ export function compileLoad(ctx: Context, e: Load): Eval {
   const t = e.dtype.element();
   const lanes = e.dtype.lanes;
   if (e.index.dtype.lanes !== lanes) {
-    throw new Error(`interpreter (${ctx.fname}): a load of ${e.dtype} needs an index of ${lanes} lanes, got ${e.index.dtype} in ${where()}`);
+    throw new IRError(`interpreter (${ctx.fname}): a load of ${e.dtype} needs an index of ${lanes} lanes, got ${e.index.dtype} in ${where()}`);
   }
   const pred = isAllTrue(e.predicate) ? undefined : ctx.expr(e.predicate);
   if (lanes === 1) {
@@ -96,7 +97,7 @@ export function compileStore(ctx: Context, st: Store): Exec {
   const t = st.value.dtype.element();
   const lanes = st.value.dtype.lanes;
   if (st.index.dtype.lanes !== lanes) {
-    throw new Error(`interpreter (${ctx.fname}): a store of ${st.value.dtype} needs an index of ${lanes} lanes, got ${st.index.dtype} in ${where()}`);
+    throw new IRError(`interpreter (${ctx.fname}): a store of ${st.value.dtype} needs an index of ${lanes} lanes, got ${st.index.dtype} in ${where()}`);
   }
   const V = ctx.expr(st.value);
   const pred = isAllTrue(st.predicate) ? undefined : ctx.expr(st.predicate);

@@ -7,6 +7,7 @@
 // elem_offset is bound to the array's element offset in its data, as TVM binds byte_offset).
 // Scalar parameters take numbers (bigints for 64-bit integers) and are range-checked.
 
+import { ArgumentError, DTypeError, IRError, ShapeError } from "../errors.js";
 import type { Buffer } from "../ir/buffer.js";
 import { DataType } from "../ir/dtype.js";
 import { IntImm, type PrimExpr, Var } from "../ir/expr.js";
@@ -110,7 +111,7 @@ export function compileBinder(ctx: Context, fn: PrimFunc): Binder {
         try {
           d.f = ctx.expr(d.e) as (s: Slots) => Scalar;
         } catch (err) {
-          throw new Error(`${plan.label}: ${field}${field === "elem_offset" ? "" : `[${k}]`} of buffer '${plan.buffer.name}' is ${printExpr(d.e)}, which uses a variable no argument binds (${(err as Error).message})`);
+          throw new IRError(`${plan.label}: ${field}${field === "elem_offset" ? "" : `[${k}]`} of buffer '${plan.buffer.name}' is ${printExpr(d.e)}, which uses a variable no argument binds (${(err as Error).message})`);
         }
       });
     }
@@ -119,7 +120,7 @@ export function compileBinder(ctx: Context, fn: PrimFunc): Binder {
   // The frame is fresh for every call, so every slot starts unbound.
   return (s, args) => {
     if (args.length !== plans.length) {
-      throw new Error(`${ctx.fname}: expected ${plans.length} argument${plans.length === 1 ? "" : "s"} (${names.join(", ")}), got ${args.length}`);
+      throw new ArgumentError(`${ctx.fname}: expected ${plans.length} argument${plans.length === 1 ? "" : "s"} (${names.join(", ")}), got ${args.length}`);
     }
     const later: (() => void)[] = [];
     plans.forEach((plan, i) => {
@@ -140,21 +141,21 @@ function shapeText(plan: BufferPlan): string {
 function bindDim(s: Slots, plan: BufferPlan, d: Dim, actual: number, what: string, deferred: (() => void)[]): void {
   switch (d.kind) {
     case "const":
-      if (d.value !== actual) throw new Error(`${plan.label}: ${what} is ${actual}, but buffer '${plan.buffer.name}' expects ${d.value} (shape ${shapeText(plan)})`);
+      if (d.value !== actual) throw new ShapeError(`${plan.label}: ${what} is ${actual}, but buffer '${plan.buffer.name}' expects ${d.value} (shape ${shapeText(plan)})`);
       return;
     case "var": {
       const cur = s[d.slot];
       if (cur === undefined) {
         s[d.slot] = d.conv(actual);
       } else if (Number(cur) !== actual) {
-        throw new Error(`${plan.label}: ${what} is ${actual}, but buffer '${plan.buffer.name}' expects ${d.v.name} = ${String(cur)}, bound by an earlier argument (shape ${shapeText(plan)})`);
+        throw new ShapeError(`${plan.label}: ${what} is ${actual}, but buffer '${plan.buffer.name}' expects ${d.v.name} = ${String(cur)}, bound by an earlier argument (shape ${shapeText(plan)})`);
       }
       return;
     }
     case "expr":
       deferred.push(() => {
         const v = Number(d.f(s));
-        if (v !== actual) throw new Error(`${plan.label}: ${what} is ${actual}, but buffer '${plan.buffer.name}' expects ${printExpr(d.e)} = ${v} (shape ${shapeText(plan)})`);
+        if (v !== actual) throw new ShapeError(`${plan.label}: ${what} is ${actual}, but buffer '${plan.buffer.name}' expects ${printExpr(d.e)} = ${v} (shape ${shapeText(plan)})`);
       });
   }
 }
@@ -163,22 +164,22 @@ function bindDim(s: Slots, plan: BufferPlan, d: Dim, actual: number, what: strin
 function bindBuffer(s: Slots, plan: BufferPlan, a: Arg): () => void {
   const buf = plan.buffer;
   if (!(a instanceof NDArray)) {
-    throw new Error(`${plan.label}: expected an NDArray of ${buf.dtype} with shape ${shapeText(plan)}, got ${describe(a)}`);
+    throw new ArgumentError(`${plan.label}: expected an NDArray of ${buf.dtype} with shape ${shapeText(plan)}, got ${describe(a)}`);
   }
   a.assertLive(plan.label);
   if (plan.dtype instanceof Error) throw plan.dtype;
   if (a.dtype !== plan.dtype) {
-    throw new Error(`${plan.label}: expected dtype ${plan.dtype}, got ${describe(a)}`);
+    throw new DTypeError(`${plan.label}: expected dtype ${plan.dtype}, got ${describe(a)}`);
   }
   if (a.ndim !== plan.shape.length) {
-    throw new Error(`${plan.label}: expected ${plan.shape.length} dimension${plan.shape.length === 1 ? "" : "s"} (shape ${shapeText(plan)}), got ${describe(a)}`);
+    throw new ShapeError(`${plan.label}: expected ${plan.shape.length} dimension${plan.shape.length === 1 ? "" : "s"} (shape ${shapeText(plan)}), got ${describe(a)}`);
   }
   const deferred: (() => void)[] = [];
   plan.shape.forEach((d, k) => bindDim(s, plan, d, a.shape[k], `shape[${k}]`, deferred));
   if (plan.strides.length > 0) {
     plan.strides.forEach((d, k) => bindDim(s, plan, d, a.strides[k], `strides[${k}]`, deferred));
   } else if (!a.isContiguous()) {
-    throw new Error(`${plan.label}: expected a compact (row-major) array, got strides [${a.strides.join(", ")}] for shape [${a.shape.join(", ")}]; declare buffer '${buf.name}' with strides to accept strided views`);
+    throw new ShapeError(`${plan.label}: expected a compact (row-major) array, got strides [${a.strides.join(", ")}] for shape [${a.shape.join(", ")}]; declare buffer '${buf.name}' with strides to accept strided views`);
   }
   const eo = plan.elemOffset;
   if (eo.kind === "var" && s[eo.slot] === undefined) s[eo.slot] = eo.conv(a.elemOffset);
@@ -192,7 +193,7 @@ function bindBuffer(s: Slots, plan: BufferPlan, a: Arg): () => void {
 }
 
 function bindHandle(s: Slots, plan: HandlePlan, a: Arg): void {
-  if (!(a instanceof NDArray)) throw new Error(`${plan.label}: expected an NDArray (a handle parameter), got ${describe(a)}`);
+  if (!(a instanceof NDArray)) throw new ArgumentError(`${plan.label}: expected an NDArray (a handle parameter), got ${describe(a)}`);
   a.assertLive(plan.label);
   s[plan.slot] = memOfArray(plan.param.name, a, 0, DataType.parse(a.dtype));
 }
@@ -204,23 +205,23 @@ function bindScalar(s: Slots, plan: ScalarPlan, a: Arg): void {
   if (typeof raw === "boolean" && t.isBool()) {
     v = raw ? 1 : 0;
   } else if (typeof raw !== "number" && typeof raw !== "bigint") {
-    throw new Error(`${plan.label}: expected a ${t} number, got ${describe(raw)}`);
+    throw new ArgumentError(`${plan.label}: expected a ${t} number, got ${describe(raw)}`);
   } else if (t.isFloat()) {
     v = converter(t)(raw);
   } else if (isBig(t)) {
-    if (typeof raw === "number" && !Number.isSafeInteger(raw)) throw new Error(`${plan.label}: expected a ${t} (an integer; use a bigint beyond 2^53), got ${raw}`);
+    if (typeof raw === "number" && !Number.isSafeInteger(raw)) throw new ArgumentError(`${plan.label}: expected a ${t} (an integer; use a bigint beyond 2^53), got ${raw}`);
     const b = BigInt(raw);
     v = converter(t)(b);
-    if (v !== b) throw new Error(`${plan.label}: ${raw} is out of range for ${t}`);
+    if (v !== b) throw new ArgumentError(`${plan.label}: ${raw} is out of range for ${t}`);
   } else {
     const n = Number(raw);
-    if (!Number.isInteger(n)) throw new Error(`${plan.label}: expected a ${t} (an integer), got ${String(raw)}`);
+    if (!Number.isInteger(n)) throw new ArgumentError(`${plan.label}: expected a ${t} (an integer), got ${String(raw)}`);
     v = numberWrapper(t)(n);
-    if (v !== n) throw new Error(`${plan.label}: ${String(raw)} is out of range for ${t}`);
+    if (v !== n) throw new ArgumentError(`${plan.label}: ${String(raw)} is out of range for ${t}`);
   }
   const cur = s[plan.slot];
   if (cur !== undefined && cur !== v) {
-    throw new Error(`${plan.label}: is ${String(v)}, but an earlier argument's shape bound '${plan.param.name}' to ${String(cur)}`);
+    throw new ShapeError(`${plan.label}: is ${String(v)}, but an earlier argument's shape bound '${plan.param.name}' to ${String(cur)}`);
   }
   s[plan.slot] = v;
 }

@@ -5,6 +5,7 @@
 // extents. `buffer_bind_scope` binds an extern's placeholder buffer (data, elem_offset, shape,
 // strides) to a region of a real buffer, as storage flattening does.
 
+import { IRError, KernelError, UnsupportedError } from "../errors.js";
 import { Buffer } from "../ir/buffer.js";
 import { Call, IntImm, type BufferLoad, type PrimExpr, type Var } from "../ir/expr.js";
 import { printExpr } from "../ir/printer.js";
@@ -29,7 +30,7 @@ function compileGeometry(ctx: Context, buf: Buffer, where: () => string): (s: Sl
   const strides = buf.strides.map((e) => compileIndex(ctx, e));
   const eo = compileIndex(ctx, buf.elemOffset);
   if (strides.length > 0 && strides.length !== shape.length) {
-    throw new Error(`interpreter (${ctx.fname}): buffer '${buf.name}' has ${shape.length} dimensions but ${strides.length} strides, in ${where()}`);
+    throw new IRError(`interpreter (${ctx.fname}): buffer '${buf.name}' has ${shape.length} dimensions but ${strides.length} strides, in ${where()}`);
   }
   const compute = (s: Slots): Geometry => {
     const sh = shape.map((f) => f(s));
@@ -43,16 +44,16 @@ function compileGeometry(ctx: Context, buf: Buffer, where: () => string): (s: Sl
 }
 
 function dimensionError(kind: string, buf: Buffer, d: number, index: number, lo: number, hi: number, where: () => string): Error {
-  return new Error(`interpreter: out-of-bounds ${kind} buffer '${buf.name}': index ${index} of dimension ${d} is outside [${lo}, ${hi}) in ${where()}`);
+  return new KernelError(`interpreter: out-of-bounds ${kind} buffer '${buf.name}': index ${index} of dimension ${d} is outside [${lo}, ${hi}) in ${where()}`);
 }
 
 /** The element offset (relative to the data pointer) of `indices` in `buf`, checked per dimension. */
 function compileOffset(ctx: Context, buf: Buffer, indices: PrimExpr[], kind: string, where: () => string): (s: Slots) => number {
   if (indices.length !== buf.shape.length) {
-    throw new Error(`interpreter (${ctx.fname}): buffer '${buf.name}' has ${buf.shape.length} dimensions, indexed with ${indices.length}, in ${where()}`);
+    throw new IRError(`interpreter (${ctx.fname}): buffer '${buf.name}' has ${buf.shape.length} dimensions, indexed with ${indices.length}, in ${where()}`);
   }
   for (const i of indices) {
-    if (i.dtype.lanes !== 1) throw new Error(`interpreter (${ctx.fname}): vector indices into buffer '${buf.name}' are not supported before flattening, in ${where()}`);
+    if (i.dtype.lanes !== 1) throw new UnsupportedError(`interpreter (${ctx.fname}): vector indices into buffer '${buf.name}' are not supported before flattening, in ${where()}`);
   }
   const idx = indices.map((e) => compileIndex(ctx, e));
   const nd = idx.length;
@@ -84,7 +85,7 @@ function compileOffset(ctx: Context, buf: Buffer, indices: PrimExpr[], kind: str
 }
 
 function checkScalarBuffer(ctx: Context, buf: Buffer, where: () => string): void {
-  if (buf.dtype.lanes !== 1) throw new Error(`interpreter (${ctx.fname}): buffer '${buf.name}' of vector dtype ${buf.dtype} is not supported before flattening, in ${where()}`);
+  if (buf.dtype.lanes !== 1) throw new UnsupportedError(`interpreter (${ctx.fname}): buffer '${buf.name}' of vector dtype ${buf.dtype} is not supported before flattening, in ${where()}`);
 }
 
 export function compileBufferLoad(ctx: Context, e: BufferLoad): Eval {
@@ -108,7 +109,7 @@ export function compileBufferStore(ctx: Context, st: BufferStore): Exec {
   const V = ctx.expr(st.value);
   const t = st.buffer.dtype;
   if (st.value.dtype !== t) {
-    throw new Error(`interpreter (${ctx.fname}): storing ${st.value.dtype} into buffer '${st.buffer.name}' of ${t}, in ${where()}`);
+    throw new IRError(`interpreter (${ctx.fname}): storing ${st.value.dtype} into buffer '${st.buffer.name}' of ${t}, in ${where()}`);
   }
   return (s) => {
     const v = V(s) as Scalar;
@@ -123,7 +124,7 @@ export function compileBufferRealize(ctx: Context, r: BufferRealize): Exec {
   const where = (): string => `realize of '${buf.name}'`;
   checkScalarBuffer(ctx, buf, where);
   if (r.bounds.length !== buf.shape.length) {
-    throw new Error(`interpreter (${ctx.fname}): realize of '${buf.name}' has ${r.bounds.length} bounds for ${buf.shape.length} dimensions`);
+    throw new IRError(`interpreter (${ctx.fname}): realize of '${buf.name}' has ${r.bounds.length} bounds for ${buf.shape.length} dimensions`);
   }
   const mins = r.bounds.map((b) => compileIndex(ctx, b.min));
   const exts = r.bounds.map((b) => compileIndex(ctx, b.extent));
@@ -134,7 +135,7 @@ export function compileBufferRealize(ctx: Context, r: BufferRealize): Exec {
       const min = mins.map((f) => f(s));
       const extent = exts.map((f) => f(s));
       for (let d = 0; d < extent.length; d++) {
-        if (!(extent[d] >= 0)) throw new Error(`interpreter (${ctx.fname}): realize of '${buf.name}' has extent ${extent[d]} in dimension ${d}`);
+        if (!(extent[d] >= 0)) throw new IRError(`interpreter (${ctx.fname}): realize of '${buf.name}' has extent ${extent[d]} in dimension ${d}`);
       }
       const strides = compactStrides(extent);
       const count = extent.reduce((a, b) => a * b, 1);
@@ -164,7 +165,7 @@ interface Region {
 export function compileBindScope(ctx: Context, attr: AttrStmt): Exec {
   const node = attr.node;
   if (!Array.isArray(node) || node.length !== 2 || !(node[0] instanceof Buffer) || !(node[1] instanceof Buffer)) {
-    throw new Error(`interpreter (${ctx.fname}): buffer_bind_scope expects [placeholder buffer, target buffer] as its node`);
+    throw new IRError(`interpreter (${ctx.fname}): buffer_bind_scope expects [placeholder buffer, target buffer] as its node`);
   }
   const ph = node[0] as Buffer;
   const target = node[1] as Buffer;
@@ -172,13 +173,13 @@ export function compileBindScope(ctx: Context, attr: AttrStmt): Exec {
   const tuple = attr.value;
   const nd = target.shape.length;
   if (!(tuple instanceof Call) || tuple.op !== TUPLE || tuple.args.length !== 2 * nd) {
-    throw new Error(`interpreter (${ctx.fname}): ${where()} needs tvm_tuple(min, extent, …) with ${nd} dimensions, got ${printExpr(tuple)}`);
+    throw new IRError(`interpreter (${ctx.fname}): ${where()} needs tvm_tuple(min, extent, …) with ${nd} dimensions, got ${printExpr(tuple)}`);
   }
   if (ph.shape.length !== nd) {
-    throw new Error(`interpreter (${ctx.fname}): ${where()}: '${ph.name}' has ${ph.shape.length} dimensions, '${target.name}' has ${nd}`);
+    throw new IRError(`interpreter (${ctx.fname}): ${where()}: '${ph.name}' has ${ph.shape.length} dimensions, '${target.name}' has ${nd}`);
   }
   if (ph.dtype !== target.dtype) {
-    throw new Error(`interpreter (${ctx.fname}): ${where()}: '${ph.name}' has dtype ${ph.dtype}, '${target.name}' has ${target.dtype}`);
+    throw new IRError(`interpreter (${ctx.fname}): ${where()}: '${ph.name}' has dtype ${ph.dtype}, '${target.name}' has ${target.dtype}`);
   }
   const mins = tuple.args.filter((_, i) => i % 2 === 0).map((e) => compileIndex(ctx, e));
   const exts = tuple.args.filter((_, i) => i % 2 === 1).map((e) => compileIndex(ctx, e));
@@ -223,7 +224,7 @@ export function compileBindScope(ctx: Context, attr: AttrStmt): Exec {
         for (let d = 0; d < nd; d++) {
           begin[d] = mins[d](s) - L.min[d];
           if (begin[d] < 0 || begin[d] + extent[d] > L.extent[d]) {
-            throw new Error(`interpreter (${ctx.fname}): ${where()}: dimension ${d} region [${mins[d](s)}, ${mins[d](s) + extent[d]}) is outside the realized [${L.min[d]}, ${L.min[d] + L.extent[d]})`);
+            throw new KernelError(`interpreter (${ctx.fname}): ${where()}: dimension ${d} region [${mins[d](s)}, ${mins[d](s) + extent[d]}) is outside the realized [${L.min[d]}, ${L.min[d] + L.extent[d]})`);
           }
         }
       } else {
@@ -233,7 +234,7 @@ export function compileBindScope(ctx: Context, attr: AttrStmt): Exec {
         for (let d = 0; d < nd; d++) {
           begin[d] = mins[d](s);
           if (begin[d] < 0 || begin[d] + extent[d] > g.shape[d]) {
-            throw new Error(`interpreter (${ctx.fname}): ${where()}: dimension ${d} region [${begin[d]}, ${begin[d] + extent[d]}) is outside [0, ${g.shape[d]})`);
+            throw new KernelError(`interpreter (${ctx.fname}): ${where()}: dimension ${d} region [${begin[d]}, ${begin[d] + extent[d]}) is outside [0, ${g.shape[d]})`);
           }
         }
       }
@@ -242,7 +243,7 @@ export function compileBindScope(ctx: Context, attr: AttrStmt): Exec {
         const compact = compactStrides(extent);
         for (let d = 0; d < nd; d++) {
           if (extent[d] > 1 && compact[d] !== strides[d]) {
-            throw new Error(`interpreter (${ctx.fname}): ${where()}: '${ph.name}' is compact but the region of '${target.name}' is strided (stride ${strides[d]} in dimension ${d}, ${compact[d]} expected); declare it with strides`);
+            throw new IRError(`interpreter (${ctx.fname}): ${where()}: '${ph.name}' is compact but the region of '${target.name}' is strided (stride ${strides[d]} in dimension ${d}, ${compact[d]} expected); declare it with strides`);
           }
         }
       }
@@ -252,7 +253,7 @@ export function compileBindScope(ctx: Context, attr: AttrStmt): Exec {
         const v = f.value(region);
         if (f.slot !== undefined) s[f.slot] = f.conv!(v);
         else if (f.check!(s) !== v) {
-          throw new Error(`interpreter (${ctx.fname}): ${where()}: ${f.what} of '${ph.name}' is ${f.check!(s)} but the region has ${v}`);
+          throw new IRError(`interpreter (${ctx.fname}): ${where()}: ${f.what} of '${ph.name}' is ${f.check!(s)} but the region has ${v}`);
         }
       }
       body(s);

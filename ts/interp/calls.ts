@@ -4,6 +4,7 @@
 // are released when the callee returns, as the runtime's trampoline does. An exception in the
 // callee becomes an Error carrying its message and the function's name.
 
+import { IRError, KernelError, UnsupportedError } from "../errors.js";
 import { CALL_EXTERN, CALL_PACKED, STACK_MAKE_ARRAY, STACK_MAKE_SHAPE, TUPLE } from "../ir/builtin.js";
 import type { DataType } from "../ir/dtype.js";
 import { type Call, IntImm, type PrimExpr, StringImm } from "../ir/expr.js";
@@ -46,7 +47,7 @@ export function compileCall(ctx: Context, e: Call): Eval {
       expectArgs(ctx, e, 3);
       const [C, T, F] = e.args.map((a) => ctx.expr(a));
       if (e.args[0].dtype.lanes > 1) {
-        throw new Error(`interpreter (${ctx.fname}): if_then_else needs a scalar condition, got ${e.args[0].dtype} in ${printExpr(e)}`);
+        throw new IRError(`interpreter (${ctx.fname}): if_then_else needs a scalar condition, got ${e.args[0].dtype} in ${printExpr(e)}`);
       }
       // Only the taken branch is evaluated: it may guard an out-of-bounds load.
       return (s) => (C(s) ? T(s) : F(s));
@@ -75,12 +76,12 @@ export function compileCall(ctx: Context, e: Call): Eval {
     }
     case STACK_MAKE_ARRAY:
     case STACK_MAKE_SHAPE:
-      throw new Error(`interpreter (${ctx.fname}): ${op} is only supported as an argument of tvm_call_packed, in ${printExpr(e)}`);
+      throw new IRError(`interpreter (${ctx.fname}): ${op} is only supported as an argument of tvm_call_packed, in ${printExpr(e)}`);
   }
   if (BITWISE.has(op)) return compileBitwise(ctx, e);
   const math = intrinsicInfo(op)?.math;
   if (math) return compileMath(ctx, e, math, op);
-  throw new Error(`interpreter (${ctx.fname}): unknown call '${op}' in ${printExpr(e)}; the interpreter implements ${CALL_PACKED}, ${CALL_EXTERN} (libm names), tir.if_then_else, tir.likely, tir.ret, bitwise and shift ops, and the math intrinsics ${mathIntrinsics().map((i) => i.name).join(", ")}`);
+  throw new IRError(`interpreter (${ctx.fname}): unknown call '${op}' in ${printExpr(e)}; the interpreter implements ${CALL_PACKED}, ${CALL_EXTERN} (libm names), tir.if_then_else, tir.likely, tir.ret, bitwise and shift ops, and the math intrinsics ${mathIntrinsics().map((i) => i.name).join(", ")}`);
 }
 
 /** tejit.format (an assert's message): text parts as they are, values as C's printf prints them. */
@@ -97,14 +98,14 @@ function compileFormat(ctx: Context, e: Call): Eval {
 
 function expectArgs(ctx: Context, e: Call, n: number): void {
   if (e.args.length !== n) {
-    throw new Error(`interpreter (${ctx.fname}): ${e.op} takes ${n} argument${n === 1 ? "" : "s"}, got ${e.args.length} in ${printExpr(e)}`);
+    throw new IRError(`interpreter (${ctx.fname}): ${e.op} takes ${n} argument${n === 1 ? "" : "s"}, got ${e.args.length} in ${printExpr(e)}`);
   }
 }
 
 /** A math function of double arguments, rounded to the call's dtype (lane by lane for vectors). */
 function compileMath(ctx: Context, e: Call, fn: MathFn, name: string, argExprs: PrimExpr[] = e.args): Eval {
   if (fn.length > 0 && argExprs.length !== fn.length) {
-    throw new Error(`interpreter (${ctx.fname}): ${name} takes ${fn.length} argument${fn.length === 1 ? "" : "s"}, got ${argExprs.length} in ${printExpr(e)}`);
+    throw new IRError(`interpreter (${ctx.fname}): ${name} takes ${fn.length} argument${fn.length === 1 ? "" : "s"}, got ${argExprs.length} in ${printExpr(e)}`);
   }
   const t = e.dtype;
   const args = argExprs.map((a) => ctx.expr(a));
@@ -132,20 +133,20 @@ function compileMath(ctx: Context, e: Call, fn: MathFn, name: string, argExprs: 
 function compileExtern(ctx: Context, e: Call): Eval {
   const first = e.args[0];
   if (!(first instanceof StringImm)) {
-    throw new Error(`interpreter (${ctx.fname}): ${e.op} needs the function's name first, got ${printExpr(e)}`);
+    throw new IRError(`interpreter (${ctx.fname}): ${e.op} needs the function's name first, got ${printExpr(e)}`);
   }
   const name = first.value;
   const fn = libmFunction(name);
   if (!fn) {
-    throw new Error(`interpreter (${ctx.fname}): call_extern of '${name}' is not supported; the interpreter knows the libm functions ${libmNames().join(", ")} (and their f-suffixed float versions), in ${printExpr(e)}`);
+    throw new UnsupportedError(`interpreter (${ctx.fname}): call_extern of '${name}' is not supported; the interpreter knows the libm functions ${libmNames().join(", ")} (and their f-suffixed float versions), in ${printExpr(e)}`);
   }
-  if (e.dtype.isHandle()) throw new Error(`interpreter (${ctx.fname}): call_extern of '${name}' returning a handle is not supported`);
+  if (e.dtype.isHandle()) throw new UnsupportedError(`interpreter (${ctx.fname}): call_extern of '${name}' returning a handle is not supported`);
   return compileMath(ctx, e, fn, `call_extern '${name}'`, e.args.slice(1));
 }
 
 function compileBitwise(ctx: Context, e: Call): Eval {
   const t = e.dtype;
-  if (!t.isIntegral() && !t.isBool()) throw new Error(`interpreter (${ctx.fname}): ${e.op} needs integers, got ${t} in ${printExpr(e)}`);
+  if (!t.isIntegral() && !t.isBool()) throw new IRError(`interpreter (${ctx.fname}): ${e.op} needs integers, got ${t} in ${printExpr(e)}`);
   const unary = e.op === "tir.bitwise_not";
   expectArgs(ctx, e, unary ? 1 : 2);
   const elem = t.element();
@@ -202,7 +203,7 @@ function compileReinterpret(ctx: Context, e: Call): Eval {
   const from = e.args[0].dtype.element();
   const to = e.dtype.element();
   if (from.bits !== to.bits || (from.bits !== 32 && from.bits !== 64 && from.bits !== 16 && from.bits !== 8)) {
-    throw new Error(`interpreter (${ctx.fname}): reinterpret from ${from} to ${to} is not supported, in ${printExpr(e)}`);
+    throw new UnsupportedError(`interpreter (${ctx.fname}): reinterpret from ${from} to ${to} is not supported, in ${printExpr(e)}`);
   }
   const view = new DataView(new ArrayBuffer(8));
   const put = accessor(view, from, "set");
@@ -217,7 +218,7 @@ function compileReinterpret(ctx: Context, e: Call): Eval {
 
 function accessor(v: DataView, t: DataType, mode: "get" | "set"): (x: Scalar) => Scalar {
   const name = t.isFloat() ? (t.bits === 16 ? null : `Float${t.bits}`) : `${t.isInt() ? "Int" : "Uint"}${t.bits}`;
-  if (name === null) throw new Error(`interpreter: reinterpret of float16 is not supported`);
+  if (name === null) throw new UnsupportedError(`interpreter: reinterpret of float16 is not supported`);
   const big = t.bits === 64 && !t.isFloat() ? "Big" : "";
   const key = `${mode}${big}${name}` as keyof DataView;
   const fn = v[key] as unknown as (...a: unknown[]) => Scalar;
@@ -237,18 +238,18 @@ type ArgMaker = (s: Slots, views: [number, AnyNDArray][]) => unknown;
 function compilePacked(ctx: Context, e: Call): Eval {
   const first = e.args[0];
   if (!(first instanceof StringImm)) {
-    throw new Error(`interpreter (${ctx.fname}): tvm_call_packed needs the function's name (a string) first, got ${first ? printExpr(first) : "nothing"}`);
+    throw new IRError(`interpreter (${ctx.fname}): tvm_call_packed needs the function's name (a string) first, got ${first ? printExpr(first) : "nothing"}`);
   }
   const name = first.value;
   const makers = e.args.slice(1).map((a, i) => compilePackedArg(ctx, a, name, i));
   if (e.dtype.lanes !== 1 || e.dtype.isHandle()) {
-    throw new Error(`interpreter (${ctx.fname}): tvm_call_packed of '${name}' must return a scalar number type, not ${e.dtype}`);
+    throw new IRError(`interpreter (${ctx.fname}): tvm_call_packed of '${name}' must return a scalar number type, not ${e.dtype}`);
   }
   const ret = converter(e.dtype);
   const zero = ret(0);
   return (s) => {
     const fn = getGlobalFunc(name, { allowMissing: true });
-    if (!fn) throw new Error(`packed function '${name}' is not registered (registerFunc('${name}', fn) first), called from ${ctx.fname}`);
+    if (!fn) throw new KernelError(`packed function '${name}' is not registered (registerFunc('${name}', fn) first), called from ${ctx.fname}`);
     const views: [number, AnyNDArray][] = [];
     try {
       const args = makers.map((m) => m(s, views));
@@ -257,10 +258,10 @@ function compilePacked(ctx: Context, e: Call): Eval {
         result = fn(...args);
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
-        throw new Error(`packed function '${name}' threw: ${msg}`, { cause: err });
+        throw new KernelError(`packed function '${name}' threw: ${msg}`, { cause: err });
       }
       if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
-        throw new Error(`packed function '${name}' returned a Promise: functions called from kernels must be synchronous`);
+        throw new KernelError(`packed function '${name}' returned a Promise: functions called from kernels must be synchronous`);
       }
       // The call's value is the callee's numeric result in the call's dtype (0 when it returns none).
       if (typeof result === "number" || typeof result === "bigint") return ret(result);
@@ -280,9 +281,9 @@ function compilePackedArg(ctx: Context, a: PrimExpr, fname: string, i: number): 
   }
   if (a.kind === "Call" && (a as Call).op === STACK_MAKE_ARRAY) return compileMakeArray(ctx, a as Call, what, i);
   if (a.dtype.isHandle()) {
-    throw new Error(`interpreter (${ctx.fname}): ${what} is a raw handle (${printExpr(a)}); pass a buffer (tvm_stack_make_array)`);
+    throw new IRError(`interpreter (${ctx.fname}): ${what} is a raw handle (${printExpr(a)}); pass a buffer (tvm_stack_make_array)`);
   }
-  if (a.dtype.lanes > 1) throw new Error(`interpreter (${ctx.fname}): ${what} is a vector (${a.dtype}); packed calls take scalars`);
+  if (a.dtype.lanes > 1) throw new IRError(`interpreter (${ctx.fname}): ${what} is a vector (${a.dtype}); packed calls take scalars`);
   const f = ctx.expr(a);
   if (isBig(a.dtype)) {
     return (s) => {
@@ -296,11 +297,11 @@ function compilePackedArg(ctx: Context, a: PrimExpr, fname: string, i: number): 
 
 function shapeArgs(ctx: Context, e: PrimExpr, what: string, field: string): ((s: Slots) => number)[] {
   if (e.kind !== "Call" || (e as Call).op !== STACK_MAKE_SHAPE) {
-    throw new Error(`interpreter (${ctx.fname}): ${what}: the ${field} must be tvm_stack_make_shape(...), got ${printExpr(e)}`);
+    throw new IRError(`interpreter (${ctx.fname}): ${what}: the ${field} must be tvm_stack_make_shape(...), got ${printExpr(e)}`);
   }
   return (e as Call).args.map((x) => {
     const f = ctx.expr(x);
-    if (!x.dtype.isIntegral()) throw new Error(`interpreter (${ctx.fname}): ${what}: ${field} entries must be integers, got ${x.dtype}`);
+    if (!x.dtype.isIntegral()) throw new IRError(`interpreter (${ctx.fname}): ${what}: ${field} entries must be integers, got ${x.dtype}`);
     return isBig(x.dtype) ? (s: Slots) => Number(f(s) as bigint) : (f as (s: Slots) => number);
   });
 }
@@ -308,17 +309,17 @@ function shapeArgs(ctx: Context, e: PrimExpr, what: string, field: string): ((s:
 /** tvm_stack_make_array(data, make_shape(shape), strides | 0, ndim, 0<dtype>, elem_offset) -> an NDArray view. */
 function compileMakeArray(ctx: Context, e: Call, what: string, argIndex: number): ArgMaker {
   if (e.args.length !== 6) {
-    throw new Error(`interpreter (${ctx.fname}): ${what}: tvm_stack_make_array takes 6 arguments, got ${e.args.length}`);
+    throw new IRError(`interpreter (${ctx.fname}): ${what}: tvm_stack_make_array takes 6 arguments, got ${e.args.length}`);
   }
   const [dataE, shapeE, stridesE, ndimE, dtypeE, offsetE] = e.args;
   const data = ctx.expr(dataE);
   const shape = shapeArgs(ctx, shapeE, what, "shape");
   const strides = stridesE instanceof IntImm && stridesE.value === 0 ? null : shapeArgs(ctx, stridesE, what, "strides");
   if (!(ndimE instanceof IntImm) || ndimE.value !== shape.length) {
-    throw new Error(`interpreter (${ctx.fname}): ${what}: ndim ${printExpr(ndimE)} does not match the ${shape.length} shape entries`);
+    throw new IRError(`interpreter (${ctx.fname}): ${what}: ndim ${printExpr(ndimE)} does not match the ${shape.length} shape entries`);
   }
   if (strides && strides.length !== shape.length) {
-    throw new Error(`interpreter (${ctx.fname}): ${what}: ${strides.length} strides for ${shape.length} dimensions`);
+    throw new IRError(`interpreter (${ctx.fname}): ${what}: ${strides.length} strides for ${shape.length} dimensions`);
   }
   const dtype = dtypeE.dtype;
   const offset = ctx.expr(offsetE);
@@ -326,7 +327,7 @@ function compileMakeArray(ctx: Context, e: Call, what: string, argIndex: number)
   const label = `${what} (${printExpr(dataE)})`;
   return (s, views) => {
     const m = data(s);
-    if (!(m instanceof Mem)) throw new Error(`interpreter (${ctx.fname}): ${label}: the data pointer holds no memory`);
+    if (!(m instanceof Mem)) throw new KernelError(`interpreter (${ctx.fname}): ${label}: the data pointer holds no memory`);
     const eo = offBig ? Number(offset(s) as bigint) : (offset(s) as number);
     const view = viewOf(m, dtype, shape.map((f) => f(s)), strides ? strides.map((f) => f(s)) : null, eo, label);
     views.push([argIndex, view]);

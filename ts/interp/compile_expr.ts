@@ -3,6 +3,7 @@
 // gets closures without an indirect call, which is what makes interpreted loops fast enough for
 // test suites. Vectors are arrays of lanes, computed lane by lane.
 
+import { IRError, UnsupportedError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import {
   type BinaryExpr, type Broadcast, type BufferLoad, type Call, type Cast, type CompareExpr, FloatImm, IntImm, type Let,
@@ -52,7 +53,7 @@ export function compileExpr(ctx: Context, e: PrimExpr): Eval {
     case "Call": return compileCall(ctx, e as Call);
     case "ProducerLoad":
     case "Reduce":
-      throw new Error(`interpreter (${ctx.fname}): ${e.kind} is a TE-level node (${printExpr(e)}); lower the schedule to TIR first`);
+      throw new IRError(`interpreter (${ctx.fname}): ${e.kind} is a TE-level node (${printExpr(e)}); lower the schedule to TIR first`);
     default: return unhandledKind("the interpreter", e.kind);
   }
 }
@@ -62,11 +63,11 @@ function compileCast(ctx: Context, e: Cast): Eval {
   const to = e.dtype;
   const V = ctx.expr(e.value);
   if (from.lanes !== to.lanes) {
-    throw new Error(`interpreter (${ctx.fname}): cast from ${from} to ${to} changes the lane count, in ${printExpr(e)}`);
+    throw new IRError(`interpreter (${ctx.fname}): cast from ${from} to ${to} changes the lane count, in ${printExpr(e)}`);
   }
   if (to.isHandle() || from.isHandle()) {
     if (to.isHandle() && from.isHandle()) return V;
-    throw new Error(`interpreter (${ctx.fname}): cast between a handle and ${to.isHandle() ? from : to} is not supported, in ${printExpr(e)}`);
+    throw new UnsupportedError(`interpreter (${ctx.fname}): cast between a handle and ${to.isHandle() ? from : to} is not supported, in ${printExpr(e)}`);
   }
   const conv = converter(to.element());
   if (to.lanes > 1) return lanewise1(conv, V, to.lanes);
@@ -131,7 +132,7 @@ function compileCompare(ctx: Context, e: CompareExpr): Eval {
   const B = ctx.expr(e.b);
   if (e.a.dtype.isHandle()) {
     // Pointers compare by identity (e.g. a null check).
-    if (e.kind !== "EQ" && e.kind !== "NE") throw new Error(`interpreter (${ctx.fname}): ordering of handles is not supported, in ${printExpr(e)}`);
+    if (e.kind !== "EQ" && e.kind !== "NE") throw new UnsupportedError(`interpreter (${ctx.fname}): ordering of handles is not supported, in ${printExpr(e)}`);
     const eq = e.kind === "EQ";
     return (s) => ((A(s) === B(s)) === eq ? 1 : 0);
   }
@@ -189,7 +190,7 @@ function compileRamp(ctx: Context, e: Ramp): Eval {
   const lanes = e.lanes;
   const laneIndex = Array.from({ length: lanes }, (_, i) => constantOf(elem, i));
   if (e.base.dtype.lanes !== 1 || e.stride.dtype.lanes !== 1) {
-    throw new Error(`interpreter (${ctx.fname}): ramp needs a scalar base and stride, in ${printExpr(e)}`);
+    throw new IRError(`interpreter (${ctx.fname}): ramp needs a scalar base and stride, in ${printExpr(e)}`);
   }
   return (s) => {
     const b = base(s) as Scalar;
@@ -202,7 +203,7 @@ function compileRamp(ctx: Context, e: Ramp): Eval {
 
 function compileBroadcast(ctx: Context, e: Broadcast): Eval {
   if (e.value.dtype.lanes !== 1) {
-    throw new Error(`interpreter (${ctx.fname}): broadcast of a vector is not supported, in ${printExpr(e)}`);
+    throw new UnsupportedError(`interpreter (${ctx.fname}): broadcast of a vector is not supported, in ${printExpr(e)}`);
   }
   const V = ctx.expr(e.value);
   const lanes = e.lanes;
@@ -215,7 +216,7 @@ function compileShuffle(ctx: Context, e: Shuffle): Eval {
   const indices = [...e.indices];
   for (const i of indices) {
     if (!Number.isInteger(i) || i < 0 || i >= total) {
-      throw new Error(`interpreter (${ctx.fname}): shuffle index ${i} is outside the ${total} lanes of its vectors, in ${printExpr(e)}`);
+      throw new IRError(`interpreter (${ctx.fname}): shuffle index ${i} is outside the ${total} lanes of its vectors, in ${printExpr(e)}`);
     }
   }
   const single = indices.length === 1;

@@ -3,6 +3,7 @@
 // other); attributes are markers and only their body runs, except buffer_bind_scope, which binds
 // an extern's placeholder buffer; asserts throw their message; allocations are fresh memory.
 
+import { IRError, KernelError } from "../errors.js";
 import { StringImm } from "../ir/expr.js";
 import { printExpr } from "../ir/printer.js";
 import type {
@@ -35,7 +36,7 @@ export function compileStmt(ctx: Context, st: Stmt): Exec {
     case "Evaluate": return compileEvaluate(ctx, st as Evaluate);
     case "ProducerStore":
     case "ProducerRealize":
-      throw new Error(`interpreter (${ctx.fname}): ${st.kind} is a TE-level statement; lower the schedule to TIR first`);
+      throw new IRError(`interpreter (${ctx.fname}): ${st.kind} is a TE-level statement; lower the schedule to TIR first`);
     default: return unhandledKind("the interpreter", st.kind);
   }
 }
@@ -61,7 +62,7 @@ function compileAssert(ctx: Context, st: AssertStmt): Exec {
   const M = st.message instanceof StringImm ? (() => (st.message as StringImm).value) : ctx.expr(st.message);
   const body = ctx.stmt(st.body);
   return (s) => {
-    if (!C(s)) throw new Error(String(M(s)));
+    if (!C(s)) throw new KernelError(String(M(s)));
     body(s);
   };
 }
@@ -167,7 +168,7 @@ function compileSeq(ctx: Context, st: SeqStmt): Exec {
 
 function compileIf(ctx: Context, st: IfThenElse): Exec {
   if (st.condition.dtype.lanes !== 1) {
-    throw new Error(`interpreter (${ctx.fname}): an if needs a scalar condition, got ${st.condition.dtype} (${printExpr(st.condition)})`);
+    throw new IRError(`interpreter (${ctx.fname}): an if needs a scalar condition, got ${st.condition.dtype} (${printExpr(st.condition)})`);
   }
   const C = ctx.expr(st.condition);
   const T = ctx.stmt(st.thenCase);

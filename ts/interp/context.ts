@@ -4,6 +4,7 @@
 // variable outside the statement that binds it is an Error at compile time, and running a
 // closure never looks anything up by name.
 
+import { IRError } from "../errors.js";
 import type { Buffer } from "../ir/buffer.js";
 import type { PrimExpr, Var } from "../ir/expr.js";
 import type { Stmt } from "../ir/stmt.js";
@@ -100,7 +101,7 @@ export class Context {
     const slot = this.scope.get(v);
     if (slot === undefined) {
       const what = v.dtype.isHandle() ? "buffer variable" : "variable";
-      throw new Error(`interpreter (${this.fname}): ${what} '${v.name}' is used where nothing binds it, in ${where()}`);
+      throw new IRError(`interpreter (${this.fname}): ${what} '${v.name}' is used where nothing binds it, in ${where()}`);
     }
     return slot;
   }

@@ -3,6 +3,7 @@
 // numbers with C's semantics for every dtype and every memory access bounds-checked. Slow
 // compared with compiled C, but exact.
 
+import { ArgumentError, IRError, UnsupportedError } from "../errors.js";
 import { IRModule, type PrimFunc } from "../ir/function.js";
 import { type Binder, type Arg, compileBinder } from "./bind_args.js";
 import { ReturnSignal } from "./calls.js";
@@ -43,7 +44,7 @@ function select(mod: IRModule, name: string | undefined): [PrimFunc, string] {
   const names = [...mod.functions.keys()];
   if (names.length === 1) return [mod.get(names[0]), names[0]];
   if (mod.functions.has("main")) return [mod.get("main"), "main"];
-  throw new Error(`interpret: the module has ${names.length} functions (${names.join(", ") || "none"}); pass {name} to choose one`);
+  throw new ArgumentError(`interpret: the module has ${names.length} functions (${names.join(", ") || "none"}); pass {name} to choose one`);
 }
 
 /**
@@ -61,7 +62,7 @@ export function interpret(fn: PrimFunc | IRModule, args: readonly Arg[], opts: I
     f = fn;
     fname = opts.name ?? fn.name ?? "main";
   }
-  if (!Array.isArray(args)) throw new Error(`interpret(${fname}): args must be an array of NDArrays and numbers`);
+  if (!Array.isArray(args)) throw new ArgumentError(`interpret(${fname}): args must be an array of NDArrays and numbers`);
   const c = compile(f, fname, opts);
   const slots: Slots = new Array(c.nSlots);
   c.bind(slots, args);
@@ -78,10 +79,10 @@ function returnValue(fname: string, v: unknown): number {
   if (typeof v === "number") return v;
   if (typeof v === "bigint") {
     const n = Number(v);
-    if (!Number.isSafeInteger(n)) throw new Error(`interpret(${fname}): the returned value ${v} is beyond 2^53 and cannot be returned as a number`);
+    if (!Number.isSafeInteger(n)) throw new UnsupportedError(`interpret(${fname}): the returned value ${v} is beyond 2^53 and cannot be returned as a number`);
     return n;
   }
-  throw new Error(`interpret(${fname}): tir.ret returned a non-scalar value`);
+  throw new IRError(`interpret(${fname}): tir.ret returned a non-scalar value`);
 }
 
 /** Drops the compiled form of `fn` (it is recompiled on the next call). */

@@ -6,6 +6,7 @@
 // float32 holding half-precision values); arguments point into the caller's NDArray; views for
 // packed calls are NDArrays over the same memory.
 
+import { IRError, KernelError, ShapeError, UnsupportedError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import { type AnyNDArray, NDArray, type TypedArray, compactStrides, dtypeInfo } from "../runtime/ndarray.js";
 import type { Scalar } from "./values.js";
@@ -61,7 +62,7 @@ export function storageCtor(t: DataType, what: string): StorageCtor {
       case 64: return BigUint64Array;
     }
   }
-  throw new Error(`${what}: the interpreter cannot store elements of dtype ${t}`);
+  throw new UnsupportedError(`${what}: the interpreter cannot store elements of dtype ${t}`);
 }
 
 /**
@@ -73,13 +74,13 @@ export function allocate(name: string, t: DataType, count: number, layout?: Real
   const elem = t.element();
   const n = count * t.lanes;
   if (!Number.isSafeInteger(n) || n < 0) {
-    throw new Error(`interpreter: allocation of '${name}' has ${count} elements of ${t}; expected a non-negative integer`);
+    throw new IRError(`interpreter: allocation of '${name}' has ${count} elements of ${t}; expected a non-negative integer`);
   }
   let data: TypedArray;
   try {
     data = new (storageCtor(elem, `allocation of '${name}'`))(n);
   } catch (err) {
-    if (err instanceof RangeError) throw new Error(`interpreter: cannot allocate ${n} elements of ${elem} for '${name}': ${err.message}`);
+    if (err instanceof RangeError) throw new UnsupportedError(`interpreter: cannot allocate ${n} elements of ${elem} for '${name}': ${err.message}`);
     throw err;
   }
   if (poison) {
@@ -116,7 +117,7 @@ export function memOfArray(name: string, a: AnyNDArray, elemOffset: number, dtyp
 export function ndDtypeName(t: DataType, what: string): string {
   const s = t.toString();
   if (t.lanes !== 1 || t.isHandle() || (t.isFloat() && t.bits === 16)) {
-    throw new Error(`${what}: dtype ${s} cannot be held by an NDArray (it holds bool, int8-64, uint8-64, float32, float64)`);
+    throw new UnsupportedError(`${what}: dtype ${s} cannot be held by an NDArray (it holds bool, int8-64, uint8-64, float32, float64)`);
   }
   dtypeInfo(s);
   return s;
@@ -133,7 +134,7 @@ export function viewOf(mem: Mem, dtype: DataType, shape: number[], strides: numb
   let data = mem.data;
   if (!(data instanceof info.ctor) || (name === "bool" && !(data instanceof Uint8Array))) {
     if (data.BYTES_PER_ELEMENT !== info.bytes) {
-      throw new Error(`${what}: a ${dtype} view of '${mem.name}', which holds ${mem.dtype}, is not supported (element sizes differ)`);
+      throw new UnsupportedError(`${what}: a ${dtype} view of '${mem.name}', which holds ${mem.dtype}, is not supported (element sizes differ)`);
     }
     data = new info.ctor(data.buffer, data.byteOffset, data.length);
   }
@@ -148,7 +149,7 @@ export function viewOf(mem: Mem, dtype: DataType, shape: number[], strides: numb
     else hi += s;
   }
   if (size > 0 && (lo < mem.lo || hi >= mem.hi)) {
-    throw new Error(`${what}: the view of '${mem.name}' with shape [${shape.join(", ")}], strides [${str.join(", ")}] and elem_offset ${elemOffset} reaches elements ${lo}..${hi}, outside ${mem.describeRange()} of '${mem.name}'`);
+    throw new ShapeError(`${what}: the view of '${mem.name}' with shape [${shape.join(", ")}], strides [${str.join(", ")}] and elem_offset ${elemOffset} reaches elements ${lo}..${hi}, outside ${mem.describeRange()} of '${mem.name}'`);
   }
   return NDArray.view(data, shape, strides, (mem.base + elemOffset) * info.bytes, name);
 }
@@ -156,9 +157,9 @@ export function viewOf(mem: Mem, dtype: DataType, shape: number[], strides: numb
 /** The Error for an access outside a pointer's memory. */
 export function outOfBounds(kind: "load from" | "store to", mem: unknown, index: number, where: () => string): Error {
   if (!(mem instanceof Mem)) {
-    return new Error(`interpreter: ${kind} a variable that holds no memory (${where()})`);
+    return new KernelError(`interpreter: ${kind} a variable that holds no memory (${where()})`);
   }
-  return new Error(`interpreter: out-of-bounds ${kind} '${mem.name}': index ${index} is outside ${mem.describeRange()} (${mem.hi - mem.lo} elements) in ${where()}`);
+  return new KernelError(`interpreter: out-of-bounds ${kind} '${mem.name}': index ${index} is outside ${mem.describeRange()} (${mem.hi - mem.lo} elements) in ${where()}`);
 }
 
 /**
@@ -178,7 +179,7 @@ export function reinterpretLoad(mem: Mem, t: DataType, where: () => string): (v:
     if (t.bits === 32) return t.isInt() ? (v) => (v as number) | 0 : (v) => (v as number) >>> 0;
     return t.isInt() ? (v) => ((v as number) << 16) >> 16 : (v) => (v as number) & 0xffff;
   }
-  throw new Error(`interpreter: cannot load ${t} from '${mem.name}', which holds ${m} (${where()})`);
+  throw new IRError(`interpreter: cannot load ${t} from '${mem.name}', which holds ${m} (${where()})`);
 }
 
 /** Converts a value of `t` for storing into `mem`, or an Error if the dtypes are not interchangeable. */
@@ -187,7 +188,7 @@ export function reinterpretStore(mem: Mem, t: DataType, where: () => string): (v
   const byteLike = (x: DataType): boolean => x.isBool() || (x.isIntegral() && x.bits === 8);
   if (byteLike(m) && byteLike(t)) return (v) => v;
   if (m.isIntegral() && t.isIntegral() && m.bits === t.bits) return (v) => v;
-  throw new Error(`interpreter: cannot store ${t} into '${mem.name}', which holds ${m} (${where()})`);
+  throw new IRError(`interpreter: cannot store ${t} into '${mem.name}', which holds ${m} (${where()})`);
 }
 
 /** The TypedArray a Mem's data is, as an indexable record (for generic element access). */

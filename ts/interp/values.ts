@@ -6,6 +6,7 @@
 // is an Error. This file only builds the per-dtype scalar functions; the expression compiler
 // picks them once per node, so nothing here dispatches on a dtype per element.
 
+import { IRError, KernelError, UnsupportedError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import { nearbyint as roundHalfEven } from "../ir/intrinsic_math.js";
 
@@ -47,7 +48,7 @@ export function floatRounder(t: DataType): (x: number) => number {
     case 16: return f16round;
     case 32: return Math.fround;
     case 64: return identity;
-    default: throw new Error(`interpreter: float${t.bits} is not supported (float16, float32, float64 are)`);
+    default: throw new UnsupportedError(`interpreter: float${t.bits} is not supported (float16, float32, float64 are)`);
   }
 }
 
@@ -72,7 +73,7 @@ export function numberWrapper(t: DataType): (x: number) => number {
       return (x) => (x & mask) >>> 0;
     }
   }
-  throw new Error(`interpreter: no number wrapper for ${t}`);
+  throw new UnsupportedError(`interpreter: no number wrapper for ${t}`);
 }
 
 /** Wraps a bigint to int64/uint64. */
@@ -87,7 +88,7 @@ export function bigWrapper(t: DataType): (x: bigint) => bigint {
  * nearest (64-bit integers correctly, not through a double first).
  */
 export function converter(t: DataType): UnaryFn {
-  if (t.isHandle()) throw new Error(`interpreter: cannot convert a number to a handle`);
+  if (t.isHandle()) throw new IRError(`interpreter: cannot convert a number to a handle`);
   if (t.isFloat()) {
     const bits = t.bits;
     const round = floatRounder(t);
@@ -137,7 +138,7 @@ export type CompareKindName = "EQ" | "NE" | "LT" | "LE" | "GT" | "GE";
 
 /** Thrown for integer division or remainder by zero; `what` describes the expression. */
 export function divisionByZero(what: () => string): never {
-  throw new Error(`interpreter: integer division by zero in ${what()}`);
+  throw new KernelError(`interpreter: integer division by zero in ${what()}`);
 }
 
 /**
@@ -145,7 +146,7 @@ export function divisionByZero(what: () => string): never {
  * division-by-zero error (called only when it happens).
  */
 export function arith(kind: ArithKind, t: DataType, where: () => string): BinaryFn {
-  if (t.isHandle()) throw new Error(`interpreter: arithmetic ${kind} on handles is not supported (${where()})`);
+  if (t.isHandle()) throw new UnsupportedError(`interpreter: arithmetic ${kind} on handles is not supported (${where()})`);
   if (t.isFloat()) return floatArith(kind, floatRounder(t));
   if (isBig(t)) return bigArith(kind, bigWrapper(t), where);
   return intArith(kind, t, numberWrapper(t), where) as BinaryFn;
@@ -233,6 +234,6 @@ export function zeroOf(t: DataType): Scalar {
 export function constantOf(t: DataType, v: number): Scalar {
   if (isBig(t)) return t.isInt() ? BigInt.asIntN(64, BigInt(v)) : BigInt.asUintN(64, BigInt(v));
   if (t.isFloat()) return floatRounder(t)(v);
-  if (t.isHandle()) throw new Error(`interpreter: a numeric constant of dtype handle (${v}) has no value`);
+  if (t.isHandle()) throw new IRError(`interpreter: a numeric constant of dtype handle (${v}) has no value`);
   return numberWrapper(t)(v);
 }

@@ -11,7 +11,7 @@
 
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getAddon } from "./addon.js";
+import { addonBinary } from "./addon_binary.js";
 import { abiHeaderPath } from "./paths.js";
 import { version } from "../version.js";
 
@@ -21,7 +21,7 @@ let code: string | undefined;
 export function codeStamp(): string {
   if (code === undefined) {
     const tree = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-    code = `tejit ${version}\n${getAddon().fileStamp([tree, abiHeaderPath()])}`;
+    code = `tejit ${version}\n${addonBinary().fileStamp([tree, abiHeaderPath()])}`;
   }
   return code;
 }
@@ -37,7 +37,7 @@ export function compilerStamp(argv: readonly string[]): string {
   const key = `${argv.join("\0")}\0${process.env.PATH ?? ""}\0${process.cwd()}\0${env.join("\0")}`;
   let stamp = compilers.get(key);
   if (stamp === undefined) {
-    stamp = `${argv.join(" ")}\n${env.join("\n")}\n${getAddon().commandStamp(argv)}`;
+    stamp = `${argv.join(" ")}\n${env.join("\n")}\n${addonBinary().commandStamp(argv)}`;
     compilers.set(key, stamp);
   }
   return stamp;
@@ -47,6 +47,6 @@ let cpu: string | undefined;
 
 /** The host CPU's identity and features (what -march=native compiles for), from CPUID. */
 export function hostCpuStamp(): string {
-  if (cpu === undefined) cpu = `${process.arch}\n${getAddon().cpuStamp()}`;
+  if (cpu === undefined) cpu = `${process.arch}\n${addonBinary().cpuStamp()}`;
   return cpu;
 }

@@ -4,6 +4,7 @@
 // this process then loads. Creation walks the path one component at a time (fs.mkdirSync's
 // recursive mode spins forever on paths such as /proc/x), so every bad value ends in an Error
 // that names the directory, what is wrong and which variable to set.
+import { ConfigError } from "../errors.js";
 import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, constants, mkdirSync, openSync, realpathSync, statSync, unlinkSync } from "node:fs";
 import { homedir } from "node:os";
@@ -34,14 +35,14 @@ function makeDirs(dir: string): void {
   for (let d = dir; ; d = dirname(d)) {
     try {
       if (!statSync(d).isDirectory()) {
-        throw new Error(`cannot create the tejit cache directory ${dir} (${origin()}): ${d} is not a directory; ${FIX}`);
+        throw new ConfigError(`cannot create the tejit cache directory ${dir} (${origin()}): ${d} is not a directory; ${FIX}`);
       }
       break;
     } catch (e) {
       // ENOTDIR: a file further up; walk on to name it.
       if (errorCode(e) !== "ENOENT" && errorCode(e) !== "ENOTDIR") {
         if (e instanceof Error && e.message.startsWith("cannot create the tejit cache")) throw e;
-        throw new Error(`cannot create the tejit cache directory ${dir} (${origin()}): ${d}: ${errorCode(e)}; ${FIX}`);
+        throw new ConfigError(`cannot create the tejit cache directory ${dir} (${origin()}): ${d}: ${errorCode(e)}; ${FIX}`);
       }
       missing.push(d);
       if (dirname(d) === d) break;
@@ -53,7 +54,7 @@ function makeDirs(dir: string): void {
       chmodSync(d, 0o700); // the umask may have removed bits; it never adds any, but be exact
     } catch (e) {
       if (errorCode(e) === "EEXIST" && statSync(d, { throwIfNoEntry: false })?.isDirectory()) continue; // another process made it
-      throw new Error(`cannot create the tejit cache directory ${dir} (${origin()}): mkdir ${d}: ${errorCode(e)}; ${FIX}`);
+      throw new ConfigError(`cannot create the tejit cache directory ${dir} (${origin()}): mkdir ${d}: ${errorCode(e)}; ${FIX}`);
     }
   }
 }
@@ -68,11 +69,11 @@ function checkTrusted(dir: string, real: string): void {
   const uid = myUid();
   const shown = real === dir ? dir : `${dir} (${real})`;
   if (uid !== undefined && st.uid !== uid) {
-    throw new Error(`the tejit cache directory ${shown} is owned by uid ${st.uid}, not by you (uid ${uid}): its owner could replace a library there; ${FIX}`);
+    throw new ConfigError(`the tejit cache directory ${shown} is owned by uid ${st.uid}, not by you (uid ${uid}): its owner could replace a library there; ${FIX}`);
   }
   const mode = st.mode & 0o777;
   if ((mode & 0o022) !== 0) {
-    throw new Error(`the tejit cache directory ${shown} is writable by others (mode ${mode.toString(8).padStart(4, "0")}): anyone could replace a library there; run chmod 700 ${real}, or ${FIX}`);
+    throw new ConfigError(`the tejit cache directory ${shown} is writable by others (mode ${mode.toString(8).padStart(4, "0")}): anyone could replace a library there; run chmod 700 ${real}, or ${FIX}`);
   }
 }
 
@@ -83,7 +84,7 @@ function checkWritable(dir: string, shown: string): void {
     closeSync(openSync(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600));
     unlinkSync(probe);
   } catch (e) {
-    throw new Error(`the tejit cache directory ${shown} (${origin()}) is not writable (${errorCode(e)}); ${FIX}`);
+    throw new ConfigError(`the tejit cache directory ${shown} (${origin()}) is not writable (${errorCode(e)}); ${FIX}`);
   }
 }
 
@@ -98,12 +99,12 @@ export function openCacheDir(dir = cacheDir()): string {
   const abs = resolve(dir);
   let real = opened.get(abs);
   if (real === undefined) {
-    if (abs.includes("\0")) throw new Error(`the tejit cache directory ${JSON.stringify(dir)} contains a NUL character; ${FIX}`);
+    if (abs.includes("\0")) throw new ConfigError(`the tejit cache directory ${JSON.stringify(dir)} contains a NUL character; ${FIX}`);
     makeDirs(abs);
     try {
       real = realpathSync(abs);
     } catch (e) {
-      throw new Error(`cannot resolve the tejit cache directory ${abs} (${origin()}): ${errorCode(e)}; ${FIX}`);
+      throw new ConfigError(`cannot resolve the tejit cache directory ${abs} (${origin()}): ${errorCode(e)}; ${FIX}`);
     }
     checkTrusted(abs, real);
     checkWritable(real, abs);
@@ -129,7 +130,7 @@ export function trustedCacheDir(dir = cacheDir()): string | undefined {
   const abs = resolve(dir);
   const known = opened.get(abs);
   if (known !== undefined) return openCacheDir(dir);
-  if (abs.includes("\0")) throw new Error(`the tejit cache directory ${JSON.stringify(dir)} contains a NUL character; ${FIX}`);
+  if (abs.includes("\0")) throw new ConfigError(`the tejit cache directory ${JSON.stringify(dir)} contains a NUL character; ${FIX}`);
   let real: string;
   try {
     real = realpathSync(abs);

@@ -5,6 +5,7 @@
 // enforceCacheLimit after every build, with TEJIT_CACHE_MAX_MB (default 1024; 0: no limit).
 // Links and other files are left alone.
 
+import { ConfigError } from "../errors.js";
 import { existsSync, lstatSync, readdirSync, rmSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 
@@ -12,7 +13,7 @@ import { join } from "node:path";
 export function cacheLimitBytes(): number | undefined {
   const v = process.env.TEJIT_CACHE_MAX_MB;
   if (v === undefined || v === "") return 1024 * 1024 * 1024;
-  if (!/^\d+$/.test(v)) throw new Error(`TEJIT_CACHE_MAX_MB must be a whole number of MiB (0 for no limit), got '${v}'`);
+  if (!/^\d+$/.test(v)) throw new ConfigError(`TEJIT_CACHE_MAX_MB must be a whole number of MiB (0 for no limit), got '${v}'`);
   return Number(v) === 0 ? undefined : Number(v) * 1024 * 1024;
 }
 

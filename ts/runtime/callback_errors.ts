@@ -6,6 +6,8 @@
 // the kernel's Error, whose message carries them. The last few exceptions are kept, matched by
 // the message the addon made of them.
 
+import { KernelError, TejitError } from "../errors.js";
+
 const KEPT = 32;
 const recent: { seq: number; message: string; error: object }[] = [];
 let seq = 0;
@@ -34,12 +36,14 @@ export function keepCallbackError(name: string, error: unknown): void {
 
 /**
  * What a kernel call started at `mark` that failed with `e` should throw: the callback's
- * exception that `e` reports, else `e` itself.
+ * exception that `e` reports; else a TejitError or an Error subclass as it is (an argument refused before the
+ * call); else (the addon's plain Error: the kernel returned an error) a KernelError with its message.
  */
 export function callbackOrigin(e: unknown, mark: number): unknown {
   if (!(e instanceof Error)) return e;
   for (let i = recent.length - 1; i >= 0 && recent[i].seq > mark; i--) {
     if (e.message.includes(recent[i].message)) return recent.splice(i, 1)[0].error;
   }
-  return e;
+  if (e instanceof TejitError || Object.getPrototypeOf(e) !== Error.prototype) return e;
+  return new KernelError(e.message, { cause: e });
 }

@@ -9,6 +9,7 @@
 // renamed into place, so processes building the same source at once are safe.
 // TEJIT_DISABLE_CACHE=1 builds in a fresh temporary directory instead. build()'s warm path
 // (ts/warm_build.ts) adds `<schedule key>.sched.json` records naming these libraries.
+import { ArgumentError, CompileError } from "../errors.js";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,7 +75,7 @@ function* compilerIdentitySteps(c: Compiler): Steps<string> {
   const known = identities.get(key);
   if (known !== undefined) return known;
   const r = yield* compilerStep(c, ["--version"], "reporting its version");
-  if (r.status !== 0) throw new Error(`C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) failed to report its version (${r.status === null ? `killed by ${r.signal}` : `exit ${r.status}`}): ${r.output}`);
+  if (r.status !== 0) throw new CompileError(`C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) failed to report its version (${r.status === null ? `killed by ${r.signal}` : `exit ${r.status}`}): ${r.output}`);
   const id = `${c.argv.join(" ")}\n${path}\n${r.stdout}`;
   identities.set(key, id);
   return id;
@@ -119,7 +120,7 @@ export function compileSourceAsync(cSource: string, opts: CompileOptions = {}): 
 }
 
 function* compileSteps(cSource: string, opts: CompileOptions): Steps<string> {
-  if (typeof cSource !== "string") throw new Error(`compileSource: cSource must be a string, got ${typeof cSource}`);
+  if (typeof cSource !== "string") throw new ArgumentError(`compileSource: cSource must be a string, got ${typeof cSource}`);
   const compiler = findCompiler(opts.cc);
   const requested = compilerFlags(opts);
   const identity = yield* compilerIdentitySteps(compiler);
@@ -144,7 +145,7 @@ function* compileSteps(cSource: string, opts: CompileOptions): Steps<string> {
   const r = yield* compilerStep(compiler, [...flags, "-I", nativeIncludeDir(), "-o", tmpLib, src, "-lm"], `on ${src}`);
   const failed = (what: string, output: string): Error => {
     rmSync(tmpLib, { force: true });
-    const err = new Error(`C compilation of ${src} failed (${compiler.argv.join(" ")} ${what}):\n${output}`);
+    const err = new CompileError(`C compilation of ${src} failed (${compiler.argv.join(" ")} ${what}):\n${output}`);
     Object.assign(err, { sourcePath: src, compilerOutput: output });
     return err;
   };

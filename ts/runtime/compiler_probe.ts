@@ -9,6 +9,7 @@
 // be built or run (a cross compiler, flags that cannot link a program) gives no verdict: the
 // workaround flag is then added when the compiler accepts it, and nothing is written to disk.
 // TEJIT_NO_COMPILER_WORKAROUNDS=1 skips all of this (to measure what the workaround costs).
+import { CompileError } from "../errors.js";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -127,12 +128,12 @@ function* runProbe(c: Compiler, flags: string[], workParent: string): Steps<Prob
       const fixed = yield* buildAndRun(c, [...flags, GUARDED_LOAD_WORKAROUND], work, "fixed");
       if (fixed === "right") return { verdict: "workaround", flags: [GUARDED_LOAD_WORKAROUND] };
       if (fixed === "no-build") {
-        throw new Error(
+        throw new CompileError(
           `C compiler '${c.argv.join(" ")}' miscompiles tejit's probe program (zero-padded guarded loads) with flags '${flags.join(" ")}', ` +
           `and refuses the workaround ${GUARDED_LOAD_WORKAROUND}: its kernels could return wrong numbers; use another compiler (TEJIT_CC) or lower the optimisation (cflags "-O2")`,
         );
       }
-      throw new Error(
+      throw new CompileError(
         `C compiler '${c.argv.join(" ")}' miscompiles tejit's probe program (zero-padded guarded loads) with flags '${flags.join(" ")}', ` +
         `also with ${GUARDED_LOAD_WORKAROUND}: its kernels could return wrong numbers; use another compiler (TEJIT_CC=clang) or lower the optimisation (cflags "-O2")`,
       );

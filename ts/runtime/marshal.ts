@@ -9,6 +9,7 @@
 // and ranks and decides whether a number goes as int (type code 0) or float (code 2); without it
 // integers go as int. Tensors a noalias kernel writes must not share memory with its other
 // tensors (checkNoOverlap, overlap.ts).
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { NDArray, isTypedArray, layoutOf } from "./ndarray.js";
 import { checkNoOverlap } from "./overlap.js";
 
@@ -51,7 +52,7 @@ function paramLabel(fname: string, i: number, p?: ParamInfo): string {
  */
 export function encodeArgs(fname: string, args: readonly unknown[], params: readonly ParamInfo[] | undefined, meta: Float64Array, out?: unknown[]): unknown[] {
   if (params && args.length !== params.length) {
-    throw new Error(`${fname}: expected ${params.length} arguments (${params.map((p, i) => p.name ?? `${p.kind} ${i}`).join(", ")}), got ${args.length}`);
+    throw new ArgumentError(`${fname}: expected ${params.length} arguments (${params.map((p, i) => p.name ?? `${p.kind} ${i}`).join(", ")}), got ${args.length}`);
   }
   const values = out ?? new Array<unknown>(args.length);
   const cap = meta.length;
@@ -63,20 +64,20 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
     values[i] = undefined;
     if (a instanceof NDArray) {
       const l = layoutOf(a);
-      if (!l) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray made by tejit (nd.array, nd.empty, NDArray.view), got an object that only inherits from NDArray (a Proxy or Object.create)`);
+      if (!l) throw new ArgumentError(`${paramLabel(fname, i, p)}: expected an NDArray made by tejit (nd.array, nd.empty, NDArray.view), got an object that only inherits from NDArray (a Proxy or Object.create)`);
       const info = l.info;
-      if (p && p.kind !== "tensor") throw new Error(`${paramLabel(fname, i, p)}: expected a ${p.dtype} scalar, got an NDArray`);
-      if (p?.dtype !== undefined && p.dtype !== info.name) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray of dtype ${p.dtype}, got ${info.name}`);
+      if (p && p.kind !== "tensor") throw new ArgumentError(`${paramLabel(fname, i, p)}: expected a ${p.dtype} scalar, got an NDArray`);
+      if (p?.dtype !== undefined && p.dtype !== info.name) throw new DTypeError(`${paramLabel(fname, i, p)}: expected an NDArray of dtype ${p.dtype}, got ${info.name}`);
       const shape = l.shape;
       const nd = shape.length;
-      if (p?.ndim !== undefined && p.ndim !== nd) throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray of ${p.ndim} dimensions, got shape [${shape.join(", ")}]`);
+      if (p?.ndim !== undefined && p.ndim !== nd) throw new ShapeError(`${paramLabel(fname, i, p)}: expected an NDArray of ${p.ndim} dimensions, got shape [${shape.join(", ")}]`);
       if (a.released) a.assertLive(paramLabel(fname, i, p));
       const data = l.data;
       if (data.length < l.minLength) {
-        throw new Error(`${paramLabel(fname, i, p)}: the NDArray's data is ${data.length === 0 ? "detached (its ArrayBuffer was transferred away, e.g. by structuredClone or postMessage)" : `shorter than its layout`}: ${info.name} shape [${shape.join(", ")}] needs ${l.minLength * info.bytes} bytes, the data has ${data.byteLength}`);
+        throw new ArgumentError(`${paramLabel(fname, i, p)}: the NDArray's data is ${data.length === 0 ? "detached (its ArrayBuffer was transferred away, e.g. by structuredClone or postMessage)" : `shorter than its layout`}: ${info.name} shape [${shape.join(", ")}] needs ${l.minLength * info.bytes} bytes, the data has ${data.byteLength}`);
       }
       const strided = !l.contiguous;
-      if (pos + 7 + 2 * nd > cap) throw new Error(`${fname}: too many arguments or dimensions for one call`);
+      if (pos + 7 + 2 * nd > cap) throw new ArgumentError(`${fname}: too many arguments or dimensions for one call`);
       meta[pos] = TENSOR;
       meta[pos + 1] = info.code;
       meta[pos + 2] = info.bits;
@@ -95,12 +96,12 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
       values[i] = data;
       continue;
     }
-    if (pos + 2 > cap) throw new Error(`${fname}: too many arguments for one call`);
+    if (pos + 2 > cap) throw new ArgumentError(`${fname}: too many arguments for one call`);
     if (p?.kind === "tensor" && a !== null) {
-      throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray${p.dtype ? ` of dtype ${p.dtype}` : ""}, got ${describe(a)}${isTypedArray(a) ? " (wrap TypedArrays with nd.array(data, shape))" : ""}`);
+      throw new ArgumentError(`${paramLabel(fname, i, p)}: expected an NDArray${p.dtype ? ` of dtype ${p.dtype}` : ""}, got ${describe(a)}${isTypedArray(a) ? " (wrap TypedArrays with nd.array(data, shape))" : ""}`);
     }
     if (p?.kind === "scalar" && typeof a !== "number" && typeof a !== "boolean" && typeof a !== "bigint") {
-      throw new Error(`${paramLabel(fname, i, p)}: expected a ${p.dtype} scalar (a number or a bigint), got ${describe(a)}`);
+      throw new ArgumentError(`${paramLabel(fname, i, p)}: expected a ${p.dtype} scalar (a number or a bigint), got ${describe(a)}`);
     }
     const asFloat = p?.kind === "scalar" && p.dtype.startsWith("float");
     if (typeof a === "number" || typeof a === "boolean") {
@@ -110,7 +111,7 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
         meta[pos++] = v;
       } else {
         if (!Number.isInteger(v) || Math.abs(v) >= 2 ** 63) {
-          throw new Error(`${paramLabel(fname, i, p)}: expected an integer${p ? ` for ${p.kind === "scalar" ? p.dtype : "it"}` : ""}, got ${v}`);
+          throw new ArgumentError(`${paramLabel(fname, i, p)}: expected an integer${p ? ` for ${p.kind === "scalar" ? p.dtype : "it"}` : ""}, got ${v}`);
         }
         meta[pos++] = INT;
         meta[pos++] = v;
@@ -120,18 +121,18 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
         meta[pos++] = FLOAT;
         meta[pos++] = Number(a);
       } else {
-        if (a < -(2n ** 63n) || a >= 2n ** 63n) throw new Error(`${paramLabel(fname, i, p)}: bigint ${a} is outside the int64 range`);
+        if (a < -(2n ** 63n) || a >= 2n ** 63n) throw new ArgumentError(`${paramLabel(fname, i, p)}: bigint ${a} is outside the int64 range`);
         meta[pos++] = BIGINT;
         values[i] = a;
       }
     } else if (typeof a === "string") {
-      if (a.includes("\0")) throw new Error(`${paramLabel(fname, i, p)}: the string ${JSON.stringify(a)} contains a NUL character, which C would take as its end`);
+      if (a.includes("\0")) throw new ArgumentError(`${paramLabel(fname, i, p)}: the string ${JSON.stringify(a)} contains a NUL character, which C would take as its end`);
       meta[pos++] = STRING;
       values[i] = a;
     } else if (a === null) {
       meta[pos++] = NULL;
     } else {
-      throw new Error(`${paramLabel(fname, i, p)}: expected an NDArray, number, bigint or string, got ${describe(a)}${isTypedArray(a) ? " (wrap TypedArrays with nd.array(data, shape))" : ""}`);
+      throw new ArgumentError(`${paramLabel(fname, i, p)}: expected an NDArray, number, bigint or string, got ${describe(a)}${isTypedArray(a) ? " (wrap TypedArrays with nd.array(data, shape))" : ""}`);
     }
   }
   if (params) checkNoOverlap(fname, args, params);

@@ -2,6 +2,7 @@
 // createModuleFromSource compiles C (through the cache) and loads it, which is what build() calls;
 // loadModule loads a library exported earlier. Optional per-function parameter descriptions are
 // embedded in the library as `const char __tejit_metadata[]` (JSON) so a loaded library keeps them.
+import { ArgumentError } from "../errors.js";
 import { copyFileSync, existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
@@ -96,8 +97,8 @@ export class Module {
   }
 
   #kernel(name: string): KernelHandle {
-    if (typeof name !== "string" || name === "") throw new Error(`Module.getFunction: name must be a non-empty string, got ${describeValue(name)}`);
-    if (name.includes("\0")) throw new Error(`Module.getFunction: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C (dlsym): remove the NUL`);
+    if (typeof name !== "string" || name === "") throw new ArgumentError(`Module.getFunction: name must be a non-empty string, got ${describeValue(name)}`);
+    if (name.includes("\0")) throw new ArgumentError(`Module.getFunction: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C (dlsym): remove the NUL`);
     let k = this.#kernels.get(name);
     if (!k) {
       try {
@@ -105,7 +106,7 @@ export class Module {
       } catch (e) {
         if (!/has no function/.test((e as Error).message)) throw e;
         const known = Object.keys(this.metadata.functions);
-        throw new Error(`Module.getFunction: the module has no function '${name}'${known.length > 0 ? ` (its functions: ${known.join(", ")})` : ` (library ${this.libraryPath})`}`);
+        throw new ArgumentError(`Module.getFunction: the module has no function '${name}'${known.length > 0 ? ` (its functions: ${known.join(", ")})` : ` (library ${this.libraryPath})`}`);
       }
       this.#kernels.set(name, k);
     }
@@ -162,9 +163,9 @@ export class Module {
 
   /** Copies the shared library to `path`, for runtime.loadModule(path) later. */
   exportLibrary(path: string): void {
-    if (typeof path !== "string" || path === "") throw new Error(`Module.exportLibrary: path must be a non-empty string, got ${describeValue(path)}`);
+    if (typeof path !== "string" || path === "") throw new ArgumentError(`Module.exportLibrary: path must be a non-empty string, got ${describeValue(path)}`);
     const dir = dirname(resolve(path));
-    if (!existsSync(dir)) throw new Error(`Module.exportLibrary: cannot write ${path}: its directory ${dir} does not exist`);
+    if (!existsSync(dir)) throw new ArgumentError(`Module.exportLibrary: cannot write ${path}: its directory ${dir} does not exist`);
     copyFileSync(this.libraryPath, path);
   }
 
@@ -176,7 +177,7 @@ export class Module {
     const number = opts.number ?? 10;
     const repeat = opts.repeat ?? 1;
     for (const [k, v] of [["number", number], ["repeat", repeat]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new Error(`timeEvaluator: ${k} must be a positive integer, got ${String(v)}`);
+      if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`timeEvaluator: ${k} must be a positive integer, got ${String(v)}`);
     }
     const kernel = this.#kernel(name);
     const params = this.metadata.functions[name]?.params;
@@ -198,7 +199,7 @@ function parseMetadata(json: string | null, path: string): ModuleMetadata {
     const m = JSON.parse(json) as Partial<ModuleMetadata>;
     return { functions: m.functions ?? {} };
   } catch (e) {
-    throw new Error(`library ${path} has malformed __tejit_metadata: ${(e as Error).message}`);
+    throw new ArgumentError(`library ${path} has malformed __tejit_metadata: ${(e as Error).message}`);
   }
 }
 
@@ -228,7 +229,7 @@ export function metadataDefinition(functions: Record<string, FunctionInfo>): str
 /** The source with the metadata of `opts.functions` appended. */
 function withMetadata(cSource: string, opts: ModuleOptions): string {
   if (!opts.functions) return cSource;
-  if (cSource.includes("__tejit_metadata")) throw new Error("createModuleFromSource: the source already defines __tejit_metadata; do not pass `functions` too");
+  if (cSource.includes("__tejit_metadata")) throw new ArgumentError("createModuleFromSource: the source already defines __tejit_metadata; do not pass `functions` too");
   return cSource + metadataDefinition(opts.functions);
 }
 
@@ -249,9 +250,9 @@ export async function createModuleFromSourceAsync(cSource: string, opts: ModuleO
 
 /** Loads a library written by Module.exportLibrary (or any library following the ABI). */
 export function loadModule(path: string): Module {
-  if (typeof path !== "string" || path === "") throw new Error(`loadModule: path must be a non-empty string, got ${describeValue(path)}`);
-  if (path.includes("\0")) throw new Error(`loadModule: the path ${JSON.stringify(path)} contains a NUL character, which would end it early in C (dlopen): remove the NUL`);
+  if (typeof path !== "string" || path === "") throw new ArgumentError(`loadModule: path must be a non-empty string, got ${describeValue(path)}`);
+  if (path.includes("\0")) throw new ArgumentError(`loadModule: the path ${JSON.stringify(path)} contains a NUL character, which would end it early in C (dlopen): remove the NUL`);
   const abs = resolve(path);
-  if (!existsSync(abs)) throw new Error(`loadModule: no such file ${abs}`);
+  if (!existsSync(abs)) throw new ArgumentError(`loadModule: no such file ${abs}`);
   return open(abs, "");
 }

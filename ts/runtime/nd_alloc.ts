@@ -4,7 +4,7 @@
 // from the native addon (allocAligned); without a built addon (NDArray works without one) it is
 // an ordinary ArrayBuffer. Kernels never rely on this alignment: they assume of an argument only
 // the element alignment the prologue checks.
-import { type Addon, getAddon } from "./addon.js";
+import { type Addon, addonBinary } from "./addon_binary.js";
 
 /** The alignment (bytes) of the memory `alignedBuffer` returns when the addon is built. */
 export const ARRAY_ALIGN = 64;
@@ -14,7 +14,7 @@ let addon: Addon | null | undefined;
 function aligner(): Addon | null {
   if (addon === undefined) {
     try {
-      addon = typeof getAddon().allocAligned === "function" ? getAddon() : null;
+      addon = typeof addonBinary().allocAligned === "function" ? addonBinary() : null;
     } catch {
       addon = null;
     }

@@ -8,6 +8,7 @@
 // the start of `data` (the TypedArray whose first element is where DLTensor.data points).
 // Arrays tejit allocates itself (empty, array of a plain array) are 64-byte aligned (nd_alloc.ts).
 
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { alignedBuffer } from "./nd_alloc.js";
 import { mayShowSharedMemory } from "./shared_memory.js";
 
@@ -96,7 +97,7 @@ const DTYPES: Record<DType, DTypeInfo> = {
 /** Storage and DLPack type of a dtype name; an Error listing the supported ones otherwise. */
 export function dtypeInfo(dtype: string): DTypeInfo {
   const d = (DTYPES as Record<string, DTypeInfo | undefined>)[dtype];
-  if (!d) throw new Error(`unsupported NDArray dtype '${dtype}': expected one of ${Object.keys(DTYPES).join(", ")}`);
+  if (!d) throw new DTypeError(`unsupported NDArray dtype '${dtype}': expected one of ${Object.keys(DTYPES).join(", ")}`);
   return d;
 }
 
@@ -129,7 +130,7 @@ export function dtypeOfTypedArray(a: TypedArray): DType {
   if (known) return known;
   if (a instanceof Uint8ClampedArray) return "uint8";
   for (const d of Object.values(DTYPES)) if (d.name !== "bool" && a instanceof d.ctor) return d.name;
-  throw new Error(`unsupported TypedArray ${Object.prototype.toString.call(a)}`);
+  throw new DTypeError(`unsupported TypedArray ${Object.prototype.toString.call(a)}`);
 }
 
 function describe(x: unknown): string {
@@ -144,11 +145,11 @@ function fmtShape(shape: readonly number[]): string {
 }
 
 function checkShape(shape: readonly number[], what: string): number[] {
-  if (!Array.isArray(shape)) throw new Error(`${what}: shape must be an array of non-negative integers, got ${describe(shape)}`);
+  if (!Array.isArray(shape)) throw new ShapeError(`${what}: shape must be an array of non-negative integers, got ${describe(shape)}`);
   const out = shape.slice();
   for (let d = 0; d < out.length; d++) {
     const s = out[d];
-    if (!Number.isSafeInteger(s) || s < 0) throw new Error(`${what}: shape[${d}] must be a non-negative integer, got ${String(s)}`);
+    if (!Number.isSafeInteger(s) || s < 0) throw new ShapeError(`${what}: shape[${d}] must be a non-negative integer, got ${String(s)}`);
   }
   return out;
 }
@@ -176,10 +177,10 @@ function toElement(d: DTypeInfo, v: unknown, what: string): number | bigint {
   if (d.big) {
     if (typeof v === "bigint") return v;
     if (typeof v === "number" && Number.isFinite(v)) return BigInt(Math.trunc(v));
-    throw new Error(`${what}: expected a bigint or finite number for dtype ${d.name}, got ${String(v)}`);
+    throw new ArgumentError(`${what}: expected a bigint or finite number for dtype ${d.name}, got ${String(v)}`);
   }
   if (typeof v === "bigint") v = Number(v);
-  if (typeof v !== "number") throw new Error(`${what}: expected a number for dtype ${d.name}, got ${describe(v)}`);
+  if (typeof v !== "number") throw new ArgumentError(`${what}: expected a number for dtype ${d.name}, got ${describe(v)}`);
   if (d.name === "bool") return v ? 1 : 0;
   return v;
 }
@@ -278,18 +279,18 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
    */
   constructor(data: TypedArray, shape: readonly number[], strides?: readonly number[] | null, byteOffset = 0, dtype?: DType | string) {
     const what = "NDArray";
-    if (!isTypedArray(data)) throw new Error(`${what}: data must be a TypedArray, got ${describe(data)}`);
+    if (!isTypedArray(data)) throw new ArgumentError(`${what}: data must be a TypedArray, got ${describe(data)}`);
     const own = dtypeOfTypedArray(data);
     let dt: DType = own;
     if (dtype !== undefined) {
       const d = dtypeInfo(dtype);
       if (!(d.name === own || (d.name === "bool" && own === "uint8"))) {
-        throw new Error(`${what}: dtype '${dtype}' does not match the data, a ${data.constructor.name} (dtype ${own})`);
+        throw new DTypeError(`${what}: dtype '${dtype}' does not match the data, a ${data.constructor.name} (dtype ${own})`);
       }
       dt = d.name;
     }
     if ((data.buffer as { resizable?: boolean }).resizable === true) {
-      throw new Error(`${what}: the data's ArrayBuffer is resizable (maxByteLength ${(data.buffer as { maxByteLength?: number }).maxByteLength}); shrinking it would take memory a kernel may be using: use a fixed-length ArrayBuffer`);
+      throw new ArgumentError(`${what}: the data's ArrayBuffer is resizable (maxByteLength ${(data.buffer as { maxByteLength?: number }).maxByteLength}); shrinking it would take memory a kernel may be using: use a fixed-length ArrayBuffer`);
     }
     const info = DTYPES[dt];
     const shp = checkShape(shape, what);
@@ -299,15 +300,15 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
       str = compactStrides(shp);
     } else {
       if (!Array.isArray(strides) || strides.length !== nd) {
-        throw new Error(`${what}: strides must be an array of ${nd} integers (one per dimension of shape ${fmtShape(shp)}), got ${Array.isArray(strides) ? fmtShape(strides) : describe(strides)}`);
+        throw new ShapeError(`${what}: strides must be an array of ${nd} integers (one per dimension of shape ${fmtShape(shp)}), got ${Array.isArray(strides) ? fmtShape(strides) : describe(strides)}`);
       }
       str = strides.slice();
       for (let d = 0; d < nd; d++) {
-        if (!Number.isSafeInteger(str[d])) throw new Error(`${what}: strides[${d}] must be an integer, got ${String(str[d])}`);
+        if (!Number.isSafeInteger(str[d])) throw new ShapeError(`${what}: strides[${d}] must be an integer, got ${String(str[d])}`);
       }
     }
     if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % info.bytes !== 0) {
-      throw new Error(`${what}: byteOffset must be a non-negative multiple of ${info.bytes} (the size of ${dt}), got ${String(byteOffset)}`);
+      throw new ArgumentError(`${what}: byteOffset must be a non-negative multiple of ${info.bytes} (the size of ${dt}), got ${String(byteOffset)}`);
     }
     const eo = byteOffset / info.bytes;
     // One pass: size, the lowest and highest element reached, and compactness.
@@ -328,7 +329,7 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
     }
     if (size === 0) contiguous = true;
     else if (lo < 0 || hi >= data.length) {
-      throw new Error(`${what}: shape ${fmtShape(shp)} with strides ${fmtShape(str)} and byteOffset ${byteOffset} reaches elements ${lo}..${hi}, outside the data's ${data.length} elements`);
+      throw new ShapeError(`${what}: shape ${fmtShape(shp)} with strides ${fmtShape(str)} and byteOffset ${byteOffset} reaches elements ${lo}..${hi}, outside the data's ${data.length} elements`);
     }
     this.#layout = Object.freeze({
       data,
@@ -380,7 +381,7 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
 
   /** Throws if this view was released; `what` names the operation. */
   assertLive(what: string): void {
-    if (this.#released !== undefined) throw new Error(`${what}: ${this.#released}`);
+    if (this.#released !== undefined) throw new ArgumentError(`${what}: ${this.#released}`);
   }
 
   /** The elements in row-major order: a no-copy view when contiguous, else a compact copy. */
@@ -403,16 +404,16 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
     if (src instanceof NDArray) {
       src.assertLive(what);
       if (src.shape.length !== this.#layout.shape.length || src.shape.some((s, d) => s !== this.#layout.shape[d])) {
-        throw new Error(`${what}: source shape ${fmtShape(src.shape)} differs from destination shape ${fmtShape(this.#layout.shape)}`);
+        throw new ShapeError(`${what}: source shape ${fmtShape(src.shape)} differs from destination shape ${fmtShape(this.#layout.shape)}`);
       }
       values = src.toTypedArray();
     } else if (isTypedArray(src) || Array.isArray(src)) {
       values = src as ArrayLike<unknown>;
     } else {
-      throw new Error(`${what}: expected a TypedArray, an array of numbers or an NDArray, got ${describe(src)}`);
+      throw new ArgumentError(`${what}: expected a TypedArray, an array of numbers or an NDArray, got ${describe(src)}`);
     }
     if (values.length !== this.#size) {
-      throw new Error(`${what}: source has ${values.length} elements, destination shape ${fmtShape(this.#layout.shape)} has ${this.#size}`);
+      throw new ShapeError(`${what}: source has ${values.length} elements, destination shape ${fmtShape(this.#layout.shape)} has ${this.#size}`);
     }
     const d = this.#layout.info;
     const dst = this.#layout.data as unknown as { [k: number]: number | bigint; set(a: ArrayLike<number | bigint>, o: number): void };
@@ -430,13 +431,13 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
   /** Offset into `data` of an index, bounds-checked per dimension. */
   offsetOf(index: readonly number[], what = "NDArray.offsetOf"): number {
     if (!Array.isArray(index) || index.length !== this.#layout.shape.length) {
-      throw new Error(`${what}: index must have ${this.#layout.shape.length} entries for shape ${fmtShape(this.#layout.shape)}, got ${Array.isArray(index) ? fmtShape(index) : describe(index)}`);
+      throw new ShapeError(`${what}: index must have ${this.#layout.shape.length} entries for shape ${fmtShape(this.#layout.shape)}, got ${Array.isArray(index) ? fmtShape(index) : describe(index)}`);
     }
     let off = this.#elemOffset;
     for (let d = 0; d < index.length; d++) {
       const i = index[d];
       if (!Number.isInteger(i) || i < 0 || i >= this.#layout.shape[d]) {
-        throw new Error(`${what}: index ${String(i)} is out of range for dimension ${d} of extent ${this.#layout.shape[d]} (shape ${fmtShape(this.#layout.shape)})`);
+        throw new ArgumentError(`${what}: index ${String(i)} is out of range for dimension ${d} of extent ${this.#layout.shape[d]} (shape ${fmtShape(this.#layout.shape)})`);
       }
       off += i * this.#layout.strides[d];
     }
@@ -498,11 +499,11 @@ export function array(src: TypedArray | readonly (number | bigint | boolean)[], 
     const dst = data as unknown as { [k: number]: number | bigint };
     src.forEach((v, k) => { dst[k] = toElement(d, v, "nd.array"); });
   } else {
-    throw new Error(`nd.array: expected a TypedArray or an array of numbers, got ${describe(src)}`);
+    throw new ArgumentError(`nd.array: expected a TypedArray or an array of numbers, got ${describe(src)}`);
   }
   const shp = shape === undefined ? [data.length] : checkShape(shape, "nd.array");
   if (product(shp) !== data.length) {
-    throw new Error(`nd.array: shape ${fmtShape(shp)} holds ${product(shp)} elements but the data has ${data.length}`);
+    throw new ShapeError(`nd.array: shape ${fmtShape(shp)} holds ${product(shp)} elements but the data has ${data.length}`);
   }
   return new NDArray(data, shp, null, 0, dtype);
 }

@@ -11,7 +11,8 @@
 // shared WebAssembly memory), and a callback's view of kernel memory passed back next to the
 // array it came from. Such pairs are compared by the addresses of their memory (the addon's
 // dataAddress), only when one side is shared or a kernel view, so ordinary calls pay nothing.
-import { getAddon } from "./addon.js";
+import { ArgumentError } from "../errors.js";
+import { addonBinary } from "./addon_binary.js";
 import type { ParamInfo } from "./marshal.js";
 import { layoutOf, type NDLayout } from "./ndarray.js";
 
@@ -85,7 +86,7 @@ export function checkNoOverlap(fname: string, args: readonly unknown[], params: 
     const same = lw.buffer === lo.buffer;
     if (!same && !lw.sharedMemory && !lo.sharedMemory) continue;
     // Distinct buffer objects: ranges by address (the typed array's address less its byteOffset).
-    const origin = (l: NDLayout): number => (same ? 0 : getAddon().dataAddress(l.data) - l.data.byteOffset);
+    const origin = (l: NDLayout): number => (same ? 0 : addonBinary().dataAddress(l.data) - l.data.byteOffset);
     const rw = byteRange(lw, origin(lw));
     const ro = byteRange(lo, origin(lo));
     if (!rw || !ro || rw[1] <= ro[0] || ro[1] <= rw[0]) continue;
@@ -94,7 +95,7 @@ export function checkNoOverlap(fname: string, args: readonly unknown[], params: 
     const where = same
       ? `bytes ${ra[0]}..${ra[1] - 1} and ${rb[0]}..${rb[1] - 1} of one ArrayBuffer`
       : `addresses ${hex(ra[0])}..${hex(ra[1] - 1)} and ${hex(rb[0])}..${hex(rb[1] - 1)}, seen through two buffer objects`;
-    throw new Error(
+    throw new ArgumentError(
       `${fname}: arguments ${label(a, params[a])} and ${label(b, params[b])} share memory (${where}) ` +
       `and the kernel writes argument ${label(w, params[w])}: it assumes its tensor arguments do not overlap (tir.noalias, restrict pointers), so the result would be wrong; pass a copy of one of them`,
     );

@@ -2,6 +2,7 @@
 // it works from ts/ under tsx and from dist/ts/ when compiled), the native addon binary (TEJIT_ADDON_PATH
 // overrides it, e.g. with the sanitizer build scripts/check-asan.sh makes), and the directory
 // holding tejit_abi.h, which kernel sources include.
+import { ConfigError } from "../errors.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,7 +23,7 @@ export function packageRoot(): string {
       }
     }
     const up = dirname(dir);
-    if (up === dir) throw new Error(`tejit: cannot find the package root above ${fileURLToPath(import.meta.url)}`);
+    if (up === dir) throw new ConfigError(`tejit: cannot find the package root above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }

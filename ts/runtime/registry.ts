@@ -2,6 +2,7 @@
 // code calls through tvm_call_packed. It is plain TypeScript so that the TIR interpreter can use
 // it without the native addon; the addon's loader subscribes to changes so that kernels can look
 // names up (__TVMBackendGetFuncFromEnv) from any thread without calling into JS.
+import { ArgumentError } from "../errors.js";
 
 /** A function callable by name from kernels: NDArray views, numbers, bigints, strings in. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,20 +22,20 @@ const listeners = new Set<Listener>();
 
 function checkName(name: unknown, what: string): asserts name is string {
   if (typeof name !== "string" || name.length === 0) {
-    throw new Error(`${what}: name must be a non-empty string, got ${typeof name === "string" ? "''" : typeof name}`);
+    throw new ArgumentError(`${what}: name must be a non-empty string, got ${typeof name === "string" ? "''" : typeof name}`);
   }
   // Kernels look names up as C strings: "safe\0evil" would reach the function named "safe".
-  if (name.includes("\0")) throw new Error(`${what}: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C: remove the NUL`);
+  if (name.includes("\0")) throw new ArgumentError(`${what}: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C: remove the NUL`);
 }
 
 /** Registers `fn` under `name`; an existing name is an Error unless `{override: true}`. */
 export function registerFunc(name: string, fn: PackedFunc, opts: RegisterOptions = {}): void {
   checkName(name, "registerFunc");
   if (typeof fn !== "function") {
-    throw new Error(`registerFunc('${name}'): expected a function, got ${fn === null ? "null" : typeof fn}`);
+    throw new ArgumentError(`registerFunc('${name}'): expected a function, got ${fn === null ? "null" : typeof fn}`);
   }
   if (funcs.has(name) && !opts.override) {
-    throw new Error(`registerFunc: a function named '${name}' is already registered; pass {override: true} to replace it`);
+    throw new ArgumentError(`registerFunc: a function named '${name}' is already registered; pass {override: true} to replace it`);
   }
   funcs.set(name, fn);
   for (const l of listeners) l(name, "register");
@@ -47,7 +48,7 @@ export function getGlobalFunc(name: string, opts: { allowMissing?: boolean } = {
   checkName(name, "getGlobalFunc");
   const fn = funcs.get(name);
   if (!fn && !opts.allowMissing) {
-    throw new Error(`getGlobalFunc: no function named '${name}' is registered (registerFunc('${name}', fn) first)`);
+    throw new ArgumentError(`getGlobalFunc: no function named '${name}' is registered (registerFunc('${name}', fn) first)`);
   }
   return fn;
 }

@@ -5,6 +5,7 @@
 // Work that runs processes (a compile, the compiler probe) is written once, as a generator of
 // process steps, and driven either synchronously (runStepsSync: build()) or without blocking the
 // event loop (runStepsAsync: buildAsync(), at most as many processes at once as there are cores).
+import { ArgumentError, CompileError, ConfigError } from "../errors.js";
 import { type SpawnSyncOptionsWithStringEncoding, spawn, spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { accessSync, constants, lstatSync, statSync } from "node:fs";
@@ -28,7 +29,7 @@ export function flagList(flags: string | readonly string[] | undefined, what = "
   if (flags === undefined) return [];
   if (typeof flags === "string") return splitWords(flags);
   if (!Array.isArray(flags) || flags.some((f) => typeof f !== "string")) {
-    throw new Error(`${what} must be a string or an array of strings, got ${Array.isArray(flags) ? "an array with a non-string element" : typeof flags}`);
+    throw new ArgumentError(`${what} must be a string or an array of strings, got ${Array.isArray(flags) ? "an array with a non-string element" : typeof flags}`);
   }
   return [...flags];
 }
@@ -38,7 +39,7 @@ export function chosenBy(c: Compiler): string {
 }
 
 export function missingCompiler(c: Compiler): Error {
-  return new Error(`C compiler '${c.argv[0]}' not found (chosen by ${chosenBy(c)}): install gcc or clang, or set TEJIT_CC to a C compiler`);
+  return new CompileError(`C compiler '${c.argv[0]}' not found (chosen by ${chosenBy(c)}): install gcc or clang, or set TEJIT_CC to a C compiler`);
 }
 
 const DEFAULT_TIMEOUT_S = 300;
@@ -48,7 +49,7 @@ export function compilerTimeoutMs(): number {
   const v = process.env.TEJIT_CC_TIMEOUT;
   if (v === undefined || v === "") return DEFAULT_TIMEOUT_S * 1000;
   const s = Number(v);
-  if (!Number.isFinite(s) || s <= 0) throw new Error(`TEJIT_CC_TIMEOUT must be a positive number of seconds, got '${v}'`);
+  if (!Number.isFinite(s) || s <= 0) throw new ConfigError(`TEJIT_CC_TIMEOUT must be a positive number of seconds, got '${v}'`);
   return s * 1000;
 }
 
@@ -69,12 +70,12 @@ export function runCompiler(c: Compiler, args: string[], what: string): Compiler
 }
 
 function timeoutError(c: Compiler, what: string, timeout: number): Error {
-  return new Error(`C compiler '${c.argv.join(" ")}' did not finish ${what} within ${timeout / 1000} s and was killed: check the compiler (chosen by ${chosenBy(c)}), or raise TEJIT_CC_TIMEOUT (seconds)`);
+  return new CompileError(`C compiler '${c.argv.join(" ")}' did not finish ${what} within ${timeout / 1000} s and was killed: check the compiler (chosen by ${chosenBy(c)}), or raise TEJIT_CC_TIMEOUT (seconds)`);
 }
 
 function startError(c: Compiler, what: string, e: Error): Error {
   if ((e as NodeJS.ErrnoException).code === "ENOENT") return missingCompiler(c);
-  return new Error(`cannot run C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) ${what}: ${e.message}`);
+  return new CompileError(`cannot run C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) ${what}: ${e.message}`);
 }
 
 function runCompilerNow(c: Compiler, args: string[], what: string): CompilerRun {

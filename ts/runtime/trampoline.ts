@@ -4,6 +4,7 @@
 // shared Float64Array; they become NDArray views, the registered function runs, and the views
 // are released when it returns (the addon then detaches the buffers), so later use throws. An
 // exception it throws is kept (callback_errors.ts) for the kernel's caller to get back.
+import { KernelError } from "../errors.js";
 import { markAsUntransferable } from "node:worker_threads";
 import { NDArray, dtypeFromDL, dtypeInfo, releaseView } from "./ndarray.js";
 import { getGlobalFunc } from "./registry.js";
@@ -17,7 +18,7 @@ export function makeDispatcher(names: readonly string[], meta: Float64Array): (i
   return function dispatch(id: number, ...args: unknown[]): unknown {
     const name = names[id];
     const fn = getGlobalFunc(name, { allowMissing: true });
-    if (!fn) throw new Error(`packed function '${name}' is not registered`);
+    if (!fn) throw new KernelError(`packed function '${name}' is not registered`);
     let views: [number, NDArray][] | undefined;
     let pos = 0;
     // Read every descriptor before running JS: a nested kernel call may reuse the buffer.
@@ -38,7 +39,7 @@ export function makeDispatcher(names: readonly string[], meta: Float64Array): (i
       pos += 5 + 2 * ndim;
       const dtype = dtypeFromDL(code, bits, lanes);
       if (!dtype) {
-        throw new Error(`argument ${i} of packed function '${name}' has DLPack dtype {code ${code}, bits ${bits}, lanes ${lanes}}, which an NDArray cannot hold`);
+        throw new KernelError(`argument ${i} of packed function '${name}' has DLPack dtype {code ${code}, bits ${bits}, lanes ${lanes}}, which an NDArray cannot hold`);
       }
       const view = NDArray.view(new (dtypeInfo(dtype).ctor)(buffer), shape, strides, byteOffset, dtype);
       (views ??= []).push([i, view]);
@@ -55,10 +56,10 @@ export function makeDispatcher(names: readonly string[], meta: Float64Array): (i
       if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
         // Its rejection, if any, is reported through this error: unhandled, it would end the process.
         (result as Promise<unknown>).then(undefined, () => {});
-        throw new Error(`packed function '${name}' returned a Promise: functions called from kernels must be synchronous`);
+        throw new KernelError(`packed function '${name}' returned a Promise: functions called from kernels must be synchronous`);
       }
       if (result instanceof NDArray) {
-        throw new Error(`packed function '${name}' returned an NDArray: a callback writes its results into the arrays it receives (e.g. out.copyFrom(...)) and returns undefined, a number, a bigint, a boolean or a string`);
+        throw new KernelError(`packed function '${name}' returned an NDArray: a callback writes its results into the arrays it receives (e.g. out.copyFrom(...)) and returns undefined, a number, a bigint, a boolean or a string`);
       }
       return result;
     } finally {
