@@ -3,6 +3,7 @@
 // numpy, onnxruntime-node's MatMul, Halide 14's 32x8 panel schedule and plain JS, with the FMA
 // peak as the limit. Outputs are checked by sampled elements and Freivalds' test (check.ts).
 import { build } from "../../ts/build.js";
+import { ops, te } from "../../ts/index.js";
 import { buildModule } from "../../ts/codegen/build_module.js";
 import { IRModule } from "../../ts/ir/function.js";
 import { gemm as tutorialGemm } from "../../examples/gemm.js";
@@ -18,11 +19,16 @@ import { handKernel } from "./schedules/gemm_hand_tir.js";
 import { gemmPanel } from "./schedules/gemm_panel.js";
 import type { Entry, Kernel } from "./types.js";
 
-/**
- * The tejit side of a GEMM: today the best TE-API schedule (schedules/gemm_panel.ts); at the
- * merge of ops, `ops.schedule([ops.matmul(A, B)])`.
- */
-export function tejitGemm(m: number, n: number, k: number, lanes: number): Module {
+/** The tejit side of a GEMM: `ops.schedule([ops.matmul(A, B)])`, the library's default schedule. */
+export function tejitGemm(m: number, n: number, k: number): Module {
+  const A = te.placeholder([m, k], "float32", "A");
+  const B = te.placeholder([k, n], "float32", "B");
+  const C = ops.matmul(A, B);
+  return build(ops.schedule([C]), [A, B, C], { name: "gemm" });
+}
+
+/** The best GEMM schedule written by hand with the TE API (schedules/gemm_panel.ts), for comparison with the ops default. */
+export function panelGemm(m: number, n: number, k: number, lanes: number): Module {
   const g = gemmPanel(m, n, k, lanes);
   return build(g.s, g.args, { name: "gemm", maxStackBytes: g.maxStackBytes });
 }
@@ -49,7 +55,8 @@ function gemmKernel(m: number, n: number, k: number, opts: SuiteOptions, target:
   const out = (): NDArray => empty([m, n]);
   const square = m === n && n === k;
   const entries: Entry[] = [
-    { name: "tejit", role: "tejit", note: "TE API: packed B, cacheWrite mr x nr tile at the row block, k outermost in the tile", setup: async () => tejitRunner(tejitGemm(m, n, k, opts.lanes), "gemm", [data().A, data().B, out()]) },
+    { name: "tejit", role: "tejit", note: "ops.schedule([ops.matmul(A, B)]): the default schedule (docs/ops.md)", setup: async () => tejitRunner(tejitGemm(m, n, k), "gemm", [data().A, data().B, out()]) },
+    { name: "tejit, TE panel schedule", role: "tejit", note: "schedules/gemm_panel.ts: packed B, cacheWrite mr x nr tile at the row block, k outermost in the tile", setup: async () => tejitRunner(panelGemm(m, n, k, opts.lanes), "gemm", [data().A, data().B, out()]) },
   ];
   if (square && n % 32 === 0) {
     entries.push({ name: "tejit, TVM tutorial schedule", role: "tejit", note: "examples/gemm.ts", setup: async () => {

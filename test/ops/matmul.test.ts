@@ -3,8 +3,8 @@
 // modes (default schedule built and interpreted, unscheduled built and interpreted).
 
 import test from "ava";
-import { ops, te } from "../../ts/index.js";
-import { ALL_MODES, checkModes, input, type Mode } from "./helpers.js";
+import { lower, ops, te } from "../../ts/index.js";
+import { ALL_MODES, assertClose, checkModes, input, type Mode, runOps } from "./helpers.js";
 
 /** C = op(A)·op(B) in float64, row-major. */
 function product(a: Float32Array, b: Float32Array, M: number, K: number, N: number, ta: boolean, tb: boolean): Float64Array {
@@ -75,4 +75,58 @@ test("dense with bias, and relu after it", (t) => {
   checkModes(t, ops.dense(X, W, bias), [X, W, bias], [x, w, b], withBias, 1e-5, ["compiled", "interpreted", "interpreted, unscheduled"], "dense + bias");
   checkModes(t, ops.relu(ops.dense(X, W, bias)), [X, W, bias], [x, w, b], withBias.map((v) => Math.max(0, v)), 1e-5, ["compiled", "interpreted"], "relu(dense + bias)");
   checkModes(t, ops.dense(X, W), [X, W], [x, w], plain, 1e-5, ["interpreted"], "dense");
+});
+
+// The default schedule's paths: blocked (k split into KC blocks outside the MR x NR register
+// tile, A's block copied at the row block), skinny (few rows: B streamed row by row, k blocks
+// in parallel), and the plain tile; each on AVX-512, AVX2 and SSE vector widths, with small
+// caches given so that small shapes take the blocked path.
+const PATHS: { M: number; K: number; N: number; ta?: boolean; tb?: boolean; cacheBytes?: { l1: number }; numThreads?: number }[] = [
+  { M: 1, K: 257, N: 129, numThreads: 2 },
+  { M: 1, K: 4096, N: 33, numThreads: 2 },
+  { M: 5, K: 300, N: 70, numThreads: 2, tb: true },
+  { M: 37, K: 61, N: 53 },
+  { M: 64, K: 512, N: 48 },
+  { M: 64, K: 512, N: 48, cacheBytes: { l1: 4096 } },
+  { M: 37, K: 300, N: 200, cacheBytes: { l1: 8192 }, numThreads: 2 },
+  { M: 50, K: 130, N: 140, ta: true, cacheBytes: { l1: 4096 }, numThreads: 3 },
+  { M: 33, K: 192, N: 260, tb: true, cacheBytes: { l1: 4096 } },
+];
+
+for (const { M, K, N, ta = false, tb = false, ...opts } of PATHS) {
+  test(`matmul ${M}x${K}x${N}${ta ? ", A transposed" : ""}${tb ? ", B transposed" : ""}${opts.cacheBytes ? `, L1 ${opts.cacheBytes.l1}` : ""}: default schedule for 64-, 32- and 16-byte vectors`, (t) => {
+    const A = te.placeholder(ta ? [K, M] : [M, K], "float32", "A");
+    const B = te.placeholder(tb ? [N, K] : [K, N], "float32", "B");
+    const C = ops.matmul(A, B, { transposeA: ta, transposeB: tb });
+    const a = input(A, 11), b = input(B, 12);
+    const want = product(a, b, M, K, N, ta, tb);
+    const tol = 4e-6 * Math.sqrt(K); // float32 sums of K terms of |a·b| <= 1
+    for (const vectorBytes of [64, 32, 16]) {
+      assertClose(t, runOps(C, [A, B], [a, b], "compiled", { ...opts, vectorBytes }), want, tol, `${vectorBytes}-byte vectors, compiled`);
+    }
+    if (M * K * N <= 2e5) assertClose(t, runOps(C, [A, B], [a, b], "interpreted", { ...opts, vectorBytes: 32 }), want, tol, "interpreted");
+  });
+}
+
+test("the blocked schedule: k blocks of the register tile's partial sums, A's block copied at the row block", (t) => {
+  const [M, K, N] = [64, 512, 128];
+  const A = te.placeholder([M, K], "float32", "A");
+  const B = te.placeholder([K, N], "float32", "B");
+  const C = ops.matmul(A, B);
+  // L1 of 32 KiB: a KC x 32 sliver of B in it gives KC = 256; L2 of 64 KiB would hold 32 rows
+  // of A's block in half of it, but 4 row blocks a thread (64 / 4 = 16 rows) come first.
+  const text = lower(ops.schedule(C, { vectorBytes: 64, numThreads: 1, cacheBytes: { l1: 32768, l2: 65536 } }), [A, B, C]).toString();
+  t.regex(text, /for \(k\.outer\.v: int32, 0, 2\)/, "two k blocks of 256");
+  t.regex(text, /allocate\(matmul\.rf, float32x32, \[8\]\)|allocate\(matmul\.rf, float32, \[256\]\)/, "an 8 x 32 register tile");
+  t.regex(text, /allocate\(A\.global, float32, \[4096\]\)/, "a 16 x 256 block of A");
+  t.regex(text, /for \(k\.inner: int32, 0, 256\)/);
+});
+
+test("the skinny schedule: k blocks in parallel, partial rows added up", (t) => {
+  const A = te.placeholder([1, 4096], "float32", "A");
+  const B = te.placeholder([4096, 64], "float32", "B");
+  const C = ops.matmul(A, B);
+  const text = lower(ops.schedule(C, { vectorBytes: 64, numThreads: 2 }), [A, B, C]).toString();
+  t.regex(text, /allocate\(matmul\.rf, float32x32, \[16\]\)/, "8 blocks of 512 rows: 8 partial rows of 64");
+  t.regex(text, /for \(k\.outer: int32, 0, 8\) "parallel"/, "the blocks in parallel");
 });

@@ -20,12 +20,15 @@ import { IntImm, type PrimExpr } from "../ir/expr.js";
 import { describe } from "../ir/op.js";
 import type { IterVar } from "../ir/iter_var.js";
 import type { Schedule } from "../schedule/schedule.js";
+import type { Stage } from "../schedule/stage.js";
+import type { ComputeOp } from "../te/compute.js";
 import * as te from "../te/index.js";
 import type { Tensor } from "../te/tensor.js";
 import { checkFloat, checkOptions, checkRank, checkSameDType, checkSameExtent, checkTensor, constDim } from "./checks.js";
 import { add } from "./elementwise.js";
 import { familyOf, familyTag } from "./family.js";
-import { parallelize } from "./loops.js";
+import { scheduleInjective } from "./injective.js";
+import { parallelize, vectorFactor } from "./loops.js";
 import type { TargetInfo } from "./target.js";
 
 /** Options of ops.matmul and ops.batchMatmul. */
@@ -148,9 +151,29 @@ export function dense(X: Tensor, W: Tensor, bias?: Tensor): Tensor {
 }
 
 /** The registers a tile may use: MR rows of two vectors, about half the register file. */
-function rowsPerTile(vectorBytes: number): number {
+function rowsPerTile(t: TargetInfo): number {
   // 32 vector registers with AVX-512 (8 rows: 16 accumulators), 16 with AVX2/SSE (6 rows: 12).
-  return vectorBytes >= 64 ? 8 : 6;
+  return t.vectorRegisters >= 32 ? 8 : 6;
+}
+
+/** The largest divisor of `n` that is at most `max` and a multiple of `step` (undefined when none). */
+function divisorAtMost(n: number, max: number, step = 1): number | undefined {
+  for (let d = Math.floor(max / step) * step; d >= step; d -= step) if (n % d === 0) return d;
+  return undefined;
+}
+
+/**
+ * The k block of a blocked product: an NR-wide panel of packed B, KC x NR floats, is to stay in
+ * half of L1 while the MR-row slivers of a packed A block pass by it; a divisor of K (an uneven
+ * split would guard the micro-kernel's every step), at least a quarter of that size, else
+ * undefined (the product is not blocked).
+ */
+export function kBlock(K: number, NR: number, dtypeBytes: number, t: TargetInfo): number | undefined {
+  const fit = Math.max(64, Math.floor(t.caches.l1 / (NR * dtypeBytes)));
+  const target = Math.min(512, 2 ** Math.floor(Math.log2(fit)));
+  if (K <= target * 1.5) return undefined;
+  const kc = divisorAtMost(K, target);
+  return kc !== undefined && kc >= target / 4 ? kc : undefined;
 }
 
 /**
@@ -163,10 +186,28 @@ export function scheduleMatmul(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
   const lanes = t.lanes(C.dtype);
   const M = (C.shape[o] as IntImm).value;
   const N = (C.shape[o + 1] as IntImm).value;
-  // Two vectors a row; narrower when that divides N and two do not: an uneven column split
-  // guards every element of every tile (scalar code), an uneven row split only whole rows.
-  const NR = [2 * lanes, lanes, lanes / 2].find((f) => f >= 4 && N % f === 0) ?? Math.min(2 * lanes, Math.ceil(N / lanes) * lanes);
-  const MR = Math.min(rowsPerTile(t.vectorBytes), M);
+  const K = (C.op as ComputeOp).reduceAxis[0].dom!.extent as IntImm;
+  // Two vectors a row (an uneven split of N is partitioned into guard-free tiles and a last,
+  // narrower one: ts/transform/loop_partition.ts); below two vectors' width, the narrowest
+  // vector count covering N (or a divisor of N).
+  const NR = N >= 2 * lanes ? 2 * lanes : [lanes, lanes / 2].find((f) => f >= 4 && N % f === 0) ?? Math.min(2 * lanes, Math.ceil(N / lanes) * lanes);
+  const MR = Math.min(rowsPerTile(t), M);
+  const packed = (C.op.inputTensors() as Tensor[]).find((x) => familyOf(x.op) === "pack");
+  // Blocked when B's panels are many enough to reuse a copied A block (4 or more).
+  const KC = !batched && packed && Math.ceil(N / NR) >= 4 ? kBlock(K.value, NR, C.dtype.bits / 8, t) : undefined;
+  if (KC !== undefined) {
+    scheduleBlocked(s, C, { M, N, K: K.value, MR, NR, KC, lanes }, t);
+    // A fused elementwise tail is a vectorized pass of its own over C (it cannot be the tile's
+    // copy-out: C is complete only after the last k block).
+    if (out !== C) scheduleInjective(s, out, t);
+    if (packed) schedulePack(s, packed, lanes, t.numThreads);
+    return;
+  }
+
+  if (!batched && !packed && out === C) {
+    scheduleSkinny(s, C, { M, N, K: K.value, lanes }, t);
+    return;
+  }
 
   // The accumulator tile: a cacheWrite stage when C is the output, else C itself (the output
   // stage, e.g. relu(C + bias), is then the copy-out of the tile: no loop nest of its own).
@@ -183,20 +224,118 @@ export function scheduleMatmul(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
   const [xc, yc] = sa.op.axis.slice(o);
   const [k] = sa.op.reduceAxis;
   // k outermost in the tile: the whole tile is updated a step of k (each A element broadcast
-  // once, each packed B vector loaded once). Blocking k (issue 10 item 3) goes here: split k
-  // by KC and compute the tile at the k-block, with A packed at the row block.
+  // once, each packed B vector loaded once).
   sa.reorder(k, xc, yc);
   // Rows unrolled: MR independent accumulator chains a step, enough to cover the FMA latency.
   sa.unroll(xc);
   // Columns vectorized: NR lanes, split to native vectors by the code generator.
   sa.vectorize(yc);
-  // The row blocks in parallel (with the batch axis); balanced chunks (issue 10 item 3) would
-  // replace this static split.
+  // The row blocks in parallel (with the batch axis): the generated code hands them out in
+  // chunks as threads become free (ts/codegen/c_outline.ts).
   parallelize(so, batched ? [ax[0], xo] : [xo], t.numThreads);
 
   // The packing: panels in parallel, a panel row (P floats) vectorized when B is read in place.
-  const packed = sa.op.inputTensors().find((x) => familyOf(x.op) === "pack");
   if (packed) schedulePack(s, packed, lanes, t.numThreads);
+}
+
+interface BlockSizes {
+  M: number;
+  N: number;
+  K: number;
+  MR: number;
+  NR: number;
+  KC: number;
+  lanes: number;
+}
+
+/**
+ * The blocked product (GotoBLAS's loop nest, in TE): k split by KC and the block loop factored
+ * out with rfactor, so C (now the sum over k blocks) adds a partial MR x NR tile (C.rf, in
+ * registers) into memory once a k block; A's block, MC rows x KC, copied (cacheRead) at the
+ * row-block loop so the micro-kernel reads it from L2 at a short stride; B read from its packed
+ * panels, whose KC x NR sliver stays in L1 while the row slivers of the A block pass by it.
+ */
+function scheduleBlocked(s: Schedule, C: Tensor, z: BlockSizes, t: TargetInfo): void {
+  const { M, MR, NR, KC, lanes } = z;
+  const bytes = C.dtype.bits / 8;
+  const sc = s.stage(C);
+  const [ko] = sc.split(sc.op.reduceAxis[0], { factor: KC });
+  const CR = s.rfactor(C, ko);
+  const [i, j] = sc.op.axis;
+  const kb = sc.op.reduceAxis[0];
+  // Row blocks: an A block (MC x KC) in half of L2, and at least 4 blocks a thread when there
+  // are rows enough, so the chunks the threads take balance.
+  const fitRows = Math.max(MR, Math.floor(t.caches.l2 / 2 / (KC * bytes) / MR) * MR);
+  const balanced = Math.max(MR, Math.ceil(M / (4 * t.numThreads) / MR) * MR);
+  const MC = Math.min(fitRows, balanced, Math.ceil(M / MR) * MR);
+  const [io, ii] = sc.split(i, { factor: MC });
+  const [iio, iii] = sc.split(ii, { factor: MR });
+  const [jo, ji] = sc.split(j, { factor: NR });
+  sc.reorder(kb, io, jo, iio, iii, ji);
+  sc.unroll(iii);
+  sc.vectorize(ji);
+  if (t.numThreads > 1 && Math.ceil(M / MC) >= 2) sc.parallel(io);
+
+  // The register tile: one k block's partial sums of an MR x NR tile.
+  const sr = s.stage(CR);
+  sr.computeAt(sc, iio);
+  const [, ri, rj] = sr.op.axis;
+  const [rk] = sr.op.reduceAxis;
+  sr.reorder(rk, ri, rj);
+  sr.unroll(ri);
+  sr.vectorize(rj);
+
+  // A's block, copied where it is reused: MC x KC floats at the row block.
+  const A = (CR.op.inputTensors() as Tensor[]).find((x) => familyOf(x.op) !== "pack");
+  if (A !== undefined) {
+    const AA = s.cacheRead(A, "global", [CR.op]);
+    const sa = s.stage(AA);
+    sa.computeAt(sc, io);
+    const inner = sa.op.axis[sa.op.axis.length - 1];
+    const [, av] = sa.split(inner, { factor: vectorFactor(C.op.attrs.transposeA === true ? MC : KC, lanes) });
+    sa.vectorize(av);
+  }
+}
+/**
+ * A product with few rows (M < PACK_MIN_ROWS: a matrix-vector product, or nearly): B is read
+ * once, in place, row after row, so the time is that of streaming B from memory. k is the loop
+ * outside the columns (each step reads a row of B contiguously and updates M rows of C in L1:
+ * a column block of them when M rows of N would not fit half of L1); with K long enough, k is
+ * split into blocks whose partial sums (rfactor) are computed in parallel, each task streaming a
+ * contiguous band of B's rows, and added up at the end (a K/KC x M x N buffer).
+ */
+function scheduleSkinny(s: Schedule, C: Tensor, z: { M: number; N: number; K: number; lanes: number }, t: TargetInfo): void {
+  const { M, N, K, lanes } = z;
+  const bytes = C.dtype.bits / 8;
+  const VF = N >= 2 * lanes ? 2 * lanes : vectorFactor(N, lanes);
+  // Columns a block: M rows of them in half of L1.
+  const NB = Math.max(VF, Math.floor(t.caches.l1 / 2 / (M * bytes) / VF) * VF);
+  // k blocks: 4 a thread or more, of at least 64 rows of B.
+  const kc = t.numThreads > 1 && K >= 128 ? divisorAtMost(K, Math.max(64, Math.floor(K / (4 * t.numThreads)))) : undefined;
+  const sc = s.stage(C);
+  const rows = (st: Stage, i: IterVar, j: IterVar, k: IterVar, outer: IterVar[]) => {
+    const [jb, jr] = NB < N ? st.split(j, { factor: NB }) : [undefined, j];
+    const [jv, jl] = st.split(jr, { factor: VF });
+    st.reorder(...outer, ...(jb ? [jb] : []), k, jv, i, jl);
+    if (M > 1) st.unroll(i);
+    st.vectorize(jl);
+  };
+  if (kc === undefined || kc >= K) {
+    const [i, j] = sc.op.axis;
+    rows(sc, i, j, sc.op.reduceAxis[0], []);
+    return;
+  }
+  const [ko] = sc.split(sc.op.reduceAxis[0], { factor: kc });
+  const CR = s.rfactor(C, ko);
+  const sr = s.stage(CR);
+  const [kv, ri, rj] = sr.op.axis;
+  rows(sr, ri, rj, sr.op.reduceAxis[0], [kv]);
+  sr.parallel(kv);
+  // The sum of the blocks' partial rows: columns vectorized, the blocks the inner reduction.
+  const [i, j] = sc.op.axis;
+  const [jo, ji] = sc.split(j, { factor: VF });
+  sc.reorder(i, jo, sc.op.reduceAxis[0], ji);
+  sc.vectorize(ji);
 }
 
 /** The packing of B: panel rows vectorized (in place reads) or unrolled (a transpose), panels parallel. */
