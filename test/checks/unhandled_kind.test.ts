@@ -4,7 +4,7 @@
 // the printer, structural equality and hashing, the bound analyses, the interpreter and the C
 // emitter fail naming themselves and the kind, instead of skipping the node or printing nothing.
 import test from "ava";
-import { tir, build, interpret } from "../../ts/index.js";
+import { tir, build, interpret, InternalError } from "../../ts/index.js";
 import { Analyzer } from "../../ts/arith/analyzer.js";
 import { evalSet } from "../../ts/arith/int_set.js";
 import { DataType } from "../../ts/ir/dtype.js";
@@ -24,12 +24,14 @@ class BogusStmt extends Stmt {
   readonly kind = "BogusStmt" as never;
 }
 
-const noCase = (where: string, kind: string): RegExp => new RegExp(`internal error: ${where} has no case for the node kind '${kind}'.*please report it`);
+const noCase = (where: string, kind: string): RegExp => new RegExp(`^internal error: ${where} has no case for the node kind '${kind}'[\\s\\S]*please report it`);
 
 test("visitor and mutator bases, printer, structural equality and hashing name themselves and the unknown kind", (t) => {
   const e = new BogusExpr();
   const s = new BogusStmt();
-  t.throws(() => new ExprVisitor().visitExpr(e), { message: noCase("the expression visitor", "Bogus") });
+  const err = t.throws(() => new ExprVisitor().visitExpr(e), { message: noCase("the expression visitor", "Bogus") });
+  t.true(err instanceof InternalError);
+  t.is((err as InternalError).code, "ERR_INTERNAL");
   t.throws(() => new ExprMutator().visitExpr(e), { message: noCase("the expression mutator", "Bogus") });
   t.throws(() => new StmtExprVisitor().visitStmt(s), { message: noCase("the statement visitor", "BogusStmt") });
   t.throws(() => new StmtExprMutator().visitStmt(s), { message: noCase("the statement mutator", "BogusStmt") });

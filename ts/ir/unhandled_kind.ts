@@ -6,13 +6,15 @@
 // one of tejit's, or a kind added without its cases) fails loudly, naming the switch and the
 // kind, instead of being skipped or printed as nothing.
 
+import { InternalError } from "../errors.js";
+
 /**
  * Ends a switch over node kinds.
  * @param where The switch, as a user would name it ("printer", "interpreter", "C emitter").
  * @param kind The kind switched on: `never` when the switch is exhaustive.
- * @throws Error always: the node's kind has no case.
+ * @throws InternalError always: the node's kind has no case.
  */
 export function unhandledKind(where: string, kind: never): never {
   const name = typeof kind === "string" ? `'${kind}'` : `${String(kind)} (not a tejit node)`;
-  throw new Error(`internal error: ${where} has no case for the node kind ${name}; this is a bug in tejit (or a node that is not one of tejit's classes), please report it`);
+  throw new InternalError(`${where} has no case for the node kind ${name} (a kind added without its case, or a node that is not one of tejit's classes)`);
 }
