@@ -126,8 +126,13 @@ export function hotLoop(path: string): HotLoop | string {
   if (process.arch !== "x64") return `hot-loop analysis reads x86-64 disassembly; this is ${process.arch}`;
   const r = spawnSync("objdump", ["-d", "--no-show-raw-insn", path], { encoding: "utf8", maxBuffer: 256 << 20 });
   if (r.error || r.status !== 0) return "objdump is not available (Debian: apt-get install binutils)";
+  return hotLoopOfDisassembly(r.stdout);
+}
+
+/** The hot loop of an `objdump -d --no-show-raw-insn` listing (AT&T syntax). */
+export function hotLoopOfDisassembly(text: string): HotLoop | string {
   let best: HotLoop | undefined;
-  for (const [fn, insns] of parse(r.stdout)) {
+  for (const [fn, insns] of parse(text)) {
     for (const [a, b] of innermostLoops(insns)) {
       const s = summarize(fn, insns.slice(a, b + 1));
       const score = (x: HotLoop): number => 4 * x.fmas + x.otherVectorArith;
