@@ -6,6 +6,7 @@
 //   npm run bench -- gemm softmax          kernels by group or id (prints the report and writes
 //                                          bench/out/last-run.md; add --write for BENCHMARKS.md)
 //   options: --threads 1,2  --rounds N  --quick (fewer rounds, shorter calls, smaller JS sizes)
+//            --disasm (print each tejit entry's hot loop: FMAs, loads, spills, from objdump)
 //            --note TEXT (printed under the header)  --list  --legacy (run the older scripts
 //            bench/*.ts one child process each, as `npm run bench` did before the suite)
 import { spawnSync } from "node:child_process";
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
   const results: KernelResult[] = [];
   for (const k of selected) {
     console.log(`\n${k.title}`);
-    const r = await runKernel(k, { threads: args.threads, rounds: args.rounds, targetSeconds: args.quick ? 0.03 : 0.15, log: (l) => console.log(l) });
+    const r = await runKernel(k, { threads: args.threads, rounds: args.rounds, targetSeconds: args.quick ? 0.03 : 0.15, log: (l) => console.log(l), disasm: args.disasm });
     for (const x of r.measurements) {
       const vals = x.seconds.map((s) => (k.unit === "GFLOP/s" || k.unit === "GB/s" ? (x.work ?? k.work!) / s : k.unit === "ms" ? s * 1e3 : s * 1e9)).sort((a, b) => a - b);
       console.log(`  ${x.entry.padEnd(40)} ${String(x.threads).padStart(2)}T  ${median(vals).toPrecision(4).padStart(9)} ${k.unit}  [${vals[0].toPrecision(3)}–${vals[vals.length - 1].toPrecision(3)}]`);

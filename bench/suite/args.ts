@@ -1,5 +1,5 @@
 // The command line of `npm run bench`: kernel ids or groups, and --threads, --rounds, --quick,
-// --write, --note, --list, --legacy. Bad input is an Error naming the option.
+// --write, --note, --list, --legacy, --disasm. Bad input is an Error naming the option.
 
 /** The parsed command line. */
 export interface BenchArgs {
@@ -10,12 +10,14 @@ export interface BenchArgs {
   write: boolean;
   list: boolean;
   legacy: boolean;
+  /** Print each tejit entry's hot loop from its library's disassembly (hot_loop.ts). */
+  disasm: boolean;
   note?: string;
 }
 
 /** Parses `argv` (after the script) for a machine with `cores` cores. */
 export function parseArgs(argv: string[], cores: number): BenchArgs {
-  const a: BenchArgs = { kernels: [], threads: cores > 1 ? [1, cores] : [1], rounds: 0, quick: false, write: false, list: false, legacy: false };
+  const a: BenchArgs = { kernels: [], threads: cores > 1 ? [1, cores] : [1], rounds: 0, quick: false, write: false, list: false, legacy: false, disasm: false };
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`bench: ${name} needs a value`);
@@ -27,6 +29,7 @@ export function parseArgs(argv: string[], cores: number): BenchArgs {
     else if (s === "--write") a.write = true;
     else if (s === "--list") a.list = true;
     else if (s === "--legacy") a.legacy = true;
+    else if (s === "--disasm") a.disasm = true;
     else if (s === "--note") a.note = value(i++, s);
     else if (s === "--rounds") {
       const n = Number(value(i++, s));
@@ -37,7 +40,7 @@ export function parseArgs(argv: string[], cores: number): BenchArgs {
       const t = v.split(",").map(Number);
       if (t.some((x) => !Number.isInteger(x) || x < 1)) throw new Error(`bench: --threads expects positive integers separated by commas (e.g. 1,${cores}), got ${v}`);
       a.threads = t;
-    } else if (s.startsWith("--")) throw new Error(`bench: unknown option ${s} (known: --threads, --rounds, --quick, --write, --note, --list, --legacy)`);
+    } else if (s.startsWith("--")) throw new Error(`bench: unknown option ${s} (known: --threads, --rounds, --quick, --write, --note, --list, --legacy, --disasm)`);
     else a.kernels.push(s);
   }
   if (a.rounds === 0) a.rounds = a.quick ? 3 : 5;

@@ -24,7 +24,7 @@ export function lazy<T>(make: () => T): () => T {
 export function tejitRunner(mod: Module, fn: string, args: NDArray[]): Runner {
   const f = mod.getFunction(fn);
   const out = args[args.length - 1];
-  return inProcess(() => f(...args), () => out.toTypedArray() as Float32Array, (t) => setNumThreads(t));
+  return { ...inProcess(() => f(...args), () => out.toTypedArray() as Float32Array, (t) => setNumThreads(t)), library: mod.libraryPath };
 }
 
 /** A Runner for a plain JS loop writing `out` (single-threaded). */

@@ -2,6 +2,7 @@
 // checks each entry's output against the reference before timing it (a wrong entry is reported,
 // not timed), then times the entries in interleaved rounds (A B C A B C ...) so that the load of
 // a shared machine falls on all of them alike, once per thread count.
+import { describeHotLoop, hotLoop } from "./hot_loop.js";
 import { isSkip, type Kernel, type Measurement, type Runner, type Skipped } from "./types.js";
 
 /** How a kernel is run. */
@@ -14,6 +15,8 @@ export interface RoundOptions {
   targetSeconds: number;
   /** Progress lines. */
   log?: (line: string) => void;
+  /** Log each tejit entry's hot loop, read from its library's disassembly. */
+  disasm?: boolean;
 }
 
 /** The kernel's measurements and its skipped or wrong entries. */
@@ -57,7 +60,10 @@ export async function runKernel(kernel: Kernel, opts: RoundOptions): Promise<Ker
     if (isSkip(r)) {
       skipped.push({ kernel: kernel.id, entry: entry.name, reason: r.skip });
       log(`  ${entry.name}: skipped: ${r.skip}`);
-    } else ready.push({ entry, runner: r });
+    } else {
+      ready.push({ entry, runner: r });
+      if (opts.disasm && r.library) log(`  ${entry.name}: hot loop: ${describeHotLoop(hotLoop(r.library))}`);
+    }
   }
   const measurements: Measurement[] = [];
   try {

@@ -22,6 +22,8 @@ export interface Runner {
   result?(threads: number): Promise<ArrayLike<number>>;
   /** Releases child processes and the like (called once, at the end of the kernel). */
   close?(): void;
+  /** The shared library of a tejit entry (for `--disasm`: its hot loop, hot_loop.ts). */
+  library?: string;
 }
 
 /** One entry of a kernel. */

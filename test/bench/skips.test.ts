@@ -41,7 +41,8 @@ test("onnxruntime-node not in the scratch folder: the npm command with the skip 
 });
 
 test("the command line: kernels, threads, rounds, quick; errors name the option", (t) => {
-  t.deepEqual(parseArgs(["gemm", "--threads", "1,4", "--quick"], 2), { kernels: ["gemm"], threads: [1, 4], rounds: 3, quick: true, write: false, list: false, legacy: false });
+  t.deepEqual(parseArgs(["gemm", "--threads", "1,4", "--quick"], 2), { kernels: ["gemm"], threads: [1, 4], rounds: 3, quick: true, write: false, list: false, legacy: false, disasm: false });
+  t.true(parseArgs(["gemm1024", "--disasm"], 2).disasm);
   t.deepEqual(parseArgs([], 1).threads, [1]);
   t.is(parseArgs(["--rounds", "7"], 2).rounds, 7);
   t.throws(() => parseArgs(["--threads", "0,2"], 2), { message: "bench: --threads expects positive integers separated by commas (e.g. 1,2), got 0,2" });
