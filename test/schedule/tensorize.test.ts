@@ -226,6 +226,65 @@ test("a GEMM tile intrinsic with a TIR body: built and interpreted", (t) => {
   t.true(maxRelError(d.toTypedArray(), want) < 1e-5);
 });
 
+test("a write cache computed at a tile loop, tensorized by 4 x 8 blocks: the reset runs in the init nest, over .init loops", (t) => {
+  const [TM, TN, TK] = [4, 8, 8];
+  const a = te.placeholder([TM, TK], "float32", "a");
+  const b = te.placeholder([TK, TN], "float32", "b");
+  const kk = te.reduceAxis([0, TK], "k");
+  const c = te.compute([TM, TN], (i, j) => te.sum(a.at(i, kk).mul(b.at(kk, j)), kk), "c");
+  const sb = (name: string, shape: number[]) => tir.declBuffer(shape, "float32", name, { offsetFactor: 1, strides: [te.var(`${name}_ld`), 1] });
+  const intrin = te.declTensorIntrin(c.op, (ins, outs) => {
+    const mk = (reset: boolean) => { const ib = tir.irBuilder(); const [A, B, C] = [ib.bufferPtr(ins[0]), ib.bufferPtr(ins[1]), ib.bufferPtr(outs[0])];
+      ib.forRange(0, TM, "i", (i) => ib.forRange(0, TN, "j", (j) => { if (reset) C.set([i, j], 0); else ib.forRange(0, TK, "k", (k) => C.set([i, j], C.get([i, j]).add(A.get([i, k]).mul(B.get([k, j]))))); }));
+      return ib.get(); };
+    return [null, mk(true), mk(false)];
+  }, { binds: new Map([[a, sb("a", [TM, TK])], [b, sb("b", [TK, TN])], [c.op.output(0), sb("c", [TM, TN])]]) });
+  const n = 32;
+  const A = te.placeholder([n, n], "float32", "A");
+  const B = te.placeholder([n, n], "float32", "B");
+  const k = te.reduceAxis([0, n], "k");
+  const C = te.compute([n, n], (i, j) => te.sum(A.at(i, k).mul(B.at(k, j)), k), "C");
+  const s = te.createSchedule(C.op);
+  const CC = s.cacheWrite(C, "global");
+  const [xo, yo] = s.stage(C).tile(C.op.axis[0], C.op.axis[1], 16, 16);
+  s.stage(CC).computeAt(s.stage(C), yo);
+  const [cx, cy] = s.stage(CC).op.axis;
+  const [ko, ki] = s.stage(CC).split(s.stage(CC).op.reduceAxis[0], { factor: TK });
+  // k.outer outermost in the tile: the tile's blocks are reset, then updated block by block.
+  const [cxo, cxi] = s.stage(CC).split(cx, { factor: TM });
+  const [cyo, cyi] = s.stage(CC).split(cy, { factor: TN });
+  s.stage(CC).reorder(ko, cxo, cyo, cxi, cyi, ki);
+  s.stage(CC).tensorize(cxi, intrin);
+  s.stage(C).parallel(xo);
+  const mod = lower(s, [A, B, C], { simpleMode: true });
+  t.deepEqual(mod.toString().split("\n").filter((l) => /for \(|allocate/.test(l)).map((l) => l.trimEnd()), [
+    "  for (i.outer: int32, 0, 2) \"parallel\" {",
+    "    allocate(C.global, float32, [256]);",
+    "    for (j.outer: int32, 0, 2) {",
+    "      for (i.c.outer.init: int32, 0, 4) {",
+    "        for (j.c.outer.init: int32, 0, 2) {",
+    "          for (i: int32, 0, 4) {",
+    "            for (j: int32, 0, 8) {",
+    "      for (k.outer: int32, 0, 4) {",
+    "        for (i.c.outer: int32, 0, 4) {",
+    "          for (j.c.outer: int32, 0, 2) {",
+    "            for (i_1: int32, 0, 4) {",
+    "              for (j_1: int32, 0, 8) {",
+    "                for (k: int32, 0, 8) {",
+    "      for (i.inner: int32, 0, 16) {",
+    "        for (j.inner: int32, 0, 16) {",
+  ]);
+  const av = Float32Array.from({ length: n * n }, (_, i) => (i % 7) - 3), bv = Float32Array.from({ length: n * n }, (_, i) => (i % 5) - 2);
+  const want = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let acc = 0; for (let q = 0; q < n; q++) acc += av[i * n + q] * bv[q * n + j]; want[i * n + j] = acc; }
+  const out = nd.empty([n, n]);
+  build(s, [A, B, C]).getFunction("main")(nd.array(av, [n, n]), nd.array(bv, [n, n]), out);
+  t.deepEqual([...out.toTypedArray()], [...want]);
+  const out2 = nd.empty([n, n]);
+  interpret(lower(s, [A, B, C]), [nd.array(av, [n, n]), nd.array(bv, [n, n]), out2]);
+  t.deepEqual([...out2.toTypedArray()], [...want]);
+});
+
 // ---- refusals ---------------------------------------------------------------------------------
 
 function vaddIntrin(n: number, f: (a: tir.PrimExpr, b: tir.PrimExpr) => tir.PrimExpr, fname = "vadd", dtype = "float32") {
