@@ -4,7 +4,7 @@
 
 import test from "ava";
 import "../runtime/helpers.js"; // a private compile cache for this test process
-import { te, tir, lower, build, nd, registerFunc, interpret } from "../../ts/index.js";
+import { te, tir, lower, build, nd, registerFunc, interpret, scheduleToPrimFunc } from "../../ts/index.js";
 import type { NDArray } from "../../ts/runtime/ndarray.js";
 import type { Buffer } from "../../ts/ir/buffer.js";
 import { uniqueName } from "../extern/helpers.js";
@@ -283,6 +283,48 @@ test("a write cache computed at a tile loop, tensorized by 4 x 8 blocks: the res
   const out2 = nd.empty([n, n]);
   interpret(lower(s, [A, B, C]), [nd.array(av, [n, n]), nd.array(bv, [n, n]), out2]);
   t.deepEqual([...out2.toTypedArray()], [...want]);
+});
+
+test("a GEMV intrinsic of lower rank binds the trailing dimensions of C's rows: built, and interpreted before and after flattening", (t) => {
+  const names = { reset: uniqueName("gemv_reset"), update: uniqueName("gemv_update") };
+  registerFunc(names.reset, (z: NDArray) => { for (let i = 0; i < z.shape[0]; i++) z.set([i], 0); });
+  registerFunc(names.update, (w: NDArray, x: NDArray, z: NDArray) => {
+    for (let i = 0; i < z.shape[0]; i++) {
+      let acc = z.get([i]);
+      for (let j = 0; j < x.shape[0]; j++) acc += w.get([i, j]) * x.get([j]);
+      z.set([i], acc);
+    }
+  });
+  const w = te.placeholder([16, 16], "float32", "w");
+  const x = te.placeholder([16], "float32", "x");
+  const kk = te.reduceAxis([0, 16], "k");
+  const zt = te.compute([16], (i) => te.sum(w.at(i, kk).mul(x.at(kk)), kk), "z");
+  const W = tir.declBuffer([16, 16], "float32", "W", { strides: [te.var("ldw"), 1], offsetFactor: 16 });
+  const gemv = te.declTensorIntrin(zt.op, (ins, outs) => [
+    null, tir.callPacked(names.reset, outs[0]), tir.callPacked(names.update, ins[0], ins[1], outs[0]),
+  ], { name: "gemv16", binds: new Map([[w, W]]), defaultBufferParams: { offsetFactor: 16 } });
+  const [n, m, l] = [3, 32, 48];
+  const A = te.placeholder([n, l], "float32", "A");
+  const B = te.placeholder([m, l], "float32", "B");
+  const r = te.reduceAxis([0, l], "r");
+  const C = te.compute([n, m], (i, j) => te.sum(B.at(j, r).mul(A.at(i, r)), r), "C");
+  const s = te.createSchedule(C.op);
+  const [jo, ji] = s.stage(C).split(C.op.axis[1], { factor: 16 });
+  const [ro, ri] = s.stage(C).split(r, { factor: 16 });
+  s.stage(C).reorder(jo, ro, ji, ri);
+  s.stage(C).tensorize(ji, gemv);
+  const a = rand(n * l, 8);
+  const b = rand(m * l, 9);
+  const want = new Float32Array(n * m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) for (let q = 0; q < l; q++) want[i * m + j] += b[j * l + q] * a[i * l + q];
+  const run = (f: (args: NDArray[]) => void): Float32Array => {
+    const c = nd.array(new Float32Array(n * m).fill(Number.NaN), [n, m]);
+    f([nd.array(a, [n, l]), nd.array(b, [m, l]), c]);
+    return c.toTypedArray() as Float32Array;
+  };
+  t.true(maxRelError(run((args) => build(s, [A, B, C]).getFunction("main")(...args)), want) < 1e-5);
+  t.true(maxRelError(run((args) => interpret(lower(s, [A, B, C]), args)), want) < 1e-5);
+  t.true(maxRelError(run((args) => interpret(scheduleToPrimFunc(s, [A, B, C]), args)), want) < 1e-5);
 });
 
 // ---- refusals ---------------------------------------------------------------------------------
