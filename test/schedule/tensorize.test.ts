@@ -95,6 +95,53 @@ for (const withReset of [true, false]) {
   });
 }
 
+test("a dot-product intrinsic with a TIR body (body, then update): built and interpreted", (t) => {
+  const x = te.placeholder([16], "float32", "x");
+  const y = te.placeholder([16], "float32", "y");
+  const k = te.reduceAxis([0, 16], "k");
+  const z = te.compute([1], () => te.sum(x.at(k).mul(y.at(k)), k), "z");
+  const dot = (xx: Buffer, yy: Buffer, zz: Buffer, accumulate: boolean) => {
+    const ib = tir.irBuilder();
+    const [X, Y, Z] = [ib.bufferPtr(xx), ib.bufferPtr(yy), ib.bufferPtr(zz)];
+    if (!accumulate) Z.set(0, te.const(0, "float32"));
+    ib.forRange(0, 16, "k", (kk) => Z.set(0, Z.get(0).add(X.get(kk).mul(Y.get(kk)))));
+    return ib.get();
+  };
+  const intrin = te.declTensorIntrin(z.op, (ins, outs) => [dot(ins[0], ins[1], outs[0], false), null, dot(ins[0], ins[1], outs[0], true)], {
+    name: "dot16",
+    defaultBufferParams: { offsetFactor: 16 },
+    binds: new Map([[z, tir.declBuffer([1], "float32", "z", { elemOffset: te.var("z_off") })]]),
+  });
+  const [n, m] = [5, 48];
+  const A = te.placeholder([n, m], "float32", "A");
+  const B = te.placeholder([n, m], "float32", "B");
+  const r = te.reduceAxis([0, m], "r");
+  const C = te.compute([n], (i) => te.sum(A.at(i, r).mul(B.at(i, r)), r), "C");
+  const s = te.createSchedule(C.op);
+  const [, ri] = s.stage(C).split(r, { factor: 16 });
+  s.stage(C).tensorize(ri, intrin);
+  const text = bodyText(lower(s, [A, B, C], { simpleMode: true }));
+  t.deepEqual(text.slice(0, 4), [
+    "  for (i: int32, 0, 5) {",
+    "    for (r.outer: int32, 0, 3) {",
+    "      if @tir.likely((0 < r.outer), dtype=bool) {",
+    "        for (k: int32, 0, 16) {",
+  ]);
+  const a = rand(n * m, 11);
+  const b = rand(n * m, 12);
+  const want = Array.from({ length: n }, (_, i) => {
+    let acc = 0;
+    for (let j = 0; j < m; j++) acc += a[i * m + j] * b[i * m + j];
+    return acc;
+  });
+  const c = nd.array(new Float32Array(n).fill(Number.NaN));
+  build(s, [A, B, C]).getFunction("main")(nd.array(a, [n, m]), nd.array(b, [n, m]), c);
+  t.true(maxRelError(c.toTypedArray(), want) < 1e-5);
+  const d = nd.array(new Float32Array(n).fill(Number.NaN));
+  interpret(lower(s, [A, B, C]), [nd.array(a, [n, m]), nd.array(b, [n, m]), d]);
+  t.true(maxRelError(d.toTypedArray(), want) < 1e-5);
+});
+
 // ---- a GEMM tile: c[8, 8] += a[8, 16] * b[16, 8], strided buffers ---------------------------
 
 const [TM, TN, TK] = [8, 8, 16];
