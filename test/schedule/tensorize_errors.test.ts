@@ -112,6 +112,14 @@ test("tensorize and declTensorIntrin refuse bad arguments", (t) => {
   t.throws(() => p.s.stage(p.x).tensorize(p.xi, intrin), { message: "stage 'x': only compute stages can be tensorized (this is a PlaceholderOp)" });
   p.s.stage(p.z).tensorize(p.xi, intrin);
   t.throws(() => p.s.stage(p.z).tensorize(p.xo, intrin), { message: "stage 'z': axis 'i.inner' is already tensorized; a stage has one tensorized axis" });
+  for (const [action, f] of [
+    ["split", () => p.s.stage(p.z).split(p.xi, { factor: 4 })],
+    ["fuse", () => p.s.stage(p.z).fuse(p.xo, p.xi)],
+    ["vectorize", () => p.s.stage(p.z).vectorize(p.xi)],
+    ["unroll", () => p.s.stage(p.z).unroll(p.xi)],
+  ] as const) {
+    t.throws(f, { message: `stage 'z': cannot ${action} axis 'i.inner': it is tensorized (schedule the loops before tensorize)` });
+  }
 
   const x = te.placeholder([16], "float32", "x");
   const y = te.compute([16], (i) => x.at(i), "y");
