@@ -54,6 +54,17 @@ const examples: { file: string; args?: string[]; lines: string[] }[] = [
     ],
   },
   {
+    file: "examples/tensorize.ts",
+    lines: [
+      "          C_2[(((i*512) + (j.outer*16)) + j.inner)] = ((float32*)C_2[(((i*512) + (j.outer*16)) + j.inner)] + ((float32*)A_2[((i*64) + k)]*(float32*)B_2[(((j.outer*1024) + (j.inner*64)) + k)]))",
+      "gemv tensorized: matches the JS reference (524288 elements)",
+      "      @tir.tvm_call_packed(\"gemv_reset\", @tir.tvm_stack_make_array(C_2, @tir.tvm_stack_make_shape(16, dtype=handle), @tir.tvm_stack_make_shape(1, dtype=handle), 1, 0f32, ((i*512) + (j.outer*16)), dtype=handle), 16, dtype=int32)",
+      "      for (k.outer: int32, 0, 4) {",
+      "gemv tensorized with reset and update: matches the JS reference (524288 elements)",
+      "note: skipped: the inline C micro-kernels (clang + import_llvm); the kernels are JS functions called through tir.callPacked",
+    ],
+  },
+  {
     file: "examples/intrin_math.ts",
     lines: [
       "B[((i_outer * 64) + i_inner)] = __builtin_expf(A[((i_outer * 64) + i_inner)]);",

@@ -175,7 +175,10 @@ export function compileBindScope(ctx: Context, attr: AttrStmt): Exec {
   if (!(tuple instanceof Call) || tuple.op !== TUPLE || tuple.args.length !== 2 * nd) {
     throw new IRError(`interpreter (${ctx.fname}): ${where()} needs tvm_tuple(min, extent, …) with ${nd} dimensions, got ${printExpr(tuple)}`);
   }
-  if (ph.shape.length !== nd) {
+  // A placeholder of lower rank binds the trailing dimensions; the leading ones must have extent 1
+  // (TVM's fuzzy match, as tensorize binds [1, n] to [n]).
+  const lead = nd - ph.shape.length;
+  if (lead < 0) {
     throw new IRError(`interpreter (${ctx.fname}): ${where()}: '${ph.name}' has ${ph.shape.length} dimensions, '${target.name}' has ${nd}`);
   }
   if (ph.dtype !== target.dtype) {
@@ -198,8 +201,8 @@ export function compileBindScope(ctx: Context, attr: AttrStmt): Exec {
     plan.push({ expr, what, value, bind });
   };
   add(ph.elemOffset, "elem_offset", (r) => r.offset);
-  ph.shape.forEach((e, d) => add(e, `shape[${d}]`, (r) => r.extent[d]));
-  ph.strides.forEach((e, d) => add(e, `strides[${d}]`, (r) => r.strides[d]));
+  ph.shape.forEach((e, d) => add(e, `shape[${d}]`, (r) => r.extent[d + lead]));
+  ph.strides.forEach((e, d) => add(e, `strides[${d}]`, (r) => r.strides[d + lead]));
 
   return ctx.withVar(ph.data, (dataSlot) => ctx.withVars(fresh, (slots) => {
     const fields: Field[] = plan.map((p) => {
@@ -239,6 +242,11 @@ export function compileBindScope(ctx: Context, attr: AttrStmt): Exec {
         }
       }
       for (let d = 0; d < nd; d++) offset += begin[d] * strides[d];
+      for (let d = 0; d < lead; d++) {
+        if (extent[d] !== 1) {
+          throw new Error(`interpreter (${ctx.fname}): ${where()}: '${ph.name}' has ${ph.shape.length} dimensions, so the leading ${lead} of the region of '${target.name}' must have extent 1; dimension ${d} has ${extent[d]}`);
+        }
+      }
       if (compactPlaceholder) {
         const compact = compactStrides(extent);
         for (let d = 0; d < nd; d++) {

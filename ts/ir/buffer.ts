@@ -135,6 +135,6 @@ export function declBuffer(shape: ExprLike[], dtype: DTypeLike = "float32", name
   // (bound when the buffer is bound to a region), which must be a multiple of the factor.
   const elemOffset = opts.elemOffset !== undefined
     ? toExpr(opts.elemOffset, DataType.int32())
-    : (opts.offsetFactor ?? 0) > 1 ? new Var(`${name}_elem_offset`, "int32") : new IntImm("int32", 0);
+    : opts.offsetFactor !== undefined && opts.offsetFactor !== 0 ? new Var(`${name}_elem_offset`, "int32") : new IntImm("int32", 0);
   return new Buffer(data, t, shapeExprs, strides, elemOffset, name, opts.scope ?? "global", opts.dataAlignment ?? 128, opts.offsetFactor ?? 1, opts.bufferType ?? "default");
 }

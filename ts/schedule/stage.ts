@@ -161,6 +161,7 @@ export class Stage {
     }
     const pos = this.findLeaf(axis, "split");
     this.checkSchedulable(axis, "split", ["DataPar", "CommReduce", "Ordered"]);
+    this.checkNotTensorized(axis, "split");
     const outer = new IterVar(undefined, new Var(`${axis.var.name}.outer`, axis.var.dtype), axis.iterType);
     const inner = new IterVar(undefined, new Var(`${axis.var.name}.inner`, axis.var.dtype), axis.iterType);
     this.relations.push(new SplitRelation(axis, outer, inner, s.factor !== undefined ? value : undefined, s.nparts !== undefined ? value : undefined));
@@ -193,6 +194,8 @@ export class Stage {
     let inner = innerIn;
     const allowed: IterVarType[] = ["DataPar", "CommReduce", "Ordered"];
     this.checkSchedulable(outer, "fuse", allowed);
+    this.checkNotTensorized(outer, "fuse");
+    this.checkNotTensorized(inner, "fuse");
     this.checkSchedulable(inner, "fuse", allowed);
     let posInner = this.findLeaf(inner, "fuse");
     let posOuter = this.findLeaf(outer, "fuse");
@@ -289,8 +292,16 @@ export class Stage {
     return a;
   }
 
+  /** A tensorized axis is replaced by its intrinsic: splitting or annotating it would drop that. */
+  private checkNotTensorized(iv: IterVar, action: string): void {
+    if (this.iterVarAttrs.get(iv)?.iterType === "Tensorized") {
+      throw new Error(`stage '${this.name}': cannot ${action} axis '${iv.name}': it is tensorized (schedule the loops before tensorize)`);
+    }
+  }
+
   private setIterType(iv: IterVar, type: "Unrolled" | "Vectorized" | "Parallelized", action: string): void {
     this.findLeaf(iv, action);
+    this.checkNotTensorized(iv, action);
     this.attrOf(iv).iterType = type;
   }
 

@@ -42,14 +42,38 @@ function bindScope(buffer: Buffer, tensor: Tensor, region: readonly Range[]): St
   return new AttrStmt([buffer, tensor], BUFFER_BIND_SCOPE, tuple(args), noOp());
 }
 
-/** The first leaf position whose loop touches a reduce axis (TVM's num_common_loop). */
-function firstReduceLoop(op: ComputeOp, stage: Stage): number {
-  const state = new Map<IterVar, number>();
-  for (const iv of op.reduceAxis) state.set(iv, 2);
-  for (const iv of op.axis) state.set(iv, 1);
-  passDownBitMaskOr(stage, state);
-  const i = stage.leafIterVars.findIndex((iv) => ((state.get(iv) ?? 0) & 2) !== 0);
-  return i < 0 ? stage.leafIterVars.length : i;
+/** The loop nests of the stage (TVM's ComputeLoopNest): the main nest and a reduction's init nest. */
+interface LoopNests {
+  main: Stmt[][];
+  mainVmap: Map<IterVar, PrimExpr>;
+  mainPreds: PrimExpr[];
+  /** The first leaf position whose loop touches a reduce axis (TVM's num_common_loop). */
+  common: number;
+  init: Stmt[][];
+  initVmap: Map<IterVar, PrimExpr>;
+  initPreds: PrimExpr[];
+}
+
+function makeLoopNests(op: ComputeOp, stage: Stage, domMap: ReadonlyMap<IterVar, Range>): LoopNests {
+  const leaves = stage.leafIterVars;
+  const mainVmap = new Map<IterVar, PrimExpr>();
+  const main = makeLoopNest(stage, domMap, 0, false, new Set(), mainVmap);
+  const mainPreds = makeBoundCheck(stage, domMap, mainVmap, false, new Set()).map((p) => likely(p));
+  const nests: LoopNests = { main, mainVmap, mainPreds, common: leaves.length, init: [], initVmap: new Map(), initPreds: [] };
+  if (op.reduceAxis.length === 0) return nests;
+  // 1: touches a data-parallel axis, 2: a reduce axis (a fused loop may touch both).
+  const flags = new Map<IterVar, number>();
+  for (const iv of op.reduceAxis) flags.set(iv, 2);
+  for (const iv of op.axis) flags.set(iv, 1);
+  passDownBitMaskOr(stage, flags);
+  const first = leaves.findIndex((iv) => ((flags.get(iv) ?? 0) & 2) !== 0);
+  nests.common = first < 0 ? leaves.length : first;
+  for (let i = 0; i < nests.common; i++) nests.initVmap.set(leaves[i], mainVmap.get(leaves[i])!);
+  const skip = new Set<IterVar>();
+  for (const [iv, flag] of flags) if (flag === 2) skip.add(iv);
+  nests.init = makeLoopNest(stage, domMap, nests.common, true, skip, nests.initVmap);
+  nests.initPreds = makeBoundCheck(stage, domMap, nests.initVmap, true, skip).map((p) => likely(p));
+  return nests;
 }
 
 /** Refuses a split guard that depends on a loop inside the tensorized axis (TVM's VerifyTensorizeLoopNest). */
@@ -77,26 +101,9 @@ export function buildTensorizeProvide(op: ComputeOp, stage: Stage, domMap: Reado
   const intrin = stage.iterVarAttrs.get(leaves[loc])!.tensorIntrin!;
   const where = tensorizeWhere(stage, intrin, loc);
 
-  const mainVmap = new Map<IterVar, PrimExpr>();
-  const mainNest = makeLoopNest(stage, domMap, 0, false, new Set(), mainVmap);
-  const mainPreds = makeBoundCheck(stage, domMap, mainVmap, false, new Set()).map((p) => likely(p));
-  const common = op.reduceAxis.length > 0 ? firstReduceLoop(op, stage) : leaves.length;
-  const initVmap = new Map<IterVar, PrimExpr>();
-  let initNest: Stmt[][] = [];
-  let initPreds: PrimExpr[] = [];
-  if (op.reduceAxis.length > 0) {
-    for (let i = 0; i < common; i++) initVmap.set(leaves[i], mainVmap.get(leaves[i])!);
-    const skip = new Set<IterVar>(op.reduceAxis);
-    const state = new Map<IterVar, number>();
-    for (const iv of op.reduceAxis) state.set(iv, 2);
-    for (const iv of op.axis) state.set(iv, 1);
-    passDownBitMaskOr(stage, state);
-    for (const [iv, flag] of state) if (flag === 2) skip.add(iv);
-    initNest = makeLoopNest(stage, domMap, common, true, skip, initVmap);
-    initPreds = makeBoundCheck(stage, domMap, initVmap, true, skip).map((p) => likely(p));
-  }
+  const { main: mainNest, mainVmap, mainPreds, common, init: initNest, initVmap, initPreds } = makeLoopNests(op, stage, domMap);
   checkGuards(where, [mainNest, initNest], loc, stage, [...mainPreds, ...initPreds]);
-  verifyTensorizeBody(op, stage, mainVmap, domMap, region, intrin);
+  verifyTensorizeBody(stage, mainVmap, domMap, region, intrin);
 
   // The binds: each input's region, and the output region (over the data-parallel axes).
   const inputs = op.inputTensors();
@@ -128,18 +135,14 @@ export function buildTensorizeProvide(op: ComputeOp, stage: Stage, domMap: Reado
     bind(target.dom!.extent, region.outDom.get(iv)!.extent, `reduction '${target.name}' extent`);
   }
 
-  const wrapCall = (s: Stmt, withInputs: boolean): Stmt => {
-    let body = mergeNest(outputBinds, s);
-    if (withInputs) body = mergeNest(inputBinds, body);
-    body = substitute(body, binds);
-    return mergeNest(asserts, body);
-  };
+  // An intrinsic statement inside the binds of its inputs and outputs, with the reduction checks.
+  const bound = (s: Stmt): Stmt => mergeNest(asserts, substitute(mergeNest(inputBinds, mergeNest(outputBinds, s)), binds));
 
   if (loc <= common) {
     // Every reduction loop is inside the tensorized axis: one call computes the result.
     if (!intrin.body) throw new Error(`${where}: the intrinsic has no body (only reset/update), but the whole reduction is inside the tensorized axis`);
     const nest = [...mainNest.slice(0, loc + 1), makeIfNest(mainPreds)];
-    return substitute(mergeNest(nest, wrapCall(intrin.body, true)), varMap(mainVmap));
+    return substitute(mergeNest(nest, bound(intrin.body)), varMap(mainVmap));
   }
   // A reduction loop runs outside: reset/update (or body in the first iteration).
   if (!intrin.reduceUpdate) {
@@ -150,7 +153,7 @@ export function buildTensorizeProvide(op: ComputeOp, stage: Stage, domMap: Reado
   if (intrin.reduceInit) {
     const initLevels = [...initNest.slice(0, loc + 1), makeIfNest(initPreds)];
     const init = mergeNest(initLevels, substitute(mergeNest(outputBinds, intrin.reduceInit), varMap(initVmap)));
-    const update = mergeNest(updateNest, substitute(wrapCall(intrin.reduceUpdate, true), varMap(mainVmap)));
+    const update = mergeNest(updateNest, substitute(bound(intrin.reduceUpdate), varMap(mainVmap)));
     return mergeNest(commonNest, SeqStmt.flatten([init, update]));
   }
   if (!intrin.body) throw new Error(`${where}: the intrinsic has neither a reset nor a body to start the reduction with`);
@@ -168,6 +171,6 @@ export function buildTensorizeProvide(op: ComputeOp, stage: Stage, domMap: Reado
     }
   }
   const step = conds.length === 0 ? intrin.body : new IfThenElse(conds.reduce((a, b) => logicalOr(a, b)), intrin.reduceUpdate, intrin.body);
-  const update = mergeNest(updateNest, substitute(wrapCall(step, true), varMap(mainVmap)));
+  const update = mergeNest(updateNest, substitute(bound(step), varMap(mainVmap)));
   return mergeNest(commonNest, update);
 }

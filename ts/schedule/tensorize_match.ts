@@ -173,7 +173,7 @@ function describeBody(e: PrimExpr): string {
  * @throws Error naming the stage, the axis, the intrinsic and what differs.
  */
 export function verifyTensorizeBody(
-  op: ComputeOp, stage: Stage, valueMap: ReadonlyMap<IterVar, PrimExpr>, domMap: ReadonlyMap<IterVar, Range>,
+  stage: Stage, valueMap: ReadonlyMap<IterVar, PrimExpr>, domMap: ReadonlyMap<IterVar, Range>,
   region: TensorizeRegion, intrin: TensorIntrin,
 ): void {
   const where = tensorizeWhere(stage, intrin, region.loc);

@@ -145,7 +145,7 @@ class StorageFlattener extends BufferVarMutator {
     let slice = be.buffer.makeSlice(begins, extents, (e) => this.ana.simplify(e));
     if (placeholder.strides.length === 0) {
       if (slice.strides.length > 0) {
-        throw new Error(`extern buffer '${placeholder.name}' is compact but is bound to a strided region of '${target.name}'; declare it with strides`);
+        throw new Error(`buffer '${placeholder.name}' is compact but is bound to a strided region of '${target.name}'; declare it with strides`);
       }
     } else {
       slice = slice.makeStrideView();
@@ -160,15 +160,16 @@ class StorageFlattener extends BufferVarMutator {
       }
       const lhs = arg instanceof Var ? this.varRemap.get(arg)! : arg;
       if (!this.ana.canProve(eq(lhs, value))) {
-        throw new Error(`extern buffer '${placeholder.name}': ${what} is ${lhs} but the bound region of '${target.name}' has ${value}`);
+        const hint = what === "elem_offset" ? " (declare the buffer with a symbolic elemOffset, or an offsetFactor, to bind it to regions that start inside the tensor)" : "";
+        throw new Error(`buffer '${placeholder.name}': ${what} is ${lhs} but the bound region of '${target.name}' has ${value}${hint}`);
       }
     };
-    if (placeholder.dtype !== slice.dtype) throw new Error(`extern buffer '${placeholder.name}' has dtype ${placeholder.dtype} but is bound to '${target.name}' of ${slice.dtype}`);
+    if (placeholder.dtype !== slice.dtype) throw new Error(`buffer '${placeholder.name}' has dtype ${placeholder.dtype} but is bound to '${target.name}' of ${slice.dtype}`);
     bind(placeholder.data, slice.data, "data");
     bind(placeholder.elemOffset, slice.elemOffset, "elem_offset");
     const asserts = this.offsetFactorAsserts(placeholder, target, slice);
     if (placeholder.shape.length !== slice.shape.length) {
-      throw new Error(`extern buffer '${placeholder.name}' has ${placeholder.shape.length} dimensions, bound to ${slice.shape.length}`);
+      throw new Error(`buffer '${placeholder.name}' has ${placeholder.shape.length} dimensions, bound to ${slice.shape.length}`);
     }
     placeholder.shape.forEach((d, i) => bind(d, slice.shape[i], `shape[${i}]`));
     if (slice.strides.length > 0) placeholder.strides.forEach((d, i) => bind(d, slice.strides[i], `strides[${i}]`));
