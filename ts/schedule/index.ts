@@ -8,3 +8,4 @@ export { normalize } from "./normalize.js";
 export { explainBounds, BoundExplanation, type StageExplanation, type ConsumerRequest } from "./explain.js";
 export { createReadGraph, createFeedGraph, postDFSOrder, type ReadGraph, type FeedGraph } from "./graph.js";
 export { scheduleOps } from "./schedule_ops.js";
+export { autoInlineElemWise, autoInlineBroadcast, autoInlineInjective } from "./auto_inline.js";
