@@ -149,3 +149,21 @@ test("createGroup refusals", (t) => {
   t.is(g2.attachType, "root");
   void B;
 });
+
+test("a cache stage joins the group of the stage it caches, and moves with it", (t) => {
+  const { A, B, C, D } = stencil();
+  const s = te.createSchedule(D.op);
+  const g = s.createGroup(C, A);
+  const BL = s.cacheRead(B, "local", [C]);
+  const CL = s.cacheWrite(C, "local");
+  t.is(s.stage(BL).group, g);
+  t.is(s.stage(CL).group, g);
+  t.is(g.numChildStages, 4);
+  t.deepEqual(g.members().map((m) => m.name), ["B", "B.local", "C.local", "C"]);
+  const [xo] = s.stage(D).split(D.op.axis[0], { factor: 6 });
+  g.computeAt(s.stage(D), xo);
+  const bounds = schedule.inferBound(s.normalize());
+  for (const x of [B, BL, CL, C]) t.is(bounds.get(x.op.axis[0])!.extent.toString(), "8", x.name);
+  const { got, want } = runStencil(s, A, D);
+  t.deepEqual(got, want);
+});
