@@ -106,6 +106,10 @@ class PostProc extends StmtExprMutator {
   }
 }
 
+/**
+ * The loop program of a normalized schedule with its inferred bounds (TVM's ScheduleOps):
+ * `const n = s.normalize(); schedule.scheduleOps(n, schedule.inferBound(n))`, before any TIR pass.
+ */
 export function scheduleOps(sch: Schedule, domMap: ReadonlyMap<IterVar, Range>): Stmt {
   let body: Stmt | undefined;
   for (let i = sch.stages.length - 1; i >= 0; i--) {
