@@ -167,3 +167,20 @@ test("a cache stage joins the group of the stage it caches, and moves with it", 
   const { got, want } = runStencil(s, A, D);
   t.deepEqual(got, want);
 });
+
+test("a group including its placeholder input: placed and inlined without the placeholder", (t) => {
+  const { A, B, C, D } = stencil();
+  const s = te.createSchedule(D.op);
+  const g = s.createGroup(C, A, true);
+  t.deepEqual(g.members().map((m) => m.name), ["A", "B", "C"]);
+  t.is(g.numChildStages, 3);
+  g.computeInline();
+  t.notRegex(lower(s, [A, D], { simpleMode: true }).toString(), /allocate/);
+  t.deepEqual(runStencil(s, A, D).got, runStencil(te.createSchedule(D.op), A, D).want);
+  const [xo] = s.stage(D).split(D.op.axis[0], { factor: 10 });
+  g.computeAt(s.stage(D), xo);
+  t.regex(lower(s, [A, D], { simpleMode: true }).toString(), /allocate\(B, float32, \[12\]\)/);
+  const { got, want } = runStencil(s, A, D);
+  t.deepEqual(got, want);
+  void B;
+});
