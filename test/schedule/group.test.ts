@@ -149,3 +149,38 @@ test("createGroup refusals", (t) => {
   t.is(g2.attachType, "root");
   void B;
 });
+
+test("a cache stage joins the group of the stage it caches, and moves with it", (t) => {
+  const { A, B, C, D } = stencil();
+  const s = te.createSchedule(D.op);
+  const g = s.createGroup(C, A);
+  const BL = s.cacheRead(B, "local", [C]);
+  const CL = s.cacheWrite(C, "local");
+  t.is(s.stage(BL).group, g);
+  t.is(s.stage(CL).group, g);
+  t.is(g.numChildStages, 4);
+  t.deepEqual(g.members().map((m) => m.name), ["B", "B.local", "C.local", "C"]);
+  const [xo] = s.stage(D).split(D.op.axis[0], { factor: 6 });
+  g.computeAt(s.stage(D), xo);
+  const bounds = schedule.inferBound(s.normalize());
+  for (const x of [B, BL, CL, C]) t.is(bounds.get(x.op.axis[0])!.extent.toString(), "8", x.name);
+  const { got, want } = runStencil(s, A, D);
+  t.deepEqual(got, want);
+});
+
+test("a group including its placeholder input: placed and inlined without the placeholder", (t) => {
+  const { A, B, C, D } = stencil();
+  const s = te.createSchedule(D.op);
+  const g = s.createGroup(C, A, true);
+  t.deepEqual(g.members().map((m) => m.name), ["A", "B", "C"]);
+  t.is(g.numChildStages, 3);
+  g.computeInline();
+  t.notRegex(lower(s, [A, D], { simpleMode: true }).toString(), /allocate/);
+  t.deepEqual(runStencil(s, A, D).got, runStencil(te.createSchedule(D.op), A, D).want);
+  const [xo] = s.stage(D).split(D.op.axis[0], { factor: 10 });
+  g.computeAt(s.stage(D), xo);
+  t.regex(lower(s, [A, D], { simpleMode: true }).toString(), /allocate\(B, float32, \[12\]\)/);
+  const { got, want } = runStencil(s, A, D);
+  t.deepEqual(got, want);
+  void B;
+});

@@ -4,10 +4,11 @@
 import { build, nd } from "../../ts/index.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import type { Tensor } from "../../ts/te/tensor.js";
+import type { Var } from "../../ts/ir/expr.js";
 import { prng } from "../helpers/random.js";
 
-/** Builds `s` over `args` and calls it on `arrays` (inputs and outputs, in `args` order). */
-export function buildAndRun(s: Schedule, args: Tensor[], arrays: nd.NDArray[]): void {
+/** Builds `s` over `args` and calls it on `arrays` (inputs, outputs and scalars, in `args` order). */
+export function buildAndRun(s: Schedule, args: (Tensor | Var)[], arrays: (nd.NDArray | number)[]): void {
   build(s, args, { name: "main" }).getFunction("main")(...arrays);
 }
 

@@ -1,13 +1,15 @@
 // Port of TVM v0.10's tests/python/unittest/test_te_schedule.py: the stage primitives' effect
 // on leaf axes, relations and annotations, and rfactor's shapes; where a case's program can run,
-// it is also built and checked against a JS reference. TVM's xfail cases (fuse of axes out of
-// order, vectorize of a reduction axis) are errors in tejit, and are asserted as such.
+// it is also built and checked against a JS reference. The refusals TVM's cases expect (fuse of
+// axes out of order, vectorize of a reduction axis, computeAt to itself or in a cycle) are
+// asserted with tejit's messages; tejit refuses computeAt cycles at the call, TVM when lowering.
 // GPU-only cases left out: none. Not ported: the save_json/load_json and pickle round trips of
 // test_schedule_create and test_singleton (tejit schedules are not serialized).
 // test_tensor_intrin and test_tensor_intrin_scalar_params need tensorize (todos).
 
 import test from "ava";
-import { te, nd } from "../../ts/index.js";
+import { te, nd, lower } from "../../ts/index.js";
+import { For } from "../../ts/ir/stmt.js";
 import { IntImm } from "../../ts/ir/expr.js";
 import type { IterVar } from "../../ts/ir/iter_var.js";
 import { buildAndRun, randomF32, values } from "./helpers.js";
@@ -233,3 +235,57 @@ test("test_rfactor", (t) => {
 
 test.todo("test_tensor_intrin: needs tensorize");
 test.todo("test_tensor_intrin_scalar_params: needs tensorize");
+
+test("test_legalize_invalid_attach", (t) => {
+  const A = te.compute([10, 10], () => te.const(1, "float32"), "A");
+  const B = te.compute([10, 10], (i, j) => A.at(i, j), "B");
+  const ones = new Array(100).fill(1);
+  // Case 1: split an axis that is the target of a computeAt: A moves to the inner loop.
+  let s = te.createSchedule([B.op]);
+  s.stage(A).computeAt(s.stage(B), B.op.axis[1]);
+  s.stage(B).split(B.op.axis[1], 2);
+  let body = lower(s, [A, B], { simpleMode: true }).functions.get("main")!.body as For;
+  t.true(body instanceof For && body.body instanceof For && (body.body as For).body instanceof For);
+  t.is(String(((body.body as For).body as For).loopVar.name), "j.inner");
+  let a = nd.empty([10, 10], "float32");
+  let b = nd.empty([10, 10], "float32");
+  buildAndRun(s, [A, B], [a, b]);
+  t.deepEqual(values(b), ones);
+  // Case 2: fuse an axis that is the target of a computeAt: A moves to the fused loop.
+  s = te.createSchedule([B.op]);
+  s.stage(A).computeAt(s.stage(B), B.op.axis[1]);
+  s.stage(B).fuse(B.op.axis[0], B.op.axis[1]);
+  body = lower(s, [A, B], { simpleMode: true }).functions.get("main")!.body as For;
+  t.true(body instanceof For);
+  t.is(body.loopVar.name, "i.j.fused");
+  a = nd.empty([10, 10], "float32");
+  b = nd.empty([10, 10], "float32");
+  buildAndRun(s, [A, B], [a, b]);
+  t.deepEqual(values(b), ones);
+});
+
+test("test_compute_at", (t) => {
+  const add = () => {
+    const shape = [16, 16];
+    const A = te.compute(shape, () => te.const(1, "float32"), "A");
+    const B = te.compute(shape, () => te.const(2, "float32"), "B");
+    const C = te.compute(shape, (...i) => A.at(...i).add(B.at(...i)), "C");
+    return { A, B, C };
+  };
+  // TVM refuses both when lowering; tejit at the computeAt call.
+  {
+    const { C } = add();
+    const s = te.createSchedule(C.op);
+    t.throws(() => s.stage(C).computeAt(s.stage(C), C.op.axis[0]), { message: "stage 'C' cannot be computed at its own axis" });
+  }
+  {
+    const { A, C } = add();
+    const s = te.createSchedule(C.op);
+    s.stage(A).computeAt(s.stage(C), C.op.axis[0]);
+    t.throws(() => s.stage(C).computeAt(s.stage(A), A.op.axis[0]), { message: "stage 'C': cannot compute at 'A', which does not read 'C' (directly or through other stages)" });
+    // The valid half runs: C = 1 + 2.
+    const out = nd.empty([16, 16], "float32");
+    buildAndRun(s, [C], [out]);
+    t.deepEqual(values(out), new Array(256).fill(3));
+  }
+});

@@ -327,8 +327,17 @@ const combineFloorMod: Combiner = (ana, a, b) => {
         // When a never crosses a multiple of d, floormod(a, d) = a - d * floordiv(a_min, d).
         const qmax = op.floordiv(a.max, d);
         const qmin = op.floordiv(a.min, d);
-        if ((ana ?? freshAnalyzer()).canProve(op.eq(qmax, qmin))) {
+        const prover = ana ?? freshAnalyzer();
+        if (prover.canProve(op.eq(qmax, qmin))) {
           return IntSet.interval(op.sub(a.min, op.mul(d, qmin)), op.sub(a.max, op.mul(d, qmin)));
+        }
+        // The same when a spans a constant width that fits above floormod(a_min, d): TVM proves
+        // it through floordiv(x*c1 + c2, c3) = floordiv(x, c3/c1), a rule tejit's simplifier
+        // does not have (floordiv(n*128 + t*32 + 31, 128) == floordiv(n*128 + t*32, 128)).
+        const span = prover.simplify(op.sub(a.max, a.min));
+        if (span instanceof IntImm && span.value >= 0 && span.value < d.value) {
+          const lo = prover.simplify(op.floormod(a.min, d));
+          if (prover.canProve(op.lt(op.add(lo, span), d))) return IntSet.interval(lo, op.add(lo, span));
         }
       }
       return IntSet.interval(op.constant(0, d.dtype), op.sub(d, 1));

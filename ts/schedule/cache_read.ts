@@ -82,6 +82,6 @@ export function cacheRead(sch: Schedule, tensor: Tensor, scope: string, readers:
     setStageOp(sch, st, op);
   });
   replaceDataFlow(sch, vmap, rvmap);
-  insertStage(sch, cache.op, sch.stages.indexOf(producer) + 1, scope);
+  insertStage(sch, cache.op, sch.stages.indexOf(producer) + 1, scope, producer);
   return cache;
 }

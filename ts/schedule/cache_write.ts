@@ -109,6 +109,6 @@ export function cacheWrite(sch: Schedule, tensors: Tensor | Tensor[], scope: str
   const copy = new ComputeOp(op.name, op.tag, op.attrs, op.axis, copyBodies);
 
   replaceStageOp(sch, stage, copy);
-  insertStage(sch, cacheOp, sch.stages.indexOf(stage), scope);
+  insertStage(sch, cacheOp, sch.stages.indexOf(stage), scope, stage);
   return list.map((t) => cacheOp.output(t.valueIndex));
 }

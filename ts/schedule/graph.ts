@@ -4,7 +4,9 @@
 import type { Operation } from "../te/operation.js";
 import type { Tensor } from "../te/tensor.js";
 
+/** For each op, the tensors it reads (TVM's ReadGraph). */
 export type ReadGraph = Map<Operation, Tensor[]>;
+/** For each tensor, the ops that read it (TVM's FeedGraph). */
 export type FeedGraph = Map<Tensor, Operation[]>;
 
 /** Ops reachable from `roots`, each with the tensors it reads. */
@@ -35,6 +37,7 @@ export function postDFSOrder(roots: Operation[], g: ReadGraph): Operation[] {
   return order;
 }
 
+/** The ops reading each tensor of a read graph (TVM's CreateFeedGraph). */
 export function createFeedGraph(g: ReadGraph): FeedGraph {
   const feed: FeedGraph = new Map();
   for (const [op, inputs] of g) {

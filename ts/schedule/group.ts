@@ -70,11 +70,11 @@ export class StageGroup {
   }
 
   /**
-   * Inlines every member placed at the group's root into its consumers.
+   * Inlines every member placed at the group's root into its consumers (placeholders stay).
    * @throws Error naming the first member that cannot be inlined (a reduction, an output, ...).
    */
   computeInline(): void {
-    for (const m of this.members()) if (attachSpec(m) === this || m.attachType === "root") m.checkInlinable();
+    for (const m of this.members()) if (attachSpec(m) === this && !(m.op instanceof PlaceholderOp)) m.checkInlinable();
     this.attachType = "inline";
     this.attachIvar = undefined;
     this.attachStage = undefined;

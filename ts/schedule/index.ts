@@ -10,3 +10,4 @@ export { inferTensorizeRegion, type TensorizeRegion } from "./tensorize_region.j
 export { matchTensorizeBody } from "./tensorize_match.js";
 export { createReadGraph, createFeedGraph, postDFSOrder, type ReadGraph, type FeedGraph } from "./graph.js";
 export { scheduleOps } from "./schedule_ops.js";
+export { autoInlineElemWise, autoInlineBroadcast, autoInlineInjective } from "./auto_inline.js";

@@ -63,10 +63,15 @@ export function setStageOp(sch: Schedule, stage: Stage, op: Operation): void {
   sch.mapStage(op, stage);
 }
 
-/** A new root stage for `op`, inserted at position `pos` of the schedule's stage list. */
-export function insertStage(sch: Schedule, op: Operation, pos: number, scope = ""): Stage {
+/**
+ * A new root stage for `op`, inserted at position `pos` of the schedule's stage list; in the
+ * group of `groupOf` when given (as TVM's cache stages join their stage's group).
+ */
+export function insertStage(sch: Schedule, op: Operation, pos: number, scope = "", groupOf?: Stage): Stage {
   const st = new Stage(op, sch);
   st.scope = scope;
+  st.group = groupOf?.group;
+  if (st.group) st.group.numChildStages++;
   sch.stages.splice(pos, 0, st);
   sch.mapStage(op, st);
   return st;

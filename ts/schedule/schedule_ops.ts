@@ -160,6 +160,10 @@ function scanInits(sch: Schedule): Map<Operation, Stage> {
   return inits;
 }
 
+/**
+ * The loop program of a normalized schedule with its inferred bounds (TVM's ScheduleOps):
+ * `const n = s.normalize(); schedule.scheduleOps(n, schedule.inferBound(n))`, before any TIR pass.
+ */
 export function scheduleOps(sch: Schedule, domMap: ReadonlyMap<IterVar, Range>): Stmt {
   let body: Stmt | undefined;
   const inits = scanInits(sch);

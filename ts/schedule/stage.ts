@@ -411,12 +411,15 @@ export class Stage {
    * "shared", "warp") and an optional tag ("global:tag", "local.L0A"). Storage rewrite merges
    * the buffers of one tag into one allocation (docs/lowering.md).
    * @param scope The scope.
-   * @throws Error when the scope is not a string of that form.
+   * @throws Error when the scope is not a string of that form, or the stage is an output and
+   * the scope is not "global" (an output's storage is the argument passed in).
    */
   setScope(scope: string): void {
     if (typeof scope !== "string" || !/^(global|local|shared|warp)([.:][\w.:]*)?$/.test(scope)) {
       throw new Error(`stage '${this.name}': setScope expects a storage scope such as "global", "local" or "global:tag" (a rank global, local, shared or warp, then an optional tag), got ${typeof scope === "string" ? JSON.stringify(scope) : describe(scope)}`);
     }
+    // An output's storage is the argument passed in, which is global: "global" says just that.
+    if (this.isOutput && scope === "global") return;
     if (this.isOutput) throw new Error(`stage '${this.name}' is an output of the schedule: its storage is the argument passed in, so it has no scope to set`);
     this.scope = scope;
   }
