@@ -2,7 +2,10 @@
 // checked against JS references and the TIR interpreter; the lowered text of the simple
 // cumulative sum; and the errors a malformed scan gets.
 import test from "ava";
-import { build, lower, nd, te } from "../../ts/index.js";
+import { build, explainBounds, lower, nd, te } from "../../ts/index.js";
+import { Operation } from "../../ts/te/operation.js";
+import { DataType } from "../../ts/ir/dtype.js";
+import { IntImm } from "../../ts/ir/expr.js";
 import { interpret } from "../../ts/interp/index.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import type { Tensor } from "../../ts/te/tensor.js";
@@ -291,4 +294,29 @@ test("errors: a malformed scan is refused, naming the scan, the tensors and what
   s.stage(update).computeInline();
   t.is(msg(() => lower(s, [X, res])),
     "stage 'update' is the update of scan 'scan' and cannot be inlined: it writes the scan's state (inline the stages it reads instead)");
+});
+
+test("explainBounds: the scan's region and why; the update is explained inside the time loop", (t) => {
+  const [m, n] = [5, 6];
+  const { X, res } = cumsumProgram(m, n);
+  const C = te.compute([m, 2], (tt, i) => res.at(tt, i.add(1)).mul(2), "C");
+  const e = explainBounds(te.createSchedule(C.op));
+  t.like(e.get("cumsum"), { kind: "scan", attach: "root", region: ["0:5", "1:3"], elements: "10" });
+  t.deepEqual(e.get("cumsum").reasons, ["init covers steps [0:1), the update the time loop cumsum.idx over the rest"]);
+  t.like(e.get("update"), { kind: "compute", attach: "in cumsum's time loop", region: ["(cumsum.idx + 1):(cumsum.idx + 2)", "1:3"], elements: "2" });
+  t.truthy(X);
+});
+
+test("an op no op kind handles is refused when the schedule is made, naming its class", (t) => {
+  class OddOp extends Operation {
+    get numOutputs() { return 1; }
+    outputShape() { return [new IntImm("int32", 2)]; }
+    outputDType() { return DataType.float32(); }
+    inputTensors() { return []; }
+    rootIterVars() { return []; }
+    replaceInputs() { return this; }
+  }
+  const odd = new OddOp("odd").output(0);
+  const B = te.compute([2], (i) => odd.at(i).add(1), "B");
+  t.is(t.throws(() => te.createSchedule(B.op))?.message, "op 'odd' is a OddOp, which no op kind handles; register one in ts/schedule/op_kinds/index.ts");
 });

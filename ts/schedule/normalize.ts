@@ -11,7 +11,6 @@ import type { Operation } from "../te/operation.js";
 import type { Tensor } from "../te/tensor.js";
 import { RebaseRelation } from "./relations.js";
 import type { Schedule } from "./schedule.js";
-import { checkScanPartsNotInlined } from "./scan_schedule.js";
 
 /** Replaces reads of `op`'s output by `body` with the op's axes bound to the read indices. */
 function inlineReads(e: PrimExpr, op: Operation, args: Var[], body: PrimExpr): PrimExpr {
@@ -124,7 +123,6 @@ function legalizeInvalidAttach(sch: Schedule): void {
 /** A normalized copy of `sch`, ready for bound inference and schedule-ops. */
 export function normalize(sch: Schedule): Schedule {
   const c = sch.copy();
-  checkScanPartsNotInlined(c);
   injectInline(c);
   rebaseRootLoops(c);
   legalizeInvalidAttach(c);
