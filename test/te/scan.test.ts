@@ -4,6 +4,7 @@
 import test from "ava";
 import { build, explainBounds, lower, nd, te } from "../../ts/index.js";
 import { Operation } from "../../ts/te/operation.js";
+import type { ScanOp } from "../../ts/te/scan.js";
 import { DataType } from "../../ts/ir/dtype.js";
 import { IntImm } from "../../ts/ir/expr.js";
 import { interpret } from "../../ts/interp/index.js";
@@ -319,4 +320,26 @@ test("an op no op kind handles is refused when the schedule is made, naming its 
   const odd = new OddOp("odd").output(0);
   const B = te.compute([2], (i) => odd.at(i).add(1), "B");
   t.is(t.throws(() => te.createSchedule(B.op))?.message, "op 'odd' is a OddOp, which no op kind handles; register one in ts/schedule/op_kinds/index.ts");
+});
+
+test("the time axis split unevenly, a stage computed at its inner loop: guarded, built and interpreted as the JS reference", (t) => {
+  const [T, n] = [7, 4];
+  const X = te.placeholder([T, n], "float32", "X");
+  const h = te.placeholder([T, n], "float32", "h");
+  const xp = te.compute([T, n], (tt, i) => X.at(tt, i).mul(2), "xp");
+  const init = te.compute([1, n], (_, i) => X.at(0, i), "h0");
+  const upd = te.compute([T, n], (tt, i) => h.at(tt.sub(1), i).add(xp.at(tt, i)), "upd");
+  const res = te.scan(init, upd, h, { name: "acc" });
+  const s = te.createSchedule(res.op);
+  const [, ti] = s.stage(res).split((res.op as ScanOp).scanAxis, { factor: 4 });
+  s.stage(xp).computeAt(s.stage(res), ti);
+  const text = String(lower(s, [X, res]));
+  t.regex(text, /allocate\(xp, float32, \[4\]\)/, "xp holds one step");
+  t.regex(text, /for \(acc\.idx\.inner: int32, 0, 4\) \{\n\s+for \(i_1: int32, 0, 4\) \{\n\s+if \(\(\(acc\.idx\.outer\*4\) \+ acc\.idx\.inner\) < 6\) \{/, "xp's step is guarded in the tail");
+  const x = new Float32Array(T * n).map((_, k) => k);
+  const want = new Float32Array(T * n);
+  for (let tt = 0; tt < T; tt++) for (let i = 0; i < n; i++) want[tt * n + i] = tt === 0 ? x[i] : want[(tt - 1) * n + i] + 2 * x[tt * n + i];
+  const { built, interpreted } = runBoth(s, [X, res], [nd.array(x, [T, n])], [T, n]);
+  t.deepEqual(Array.from(built), Array.from(want));
+  t.deepEqual(Array.from(interpreted), Array.from(want));
 });
