@@ -293,6 +293,11 @@ test("errors: a malformed scan is refused, naming the scan, the tensors and what
   const res = te.scan(init, update, state);
   const s = te.createSchedule(res.op);
   s.stage(update).computeInline();
+  const axis = (res.op as ScanOp).scanAxis;
+  t.is(msg(() => s.stage(res).parallel(axis)),
+    "stage 'scan': cannot parallelize ordered axis 'scan.idx': each iteration reads what the previous ones wrote (a scan's time axis)");
+  t.is(msg(() => s.stage(res).vectorize(axis)),
+    "stage 'scan': cannot vectorize axis 'scan.idx' of type Ordered: only data-parallel axes can be vectorized");
   t.is(msg(() => lower(s, [X, res])),
     "stage 'update' is the update of scan 'scan' and cannot be inlined: it writes the scan's state (inline the stages it reads instead)");
 });
