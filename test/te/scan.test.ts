@@ -5,6 +5,8 @@ import test from "ava";
 import { build, explainBounds, lower, nd, te } from "../../ts/index.js";
 import { Operation } from "../../ts/te/operation.js";
 import type { ScanOp } from "../../ts/te/scan.js";
+import { scanKind } from "../../ts/schedule/op_kinds/scan.js";
+import { inferBound } from "../../ts/schedule/bound.js";
 import { DataType } from "../../ts/ir/dtype.js";
 import { IntImm } from "../../ts/ir/expr.js";
 import { interpret } from "../../ts/interp/index.js";
@@ -347,4 +349,20 @@ test("the time axis split unevenly, a stage computed at its inner loop: guarded,
   const { built, interpreted } = runBoth(s, [X, res], [nd.array(x, [T, n])], [T, n]);
   t.deepEqual(Array.from(built), Array.from(want));
   t.deepEqual(Array.from(interpreted), Array.from(want));
+});
+
+test("the scan's own statement, before stages are placed: TVM's scan_init_scope and scan_update_scope markers", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const { res } = cumsumProgram(m, n);
+  const s = te.createSchedule(res.op).normalize();
+  const st = s.stage(res);
+  t.is(String(scanKind.buildProvide(st.op as ScanOp, st, inferBound(s))), [
+    'attr [cumsum] "scan_init_scope" = 0;',
+    "for (cumsum.idx: int32, 0, (m: int32 - 1)) {",
+    '  attr [IterVar(cumsum.idx, (nullptr), "Ordered", "")] "loop_scope" = cumsum.idx;',
+    '  attr [cumsum] "scan_update_scope" = cumsum.idx_1: int32;',
+    "  0",
+    "}",
+  ].join("\n"), "the init's stages go in the first marker (before the loop), the update's in the second; the printed program has neither");
 });
