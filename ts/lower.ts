@@ -15,7 +15,6 @@ import { scheduleOps } from "./schedule/schedule_ops.js";
 import { Tensor } from "./te/tensor.js";
 import { opKindOf } from "./schedule/op_kinds/index.js";
 import { explainBounds } from "./schedule/explain.js";
-import { findOpaqueExternsUnderComputeAt } from "./schedule/opaque_extern.js";
 import { checkPipeline, lowerPipeline } from "./transform/pipeline.js";
 import { PassContext, type PassContextConfig } from "./transform/pass_context.js";
 import { DumpIR, type PassInstrument } from "./transform/instrument.js";
@@ -188,9 +187,9 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
   checkArgs(sch, args, opts.binds);
   for (const st of sch.stages) opKindOf(st.op).check?.(st.op, st, sch);
   const bounds = inferBound(sch);
-  const opaque = findOpaqueExternsUnderComputeAt(sch, bounds);
-  if (opaque.length > 0) {
-    const message = opaque.map((u) => u.message).join("\n");
+  const warnings = sch.stages.flatMap((st) => opKindOf(st.op).warnings?.(st.op, st, sch, bounds) ?? []);
+  if (warnings.length > 0) {
+    const message = warnings.join("\n");
     if (opts.strict) throw new Error(`lower (strict): ${message}`);
     (opts.onWarning ?? defaultWarning)(message);
   }

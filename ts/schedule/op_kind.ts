@@ -46,6 +46,11 @@ export interface OpKind<T extends Operation = Operation> {
    * tensor must be an argument of lower() unless another op owns it ({@link ownedPlaceholders}).
    */
   readonly isInput?: boolean;
+  /**
+   * What lower() should warn about once bounds are inferred (an opaque extern under computeAt
+   * runs on its whole tensor in every iteration); `strict` makes them errors.
+   */
+  warnings?(op: T, stage: Stage, sch: Schedule, bounds: ReadonlyMap<IterVar, Range>): string[];
   /** Checks made once the schedule is normalized, before bound inference (e.g. an extern's region map). */
   check?(op: T, stage: Stage, sch: Schedule): void;
   /** Placeholders whose storage is this op's output, which are therefore not arguments (a scan's states). */

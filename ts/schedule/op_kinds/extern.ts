@@ -10,11 +10,17 @@ import { buildExternProvide, buildExternRealize, externLoopAxes } from "../exter
 import { checkRegionMap, externInputRegions } from "../extern_region.js";
 import { gatherAxesBound, pushRequest } from "../op_bounds.js";
 import type { OpKind } from "../op_kind.js";
+import { createAttachPath } from "../attach_path.js";
+import { opaqueExternUse } from "../opaque_extern.js";
 
 export const externKind: OpKind<ExternOp> = {
   name: "extern",
   matches: (op): op is ExternOp => op instanceof ExternOp,
   check: (op) => checkRegionMap(op),
+  warnings(_op, stage, sch, bounds) {
+    const use = opaqueExternUse(stage, createAttachPath(sch), bounds);
+    return use ? [use.message] : [];
+  },
   propBoundToInputs(op, ana, domMap, tmap) {
     const regions = externInputRegions(op, domMap, ana);
     op.inputs.forEach((t, k) => {
