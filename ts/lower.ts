@@ -13,12 +13,8 @@ import { type LowerArg, schedulePostProcToPrimFunc } from "./schedule/postproc_t
 import { Schedule } from "./schedule/schedule.js";
 import { scheduleOps } from "./schedule/schedule_ops.js";
 import { Tensor } from "./te/tensor.js";
-import { PlaceholderOp } from "./te/placeholder.js";
-import { ExternOp } from "./te/extern.js";
-import { ScanOp } from "./te/scan.js";
-import { checkRegionMap } from "./schedule/extern_region.js";
+import { opKindOf } from "./schedule/op_kinds/index.js";
 import { explainBounds } from "./schedule/explain.js";
-import { findOpaqueExternsUnderComputeAt } from "./schedule/opaque_extern.js";
 import { checkPipeline, lowerPipeline } from "./transform/pipeline.js";
 import { PassContext, type PassContextConfig } from "./transform/pass_context.js";
 import { DumpIR, type PassInstrument } from "./transform/instrument.js";
@@ -156,12 +152,12 @@ function checkArgs(sch: Schedule, args: LowerArg[], binds: Map<Tensor, Buffer> |
     const j = a instanceof Tensor ? args.findIndex((b) => same(b, a)) : -1;
     if (j >= 0 && j < i) throw new Error(`lower: argument ${i} ('${(a as Tensor).name}') is the same tensor as argument ${j}; list each tensor once`);
   });
-  // A scan's state placeholders are the scan's own output, not arguments.
-  const states = new Set(sch.stages.flatMap((st) => (st.op instanceof ScanOp ? st.op.statePlaceholder : [])));
+  // Placeholders another op owns (a scan's states) are that op's output, not arguments.
+  const owned = new Set(sch.stages.flatMap((st) => opKindOf(st.op).ownedPlaceholders?.(st.op) ?? []));
   for (const st of sch.stages) {
-    if (!(st.op instanceof PlaceholderOp)) continue;
+    if (!opKindOf(st.op).isInput) continue;
     const t = st.op.output(0);
-    if (states.has(t)) continue;
+    if (owned.has(t)) continue;
     const bound = [...(binds ?? [])].find(([k]) => k.op === t.op)?.[1];
     if (args.some((a) => same(a, t) || (bound !== undefined && a === bound))) continue;
     const reader = sch.stages.find((r) => r.op.inputTensors().some((x) => x.op === t.op));
@@ -189,11 +185,11 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
   const name = opts.name ?? "main";
   const sch = normalize(s);
   checkArgs(sch, args, opts.binds);
-  for (const st of sch.stages) if (st.op instanceof ExternOp) checkRegionMap(st.op);
+  for (const st of sch.stages) opKindOf(st.op).check?.(st.op, st, sch);
   const bounds = inferBound(sch);
-  const opaque = findOpaqueExternsUnderComputeAt(sch, bounds);
-  if (opaque.length > 0) {
-    const message = opaque.map((u) => u.message).join("\n");
+  const warnings = sch.stages.flatMap((st) => opKindOf(st.op).warnings?.(st.op, st, sch, bounds) ?? []);
+  if (warnings.length > 0) {
+    const message = warnings.join("\n");
     if (opts.strict) throw new Error(`lower (strict): ${message}`);
     (opts.onWarning ?? defaultWarning)(message);
   }

@@ -2,7 +2,13 @@
 // checked against JS references and the TIR interpreter; the lowered text of the simple
 // cumulative sum; and the errors a malformed scan gets.
 import test from "ava";
-import { build, lower, nd, te } from "../../ts/index.js";
+import { build, explainBounds, lower, nd, te } from "../../ts/index.js";
+import { Operation } from "../../ts/te/operation.js";
+import type { ScanOp } from "../../ts/te/scan.js";
+import { scanKind } from "../../ts/schedule/op_kinds/scan.js";
+import { inferBound } from "../../ts/schedule/bound.js";
+import { DataType } from "../../ts/ir/dtype.js";
+import { IntImm } from "../../ts/ir/expr.js";
 import { interpret } from "../../ts/interp/index.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import type { Tensor } from "../../ts/te/tensor.js";
@@ -289,6 +295,74 @@ test("errors: a malformed scan is refused, naming the scan, the tensors and what
   const res = te.scan(init, update, state);
   const s = te.createSchedule(res.op);
   s.stage(update).computeInline();
+  const axis = (res.op as ScanOp).scanAxis;
+  t.is(msg(() => s.stage(res).parallel(axis)),
+    "stage 'scan': cannot parallelize ordered axis 'scan.idx': each iteration reads what the previous ones wrote (a scan's time axis)");
+  t.is(msg(() => s.stage(res).vectorize(axis)),
+    "stage 'scan': cannot vectorize axis 'scan.idx' of type Ordered: only data-parallel axes can be vectorized");
   t.is(msg(() => lower(s, [X, res])),
     "stage 'update' is the update of scan 'scan' and cannot be inlined: it writes the scan's state (inline the stages it reads instead)");
+});
+
+test("explainBounds: the scan's region and why; the update is explained inside the time loop", (t) => {
+  const [m, n] = [5, 6];
+  const { X, res } = cumsumProgram(m, n);
+  const C = te.compute([m, 2], (tt, i) => res.at(tt, i.add(1)).mul(2), "C");
+  const e = explainBounds(te.createSchedule(C.op));
+  t.like(e.get("cumsum"), { kind: "scan", attach: "root", region: ["0:5", "1:3"], elements: "10" });
+  t.deepEqual(e.get("cumsum").reasons, ["init covers steps [0:1), the update the time loop cumsum.idx over the rest"]);
+  t.like(e.get("update"), { kind: "compute", attach: "in cumsum's time loop", region: ["(cumsum.idx + 1):(cumsum.idx + 2)", "1:3"], elements: "2" });
+  t.truthy(X);
+});
+
+test("an op no op kind handles is refused when the schedule is made, naming its class", (t) => {
+  class OddOp extends Operation {
+    get numOutputs() { return 1; }
+    outputShape() { return [new IntImm("int32", 2)]; }
+    outputDType() { return DataType.float32(); }
+    inputTensors() { return []; }
+    rootIterVars() { return []; }
+    replaceInputs() { return this; }
+  }
+  const odd = new OddOp("odd").output(0);
+  const B = te.compute([2], (i) => odd.at(i).add(1), "B");
+  t.is(t.throws(() => te.createSchedule(B.op))?.message, "op 'odd' is a OddOp, which no op kind handles; register one in ts/schedule/op_kinds/index.ts");
+});
+
+test("the time axis split unevenly, a stage computed at its inner loop: guarded, built and interpreted as the JS reference", (t) => {
+  const [T, n] = [7, 4];
+  const X = te.placeholder([T, n], "float32", "X");
+  const h = te.placeholder([T, n], "float32", "h");
+  const xp = te.compute([T, n], (tt, i) => X.at(tt, i).mul(2), "xp");
+  const init = te.compute([1, n], (_, i) => X.at(0, i), "h0");
+  const upd = te.compute([T, n], (tt, i) => h.at(tt.sub(1), i).add(xp.at(tt, i)), "upd");
+  const res = te.scan(init, upd, h, { name: "acc" });
+  const s = te.createSchedule(res.op);
+  const [, ti] = s.stage(res).split((res.op as ScanOp).scanAxis, { factor: 4 });
+  s.stage(xp).computeAt(s.stage(res), ti);
+  const text = String(lower(s, [X, res]));
+  t.regex(text, /allocate\(xp, float32, \[4\]\)/, "xp holds one step");
+  t.regex(text, /for \(acc\.idx\.inner: int32, 0, 4\) \{\n\s+for \(i_1: int32, 0, 4\) \{\n\s+if \(\(\(acc\.idx\.outer\*4\) \+ acc\.idx\.inner\) < 6\) \{/, "xp's step is guarded in the tail");
+  const x = new Float32Array(T * n).map((_, k) => k);
+  const want = new Float32Array(T * n);
+  for (let tt = 0; tt < T; tt++) for (let i = 0; i < n; i++) want[tt * n + i] = tt === 0 ? x[i] : want[(tt - 1) * n + i] + 2 * x[tt * n + i];
+  const { built, interpreted } = runBoth(s, [X, res], [nd.array(x, [T, n])], [T, n]);
+  t.deepEqual(Array.from(built), Array.from(want));
+  t.deepEqual(Array.from(interpreted), Array.from(want));
+});
+
+test("the scan's own statement, before stages are placed: TVM's scan_init_scope and scan_update_scope markers", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const { res } = cumsumProgram(m, n);
+  const s = te.createSchedule(res.op).normalize();
+  const st = s.stage(res);
+  t.is(String(scanKind.buildProvide(st.op as ScanOp, st, inferBound(s))), [
+    'attr [cumsum] "scan_init_scope" = 0;',
+    "for (cumsum.idx: int32, 0, (m: int32 - 1)) {",
+    '  attr [IterVar(cumsum.idx, (nullptr), "Ordered", "")] "loop_scope" = cumsum.idx;',
+    '  attr [cumsum] "scan_update_scope" = cumsum.idx_1: int32;',
+    "  0",
+    "}",
+  ].join("\n"), "the init's stages go in the first marker (before the loop), the update's in the second; the printed program has neither");
 });

@@ -9,15 +9,13 @@ import { IterVar, Range } from "../ir/iter_var.js";
 import { add, sub } from "../ir/op.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { IntSet, evalSet } from "../arith/int_set.js";
-import { PlaceholderOp } from "../te/placeholder.js";
-import { ExternOp } from "../te/extern.js";
-import { externLoopAxes } from "./extern_provide.js";
 import type { Operation } from "../te/operation.js";
 import type { Tensor } from "../te/tensor.js";
 import { type AttachPath, createAttachPath } from "./attach_path.js";
 import { createFeedGraph, createReadGraph, type FeedGraph } from "./graph.js";
 import { passDownDomain, passUpDomain } from "./message_passing.js";
-import { gatherBound, propBoundToInputs, type TensorDom } from "./op_bounds.js";
+import type { TensorDom } from "./op_bounds.js";
+import { opKindOf } from "./op_kinds/index.js";
 import type { Schedule } from "./schedule.js";
 import type { Stage } from "./stage.js";
 import type { BoundTrace } from "./bound_trace.js";
@@ -36,7 +34,8 @@ function needRelax(foundAttach: boolean): boolean {
 function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): void {
   if (stage.attachType === "inlinedAlready") return;
   if (stage.attachType === "inline") throw new Error(`stage '${stage.name}' must be normalized before bound inference`);
-  if (stage.isOutput || stage.op instanceof PlaceholderOp) {
+  const kind = opKindOf(stage.op);
+  if (stage.isOutput || kind.isInput) {
     for (const iv of stage.op.rootIterVars()) rmap.set(iv, iv.dom!);
     return;
   }
@@ -55,11 +54,10 @@ function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): 
     let foundAttach = false;
     const opStage = ctx.op2stage.get(op);
     if (!opStage) throw new Error(`stage of consumer '${op.name}' not found`);
-    // A tiled extern's leaves that are not loops span the tile each call covers: whatever the
-    // attach point, a producer must supply all of them (they have no loop variable to fix).
-    const tileAxes = opStage.op instanceof ExternOp && opStage.op.regionMap !== undefined
-      ? new Set(opStage.leafIterVars.filter((iv) => !externLoopAxes(opStage).includes(iv)))
-      : undefined;
+    // Leaves that each execution spans whole (a tiled extern's tile): whatever the attach
+    // point, a producer must supply all of them (they have no loop variable to fix).
+    const consumerKind = opKindOf(opStage.op);
+    const tileAxes = consumerKind.spannedLeaves?.(opStage);
     for (let i = opStage.leafIterVars.length - 1; i >= 0; i--) {
       const iv = opStage.leafIterVars[i];
       if (stageAttach.length > 0 && iv === stageAttach[0]) foundAttach = true;
@@ -107,10 +105,10 @@ function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): 
       ana.bind(iv.var, r);
     }
     const before = ctx.trace ? snapshot(tmap) : undefined;
-    propBoundToInputs(op, ana, domMap, tmap);
+    consumerKind.propBoundToInputs(op, ana, domMap, tmap);
     if (ctx.trace && before) ctx.trace.consumerRequest(stage, opStage, tmap, before, relaxed, fixed);
   }
-  gatherBound(stage.op, tmap, rmap);
+  kind.gatherBound(stage.op, tmap, rmap);
 }
 
 function snapshot(tmap: TensorDom): Map<Tensor, number[]> {

@@ -1,17 +1,15 @@
 // Bound explanations: for every stage, the region bound inference gave it at its attach point
 // and why — which consumer asked for what, over which loops (relaxed inside the attach point,
-// fixed at or outside it), or that the stage is an output, or an extern without a region map
-// (whole tensor). This is how a user sees why an allocation is 96 elements rather than 32.
+// fixed at or outside it), or what its op kind says (an output, an extern without a region map:
+// whole tensor; op_kinds/). This is how a user sees why an allocation is 96 elements rather than 32.
 
 import { IntImm, type PrimExpr } from "../ir/expr.js";
-import { IterVar, Range } from "../ir/iter_var.js";
+import type { IterVar } from "../ir/iter_var.js";
 import { add, mul } from "../ir/op.js";
 import { Analyzer } from "../arith/analyzer.js";
 import type { IntSet } from "../arith/int_set.js";
 import { unionSets } from "../arith/int_set.js";
-import { ComputeOp } from "../te/compute.js";
-import { ExternOp } from "../te/extern.js";
-import { PlaceholderOp } from "../te/placeholder.js";
+import { opKindOf } from "./op_kinds/index.js";
 import type { Tensor } from "../te/tensor.js";
 import { inferBound } from "./bound.js";
 import type { BoundTrace } from "./bound_trace.js";
@@ -36,8 +34,8 @@ export interface ConsumerRequest {
 export interface StageExplanation {
   /** The stage's name. */
   stage: string;
-  /** What computes it. */
-  kind: "compute" | "extern" | "extern (tiled)";
+  /** What computes it: "compute", "extern", "extern (tiled)", "scan" (its op kind's name). */
+  kind: string;
   /** "root", or "at <stage>.<loop>". */
   attach: string;
   /** The region stored for the stage's output, one "min:end" a dimension. */
@@ -128,25 +126,10 @@ export function explainBounds(s: Schedule): BoundExplanation {
   const bounds = inferBound(sch, rec);
   const out: StageExplanation[] = [];
   for (const st of sch.stages) {
-    const op = st.op;
-    if (op instanceof PlaceholderOp || st.attachType === "inlinedAlready") continue;
-    const attach = st.attachType === "scope" ? `at ${st.attachStage!.name}.${st.attachIvar!.name}` : "root";
-    const reasons: string[] = [];
-    let ranges: Range[];
-    let kind: StageExplanation["kind"] = "compute";
-    if (op instanceof ExternOp && op.regionMap === undefined) {
-      kind = "extern";
-      ranges = op.output(0).shape.map((e) => new Range(new IntImm(e.dtype, 0), e));
-      reasons.push("extern without region map: whole tensor (its consumers' requests do not shrink it)");
-      if (st.attachType === "scope") reasons.push("it is called on the whole tensor in every iteration of its attach loop; declare regionMap to tile it");
-    } else {
-      if (op instanceof ExternOp) kind = "extern (tiled)";
-      ranges = op.axis.map((iv) => bounds.get(iv)!);
-      if (st.isOutput) reasons.push("output of the schedule: its whole shape");
-    }
-    if (op instanceof ComputeOp && op.reduceAxis.length > 0) {
-      reasons.push(`reduces over ${op.reduceAxis.map((iv) => `${iv.name} in [${rangeText(bounds.get(iv)!.min, bounds.get(iv)!.extent)}]`).join(", ")}`);
-    }
+    const kindOf = opKindOf(st.op);
+    if (kindOf.isInput || st.attachType === "inlinedAlready") continue;
+    const attach = st.attachType === "scope" ? `at ${st.attachStage!.name}.${st.attachIvar!.name}` : st.scanStage ? `in ${st.scanStage.name}'s time loop` : "root";
+    const { kind, ranges, reasons } = kindOf.explain(st.op, st, bounds);
     out.push({
       stage: st.name,
       kind,

@@ -13,7 +13,6 @@ import type { Tensor } from "../te/tensor.js";
 import { RebaseRelation } from "./relations.js";
 import type { Schedule } from "./schedule.js";
 import { resolveGroupAttach } from "./group.js";
-import { checkScanPartsNotInlined } from "./scan_schedule.js";
 
 /** Replaces reads of `op`'s output by `body` with the op's axes bound to the read indices. */
 function inlineReads(e: PrimExpr, op: Operation, args: Var[], body: PrimExpr): PrimExpr {
@@ -127,7 +126,6 @@ function legalizeInvalidAttach(sch: Schedule): void {
 export function normalize(sch: Schedule): Schedule {
   const c = sch.copy();
   resolveGroupAttach(c);
-  checkScanPartsNotInlined(c);
   injectInline(c);
   rebaseRootLoops(c);
   legalizeInvalidAttach(c);

@@ -1,32 +1,29 @@
-// The op-specific half of bound inference: which regions of its inputs an op reads given the
-// index sets of its axes (PropBoundToInputs), and the ranges of its own axes given what its
-// consumers requested of its outputs (GatherBound). Compute ops read what their body indexes;
-// an extern without a region map reads whole inputs and has no axes.
+// Helpers the op kinds share for their half of bound inference (op_kinds/*.ts): the requests
+// each consumer makes of an op's output tensors (TensorDom), a request clipped to the tensor's
+// shape, and the ranges of an op's own axes from those requests (GatherBound of the kinds whose
+// axes are their output's dimensions: compute and extern).
 
+import { IntImm, type PrimExpr, type ProducerLoad, Reduce, type Var } from "../ir/expr.js";
 import { ExprVisitor } from "../ir/functor.js";
-import { IntImm, type PrimExpr, ProducerLoad, Reduce, Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
 import { eq, ge, le, lt, max as opMax, sub } from "../ir/op.js";
 import { DataType } from "../ir/dtype.js";
-import { Analyzer } from "../arith/analyzer.js";
+import type { Analyzer } from "../arith/analyzer.js";
 import { IntSet, evalSet, unionSets } from "../arith/int_set.js";
-import { ComputeOp } from "../te/compute.js";
-import { ExternOp } from "../te/extern.js";
+import type { ComputeOp } from "../te/compute.js";
 import type { Operation } from "../te/operation.js";
 import type { Tensor } from "../te/tensor.js";
-import { externInputRegions } from "./extern_region.js";
-import { ScanOp } from "../te/scan.js";
-import { gatherScanBound, propScanBoundToInputs } from "./op_kinds/scan.js";
 
 /** Per output tensor, per dimension: the index sets its consumers asked for. */
 export type TensorDom = Map<Tensor, IntSet[][]>;
 
-function pushRequest(tmap: TensorDom, t: Tensor, dim: number, s: IntSet): void {
+/** Adds a request for dimension `dim` of `t`. */
+export function pushRequest(tmap: TensorDom, t: Tensor, dim: number, s: IntSet): void {
   tmap.get(t)![dim].push(s);
 }
 
 /** Clips an index set to the tensor's shape where that is provably tighter (as TVM does). */
-function clipToShape(set: IntSet, extent: PrimExpr, ana: Analyzer): IntSet {
+export function clipToShape(set: IntSet, extent: PrimExpr, ana: Analyzer): IntSet {
   const lo = new IntImm(extent.dtype, 0);
   const hi = sub(extent, 1);
   if (set.isNothing()) return set;
@@ -46,35 +43,11 @@ function clipToShape(set: IntSet, extent: PrimExpr, ana: Analyzer): IntSet {
   return IntSet.interval(min, max);
 }
 
-export function propBoundToInputs(op: Operation, ana: Analyzer, domMap: Map<Var, IntSet>, tmap: TensorDom): void {
-  if (op instanceof ComputeOp) {
-    class Reads extends ExprVisitor {
-      override visitProducerLoad(e: ProducerLoad): void {
-        super.visitProducerLoad(e);
-        const t = e.producer as Tensor;
-        if (!tmap.has(t)) return;
-        e.indices.forEach((idx, d) => pushRequest(tmap, t, d, clipToShape(evalSet(idx, domMap), t.shape[d], ana)));
-      }
-    }
-    const v = new Reads();
-    const b0 = op.body[0];
-    if (b0 instanceof Reduce) v.visitExpr(b0);
-    else op.body.forEach((b) => v.visitExpr(b));
-    return;
-  }
-  if (op instanceof ScanOp) return propScanBoundToInputs(op, domMap, tmap);
-  if (op instanceof ExternOp) {
-    const regions = externInputRegions(op, domMap, ana);
-    op.inputs.forEach((t, k) => {
-      if (!tmap.has(t)) return;
-      regions[k].forEach((s, d) => pushRequest(tmap, t, d, s));
-    });
-  }
-}
-
-/** Ranges of `op`'s own root axes from the requests gathered in `tmap`. */
-export function gatherBound(op: Operation, tmap: TensorDom, rmap: Map<IterVar, Range>): void {
-  if (op instanceof ScanOp) return gatherScanBound(op, tmap, rmap);
+/**
+ * Ranges of `op`'s data axes (one an output dimension) from the requests gathered in `tmap`,
+ * and its reduce axes over their domain.
+ */
+export function gatherAxesBound(op: Operation, tmap: TensorDom, rmap: Map<IterVar, Range>): void {
   const axes = op.axis;
   if (axes.length > 0) {
     axes.forEach((iv, d) => {
@@ -85,4 +58,24 @@ export function gatherBound(op: Operation, tmap: TensorDom, rmap: Map<IterVar, R
     });
   }
   for (const iv of op.reduceAxis) rmap.set(iv, iv.dom!);
+}
+
+/**
+ * A compute op's half of bound inference (TVM's ComputeOp PropBoundToInputs): of each input in
+ * `tmap`, the indices its body reads over the index sets of `domMap`. Used by the compute kind and
+ * by tensorize's region inference (tensorize_region.ts), which asks it over the tensorized tile.
+ */
+export function propComputeBoundToInputs(op: ComputeOp, ana: Analyzer, domMap: ReadonlyMap<Var, IntSet>, tmap: TensorDom): void {
+  class Reads extends ExprVisitor {
+    override visitProducerLoad(e: ProducerLoad): void {
+      super.visitProducerLoad(e);
+      const t = e.producer as Tensor;
+      if (!tmap.has(t)) return;
+      e.indices.forEach((idx, d) => pushRequest(tmap, t, d, clipToShape(evalSet(idx, domMap), t.shape[d], ana)));
+    }
+  }
+  const v = new Reads();
+  const b0 = op.body[0];
+  if (b0 instanceof Reduce) v.visitExpr(b0);
+  else op.body.forEach((b) => v.visitExpr(b));
 }

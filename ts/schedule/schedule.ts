@@ -13,7 +13,7 @@ import { cacheRead, type Readers } from "./cache_read.js";
 import { cacheWrite } from "./cache_write.js";
 import { rfactor } from "./rfactor.js";
 import { StageGroup, createGroup } from "./group.js";
-import { markScanBodies } from "./scan_schedule.js";
+import { opKindOf } from "./op_kinds/index.js";
 
 /**
  * A schedule (TVM's te.Schedule): one {@link Stage} for every op reachable from the outputs,
@@ -47,7 +47,7 @@ export class Schedule {
       this.stages.push(st);
       this.stageMap.set(op, st);
     }
-    markScanBodies(this);
+    for (const st of this.stages) opKindOf(st.op).onCreateSchedule?.(st, this);
   }
 
   /** The stage of a tensor or op. */

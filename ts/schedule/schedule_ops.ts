@@ -1,10 +1,10 @@
 // Schedule-ops (TVM's ScheduleOps): builds the whole loop program from a normalized schedule
 // and its inferred bounds. Stages are placed from the outputs back: a root stage's pipeline
 // (realize, provide, then what follows) wraps the program so far; an attached stage's pipeline
-// is injected inside its attach loop, before the consumer's body there. A scan's init stages
-// go at its `scan_init_scope` marker (before its time loop), the root stages of its body at its
-// `scan_update_scope` marker (inside the loop); post-processing then writes init, update and
-// state as the scan's own output and drops the markers.
+// is injected inside its attach loop, before the consumer's body there. A stage an op kind
+// places (a scan's init and body) goes at that kind's marker in the placing stage's statement;
+// post-processing then writes the kind's aliases as its outputs and drops the markers. What a
+// stage's statement and storage are comes from its op kind (op_kinds/).
 
 import { type DataProducer, type PrimExpr, ProducerLoad, StringImm } from "../ir/expr.js";
 import { StmtExprMutator } from "../ir/functor.js";
@@ -12,34 +12,19 @@ import { IterVar, Range } from "../ir/iter_var.js";
 import { AttrStmt, ProducerRealize, ProducerStore, SeqStmt, type Stmt, isNoOp } from "../ir/stmt.js";
 import { Operation } from "../te/operation.js";
 import { Tensor } from "../te/tensor.js";
-import { ComputeOp } from "../te/compute.js";
-import { ExternOp } from "../te/extern.js";
-import { PlaceholderOp } from "../te/placeholder.js";
-import { buildComputeProvide, buildComputeRealize } from "./compute_provide.js";
-import { buildExternProvide, buildExternRealize } from "./extern_provide.js";
-import { ScanOp } from "../te/scan.js";
-import { SCAN_INIT_SCOPE, SCAN_UPDATE_SCOPE, buildScanProvide, buildScanRealize } from "./op_kinds/scan.js";
+import { OP_KINDS, opKindOf } from "./op_kinds/index.js";
 import { LOOP_SCOPE } from "./loop_nest.js";
-import { buildTensorizeProvide, isTensorized } from "./tensorize.js";
 import type { Schedule } from "./schedule.js";
 import type { Stage } from "./stage.js";
 
 export const REALIZE_SCOPE = "realize_scope";
 
 function buildProvide(stage: Stage, domMap: ReadonlyMap<IterVar, Range>): Stmt {
-  const op = stage.op;
-  if (op instanceof ComputeOp) return isTensorized(stage) ? buildTensorizeProvide(op, stage, domMap) : buildComputeProvide(op, stage, domMap);
-  if (op instanceof ExternOp) return buildExternProvide(op, stage, domMap);
-  if (op instanceof ScanOp) return buildScanProvide(op, stage, domMap);
-  throw new Error(`stage '${stage.name}': cannot build statements for a ${op.constructor.name}`);
+  return opKindOf(stage.op).buildProvide(stage.op, stage, domMap);
 }
 
 function buildRealize(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, body: Stmt): Stmt {
-  const op = stage.op;
-  if (op instanceof ComputeOp) return buildComputeRealize(op, stage, domMap, body);
-  if (op instanceof ExternOp) return buildExternRealize(op, domMap, body);
-  if (op instanceof ScanOp) return buildScanRealize(op, domMap, body);
-  throw new Error(`stage '${stage.name}': cannot realize a ${op.constructor.name}`);
+  return opKindOf(stage.op).buildRealize(stage.op, stage, domMap, body);
 }
 
 /** Realize + provide of `stage`, followed by `consumer` (what runs after it in the same scope). */
@@ -64,18 +49,18 @@ class InjectAttach extends StmtExprMutator {
   }
 }
 
-/** Places a stage at a scan's init marker (before its time loop) or update marker (inside it). */
-class InjectScanStep extends StmtExprMutator {
+/** Places a stage at a marker of another stage's statement (a scan's init or update marker). */
+class InjectAtMarker extends StmtExprMutator {
   found = false;
   constructor(
     private readonly stage: Stage,
-    private readonly scanOp: Operation,
+    private readonly placer: Operation,
     private readonly key: string,
     private readonly domMap: ReadonlyMap<IterVar, Range>,
   ) { super(); }
   override visitAttrStmt(s: AttrStmt): Stmt {
     const base = super.visitAttrStmt(s) as AttrStmt;
-    if (base.key !== this.key || base.node !== this.scanOp) return base;
+    if (base.key !== this.key || base.node !== this.placer) return base;
     this.found = true;
     return new AttrStmt(base.node, base.key, base.value, makePipeline(this.stage, this.domMap, base.body));
   }
@@ -89,8 +74,10 @@ class InjectScanStep extends StmtExprMutator {
 class PostProc extends StmtExprMutator {
   private readonly tensors = new Map<Tensor, Tensor>();
   private readonly ops = new Map<Operation, Operation>();
-  /** Init and update tensors of scans: they are the scan's output, with no storage of their own. */
+  /** Tensors that are another op's output under their name, with no storage of their own (a scan's init and update). */
   private readonly folded = new Set<Tensor>();
+  /** Marker keys of the op kinds, dropped once stages are placed. */
+  private readonly markers = new Set<string>([LOOP_SCOPE, ...OP_KINDS.flatMap((k) => k.markers ?? [])]);
 
   constructor(sch: Schedule) {
     super();
@@ -100,14 +87,10 @@ class PostProc extends StmtExprMutator {
       for (let i = 0; i < st.op.numOutputs; i++) this.tensors.set(st.op.output(i), st.originOp.output(i));
     }
     for (const st of sch.stages) {
-      if (!(st.op instanceof ScanOp)) continue;
-      const scan = st.op;
-      scan.update.forEach((u, i) => {
-        const out = st.originOp.output(i);
-        for (const t of [scan.init[i], u, scan.statePlaceholder[i]]) this.tensors.set(t, out);
-        this.folded.add(scan.init[i]);
-        this.folded.add(u);
-      });
+      for (const a of opKindOf(st.op).aliases?.(st.op, st.originOp) ?? []) {
+        this.tensors.set(a.from, a.to);
+        if (!a.ownStorage) this.folded.add(a.from);
+      }
     }
   }
 
@@ -117,7 +100,7 @@ class PostProc extends StmtExprMutator {
 
   override visitAttrStmt(s: AttrStmt): Stmt {
     const base = super.visitAttrStmt(s) as AttrStmt;
-    if (base.key === LOOP_SCOPE || base.key === SCAN_INIT_SCOPE || base.key === SCAN_UPDATE_SCOPE) return base.body;
+    if (this.markers.has(base.key)) return base.body;
     const node = base.node;
     if (base.key === REALIZE_SCOPE && node instanceof Operation && node.outputs.some((t) => this.folded.has(t))) return base.body;
     if (node instanceof Tensor && this.folded.has(node) && base.key === "buffer_dim_align") return base.body;
@@ -146,18 +129,19 @@ class PostProc extends StmtExprMutator {
   }
 }
 
-/** The scan stage whose init each init op computes. */
-function scanInits(sch: Schedule): Map<Operation, Stage> {
-  const inits = new Map<Operation, Stage>();
+/** The stages op kinds place at markers of their statements (a scan's init and body): by whom, at which marker. */
+function placements(sch: Schedule): Map<Stage, { placer: Stage; marker: string }> {
+  const placed = new Map<Stage, { placer: Stage; marker: string }>();
   for (const st of sch.stages) {
-    if (!(st.op instanceof ScanOp)) continue;
-    for (const t of st.op.init) {
-      const other = inits.get(t.op);
-      if (other && other !== st) throw new Error(`'${t.op.name}' is the init of two scans ('${other.name}' and '${st.name}'); a scan's init can belong to one scan only`);
-      inits.set(t.op, st);
+    for (const p of opKindOf(st.op).placedStages?.(st.op, st, sch) ?? []) {
+      const other = placed.get(p.stage);
+      if (other && other.placer !== st) {
+        throw new Error(`stage '${p.stage.name}' is placed inside both '${other.placer.name}' and '${st.name}' (e.g. the init of two scans); it can belong to one only`);
+      }
+      placed.set(p.stage, { placer: st, marker: p.marker });
     }
   }
-  return inits;
+  return placed;
 }
 
 /**
@@ -166,17 +150,16 @@ function scanInits(sch: Schedule): Map<Operation, Stage> {
  */
 export function scheduleOps(sch: Schedule, domMap: ReadonlyMap<IterVar, Range>): Stmt {
   let body: Stmt | undefined;
-  const inits = scanInits(sch);
+  const placed = placements(sch);
   for (let i = sch.stages.length - 1; i >= 0; i--) {
     const s = sch.stages[i];
-    if (s.op instanceof PlaceholderOp || s.attachType === "inlinedAlready") continue;
+    if (opKindOf(s.op).isInput || s.attachType === "inlinedAlready") continue;
     if (s.attachType === "inline") throw new Error(`stage '${s.name}' must be normalized before schedule-ops`);
-    const scanOfInit = inits.get(s.op);
-    if (scanOfInit || (s.attachType === "root" && s.scanStage)) {
-      const scanStage = scanOfInit ?? s.scanStage!;
-      const inject = new InjectScanStep(s, scanStage.op, scanOfInit ? SCAN_INIT_SCOPE : SCAN_UPDATE_SCOPE, domMap);
+    const at = placed.get(s);
+    if (at) {
+      const inject = new InjectAtMarker(s, at.placer.op, at.marker, domMap);
       if (body) body = inject.visitStmt(body);
-      if (!inject.found) throw new Error(`stage '${s.name}': the scan '${scanStage.name}' it ${scanOfInit ? "initializes" : "updates"} is not in the program (is it attached inside a stage computed later?)`);
+      if (!inject.found) throw new Error(`stage '${s.name}': '${at.placer.name}', whose statement it runs in (${at.marker}), is not in the program (is it attached inside a stage computed later?)`);
     } else if (s.attachType === "root") {
       body = makePipeline(s, domMap, body);
     } else {

@@ -336,6 +336,9 @@ export class Stage {
     if (axis.iterType === "CommReduce") {
       throw new Error(`stage '${this.name}': cannot parallelize reduction axis '${axis.name}': its iterations update the same output (rfactor it first)`);
     }
+    if (axis.iterType === "Ordered") {
+      throw new Error(`stage '${this.name}': cannot parallelize ordered axis '${axis.name}': each iteration reads what the previous ones wrote (a scan's time axis)`);
+    }
     this.setIterType(axis, "Parallelized", "parallel");
   }
 

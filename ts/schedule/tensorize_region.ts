@@ -12,7 +12,7 @@ import { IntSet, unionSets } from "../arith/int_set.js";
 import { ComputeOp } from "../te/compute.js";
 import type { Tensor } from "../te/tensor.js";
 import { passUpDomain } from "./message_passing.js";
-import { type TensorDom, propBoundToInputs } from "./op_bounds.js";
+import { type TensorDom, propComputeBoundToInputs } from "./op_bounds.js";
 import type { Stage } from "./stage.js";
 
 /** What {@link inferTensorizeRegion} finds. */
@@ -69,7 +69,7 @@ export function inferTensorizeRegion(stage: Stage, domMap: ReadonlyMap<IterVar, 
   const tmap: TensorDom = new Map();
   const inputs = op.inputTensors();
   for (const t of inputs) tmap.set(t, t.shape.map(() => []));
-  propBoundToInputs(op, ana, varSets, tmap);
+  propComputeBoundToInputs(op, ana, varSets, tmap);
   const inRegion = new Map<Tensor, Range[]>();
   for (const t of inputs) {
     inRegion.set(t, tmap.get(t)!.map((sets, d) => {
