@@ -11,6 +11,9 @@
 // TVM merges the buffers of one tag across element types (test_alloc_different_dtypes,
 // test_alloc_seq_type, test_alloc_seq_type2); tejit merges and reuses only within one element
 // type (docs/passes.md, "Where tejit differs"), and those cases check tejit's allocations.
+// The stored copy of the TVM file is a later revision; its class-based cases
+// (TestLetBufferRewrite, TestRewriteInPlaceUseOfNonFlatBuffer, TestNoRewriteOfSharedNonFlatBuffer:
+// let-bound pointer retyping, axis_separators) are not in v0.10 and are not ported.
 import test, { type ExecutionContext } from "ava";
 import { build, lower, nd, te, tir } from "../../ts/index.js";
 import { Add, Load, Ramp } from "../../ts/ir/expr.js";
