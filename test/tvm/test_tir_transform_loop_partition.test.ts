@@ -557,3 +557,15 @@ test("loop_partition_hint pragma inside a TE schedule: the hint attribute never 
   build(s, [A, B, C], { partitionConstLoop: true }).getFunction("main")(nd.array(a, [16]), nd.array(bIn, [32]), out);
   t.deepEqual(Array.from(out.toTypedArray() as Float32Array), Array.from({ length: 32 }, (_, i) => (i < 16 ? i : -i)));
 });
+
+test("tir.LoopPartition config: TVM's three fields, under either spelling; an unknown field is named", (t) => {
+  const { s, args } = elementwiseAdd(21, 4);
+  const f = flat(s, args);
+  const tvmKeys = partition(f, { "tir.LoopPartition": { partition_const_loop: true, no_unroll_loop_with_extent_one: true } });
+  const tejitKeys = partition(f, { partitionConstLoop: true, noUnrollLoopWithExtentOne: true });
+  t.is(bodyText(tejitKeys), bodyText(tvmKeys));
+  t.throws(() => partition(f, { "tir.LoopPartition": { no_unroll: true } }), {
+    message: "PassContext config 'tir.LoopPartition' has no field 'no_unroll'; it has partition_const_loop, no_unroll_loop_with_extent_one, unroll_loop_with_partition_hint_no_interval",
+  });
+  t.throws(() => partition(f, { "tir.LoopPartition": { no_unroll_loop_with_extent_one: 1 } }), { message: /no_unroll_loop_with_extent_one/ });
+});

@@ -5,6 +5,9 @@
 // strides) to the region of the real buffer, substituting its variables in the body (a
 // placeholder of lower rank binds the trailing dimensions of a region whose leading ones have
 // extent 1, and an offset factor is checked, as for tensorize's binds).
+// A buffer neither realized nor in the buffer map, over a pointer the function defines (a handle
+// parameter, a handle bound by a LetStmt, an allocation), is accessed with its own shape and
+// strides, as TVM does for a buffer backed by a let-bound pointer.
 
 import { Buffer } from "../ir/buffer.js";
 import { BufferVarMutator } from "../ir/buffer_var_mutator.js";
@@ -13,7 +16,7 @@ import { BufferLoad, Call, IntImm, Load, type PrimExpr, StringImm, Var, isConstI
 import type { PrimFunc } from "../ir/function.js";
 import type { Range } from "../ir/iter_var.js";
 import { add, floormod, mul, sub, eq } from "../ir/op.js";
-import { Allocate, AssertStmt, AttrStmt, BufferRealize, BufferStore, type Stmt, Store, noOp } from "../ir/stmt.js";
+import { Allocate, AssertStmt, AttrStmt, BufferRealize, BufferStore, LetStmt, type Stmt, Store, noOp } from "../ir/stmt.js";
 import { Analyzer } from "../arith/analyzer.js";
 
 interface BufferEntry {
@@ -30,9 +33,36 @@ class StorageFlattener extends BufferVarMutator {
   private readonly varRemap = new Map<Var, PrimExpr>();
   private readonly ana = new Analyzer();
 
+  /** Pointers defined where the point visited is: handle parameters, let-bound handles, allocations. */
+  private readonly definedData = new Set<Var>();
+
   constructor(f: PrimFunc) {
     super();
-    for (const b of f.bufferMap.values()) this.bufMap.set(b, { buffer: b, bounds: [], external: true, released: false });
+    for (const b of f.bufferMap.values()) {
+      this.bufMap.set(b, { buffer: b, bounds: [], external: true, released: false });
+      this.definedData.add(b.data);
+    }
+    for (const p of f.params) if (p.dtype.isHandle()) this.definedData.add(p);
+  }
+
+  override visitLetStmt(s: LetStmt): Stmt {
+    if (!s.variable.dtype.isHandle() || this.definedData.has(s.variable)) return super.visitLetStmt(s);
+    this.definedData.add(s.variable);
+    try {
+      return super.visitLetStmt(s);
+    } finally {
+      this.definedData.delete(s.variable);
+    }
+  }
+
+  override visitAllocate(s: Allocate): Stmt {
+    if (this.definedData.has(s.bufferVar)) return super.visitAllocate(s);
+    this.definedData.add(s.bufferVar);
+    try {
+      return super.visitAllocate(s);
+    } finally {
+      this.definedData.delete(s.bufferVar);
+    }
   }
 
   override visitVar(v: Var): PrimExpr {
@@ -98,6 +128,7 @@ class StorageFlattener extends BufferVarMutator {
 
   private entry(b: Buffer, what: string): BufferEntry {
     const e = this.bufMap.get(b);
+    if (!e && this.definedData.has(b.data)) return { buffer: b, bounds: [], external: true, released: false };
     if (!e) throw new Error(`${what} of buffer '${b.name}' outside the region where it is realized`);
     if (e.released) throw new Error(`${what} of buffer '${b.name}' after the end of its realize`);
     return e;
