@@ -2,6 +2,7 @@
 // Nodes are immutable; `kind` discriminates them for the functors in functor.ts. Arithmetic
 // methods on PrimExpr build through op.ts, which coerces JS numbers and folds constants.
 
+import { ArgumentError, DTypeError } from "../errors.js";
 import { DataType, type DTypeLike } from "./dtype.js";
 import { PointerType } from "./type.js";
 import type { IterVar } from "./iter_var.js";
@@ -227,7 +228,7 @@ export class IntImm extends PrimExpr {
    */
   constructor(dtype: DTypeLike, readonly value: number) {
     super(DataType.parse(dtype));
-    if (!Number.isInteger(value)) throw new Error(`IntImm of ${this.dtype} needs an integer, got ${value}`);
+    if (!Number.isInteger(value)) throw new ArgumentError(`IntImm of ${this.dtype} needs an integer, got ${value}`);
   }
 }
 
@@ -278,7 +279,7 @@ export abstract class BinaryExpr extends PrimExpr {
   constructor(readonly a: PrimExpr, readonly b: PrimExpr) {
     super(a.dtype);
     if (a.dtype !== b.dtype) {
-      throw new Error(`binary operands have different dtypes: ${a.dtype} and ${b.dtype}`);
+      throw new DTypeError(`binary operands have different dtypes: ${a.dtype} and ${b.dtype}`);
     }
   }
 }
@@ -312,7 +313,7 @@ export abstract class CompareExpr extends PrimExpr {
   constructor(readonly a: PrimExpr, readonly b: PrimExpr) {
     super(DataType.bool(a.dtype.lanes));
     if (a.dtype !== b.dtype) {
-      throw new Error(`comparison operands have different dtypes: ${a.dtype} and ${b.dtype}`);
+      throw new DTypeError(`comparison operands have different dtypes: ${a.dtype} and ${b.dtype}`);
     }
   }
 }
@@ -340,7 +341,7 @@ export abstract class LogicalExpr extends PrimExpr {
   constructor(readonly a: PrimExpr, readonly b: PrimExpr) {
     super(a.dtype);
     if (!a.dtype.isBool() || !b.dtype.isBool()) {
-      throw new Error(`logical operands must be bool, got ${a.dtype} and ${b.dtype}`);
+      throw new DTypeError(`logical operands must be bool, got ${a.dtype} and ${b.dtype}`);
     }
   }
 }
@@ -358,7 +359,7 @@ export class Not extends PrimExpr {
    */
   constructor(readonly a: PrimExpr) {
     super(a.dtype);
-    if (!a.dtype.isBool()) throw new Error(`logical not needs a bool, got ${a.dtype}`);
+    if (!a.dtype.isBool()) throw new DTypeError(`logical not needs a bool, got ${a.dtype}`);
   }
 }
 
@@ -377,7 +378,7 @@ export class Select extends PrimExpr {
   constructor(readonly condition: PrimExpr, readonly trueValue: PrimExpr, readonly falseValue: PrimExpr) {
     super(trueValue.dtype);
     if (trueValue.dtype !== falseValue.dtype) {
-      throw new Error(`select branches have different dtypes: ${trueValue.dtype} and ${falseValue.dtype}`);
+      throw new DTypeError(`select branches have different dtypes: ${trueValue.dtype} and ${falseValue.dtype}`);
     }
   }
 }
