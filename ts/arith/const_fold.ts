@@ -6,7 +6,7 @@
 
 import { ArgumentError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
-import { FloatImm, IntImm, PrimExpr } from "../ir/expr.js";
+import { FloatImm, IntImm, PrimExpr } from "../ir/expr_nodes.js";
 import { floorDiv, floorMod, truncDiv, truncMod, wrapInt } from "./int_operator.js";
 
 export type FoldKind =

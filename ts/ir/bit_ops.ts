@@ -6,7 +6,7 @@
 
 import { ArgumentError, DTypeError } from "../errors.js";
 import { DataType, type DTypeLike } from "./dtype.js";
-import { Call, FloatImm, IntImm, PrimExpr, type ExprLike } from "./expr.js";
+import { Call, FloatImm, IntImm, PrimExpr, type ExprLike } from "./expr_nodes.js";
 import { IterVar } from "./iter_var.js";
 import { matchTypes, toExpr } from "./op.js";
 

@@ -10,7 +10,7 @@ import { IterVar } from "./iter_var.js";
 import {
   Add, And, Broadcast, Call, Cast, Div, EQ, FloatImm, FloorDiv, FloorMod, GE, GT, IntImm, LE, LT,
   Max, Min, Mod, Mul, NE, Not, Or, PrimExpr, Select, Sub, type ExprLike,
-} from "./expr.js";
+} from "./expr_nodes.js";
 import { type FoldKind, tryConstFold, tryConstFoldNot } from "../arith/const_fold.js";
 import { wrapInt } from "../arith/int_operator.js";
 
