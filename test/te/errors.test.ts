@@ -2,7 +2,7 @@
 // counts and shapes, DTypeError for dtypes, ArgumentError for a misused API, ScheduleError for a
 // schedule primitive applied where it is not valid).
 import test from "ava";
-import { te, tir, lower, ShapeError, DTypeError, ArgumentError, TejitError } from "../../ts/index.js";
+import { te, tir, lower, ShapeError, DTypeError, ArgumentError, ScheduleError } from "../../ts/index.js";
 
 test("indexing a tensor with the wrong number of indices names the tensor and its rank", (t) => {
   const A = te.placeholder([4, 5], "float32", "A");
@@ -53,20 +53,20 @@ test("computeAt refuses a non-leaf axis, the stage itself and a non-consumer", (
   const s = te.createSchedule([C.op, D.op]);
   const [outer] = s.stage(C).split(C.op.axis[0], { factor: 4 });
   t.truthy(outer);
-  const e1 = t.throws(() => s.stage(B).computeAt(s.stage(C), C.op.axis[0]));
+  const e1 = t.throws(() => s.stage(B).computeAt(s.stage(C), C.op.axis[0]), { instanceOf: ScheduleError });
   t.is(e1!.message, "stage 'B': cannot compute at axis 'i' of 'C': it was split or fused; use one of its leaves (leaf axes: i.outer, i.inner)");
-  const e2 = t.throws(() => s.stage(B).computeAt(s.stage(B), B.op.axis[0]));
+  const e2 = t.throws(() => s.stage(B).computeAt(s.stage(B), B.op.axis[0]), { instanceOf: ScheduleError });
   t.is(e2!.message, "stage 'B' cannot be computed at its own axis");
-  const e3 = t.throws(() => s.stage(B).computeAt(s.stage(D), D.op.axis[0]));
+  const e3 = t.throws(() => s.stage(B).computeAt(s.stage(D), D.op.axis[0]), { instanceOf: ScheduleError });
   t.is(e3!.message, "stage 'B': cannot compute at 'D', which does not read 'B' (directly or through other stages)");
-  const e4 = t.throws(() => s.stage(B).computeAt(s.stage(C), D.op.axis[0]));
+  const e4 = t.throws(() => s.stage(B).computeAt(s.stage(C), D.op.axis[0]), { instanceOf: ScheduleError });
   t.regex(e4!.message, /stage 'B': cannot compute at axis 'i' of 'C': it is not an axis of that stage/);
 });
 
 test("lower refuses arguments that are not tensors, buffers or variables", (t) => {
   const A = te.placeholder([4], "float32", "A");
   const B = te.compute([4], (i) => A.at(i), "B");
-  const e = t.throws(() => lower(te.createSchedule(B.op), [A, 3 as unknown as te.Tensor]));
+  const e = t.throws(() => lower(te.createSchedule(B.op), [A, 3 as unknown as te.Tensor]), { instanceOf: ArgumentError });
   t.is(e!.message, "lower: argument 1 must be a tensor, a buffer or a variable, got number 3");
 });
 

@@ -1,6 +1,7 @@
 // Attach paths: for each stage, the loops that enclose it, innermost first — its attach loop
 // and the loops outside it in the stage it is attached to, then that stage's own path.
 
+import { ScheduleError } from "../errors.js";
 import type { IterVar } from "../ir/iter_var.js";
 import type { Operation } from "../te/operation.js";
 import type { Schedule } from "./schedule.js";
@@ -15,7 +16,7 @@ export function createAttachPath(sch: Schedule): AttachPath {
     const path: IterVar[] = [];
     let s: Stage | undefined = stage;
     while (s) {
-      if (visited.has(s)) throw new Error(`stage '${stage.name}': computeAt forms a cycle through '${s.name}'`);
+      if (visited.has(s)) throw new ScheduleError(`stage '${stage.name}': computeAt forms a cycle through '${s.name}'`);
       visited.add(s);
       if (s.attachType !== "scope") break;
       const ivar = s.attachIvar!;
@@ -26,7 +27,7 @@ export function createAttachPath(sch: Schedule): AttachPath {
         if (!started && iv === ivar) started = true;
         if (started) path.push(iv);
       }
-      if (!started) throw new Error(`stage '${s.name}': attach axis '${ivar.name}' is not a loop of '${target.name}'`);
+      if (!started) throw new ScheduleError(`stage '${s.name}': attach axis '${ivar.name}' is not a loop of '${target.name}'`);
       s = target;
     }
     if (!ret.has(stage.op)) ret.set(stage.op, path);

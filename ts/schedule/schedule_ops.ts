@@ -3,6 +3,7 @@
 // (realize, provide, then what follows) wraps the program so far; an attached stage's pipeline
 // is injected inside its attach loop, before the consumer's body there.
 
+import { InternalError, ScheduleError } from "../errors.js";
 import { type DataProducer, type PrimExpr, ProducerLoad, StringImm } from "../ir/expr.js";
 import { StmtExprMutator } from "../ir/functor.js";
 import { IterVar, Range } from "../ir/iter_var.js";
@@ -24,14 +25,14 @@ function buildProvide(stage: Stage, domMap: ReadonlyMap<IterVar, Range>): Stmt {
   const op = stage.op;
   if (op instanceof ComputeOp) return buildComputeProvide(op, stage, domMap);
   if (op instanceof ExternOp) return buildExternProvide(op, stage, domMap);
-  throw new Error(`stage '${stage.name}': cannot build statements for a ${op.constructor.name}`);
+  throw new ScheduleError(`stage '${stage.name}': cannot build statements for a ${op.constructor.name}`);
 }
 
 function buildRealize(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, body: Stmt): Stmt {
   const op = stage.op;
   if (op instanceof ComputeOp) return buildComputeRealize(op, stage, domMap, body);
   if (op instanceof ExternOp) return buildExternRealize(op, domMap, body);
-  throw new Error(`stage '${stage.name}': cannot realize a ${op.constructor.name}`);
+  throw new ScheduleError(`stage '${stage.name}': cannot realize a ${op.constructor.name}`);
 }
 
 /** Realize + provide of `stage`, followed by `consumer` (what runs after it in the same scope). */
@@ -48,7 +49,7 @@ class InjectAttach extends StmtExprMutator {
   override visitAttrStmt(s: AttrStmt): Stmt {
     const base = super.visitAttrStmt(s) as AttrStmt;
     if (base.key === LOOP_SCOPE && base.node === this.stage.attachIvar) {
-      if (this.found) throw new Error(`loop '${this.stage.attachIvar!.name}' appears twice in the program`);
+      if (this.found) throw new InternalError(`loop '${this.stage.attachIvar!.name}' appears twice in the program`);
       this.found = true;
       return new AttrStmt(base.node, base.key, base.value, makePipeline(this.stage, this.domMap, base.body));
     }
@@ -111,18 +112,18 @@ export function scheduleOps(sch: Schedule, domMap: ReadonlyMap<IterVar, Range>):
   for (let i = sch.stages.length - 1; i >= 0; i--) {
     const s = sch.stages[i];
     if (s.op instanceof PlaceholderOp || s.attachType === "inlinedAlready") continue;
-    if (s.attachType === "inline") throw new Error(`stage '${s.name}' must be normalized before schedule-ops`);
+    if (s.attachType === "inline") throw new ScheduleError(`stage '${s.name}' must be normalized before schedule-ops`);
     if (s.attachType === "root") {
       body = makePipeline(s, domMap, body);
     } else {
-      if (!body) throw new Error(`stage '${s.name}' is attached to '${s.attachStage!.name}', which is not in the program`);
+      if (!body) throw new ScheduleError(`stage '${s.name}' is attached to '${s.attachStage!.name}', which is not in the program`);
       const inject = new InjectAttach(s, domMap);
       body = inject.visitStmt(body);
       if (!inject.found) {
-        throw new Error(`stage '${s.name}': attach loop '${s.attachIvar!.name}' of '${s.attachStage!.name}' was not found in the program (is '${s.attachStage!.name}' inlined or attached to a stage computed later?)`);
+        throw new ScheduleError(`stage '${s.name}': attach loop '${s.attachIvar!.name}' of '${s.attachStage!.name}' was not found in the program (is '${s.attachStage!.name}' inlined or attached to a stage computed later?)`);
       }
     }
   }
-  if (!body) throw new Error("the schedule has nothing to compute");
+  if (!body) throw new ScheduleError("the schedule has nothing to compute");
   return new PostProc(sch).visitStmt(body);
 }
