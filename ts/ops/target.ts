@@ -2,6 +2,7 @@
 // flags a build with the same target / cflags would use, ts/codegen/vector_width.ts: never a
 // width assumed here) and the number of threads parallel loops get (the runtime's pool size).
 
+import { ArgumentError, UnsupportedError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { describe } from "../ir/op.js";
 import { compilerFlags } from "../runtime/compile.js";
@@ -43,16 +44,19 @@ export function targetInfo(opts: OpsScheduleOptions = {}): TargetInfo {
   checkOptions("schedule", opts, ["target", "cflags", "vectorBytes", "numThreads"]);
   const { vectorBytes, numThreads } = opts;
   if (vectorBytes !== undefined && (!Number.isInteger(vectorBytes) || vectorBytes < 4 || (vectorBytes & (vectorBytes - 1)) !== 0)) {
-    throw new Error(`ops.schedule: option vectorBytes must be a power of two >= 4, got ${describe(vectorBytes)}`);
+    throw new ArgumentError(`ops.schedule: option vectorBytes must be a power of two >= 4, got ${describe(vectorBytes)}`);
   }
   if (numThreads !== undefined && (!Number.isInteger(numThreads) || numThreads < 1)) {
-    throw new Error(`ops.schedule: option numThreads must be a positive integer, got ${describe(numThreads)}`);
+    throw new ArgumentError(`ops.schedule: option numThreads must be a positive integer, got ${describe(numThreads)}`);
   }
   let flags: string[];
   try {
     flags = [...targetFlags(opts.target), ...flagList(opts.cflags)];
   } catch (e) {
-    throw new Error(`ops.schedule: ${(e as Error).message.replace(/^build: /, "")}`);
+    // The build's message with ops.schedule's name, of the build error's class (an unsupported
+    // target stays an UnsupportedError).
+    const message = `ops.schedule: ${(e as Error).message.replace(/^build: /, "")}`;
+    throw e instanceof UnsupportedError ? new UnsupportedError(message, { cause: e }) : new ArgumentError(message, { cause: e });
   }
   const bytes = vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: flags }));
   return new TargetInfo(bytes, numThreads ?? getNumThreads());
