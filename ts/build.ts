@@ -3,6 +3,7 @@
 // the host passes (packed API, builtin lowering, intrinsic lowering), the C code generator, the
 // compile driver (cached by source, compiler and flags) and the loader. getSource() returns the C.
 
+import { ArgumentError } from "./errors.js";
 import { IRModule, PrimFunc } from "./ir/function.js";
 import { describe } from "./ir/op.js";
 import { checkLowerOptions, lower, LOWER_OPTION_KEYS, runChecks, type LowerOptions } from "./lower.js";
@@ -25,12 +26,12 @@ const BUILD_OPTION_KEYS = ["cc", "cflags", "target", "metadata", "maxStackBytes"
 /** Refuses unknown options and options of the wrong type. */
 function checkBuildOptions(opts: BuildAndLowerOptions): void {
   checkLowerOptions(opts, "build", [...LOWER_OPTION_KEYS, ...BUILD_OPTION_KEYS]);
-  if (opts.cc !== undefined && typeof opts.cc !== "string") throw new Error(`build: option cc must be a compiler command line (a string), got ${describe(opts.cc)}`);
+  if (opts.cc !== undefined && typeof opts.cc !== "string") throw new ArgumentError(`build: option cc must be a compiler command line (a string), got ${describe(opts.cc)}`);
   const flags: unknown = opts.cflags;
   if (flags !== undefined && typeof flags !== "string" && !(Array.isArray(flags) && flags.every((f) => typeof f === "string"))) {
-    throw new Error(`build: option cflags must be a string or an array of strings, got ${Array.isArray(flags) ? `an array holding ${describe(flags.find((f) => typeof f !== "string"))}` : describe(flags)}`);
+    throw new ArgumentError(`build: option cflags must be a string or an array of strings, got ${Array.isArray(flags) ? `an array holding ${describe(flags.find((f) => typeof f !== "string"))}` : describe(flags)}`);
   }
-  if (opts.metadata !== undefined && typeof opts.metadata !== "boolean") throw new Error(`build: option metadata must be true or false, got ${describe(opts.metadata)}`);
+  if (opts.metadata !== undefined && typeof opts.metadata !== "boolean") throw new ArgumentError(`build: option metadata must be true or false, got ${describe(opts.metadata)}`);
 }
 
 /** The IRModule build() compiles: a schedule lowered, an IRModule as is, a PrimFunc wrapped. */
@@ -38,7 +39,7 @@ function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefine
   checkBuildOptions(opts);
   const name = opts.name ?? "main";
   if (s instanceof Schedule) {
-    if (!Array.isArray(args)) throw new Error(`build: building a schedule needs the argument list (tensors), got ${describe(args)}`);
+    if (!Array.isArray(args)) throw new ArgumentError(`build: building a schedule needs the argument list (tensors), got ${describe(args)}`);
     const lowerOpts = Object.fromEntries(Object.entries(opts).filter(([k]) => LOWER_OPTION_KEYS.includes(k)));
     return lower(s, args, { ...lowerOpts, name });
   }
@@ -49,7 +50,7 @@ function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefine
     const f = s.name === undefined ? s.withAttr("global_symbol", name) : s;
     return checked(new IRModule(new Map([[f.name!, f]])));
   }
-  throw new Error(`build: expects a schedule (te.createSchedule), an IRModule (lower) or a PrimFunc, got ${describe(s)}`);
+  throw new ArgumentError(`build: expects a schedule (te.createSchedule), an IRModule (lower) or a PrimFunc, got ${describe(s)}`);
 }
 
 /**

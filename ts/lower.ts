@@ -4,6 +4,7 @@
 // user passes by phase, then the bounds checks when asked for and the division checks), under the
 // current PassContext with lower()'s options over its config (see docs/passes.md).
 
+import { ArgumentError, ScheduleError } from "./errors.js";
 import type { Buffer } from "./ir/buffer.js";
 import { IRModule, type PrimFunc } from "./ir/function.js";
 import { describe } from "./ir/op.js";
@@ -75,7 +76,7 @@ export type Pass = (f: PrimFunc) => PrimFunc;
 
 function checkOptionalCount(name: string, v: unknown): void {
   if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
-    throw new Error(`lower: ${name} must be a non-negative integer, got ${describe(v)}`);
+    throw new ArgumentError(`lower: ${name} must be a non-negative integer, got ${describe(v)}`);
   }
 }
 
@@ -88,21 +89,21 @@ const BOOLEAN_OPTIONS = ["strict", "explain", "simpleMode", "partitionConstLoop"
 
 /** Refuses options that are not an object, unknown keys (beyond `known`, unless null) and values of the wrong type. */
 export function checkLowerOptions(opts: unknown, what = "lower", known: readonly string[] | null = LOWER_OPTION_KEYS): void {
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new Error(`${what}: options must be an object, got ${describe(opts)}`);
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new ArgumentError(`${what}: options must be an object, got ${describe(opts)}`);
   const o = opts as Record<string, unknown>;
   if (known) {
     for (const key of Object.keys(o)) {
-      if (!known.includes(key)) throw new Error(`${what}: unknown option '${key}' (known options: ${known.join(", ")})`);
+      if (!known.includes(key)) throw new ArgumentError(`${what}: unknown option '${key}' (known options: ${known.join(", ")})`);
     }
   }
-  if (o.name !== undefined && (typeof o.name !== "string" || o.name === "")) throw new Error(`${what}: name must be a non-empty string, got ${o.name === "" ? "''" : describe(o.name)}`);
+  if (o.name !== undefined && (typeof o.name !== "string" || o.name === "")) throw new ArgumentError(`${what}: name must be a non-empty string, got ${o.name === "" ? "''" : describe(o.name)}`);
   for (const key of BOOLEAN_OPTIONS) {
-    if (o[key] !== undefined && typeof o[key] !== "boolean") throw new Error(`${what}: option ${key} must be true or false, got ${describe(o[key])}`);
+    if (o[key] !== undefined && typeof o[key] !== "boolean") throw new ArgumentError(`${what}: option ${key} must be true or false, got ${describe(o[key])}`);
   }
-  if (o.onWarning !== undefined && typeof o.onWarning !== "function") throw new Error(`${what}: option onWarning must be a function (message) => void, got ${describe(o.onWarning)}`);
-  if (o.binds !== undefined && !(o.binds instanceof Map)) throw new Error(`${what}: option binds must be a Map from tensors to buffers, got ${describe(o.binds)}`);
-  if (o.dumpIr !== undefined && (typeof o.dumpIr !== "string" || o.dumpIr === "")) throw new Error(`${what}: option dumpIr must be a directory path (a non-empty string), got ${describe(o.dumpIr)}`);
-  if (o.instruments !== undefined && !Array.isArray(o.instruments)) throw new Error(`${what}: option instruments must be an array of pass instruments, got ${describe(o.instruments)}`);
+  if (o.onWarning !== undefined && typeof o.onWarning !== "function") throw new ArgumentError(`${what}: option onWarning must be a function (message) => void, got ${describe(o.onWarning)}`);
+  if (o.binds !== undefined && !(o.binds instanceof Map)) throw new ArgumentError(`${what}: option binds must be a Map from tensors to buffers, got ${describe(o.binds)}`);
+  if (o.dumpIr !== undefined && (typeof o.dumpIr !== "string" || o.dumpIr === "")) throw new ArgumentError(`${what}: option dumpIr must be a directory path (a non-empty string), got ${describe(o.dumpIr)}`);
+  if (o.instruments !== undefined && !Array.isArray(o.instruments)) throw new ArgumentError(`${what}: option instruments must be an array of pass instruments, got ${describe(o.instruments)}`);
 }
 
 /** The PassContext config lower()'s options set. */
@@ -150,7 +151,7 @@ function checkArgs(sch: Schedule, args: LowerArg[], binds: Map<Tensor, Buffer> |
   const same = (a: LowerArg, t: Tensor) => a instanceof Tensor && a.op === t.op && a.valueIndex === t.valueIndex;
   args.forEach((a, i) => {
     const j = a instanceof Tensor ? args.findIndex((b) => same(b, a)) : -1;
-    if (j >= 0 && j < i) throw new Error(`lower: argument ${i} ('${(a as Tensor).name}') is the same tensor as argument ${j}; list each tensor once`);
+    if (j >= 0 && j < i) throw new ArgumentError(`lower: argument ${i} ('${(a as Tensor).name}') is the same tensor as argument ${j}; list each tensor once`);
   });
   // Placeholders another op owns (a scan's states) are that op's output, not arguments.
   const owned = new Set(sch.stages.flatMap((st) => opKindOf(st.op).ownedPlaceholders?.(st.op) ?? []));
@@ -161,7 +162,7 @@ function checkArgs(sch: Schedule, args: LowerArg[], binds: Map<Tensor, Buffer> |
     const bound = [...(binds ?? [])].find(([k]) => k.op === t.op)?.[1];
     if (args.some((a) => same(a, t) || (bound !== undefined && a === bound))) continue;
     const reader = sch.stages.find((r) => r.op.inputTensors().some((x) => x.op === t.op));
-    throw new Error(`lower: '${reader?.op.name ?? "the schedule"}' reads placeholder '${t.name}', which is not in the argument list; pass it among the args`);
+    throw new ArgumentError(`lower: '${reader?.op.name ?? "the schedule"}' reads placeholder '${t.name}', which is not in the argument list; pass it among the args`);
   }
 }
 
@@ -171,7 +172,7 @@ function checkOutputsInArgs(s: Schedule, args: LowerArg[], binds?: Map<Tensor, B
     for (const t of o.outputs) {
       const bound = binds?.get(t);
       if (args.includes(t) || (bound !== undefined && args.includes(bound))) continue;
-      throw new Error(`lower: the output '${t.name}' of the schedule is not in the argument list, so the kernel would compute it ` +
+      throw new ArgumentError(`lower: the output '${t.name}' of the schedule is not in the argument list, so the kernel would compute it ` +
         `and throw it away; add it to the arguments (e.g. lower(s, [...inputs, ${t.name}])), or leave its op out of te.createSchedule`);
     }
   }
@@ -179,8 +180,8 @@ function checkOutputsInArgs(s: Schedule, args: LowerArg[], binds?: Map<Tensor, B
 
 /** The PrimFunc of a schedule before any TIR pass (for inspection and tests). */
 export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): PrimFunc {
-  if (!(s instanceof Schedule)) throw new Error(`lower: expects a schedule (te.createSchedule), got ${describe(s)}`);
-  if (!Array.isArray(args)) throw new Error(`lower: args must be an array of tensors, buffers or variables, got ${describe(args)}`);
+  if (!(s instanceof Schedule)) throw new ArgumentError(`lower: expects a schedule (te.createSchedule), got ${describe(s)}`);
+  if (!Array.isArray(args)) throw new ArgumentError(`lower: args must be an array of tensors, buffers or variables, got ${describe(args)}`);
   checkLowerOptions(opts, "lower", null); // lower() refuses unknown keys; this inspection entry lets callers add their own
   const name = opts.name ?? "main";
   const sch = normalize(s);
@@ -190,7 +191,7 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
   const warnings = sch.stages.flatMap((st) => opKindOf(st.op).warnings?.(st.op, st, sch, bounds) ?? []);
   if (warnings.length > 0) {
     const message = warnings.join("\n");
-    if (opts.strict) throw new Error(`lower (strict): ${message}`);
+    if (opts.strict) throw new ScheduleError(`lower (strict): ${message}`);
     (opts.onWarning ?? defaultWarning)(message);
   }
   const stmt = assertSplitFactorsPositive(sch, scheduleOps(sch, bounds));

@@ -13,6 +13,7 @@
 // IR dumps, pass instruments, user passes (tir.add_lower_pass), debug logging, and programs the
 // structural text cannot see (a function or an NDArray inside the program).
 
+import { ConfigError } from "./errors.js";
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { BuildAndLowerOptions } from "./build.js";
@@ -92,7 +93,7 @@ function readSource(path: string, digest: string): string {
   const bytes = readOwnFile(path);
   const text = bytes?.toString("utf8");
   if (text === undefined || sha256(text) !== digest) {
-    throw new Error(`Module.getSource: the C source of this cached build, ${path}, is ${text === undefined ? "missing from" : "not the one recorded in"} the compile cache; ` +
+    throw new ConfigError(`Module.getSource: the C source of this cached build, ${path}, is ${text === undefined ? "missing from" : "not the one recorded in"} the compile cache; ` +
       "build again with TEJIT_SCHEDULE_CACHE=0 (or after `tejit cache clear`) to get it");
   }
   return text;

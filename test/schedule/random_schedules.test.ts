@@ -11,7 +11,7 @@
 // allocates the tile (with its halo).
 
 import test from "ava";
-import { te, lower, nd, schedule } from "../../ts/index.js";
+import { te, lower, nd, schedule, ScheduleError } from "../../ts/index.js";
 import { interpret } from "../../ts/interp/index.js";
 import type { PrimExpr } from "../../ts/ir/expr.js";
 import type { IterVar } from "../../ts/ir/iter_var.js";
@@ -322,8 +322,9 @@ const REFUSALS = [
   /^stage '[^']+': (cannot|can only) /,
   /^stage '[^']+': a reduction cannot be inlined/,
 ];
+/** A refusal of an invalid schedule: a ScheduleError (not a TypeError or a bug's InternalError) with one of the messages above. */
 function isClearRefusal(e: unknown): boolean {
-  return e instanceof Error && e.constructor === Error && REFUSALS.some((r) => r.test(e.message));
+  return e instanceof ScheduleError && REFUSALS.some((r) => r.test(e.message));
 }
 
 // 20 a program by default (200 in all); more, and other seeds, for a longer run:

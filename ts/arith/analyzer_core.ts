@@ -7,6 +7,7 @@
 // constant. Interval-set evaluation (int_set.ts) works on this core; Analyzer (analyzer.ts) adds
 // intSet on top, so that neither file imports the other back.
 
+import { ArgumentError } from "../errors.js";
 import { Range } from "../ir/iter_var.js";
 import { type ExprLike, IntImm, PrimExpr, Var } from "../ir/expr.js";
 import { describe, toExpr } from "../ir/op.js";
@@ -20,14 +21,14 @@ function isConstIntExpr(e: PrimExpr): e is IntImm {
 }
 
 function checkVar(v: unknown, what: string): asserts v is Var {
-  if (!(v instanceof Var)) throw new Error(`${what}: expected a Var, got ${describe(v)}`);
+  if (!(v instanceof Var)) throw new ArgumentError(`${what}: expected a Var, got ${describe(v)}`);
 }
 
 /** `e` as an expression (a number or boolean becomes a constant); an ArgumentError naming `what` otherwise. */
 export function checkExpr(e: unknown, what: string): PrimExpr {
   if (e instanceof PrimExpr) return e;
   if (typeof e === "number" || typeof e === "boolean") return toExpr(e);
-  throw new Error(`${what}: expected an expression, got ${describe(e)}`);
+  throw new ArgumentError(`${what}: expected an expression, got ${describe(e)}`);
 }
 
 /** The arithmetic analyzer's core: bounds, residues and simplification under the variable bindings and constraints given to it (Analyzer adds interval sets). */

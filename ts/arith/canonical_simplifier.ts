@@ -8,6 +8,7 @@
 // reproduces TVM's text, e.g. ((i*4 + j)*8 + k) -> (((i*32) + (j*8)) + k).
 // Everything that is not an index add/sub/mul/div/mod goes through the rewrite rules.
 
+import { InternalError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import {
   type Add, Div, FloorDiv, FloorMod, IntImm, Mod, Mul, PrimExpr, Reduce, Select, type Sub, type Var,
@@ -107,7 +108,7 @@ class SumExpr {
   }
 
   divideBy(scale: number): void {
-    if (!this.divisibleBy(scale)) throw new Error(`internal error: ${scale} does not divide the sum`);
+    if (!this.divisibleBy(scale)) throw new InternalError(`${scale} does not divide the sum`);
     this.base = truncDiv(this.base, scale);
     this.args = this.args.map((a) => a.with({ scale: truncDiv(a.scale, scale) }));
   }
@@ -280,7 +281,7 @@ export class CanonicalSimplifier extends RewriteSimplifier {
   }
 
   private splitDivConst(lhs: SplitExpr, cval: number, mode: DivMode): SplitExpr {
-    if (!(cval > 0)) throw new Error(`internal error: division by ${cval}`);
+    if (!(cval > 0)) throw new InternalError(`division by ${cval}`);
     lhs = this.convertDivMode(lhs, mode);
     if (lhs.scale % cval === 0) return lhs.with({ scale: truncDiv(lhs.scale, cval) });
     if (!lhs.isPlain()) lhs = this.toSplitExpr(lhs.normalize()).with({ divMode: mode });
@@ -305,7 +306,7 @@ export class CanonicalSimplifier extends RewriteSimplifier {
   }
 
   private splitModConst(lhs: SplitExpr, cval: number, mode: DivMode): SplitExpr {
-    if (!(cval > 0)) throw new Error(`internal error: modulo by ${cval}`);
+    if (!(cval > 0)) throw new InternalError(`modulo by ${cval}`);
     lhs = this.convertDivMode(lhs, mode);
     if (lhs.scale % cval === 0) return lhs.with({ scale: 0 });
     if (!lhs.isPlain()) lhs = this.toSplitExpr(lhs.normalize()).with({ divMode: mode });

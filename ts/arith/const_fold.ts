@@ -4,8 +4,9 @@
 // expression folds the same way whether it is built or simplified. One difference is kept on
 // purpose: op.div builds a float division by zero (inf or nan at run time), which this refuses.
 
+import { ArgumentError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
-import { FloatImm, IntImm, PrimExpr } from "../ir/expr.js";
+import { FloatImm, IntImm, PrimExpr } from "../ir/expr_nodes.js";
 import { floorDiv, floorMod, truncDiv, truncMod, wrapInt } from "./int_operator.js";
 
 export type FoldKind =
@@ -18,7 +19,7 @@ function mkInt(t: DataType, v: number): IntImm { return new IntImm(t, wrapInt(v,
 function mkBool(v: boolean): IntImm { return new IntImm(DataType.bool(), v ? 1 : 0); }
 
 function divisionByZero(kind: string): never {
-  throw new Error(`${kind}: division by zero`);
+  throw new ArgumentError(`${kind}: division by zero`);
 }
 
 /**

@@ -4,6 +4,7 @@
 // "unbounded"; a variable with no known bound spans its dtype; a SizeVar is >= 0. The simplifier
 // relies on it to drop min/max, decide comparisons and remove divisions of small values.
 
+import { ArgumentError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import {
   type BinaryExpr, type Broadcast, Call, type Cast, IntImm, type Let, PrimExpr, type Ramp, type Select, SizeVar, Var,
@@ -26,7 +27,7 @@ export class ConstIntBound {
    * @param maxValue The greatest value (POS_INF when unbounded).
    */
   constructor(readonly minValue: number, readonly maxValue: number) {
-    if (Number.isNaN(minValue) || Number.isNaN(maxValue)) throw new Error(`ConstIntBound: bounds must be numbers, got [${minValue}, ${maxValue}]`);
+    if (Number.isNaN(minValue) || Number.isNaN(maxValue)) throw new ArgumentError(`ConstIntBound: bounds must be numbers, got [${minValue}, ${maxValue}]`);
   }
   /** Whether the interval is one value (that value, when given). */
   isConst(value?: number): boolean {
@@ -175,11 +176,11 @@ export class ConstIntBoundAnalyzer {
 
   /** Sets the bound of `v`; without allowOverride a different earlier bound is an error. */
   update(v: Var, info: ConstIntBound, allowOverride = false): void {
-    if (!(v instanceof Var)) throw new Error(`constIntBound.update: expected a Var, got ${String(v)}`);
+    if (!(v instanceof Var)) throw new ArgumentError(`constIntBound.update: expected a Var, got ${String(v)}`);
     if (!allowOverride) {
       const old = this.varMap.get(v);
       if (old && !old.equals(info)) {
-        throw new Error(`trying to update var '${v.name}' with a different const bound: original=${old}, new=${info} (pass allowOverride to replace it)`);
+        throw new ArgumentError(`trying to update var '${v.name}' with a different const bound: original=${old}, new=${info} (pass allowOverride to replace it)`);
       }
     }
     this.varMap.set(v, info);
@@ -228,12 +229,12 @@ export class ConstIntBoundAnalyzer {
       }
       case "Div": {
         const { a, b } = this.pair(e as BinaryExpr);
-        if (b.isConst(0)) throw new Error(`division by zero in ${e}`);
+        if (b.isConst(0)) throw new ArgumentError(`division by zero in ${e}`);
         return division(a, b, e.dtype, infAwareDiv);
       }
       case "FloorDiv": {
         const { a, b } = this.pair(e as BinaryExpr);
-        if (b.isConst(0)) throw new Error(`floordiv by zero in ${e}`);
+        if (b.isConst(0)) throw new ArgumentError(`floordiv by zero in ${e}`);
         return division(a, b, e.dtype, infAwareFloorDiv);
       }
       case "Mod": {
@@ -243,7 +244,7 @@ export class ConstIntBoundAnalyzer {
           const bMaxCap = infAwareAdd(b.maxValue, -1);
           return makeBound(Math.max(a.minValue, -bMaxCap), Math.min(Math.max(a.maxValue, 0), bMaxCap));
         }
-        if (b.isConst(0)) throw new Error(`mod by zero in ${e}`);
+        if (b.isConst(0)) throw new ArgumentError(`mod by zero in ${e}`);
         return everything(e.dtype);
       }
       case "FloorMod": {
@@ -252,7 +253,7 @@ export class ConstIntBoundAnalyzer {
           if (a.minValue >= 0) return nonNegativeRemainder(a, b);
           return makeBound(0, infAwareAdd(b.maxValue, -1));
         }
-        if (b.isConst(0)) throw new Error(`floormod by zero in ${e}`);
+        if (b.isConst(0)) throw new ArgumentError(`floormod by zero in ${e}`);
         const bMinCap = infAwareAdd(b.minValue, 1);
         const bMaxCap = infAwareAdd(b.maxValue, -1);
         return intersect(makeBound(Math.min(0, bMinCap), Math.max(0, bMaxCap)), everything(e.dtype));

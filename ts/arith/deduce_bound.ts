@@ -7,6 +7,7 @@
 // one on the right-hand side. Anything else on the path, or a variable appearing more than once,
 // fails: the result is then the empty set (IntSet.nothing()).
 
+import { ArgumentError } from "../errors.js";
 import {
   type BinaryExpr, type CompareExpr, IntImm, PrimExpr, Var,
 } from "../ir/expr.js";
@@ -207,8 +208,8 @@ export function deduceBound(
   hintMap: ReadonlyMap<Var, IntSet> = new Map(),
   relaxMap: ReadonlyMap<Var, IntSet> = new Map(),
 ): IntSet {
-  if (!(v instanceof Var)) throw new Error(`deduceBound: expected a Var, got ${op.describe(v)}`);
-  if (!(cond instanceof PrimExpr)) throw new Error(`deduceBound: expected a condition, got ${op.describe(cond)}`);
+  if (!(v instanceof Var)) throw new ArgumentError(`deduceBound: expected a Var, got ${op.describe(v)}`);
+  if (!(cond instanceof PrimExpr)) throw new ArgumentError(`deduceBound: expected a condition, got ${op.describe(cond)}`);
   const d = new Deducer(v, cond, hintMap, relaxMap);
   d.deduce();
   if (!d.ok) return IntSet.nothing();

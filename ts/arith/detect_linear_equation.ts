@@ -4,6 +4,7 @@
 // index in the vectorized loop variable; loop partitioning uses the clip-bound form to read
 // `lo <= v && v < hi` conditions.
 
+import { ArgumentError } from "../errors.js";
 import { type BinaryExpr, IntImm, PrimExpr, Var } from "../ir/expr.js";
 import * as op from "../ir/op.js";
 import { usesVar } from "../ir/substitute.js";
@@ -81,9 +82,9 @@ function detectOne(e: PrimExpr, v: Var): { coeff: PrimExpr; base: PrimExpr } | u
  * mentions a later variable.
  */
 export function detectLinearEquation(e: PrimExpr, vars: readonly Var[]): PrimExpr[] | undefined {
-  if (!(e instanceof PrimExpr)) throw new Error(`detectLinearEquation: expected an expression, got ${op.describe(e)}`);
+  if (!(e instanceof PrimExpr)) throw new ArgumentError(`detectLinearEquation: expected an expression, got ${op.describe(e)}`);
   if (!Array.isArray(vars) || vars.some((v) => !(v instanceof Var))) {
-    throw new Error(`detectLinearEquation: expected an array of Vars, got ${op.describe(vars)}`);
+    throw new ArgumentError(`detectLinearEquation: expected an array of Vars, got ${op.describe(vars)}`);
   }
   let base = e;
   const coeff: PrimExpr[] = [];

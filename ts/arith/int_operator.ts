@@ -3,30 +3,31 @@
 // algorithm, and addition / multiplication that saturate to ±Infinity (TVM's int64 with
 // kPosInf/kNegInf sentinels).
 
+import { ArgumentError, InternalError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 
 /** Division rounding toward negative infinity (b != 0). */
 export function floorDiv(a: number, b: number): number {
-  if (b === 0) throw new Error("floordiv: division by zero");
+  if (b === 0) throw new ArgumentError("floordiv: division by zero");
   return Math.floor(a / b);
 }
 
 /** The remainder of floorDiv: same sign as b. */
 export function floorMod(a: number, b: number): number {
-  if (b === 0) throw new Error("floormod: division by zero");
+  if (b === 0) throw new ArgumentError("floormod: division by zero");
   const r = a % b;
   return r !== 0 && (r < 0) !== (b < 0) ? r + b : r === 0 ? 0 : r;
 }
 
 /** Division rounding toward zero (C semantics). */
 export function truncDiv(a: number, b: number): number {
-  if (b === 0) throw new Error("truncdiv: division by zero");
+  if (b === 0) throw new ArgumentError("truncdiv: division by zero");
   return Math.trunc(a / b);
 }
 
 /** The remainder of truncDiv: same sign as a (C's %). */
 export function truncMod(a: number, b: number): number {
-  if (b === 0) throw new Error("truncmod: division by zero");
+  if (b === 0) throw new ArgumentError("truncmod: division by zero");
   const r = a % b;
   return r === 0 ? 0 : r;
 }
@@ -73,7 +74,7 @@ export function extendedEuclidean(a: number, b: number): [number, number, number
 /** x + y where either may be ±Infinity; inf + (-inf) is a caller error. */
 export function infAwareAdd(x: number, y: number): number {
   if (x === Infinity || x === -Infinity) {
-    if (y === -x) throw new Error(`internal error: adding ${x} and ${y}`);
+    if (y === -x) throw new InternalError(`adding ${x} and ${y}`);
     return x;
   }
   if (y === Infinity || y === -Infinity) return y;

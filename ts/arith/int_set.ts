@@ -6,6 +6,7 @@
 // rules: + and - always, * / floordiv by a constant (or a value of known sign), mod and floormod
 // by a positive divisor, min, max, select, cast; anything else gives "everything".
 
+import { ArgumentError, InternalError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import {
   type BinaryExpr, Cast, IntImm, PrimExpr, Ramp, Select, Var, type Broadcast, type ExprLike,
@@ -50,7 +51,7 @@ function infMax(a: PrimExpr, b: PrimExpr): PrimExpr {
 function asExpr(v: ExprLike | PrimExpr, what: string): PrimExpr {
   if (v instanceof PrimExpr) return v;
   if (typeof v === "number") return op.toExpr(v, DataType.int32());
-  throw new Error(`${what}: expected an expression or a number, got ${op.describe(v)}`);
+  throw new ArgumentError(`${what}: expected an expression or a number, got ${op.describe(v)}`);
 }
 
 /** An interval [min, max] of integers with symbolic ends. */
@@ -77,7 +78,7 @@ export class IntSet {
 
   /** [r.min, r.min + r.extent - 1] (a single point when the extent is 1). */
   static fromRange(r: Range): IntSet {
-    if (!(r instanceof Range)) throw new Error(`IntSet.fromRange: expected a Range, got ${op.describe(r)}`);
+    if (!(r instanceof Range)) throw new ArgumentError(`IntSet.fromRange: expected a Range, got ${op.describe(r)}`);
     if (isOne(r.extent)) return IntSet.single(r.min);
     return new IntSet(r.min, op.sub(op.add(r.extent, r.min), 1));
   }
@@ -110,7 +111,7 @@ export class IntSet {
 
   /** The value of a single-point set. */
   pointValue(): PrimExpr {
-    if (!this.isSinglePoint()) throw new Error(`IntSet.pointValue: ${this} is not a single point`);
+    if (!this.isSinglePoint()) throw new ArgumentError(`IntSet.pointValue: ${this} is not a single point`);
     return this.min;
   }
 
@@ -185,7 +186,7 @@ function intersect2(ana: AnalyzerCore, a: IntSet, b: IntSet): IntSet {
 
 /** The smallest interval containing all `sets`, ends simplified. */
 export function unionSets(sets: readonly IntSet[]): IntSet {
-  if (!Array.isArray(sets)) throw new Error(`unionSets: expected an array of IntSets, got ${op.describe(sets)}`);
+  if (!Array.isArray(sets)) throw new ArgumentError(`unionSets: expected an array of IntSets, got ${op.describe(sets)}`);
   if (sets.length === 0) return IntSet.nothing();
   if (sets.length === 1) return sets[0];
   let x = sets[0];
@@ -196,7 +197,7 @@ export function unionSets(sets: readonly IntSet[]): IntSet {
 
 /** The intersection of `sets`, ends simplified. */
 export function intersectSets(sets: readonly IntSet[]): IntSet {
-  if (!Array.isArray(sets)) throw new Error(`intersectSets: expected an array of IntSets, got ${op.describe(sets)}`);
+  if (!Array.isArray(sets)) throw new ArgumentError(`intersectSets: expected an array of IntSets, got ${op.describe(sets)}`);
   if (sets.length === 0) return IntSet.nothing();
   if (sets.length === 1) return sets[0];
   const ana = freshAnalyzer();
@@ -247,7 +248,7 @@ function buildBinary(kind: FoldKind, a: PrimExpr, b: PrimExpr): PrimExpr {
     case "GE": return op.ge(a, b);
     case "And": return op.logicalAnd(a, b);
     case "Or": return op.logicalOr(a, b);
-    default: throw new Error(`internal error: no generic builder for ${kind}`);
+    default: throw new InternalError(`no generic builder for ${kind}`);
   }
 }
 
@@ -280,7 +281,7 @@ function scaleBy(fn: (x: PrimExpr, y: PrimExpr) => PrimExpr, name: string): Comb
       const d = b.min;
       if (isZero(d)) {
         if (name === "mul") return b;
-        throw new Error(`division by zero in interval ${name}`);
+        throw new ArgumentError(`division by zero in interval ${name}`);
       }
       if (isOne(d)) return a;
       if (canProveGE(ana, d, 0)) {
@@ -306,7 +307,7 @@ const combineTruncMod: Combiner = (ana, a, b) => {
   if (b.isNothing()) return b;
   if (b.isSinglePoint()) {
     const d = b.min;
-    if (isZero(d)) throw new Error("modulo by zero in interval mod");
+    if (isZero(d)) throw new ArgumentError("modulo by zero in interval mod");
     // Assumes a non-negative dividend, as TVM does.
     if (canProveGE(ana, d, 0)) return IntSet.interval(op.constant(0, d.dtype), op.sub(d, 1));
     const bound = op.sub(op.abs(d), 1);
@@ -321,7 +322,7 @@ const combineFloorMod: Combiner = (ana, a, b) => {
   if (b.isNothing()) return b;
   if (b.isSinglePoint()) {
     const d = b.min;
-    if (isZero(d)) throw new Error("modulo by zero in interval floormod");
+    if (isZero(d)) throw new ArgumentError("modulo by zero in interval floormod");
     if (canProveGE(ana, d, 0)) {
       if (d instanceof IntImm && a.hasLowerBound() && a.hasUpperBound()) {
         // When a never crosses a multiple of d, floormod(a, d) = a - d * floordiv(a_min, d).
@@ -465,10 +466,10 @@ class IntervalEvaluator {
 }
 
 function checkDomMap(domMap: unknown, what: string): ReadonlyMap<Var, IntSet> {
-  if (!(domMap instanceof Map)) throw new Error(`${what}: the domain map must be a Map from Var to IntSet, got ${op.describe(domMap)}`);
+  if (!(domMap instanceof Map)) throw new ArgumentError(`${what}: the domain map must be a Map from Var to IntSet, got ${op.describe(domMap)}`);
   for (const [k, v] of domMap) {
-    if (!(k instanceof Var)) throw new Error(`${what}: domain map keys must be Vars, got ${op.describe(k)}`);
-    if (!(v instanceof IntSet)) throw new Error(`${what}: the set of '${k.name}' must be an IntSet, got ${op.describe(v)}`);
+    if (!(k instanceof Var)) throw new ArgumentError(`${what}: domain map keys must be Vars, got ${op.describe(k)}`);
+    if (!(v instanceof IntSet)) throw new ArgumentError(`${what}: the set of '${k.name}' must be an IntSet, got ${op.describe(v)}`);
   }
   return domMap as ReadonlyMap<Var, IntSet>;
 }
@@ -486,7 +487,7 @@ export function evalSet(e: ExprLike, domMap: ReadonlyMap<Var, IntSet>): IntSet {
 
 /** The set a range [min, min + extent) covers when variables are relaxed over `domMap`. */
 export function evalSetRange(r: Range, domMap: ReadonlyMap<Var, IntSet>): IntSet {
-  if (!(r instanceof Range)) throw new Error(`evalSetRange: expected a Range, got ${op.describe(r)}`);
+  if (!(r instanceof Range)) throw new ArgumentError(`evalSetRange: expected a Range, got ${op.describe(r)}`);
   const ana = freshAnalyzer();
   const ev = new IntervalEvaluator(ana, checkDomMap(domMap, "evalSetRange"));
   // Simplifying the end first gives a tighter set when min and extent share variables.

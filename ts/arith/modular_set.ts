@@ -3,6 +3,7 @@
 // coeff = 1, base = 0 means nothing is known. The simplifier uses it to fold floormod/truncmod of
 // expressions whose residue is fixed (e.g. floormod(x*8 + 3, 4) = 3) and to decide x == 0.
 
+import { ArgumentError } from "../errors.js";
 import { FloorMod, IntImm, Mod, PrimExpr, Var, type BinaryExpr, type Call, type Cast, type Let, type Select } from "../ir/expr.js";
 import { EQ } from "../ir/expr.js";
 import { extendedEuclidean, floorMod, truncDiv, zeroAwareGcd } from "./int_operator.js";
@@ -16,7 +17,7 @@ export class ModularSet {
   /** The residue: every member is base modulo coeff. */
   readonly base: number;
   constructor(coeff: number, base: number) {
-    if (!(coeff >= 0)) throw new Error(`ModularSet: coeff must be >= 0, got ${coeff}`);
+    if (!(coeff >= 0)) throw new ArgumentError(`ModularSet: coeff must be >= 0, got ${coeff}`);
     this.coeff = coeff;
     this.base = coeff !== 0 ? floorMod(base, coeff) : base;
   }
@@ -71,7 +72,7 @@ export class ModularSetAnalyzer {
     if (!allowOverride) {
       const old = this.varMap.get(v);
       if (old && !old.equals(info)) {
-        throw new Error(`trying to update var '${v.name}' with a different modular set: original=${old}, new=${info} (pass allowOverride to replace it)`);
+        throw new ArgumentError(`trying to update var '${v.name}' with a different modular set: original=${old}, new=${info} (pass allowOverride to replace it)`);
       }
     }
     this.varMap.set(v, info);

@@ -8,6 +8,7 @@
 // the calls min max floordiv floormod truncdiv truncmod div select ramp broadcast; results may
 // also use zero(e) / one(e) (a constant of e's dtype) and true / false (of the result's type).
 
+import { InternalError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import {
   Broadcast, FloatImm, IntImm, Not, PrimExpr, Ramp, Select,
@@ -66,21 +67,21 @@ class Parser {
   private readonly toks: string[];
   constructor(private readonly src: string) {
     this.toks = src.match(/\s*(\|\||&&|==|!=|<=|>=|[-+*<>!(),]|[A-Za-z_][A-Za-z_0-9]*|\d+)/g)?.map((s) => s.trim()) ?? [];
-    if (this.toks.join("") !== src.replace(/\s+/g, "")) throw new Error(`pattern '${src}': unexpected character`);
+    if (this.toks.join("") !== src.replace(/\s+/g, "")) throw new InternalError(`pattern '${src}': unexpected character`);
   }
   private peek(): string | undefined { return this.toks[this.pos]; }
   private next(): string {
     const t = this.toks[this.pos++];
-    if (t === undefined) throw new Error(`pattern '${this.src}': unexpected end`);
+    if (t === undefined) throw new InternalError(`pattern '${this.src}': unexpected end`);
     return t;
   }
   private expect(t: string): void {
     const got = this.next();
-    if (got !== t) throw new Error(`pattern '${this.src}': expected '${t}', got '${got}'`);
+    if (got !== t) throw new InternalError(`pattern '${this.src}': expected '${t}', got '${got}'`);
   }
   parse(): Pat {
     const p = this.binary(0);
-    if (this.pos !== this.toks.length) throw new Error(`pattern '${this.src}': trailing '${this.peek()}'`);
+    if (this.pos !== this.toks.length) throw new InternalError(`pattern '${this.src}': trailing '${this.peek()}'`);
     return p;
   }
   private static readonly LEVELS: readonly (readonly BinOp[])[] = [
@@ -106,7 +107,7 @@ class Parser {
     if (t === "-") {
       this.pos++;
       const n = this.next();
-      if (!/^\d+$/.test(n)) throw new Error(`pattern '${this.src}': '-' only before a number`);
+      if (!/^\d+$/.test(n)) throw new InternalError(`pattern '${this.src}': '-' only before a number`);
       return { t: "lit", value: -Number(n) };
     }
     return this.primary();
@@ -132,12 +133,12 @@ class Parser {
         args.push(this.binary(0));
         const sep = this.next();
         if (sep === ")") break;
-        if (sep !== ",") throw new Error(`pattern '${this.src}': expected ',' or ')', got '${sep}'`);
+        if (sep !== ",") throw new InternalError(`pattern '${this.src}': expected ',' or ')', got '${sep}'`);
       }
-      if (args.length !== CALL_ARITY[name]) throw new Error(`pattern '${this.src}': ${name} takes ${CALL_ARITY[name]} arguments`);
+      if (args.length !== CALL_ARITY[name]) throw new InternalError(`pattern '${this.src}': ${name} takes ${CALL_ARITY[name]} arguments`);
       return { t: "call", name, args };
     }
-    throw new Error(`pattern '${this.src}': unknown name '${t}'`);
+    throw new InternalError(`pattern '${this.src}': unknown name '${t}'`);
   }
 }
 
@@ -213,7 +214,7 @@ export function matchPattern(p: Pat, e: PrimExpr, m: Partial<Match>): boolean {
         case "broadcast":
           return e instanceof Broadcast && matchPattern(p.args[0], e.value, m) && matchLanes(e.lanes, m);
         default:
-          throw new Error(`pattern: ${p.name} can only appear in a result`);
+          throw new InternalError(`pattern: ${p.name} can only appear in a result`);
       }
     }
   }
@@ -232,14 +233,14 @@ function matchLanes(lanes: number, m: Partial<Match>): boolean {
 
 function bound<K extends keyof Match>(m: Partial<Match>, k: K): Match[K] {
   const v = m[k];
-  if (v === undefined) throw new Error(`rewrite rule: result uses '${k}', which the pattern did not bind`);
+  if (v === undefined) throw new InternalError(`rewrite rule: result uses '${k}', which the pattern did not bind`);
   return v as Match[K];
 }
 
 function lanesOf(p: Pat, m: Partial<Match>): number {
   if (p.t === "lanes") return bound(m, "lanes");
   if (p.t === "lit") return p.value;
-  throw new Error("rewrite rule: lanes must be 'lanes' or a number");
+  throw new InternalError("rewrite rule: lanes must be 'lanes' or a number");
 }
 
 /**
@@ -261,7 +262,7 @@ export function buildPattern(p: Pat, m: Partial<Match>, dtype: DataType): PrimEx
     case "any": return bound(m, p.name);
     case "int": return bound(m, p.name);
     case "float": return bound(m, "f1");
-    case "lanes": throw new Error("rewrite rule: 'lanes' is not an expression");
+    case "lanes": throw new InternalError("rewrite rule: 'lanes' is not an expression");
     case "lit": return op.constant(p.value, "int32");
     case "bool": return op.constant(p.value, DataType.bool(dtype.lanes));
     case "not": return new Not(go(p.a));
@@ -305,5 +306,5 @@ export function buildPattern(p: Pat, m: Partial<Match>, dtype: DataType): PrimEx
       }
     }
   }
-  throw new Error("rewrite rule: cannot build pattern");
+  throw new InternalError("rewrite rule: cannot build pattern");
 }

@@ -6,6 +6,7 @@
 // proven non-negative, floor rules do not), `x / x` and `(x*c)/x` fold, and remainders of a
 // known residue (from the modular set) become constants.
 
+import { ArgumentError } from "../errors.js";
 import { Broadcast, type PrimExpr, Ramp } from "../ir/expr.js";
 import * as op from "../ir/op.js";
 import { floorDiv, truncDiv } from "./int_operator.js";
@@ -39,7 +40,7 @@ function splitMultipleRules(div: "truncdiv" | "floordiv", cond: Cond): Rule[] {
 }
 
 function divisionByZero(): never {
-  throw new Error("division by zero");
+  throw new ArgumentError("division by zero");
 }
 
 /** ramp(b1, c1, lanes) / broadcast(c2, lanes), truncated. */

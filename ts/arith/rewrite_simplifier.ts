@@ -10,6 +10,7 @@
 // rewrite_div_mod.ts, rewrite_min_max.ts, rewrite_compare.ts, rewrite_logical.ts; the pattern
 // language: pattern.ts.
 
+import { ArgumentError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import {
   type And, type BinaryExpr, Broadcast, Call, type Cast, type CompareExpr, type EQ, FloatImm, IntImm,
@@ -106,7 +107,7 @@ export class RewriteSimplifier extends ExprMutator implements RuleContext {
     if (!allowOverride) {
       const old = this.varMap.get(v);
       if (old && !structuralEqual(old, info)) {
-        throw new Error(`trying to update var '${v.name}' with a different value: original=${old}, new=${info} (pass allowOverride to replace it)`);
+        throw new ArgumentError(`trying to update var '${v.name}' with a different value: original=${old}, new=${info} (pass allowOverride to replace it)`);
       }
     }
     this.varMap.set(v, info);

@@ -3,6 +3,7 @@
 // answers before BullMQ is given the connection (BullMQ would retry an unreachable server
 // forever, and cannot be closed while it does), and the queue name of a target key (one queue a
 // target key: a worker serves only candidates built for its machine).
+import { ArgumentError, ConfigError, TuneError } from "../errors.js";
 import { createHash } from "node:crypto";
 import type * as BullMQ from "bullmq";
 
@@ -17,25 +18,25 @@ export async function loadBullMQ(): Promise<typeof BullMQ> {
   try {
     return await import("bullmq");
   } catch (e) {
-    throw new Error(`the BullMQ measure queue needs the npm package 'bullmq' (npm install bullmq): ${(e as Error).message}`);
+    throw new ConfigError(`the BullMQ measure queue needs the npm package 'bullmq' (npm install bullmq): ${(e as Error).message}`);
   }
 }
 
 /** Connection options for `c`: a URL is parsed, options are passed through. */
 export function connectionOptions(c: RedisConnection): BullMQ.ConnectionOptions {
   if (typeof c !== "string") {
-    if (typeof c !== "object" || c === null) throw new Error(`BullMQ queue: connection must be a Redis URL or connection options, got ${c === null ? "null" : typeof c}`);
+    if (typeof c !== "object" || c === null) throw new ArgumentError(`BullMQ queue: connection must be a Redis URL or connection options, got ${c === null ? "null" : typeof c}`);
     return c;
   }
   let u: URL;
   try {
     u = new URL(c);
   } catch {
-    throw new Error(`BullMQ queue: connection '${c}' is not a URL; expected redis://host:port`);
+    throw new ArgumentError(`BullMQ queue: connection '${c}' is not a URL; expected redis://host:port`);
   }
-  if (u.protocol !== "redis:" && u.protocol !== "rediss:") throw new Error(`BullMQ queue: connection '${c}' is not a Redis URL; expected redis:// or rediss://`);
+  if (u.protocol !== "redis:" && u.protocol !== "rediss:") throw new ArgumentError(`BullMQ queue: connection '${c}' is not a Redis URL; expected redis:// or rediss://`);
   const db = u.pathname.replace(/^\//, "");
-  if (db !== "" && !/^\d+$/.test(db)) throw new Error(`BullMQ queue: the database in '${c}' must be a number, got '${db}'`);
+  if (db !== "" && !/^\d+$/.test(db)) throw new ArgumentError(`BullMQ queue: the database in '${c}' must be a number, got '${db}'`);
   return {
     host: u.hostname || "127.0.0.1",
     port: u.port === "" ? 6379 : Number(u.port),
@@ -64,7 +65,7 @@ export function describeConnection(c: RedisConnection): string {
 
 /** The queue of target key `targetKey` (BullMQ queue names cannot hold ':', so a hash). */
 export function queueName(targetKey: string): string {
-  if (typeof targetKey !== "string" || targetKey === "") throw new Error(`BullMQ queue: the target key must be a non-empty string, got ${JSON.stringify(targetKey)}`);
+  if (typeof targetKey !== "string" || targetKey === "") throw new ArgumentError(`BullMQ queue: the target key must be a non-empty string, got ${JSON.stringify(targetKey)}`);
   return `measure-${createHash("sha256").update(targetKey).digest("hex").slice(0, 24)}`;
 }
 
@@ -83,7 +84,7 @@ export async function assertReachable(c: RedisConnection, timeoutMs: number, who
     await within(client.connect().then(() => client.ping()), timeoutMs, "no answer");
   } catch (e) {
     const why = lastError?.message ?? (e as Error).message;
-    throw new Error(`${who}: cannot connect to Redis at ${describeConnection(c)} within ${timeoutMs} ms (${why})`);
+    throw new TuneError(`${who}: cannot connect to Redis at ${describeConnection(c)} within ${timeoutMs} ms (${why})`);
   } finally {
     client.disconnect();
   }
@@ -92,6 +93,6 @@ export async function assertReachable(c: RedisConnection, timeoutMs: number, who
 /** `p`, or an Error saying what did not happen within `ms`. */
 export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms); });
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new TuneError(`${what} within ${ms} ms`)), ms); });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

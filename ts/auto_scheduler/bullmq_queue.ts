@@ -7,6 +7,7 @@
 // results the workers return; a job that fails on every attempt (its workers died, or its
 // measurement failed for a reason not the candidate's) is a result of kind "lost" carrying
 // BullMQ's reason. BullMQ is imported on first use, so tejit works without it and without Redis.
+import { ArgumentError } from "../errors.js";
 import type * as BullMQ from "bullmq";
 import { checkMeasureJob } from "./measure.js";
 import { assertReachable, connectionOptions, DEFAULT_PREFIX, loadBullMQ, queueName, type RedisConnection } from "./bullmq_connection.js";
@@ -64,16 +65,16 @@ export class BullMQQueue implements MeasureQueue {
   #closed = false;
 
   constructor(opts: BullMQQueueOptions) {
-    if (typeof opts !== "object" || opts === null) throw new Error("BullMQQueue: expected options {connection, ...}");
+    if (typeof opts !== "object" || opts === null) throw new ArgumentError("BullMQQueue: expected options {connection, ...}");
     connectionOptions(opts.connection);
     const positive = (name: string, v: unknown, integer: boolean): void => {
-      if (v !== undefined && !(typeof v === "number" && v > 0 && (!integer || Number.isInteger(v)))) throw new Error(`BullMQQueue: ${name} must be a positive ${integer ? "integer" : "number"}, got ${String(v)}`);
+      if (v !== undefined && !(typeof v === "number" && v > 0 && (!integer || Number.isInteger(v)))) throw new ArgumentError(`BullMQQueue: ${name} must be a positive ${integer ? "integer" : "number"}, got ${String(v)}`);
     };
     positive("attempts", opts.attempts, true);
     positive("connectTimeoutMs", opts.connectTimeoutMs, false);
     positive("waitMs", opts.waitMs, false);
     positive("keepResultsFor", opts.keepResultsFor, false);
-    if (opts.prefix !== undefined && (typeof opts.prefix !== "string" || opts.prefix === "")) throw new Error(`BullMQQueue: prefix must be a non-empty string, got ${JSON.stringify(opts.prefix)}`);
+    if (opts.prefix !== undefined && (typeof opts.prefix !== "string" || opts.prefix === "")) throw new ArgumentError(`BullMQQueue: prefix must be a non-empty string, got ${JSON.stringify(opts.prefix)}`);
     this.#connection = opts.connection;
     this.#prefix = opts.prefix ?? DEFAULT_PREFIX;
     this.#attempts = opts.attempts ?? 3;
@@ -84,8 +85,8 @@ export class BullMQQueue implements MeasureQueue {
 
   /** Measures every job (each id once), calling `onResult` as results arrive. */
   async measure(jobs: readonly MeasureJob[], onResult?: (r: MeasureResult) => void): Promise<MeasureResult[]> {
-    if (this.#closed) throw new Error("BullMQQueue.measure: the queue is closed");
-    if (!Array.isArray(jobs)) throw new Error(`BullMQQueue.measure: jobs must be an array of MeasureJob, got ${typeof jobs}`);
+    if (this.#closed) throw new ArgumentError("BullMQQueue.measure: the queue is closed");
+    if (!Array.isArray(jobs)) throw new ArgumentError(`BullMQQueue.measure: jobs must be an array of MeasureJob, got ${typeof jobs}`);
     for (const j of jobs) checkMeasureJob(j);
     // Connect first, so that an unreachable Redis is an Error, not a round of "lost" results.
     await Promise.all([...new Set(jobs.map((j) => j.targetKey))].map((k) => this.#target(k)));

@@ -5,6 +5,7 @@
 // worker dies mid-job the job goes back to the queue within seconds and another worker measures
 // it; a job that stalls more than maxStalledCount times, or whose measurement fails for a reason
 // not the candidate's on every attempt, fails, and its submitter gets a "lost" result.
+import { ArgumentError } from "../errors.js";
 import type * as BullMQ from "bullmq";
 import { checkMeasureJob, measureJob, workerName } from "./measure.js";
 import { releaseIdleMeasuringProcesses } from "./measure_run.js";
@@ -61,7 +62,7 @@ export async function startMeasureWorker(opts: MeasureWorkerOptions): Promise<Me
   const key = opts.targetKey ?? thisTargetKey();
   const name = queueName(key);
   const concurrency = opts.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`measure worker: concurrency must be a positive integer, got ${String(opts.concurrency)}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ArgumentError(`measure worker: concurrency must be a positive integer, got ${String(opts.concurrency)}`);
   const emit = opts.onEvent ?? (() => undefined);
   const processor = async (job: BullMQ.Job<MeasureJob>): Promise<MeasureResult> => {
     const m = job.data;

@@ -5,6 +5,7 @@
 // once per queue: a repeated id, in one call or a later one, gets the first measurement's
 // result. A job that could not be measured for a reason not its own (the reference broken, a
 // child that cannot start) is a "lost" result, and is measured again if submitted again.
+import { ArgumentError } from "../errors.js";
 import { compileJob } from "./measure_compile.js";
 import { checkMeasureJob, workerName } from "./measure.js";
 import { releaseIdleMeasuringProcesses, runCompiledJob } from "./measure_run.js";
@@ -28,8 +29,8 @@ export class LocalQueue implements MeasureQueue {
 
   /** Measures every job (each id once, here and across calls), calling `onResult` as results arrive. */
   measure(jobs: readonly MeasureJob[], onResult?: (r: MeasureResult) => void): Promise<MeasureResult[]> {
-    if (this.#closed) return Promise.reject(new Error("LocalQueue.measure: the queue is closed"));
-    if (!Array.isArray(jobs)) return Promise.reject(new Error(`LocalQueue.measure: jobs must be an array of MeasureJob, got ${typeof jobs}`));
+    if (this.#closed) return Promise.reject(new ArgumentError("LocalQueue.measure: the queue is closed"));
+    if (!Array.isArray(jobs)) return Promise.reject(new ArgumentError(`LocalQueue.measure: jobs must be an array of MeasureJob, got ${typeof jobs}`));
     try {
       for (const j of jobs) checkMeasureJob(j);
     } catch (e) {

@@ -2,6 +2,7 @@
 // compiled (measure_compile.ts), then run in a child process under a watchdog (measure_run.ts).
 // The result is the candidate's times, or why it has none (build, wrong, crash, timeout); a
 // failure that is not the candidate's (bad job, reference broken, child cannot start) throws.
+import { ArgumentError } from "../errors.js";
 import { hostname } from "node:os";
 import { compileJob } from "./measure_compile.js";
 import { runCompiledJob } from "./measure_run.js";
@@ -18,7 +19,7 @@ const DTYPES = new Set(["bool", "int8", "int16", "int32", "int64", "uint8", "uin
 export function checkMeasureJob(job: MeasureJob): void {
   const bad = (field: string, expected: string, got: unknown): never => {
     const id = typeof job?.id === "string" ? ` ${job.id}` : "";
-    throw new Error(`measure job${id}: ${field} must be ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
+    throw new ArgumentError(`measure job${id}: ${field} must be ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
   };
   if (typeof job !== "object" || job === null) bad("the job", "an object", job);
   for (const f of ["id", "workloadKey", "targetKey", "source", "referenceSource", "entry"] as const) {

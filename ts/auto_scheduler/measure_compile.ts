@@ -4,6 +4,7 @@
 // candidates of its workload arrive at once. A candidate that does not compile is a result
 // (error kind "build"); a reference that does not compile is an Error, since no candidate of
 // the workload can then be checked.
+import { TuneError } from "../errors.js";
 import { createHash } from "node:crypto";
 import { compileSourceAsync } from "../runtime/compile.js";
 import type { MeasureJob, MeasureResult } from "./measure_job.js";
@@ -43,7 +44,7 @@ export async function compileJob(job: MeasureJob, worker: string): Promise<Compi
   try {
     referenceLib = await ref;
   } catch (e) {
-    throw new Error(`measure: the reference of workload ${job.workloadKey} does not compile: ${(e as Error).message}`);
+    throw new TuneError(`measure: the reference of workload ${job.workloadKey} does not compile: ${(e as Error).message}`);
   }
   return { job, candidateLib, referenceLib };
 }

@@ -5,6 +5,7 @@
 // the reference's: floats within rtol relative to the element plus the output's RMS (sums
 // reorder under a schedule, and an element near zero has no relative precision of its own),
 // integers and bools exactly, NaN only where the reference has NaN.
+import { ArgumentError } from "../errors.js";
 import { prng } from "../interp/prng.js";
 import { dtypeInfo, empty, type NDArray, type TypedArray } from "../runtime/ndarray.js";
 import type { MeasureArg } from "./measure_job.js";
@@ -19,7 +20,7 @@ function argSeed(dataSeed: number, index: number): number {
 /** Elements an argument's shape holds; an Error naming it when the shape is not a list of sizes. */
 function elementCount(a: MeasureArg): number {
   if (!Array.isArray(a.shape) || a.shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`measure: argument '${a.name}' has shape ${JSON.stringify(a.shape)}; expected a list of non-negative integers`);
+    throw new ArgumentError(`measure: argument '${a.name}' has shape ${JSON.stringify(a.shape)}; expected a list of non-negative integers`);
   }
   return a.shape.reduce((p, d) => p * d, 1);
 }

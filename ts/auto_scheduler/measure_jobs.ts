@@ -3,6 +3,7 @@
 // queue's work. The reference is the unscheduled program's C, generated once. A schedule that
 // does not lower is an error before any job: the search records it as a build error.
 
+import { ArgumentError } from "../errors.js";
 import { generateC, type BuildOptions } from "../codegen/build_module.js";
 import { lower } from "../lower.js";
 import type { Schedule } from "../schedule/schedule.js";
@@ -36,9 +37,9 @@ export interface JobSettings {
 /** The kernel arguments of a tuning run: tensors of constant shape, outputs marked. */
 export function measureArgs(args: readonly LowerArg[], outputs: readonly Operation[]): MeasureArg[] {
   return args.map((a, i) => {
-    if (!(a instanceof Tensor)) throw new Error(`autoScheduler.tune: argument ${i} (${String(a)}) is not a tensor; tuning takes tensors of constant shape only`);
+    if (!(a instanceof Tensor)) throw new ArgumentError(`autoScheduler.tune: argument ${i} (${String(a)}) is not a tensor; tuning takes tensors of constant shape only`);
     const shape = a.shape.map((e, d) => {
-      if (!(e instanceof IntImm)) throw new Error(`autoScheduler.tune: dimension ${d} of tensor '${a.name}' is ${e}, not a constant; tune a program of constant shapes`);
+      if (!(e instanceof IntImm)) throw new ArgumentError(`autoScheduler.tune: dimension ${d} of tensor '${a.name}' is ${e}, not a constant; tune a program of constant shapes`);
       return e.value;
     });
     return { name: a.name, dtype: a.dtype.toString(), shape, role: outputs.includes(a.op) ? "output" : "input" };

@@ -7,6 +7,7 @@
 // A child that answered is kept for the next job with the same setup module (starting Node costs
 // about a second); one that was killed, died or saw its kernel fail is replaced. Idle children
 // do not keep this process alive.
+import { TuneError } from "../errors.js";
 import { fork, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -141,7 +142,7 @@ export function runCompiledJob(c: CompiledJob, worker: string): Promise<MeasureR
     const arm = (): void => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        if (notTheCandidate()) finish(new Error(`measure ${job.id}: ${what === "startup" ? "the measuring process did not load the libraries" : "the reference did not finish"} within ${budget} ms; killed${tail()}`));
+        if (notTheCandidate()) finish(new TuneError(`measure ${job.id}: ${what === "startup" ? "the measuring process did not load the libraries" : "the reference did not finish"} within ${budget} ms; killed${tail()}`));
         else finish(result({ error: { kind: "timeout", message: `${what} ran longer than ${budget} ms (timeoutMs ${job.timeoutMs}); killed` } }));
       }, budget);
     };
@@ -154,14 +155,14 @@ export function runCompiledJob(c: CompiledJob, worker: string): Promise<MeasureR
       else if ("wrong" in m) finish(result({ error: { kind: "wrong", message: m.wrong } }), true);
       // A kernel that returned an error may have left its process in any state: not reused.
       else if ("failed" in m) finish(result({ error: { kind: "crash", message: `${what} failed: ${m.failed}` } }));
-      else finish(new Error(`measure ${job.id}: ${m.fatal}`));
+      else finish(new TuneError(`measure ${job.id}: ${m.fatal}`));
     };
-    const onError = (e: Error): void => finish(new Error(`measure ${job.id}: cannot run the measuring process: ${e.message}`));
+    const onError = (e: Error): void => finish(new TuneError(`measure ${job.id}: cannot run the measuring process: ${e.message}`));
     // "close", not "exit": it comes after the IPC channel is drained, so an outcome sent just
     // before exiting is never mistaken for a death.
     const onClose = (code: number | null, signal: string | null): void => {
       const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
-      if (notTheCandidate()) finish(new Error(`measure ${job.id}: the measuring process ${how} during ${what}${tail()}`));
+      if (notTheCandidate()) finish(new TuneError(`measure ${job.id}: the measuring process ${how} during ${what}${tail()}`));
       else finish(result({ error: { kind: "crash", message: `the measuring process ${how} during ${what}${tail()}` } }));
     };
     proc.on("message", onMessage);

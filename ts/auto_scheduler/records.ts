@@ -6,6 +6,7 @@
 // target. A trace recorded on a program spelt with other names is renamed for this one by
 // translateTrace, through the names the record keeps.
 
+import { ArgumentError } from "../errors.js";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import type { MeasureError } from "./measure_job.js";
 import type { TargetDescription } from "./target_key.js";
@@ -40,11 +41,11 @@ export interface TuningRecord {
 
 function checkRecord(x: unknown, where: string): TuningRecord {
   const r = x as Partial<TuningRecord> | null;
-  if (r === null || typeof r !== "object" || Array.isArray(r)) throw new Error(`${where}: a record must be a JSON object`);
-  if (r.version !== 1) throw new Error(`${where}: unknown record version ${JSON.stringify(r.version)} (expected 1)`);
-  if (typeof r.workloadKey !== "string" || typeof r.targetKey !== "string") throw new Error(`${where}: a record needs workloadKey and targetKey strings`);
-  if (!Array.isArray(r.trace)) throw new Error(`${where}: a record needs a trace (an array of steps)`);
-  if (r.median === undefined && r.error === undefined) throw new Error(`${where}: a record needs a median time or an error`);
+  if (r === null || typeof r !== "object" || Array.isArray(r)) throw new ArgumentError(`${where}: a record must be a JSON object`);
+  if (r.version !== 1) throw new ArgumentError(`${where}: unknown record version ${JSON.stringify(r.version)} (expected 1)`);
+  if (typeof r.workloadKey !== "string" || typeof r.targetKey !== "string") throw new ArgumentError(`${where}: a record needs workloadKey and targetKey strings`);
+  if (!Array.isArray(r.trace)) throw new ArgumentError(`${where}: a record needs a trace (an array of steps)`);
+  if (r.median === undefined && r.error === undefined) throw new ArgumentError(`${where}: a record needs a median time or an error`);
   return r as TuningRecord;
 }
 
@@ -58,7 +59,7 @@ export function loadRecords(path: string): TuningRecord[] {
     try {
       x = JSON.parse(line);
     } catch (e) {
-      throw new Error(`${path}:${i + 1}: not JSON (${(e as Error).message})`);
+      throw new ArgumentError(`${path}:${i + 1}: not JSON (${(e as Error).message})`);
     }
     out.push(checkRecord(x, `${path}:${i + 1}`));
   });
@@ -75,7 +76,7 @@ export function appendRecords(path: string, records: readonly TuningRecord[]): v
 export function recordsOf(records: string | readonly TuningRecord[] | undefined): TuningRecord[] {
   if (records === undefined) return [];
   if (typeof records === "string") return loadRecords(records);
-  if (!Array.isArray(records)) throw new Error(`autoScheduler: records must be a file path or an array of records, got ${typeof records}`);
+  if (!Array.isArray(records)) throw new ArgumentError(`autoScheduler: records must be a file path or an array of records, got ${typeof records}`);
   return records.map((r, i) => checkRecord(r, `records[${i}]`));
 }
 

@@ -7,6 +7,7 @@
 // loops' names ("i.outer", "i.inner.j.outer.fused"); a name shared by several stages or leaves
 // takes "#k" (the k-th of that name, from 0).
 
+import { ArgumentError, TuneError } from "../errors.js";
 import { Operation } from "../te/operation.js";
 import { Tensor } from "../te/tensor.js";
 import type { IterVar } from "../ir/iter_var.js";
@@ -38,7 +39,7 @@ export function outputOps(outputs: Tensor | Operation | readonly (Tensor | Opera
   return list.map((x, i) => {
     if (x instanceof Tensor) return x.op;
     if (x instanceof Operation) return x;
-    throw new Error(`autoScheduler: output ${i} must be a tensor or an op, got ${typeof x}`);
+    throw new ArgumentError(`autoScheduler: output ${i} must be a tensor or an op, got ${typeof x}`);
   });
 }
 
@@ -66,7 +67,7 @@ export function findStage(s: Schedule, ref: string): Stage {
   const st = k === undefined ? (same.length === 1 ? same[0] : undefined) : same[k];
   if (!st) {
     const why = same.length > 1 ? `${same.length} stages are named '${name}'; name one as '${name}#k'` : "no such stage";
-    throw new Error(`trace: stage '${ref}': ${why} (stages: ${s.stages.map((x) => stageRef(s, x)).join(", ")})`);
+    throw new ArgumentError(`trace: stage '${ref}': ${why} (stages: ${s.stages.map((x) => stageRef(s, x)).join(", ")})`);
   }
   return st;
 }
@@ -77,7 +78,7 @@ export function findLoop(st: Stage, ref: string): IterVar {
   const same = st.leafIterVars.filter((x) => x.name === name);
   const iv = k === undefined ? (same.length === 1 ? same[0] : undefined) : same[k];
   if (!iv) {
-    throw new Error(`trace: stage '${st.name}' has ${same.length > 1 ? `${same.length} leaf loops named '${name}'` : `no leaf loop '${ref}'`} (its leaf loops: ${st.leafIterVars.map((x) => loopRef(st, x)).join(", ") || "none"})`);
+    throw new ArgumentError(`trace: stage '${st.name}' has ${same.length > 1 ? `${same.length} leaf loops named '${name}'` : `no leaf loop '${ref}'`} (its leaf loops: ${st.leafIterVars.map((x) => loopRef(st, x)).join(", ") || "none"})`);
   }
   return iv;
 }
@@ -87,7 +88,7 @@ function findTensor(s: Schedule, ref: string): Tensor {
   const st = findStage(s, m[1]);
   const index = m[2] === undefined ? 0 : Number(m[2]);
   const t = st.op.outputs[index];
-  if (!t) throw new Error(`trace: tensor '${ref}': stage '${st.name}' has ${st.op.numOutputs} output(s)`);
+  if (!t) throw new ArgumentError(`trace: tensor '${ref}': stage '${st.name}' has ${st.op.numOutputs} output(s)`);
   return t;
 }
 
@@ -96,7 +97,7 @@ export function applyStep(s: Schedule, step: TraceStep): void {
   try {
     applyStepUnchecked(s, step);
   } catch (e) {
-    throw new Error(`trace step ${stepText(step)}: ${(e as Error).message}`);
+    throw new TuneError(`trace step ${stepText(step)}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -120,7 +121,7 @@ function applyStepUnchecked(s: Schedule, step: TraceStep): void {
   const loop = (ref: string) => findLoop(st, ref);
   switch (step.p) {
     case "split":
-      if ((step.factor === undefined) === (step.nparts === undefined)) throw new Error("a split needs exactly one of factor and nparts");
+      if ((step.factor === undefined) === (step.nparts === undefined)) throw new ArgumentError("a split needs exactly one of factor and nparts");
       st.split(loop(step.loop), step.factor !== undefined ? { factor: step.factor } : { nparts: step.nparts! });
       return;
     case "fuse":
@@ -163,7 +164,7 @@ function applyStepUnchecked(s: Schedule, step: TraceStep): void {
       return;
     case "storageAlign": {
       const axis = st.op.axis[step.axis];
-      if (!axis) throw new Error(`storageAlign: stage '${st.name}' has no axis ${step.axis}`);
+      if (!axis) throw new ArgumentError(`storageAlign: stage '${st.name}' has no axis ${step.axis}`);
       st.storageAlign(axis, step.factor, step.offset);
       return;
     }

@@ -7,6 +7,7 @@
 // a record; an error is never chosen. The candidates of a batch are compiled while other work
 // waits on promises, so the event loop keeps running.
 
+import { ArgumentError, ConfigError, TuneError } from "../errors.js";
 import type { LowerArg } from "../schedule/postproc_to_primfunc.js";
 import type { Schedule } from "../schedule/schedule.js";
 import type { Operation } from "../te/operation.js";
@@ -107,7 +108,7 @@ export interface TuneResult {
 
 function positiveInt(v: unknown, name: string, fallback: number): number {
   if (v === undefined) return fallback;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new Error(`autoScheduler.tune: option ${name} must be a positive integer, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new ArgumentError(`autoScheduler.tune: option ${name} must be a positive integer, got ${String(v)}`);
   return v;
 }
 
@@ -118,9 +119,9 @@ async function defaultQueue(): Promise<MeasureQueue> {
   try {
     mod = (await import(path)) as typeof mod;
   } catch (e) {
-    throw new Error(`autoScheduler.tune: no queue given and the LocalQueue could not be loaded (${(e as Error).message}); pass {queue}`);
+    throw new ConfigError(`autoScheduler.tune: no queue given and the LocalQueue could not be loaded (${(e as Error).message}); pass {queue}`);
   }
-  if (!mod.LocalQueue) throw new Error("autoScheduler.tune: no queue given and local_queue.js exports no LocalQueue; pass {queue}");
+  if (!mod.LocalQueue) throw new ConfigError("autoScheduler.tune: no queue given and local_queue.js exports no LocalQueue; pass {queue}");
   return new mod.LocalQueue();
 }
 
@@ -154,13 +155,13 @@ function knownResults(records: readonly TuningRecord[], wkey: string, tkey: stri
  * candidate ran correctly.
  */
 export async function tune(outputs: Tensor | Operation | readonly (Tensor | Operation)[], opts: TuneOptions): Promise<TuneResult> {
-  if (opts === null || typeof opts !== "object") throw new Error("autoScheduler.tune: expects options {args, trials, seed, records, timeoutMs, queue, onProgress}");
+  if (opts === null || typeof opts !== "object") throw new ArgumentError("autoScheduler.tune: expects options {args, trials, seed, records, timeoutMs, queue, onProgress}");
   const ops = outputOps(outputs);
-  if (!Array.isArray(opts.args)) throw new Error("autoScheduler.tune: option args (the kernel's tensors in order) is required");
+  if (!Array.isArray(opts.args)) throw new ArgumentError("autoScheduler.tune: option args (the kernel's tensors in order) is required");
   const trials = positiveInt(opts.trials, "trials", 64);
   const batchSize = positiveInt(opts.batchSize, "batchSize", 16);
   const seed = opts.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new Error(`autoScheduler.tune: option seed must be an integer, got ${String(seed)}`);
+  if (!Number.isInteger(seed)) throw new ArgumentError(`autoScheduler.tune: option seed must be an integer, got ${String(seed)}`);
   const timeoutMs = positiveInt(opts.timeoutMs, "timeoutMs", 10_000);
   const entry = opts.name ?? "main";
   const build = { cc: opts.cc, cflags: opts.cflags, target: opts.target };
@@ -264,7 +265,7 @@ export async function tune(outputs: Tensor | Operation | readonly (Tensor | Oper
   const winner = search.population()[0];
   if (!winner) {
     const first = done.find((t) => t.error)?.error;
-    throw new Error(`autoScheduler.tune: no candidate ran correctly (${done.length} trials${first ? `; the first error, ${first.kind}: ${first.message.split("\n")[0]}` : ""})`);
+    throw new TuneError(`autoScheduler.tune: no candidate ran correctly (${done.length} trials${first ? `; the first error, ${first.kind}: ${first.message.split("\n")[0]}` : ""})`);
   }
   const schedule = winner.origin === "default" ? defaultSchedule(ops, opts.defaultSchedule).schedule : replayTrace(ops, winner.trace);
   return {

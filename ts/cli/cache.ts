@@ -2,6 +2,7 @@
 // first, with size), emptying it, and shrinking it to a size by removing the least recently used
 // libraries with their sources and manifests.
 
+import { ArgumentError } from "../errors.js";
 import { cacheDir, clearCache } from "../runtime/compile.js";
 import { listCacheEntries, pruneCache } from "../runtime/cache_index.js";
 
@@ -11,7 +12,7 @@ function mib(bytes: number): string {
 
 export function cacheCommand(args: readonly string[], opts: { maxMb?: number }, out: (s: string) => void): void {
   const [sub, ...extra] = args;
-  if (extra.length > 0) throw new Error(`cache ${sub}: unexpected ${extra.join(" ")}`);
+  if (extra.length > 0) throw new ArgumentError(`cache ${sub}: unexpected ${extra.join(" ")}`);
   const dir = cacheDir();
   switch (sub) {
     case "ls": {
@@ -24,12 +25,12 @@ export function cacheCommand(args: readonly string[], opts: { maxMb?: number }, 
       out(`removed ${clearCache()} files from ${dir}\n`);
       return;
     case "prune": {
-      if (opts.maxMb === undefined) throw new Error("cache prune needs --max-mb N (the size to shrink the cache to)");
+      if (opts.maxMb === undefined) throw new ArgumentError("cache prune needs --max-mb N (the size to shrink the cache to)");
       const { removed, bytes: total } = pruneCache(dir, opts.maxMb * 1024 * 1024);
       out(`removed ${removed} entries; ${mib(total)} left in ${dir}\n`);
       return;
     }
     default:
-      throw new Error(`cache expects ls, clear or prune, got ${sub === undefined ? "nothing" : `'${sub}'`}`);
+      throw new ArgumentError(`cache expects ls, clear or prune, got ${sub === undefined ? "nothing" : `'${sub}'`}`);
   }
 }

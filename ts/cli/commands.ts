@@ -2,6 +2,7 @@
 // writes the C source or the shared library, `bench FILE` builds the program and times it on
 // random inputs (sizes of symbolic shapes given with --var n=1024).
 
+import { ArgumentError } from "../errors.js";
 import { writeFileSync } from "node:fs";
 import { build } from "../build.js";
 import { lower } from "../lower.js";
@@ -39,7 +40,7 @@ export async function lowerCommand(file: string, flags: ProgramFlags, out: (s: s
 
 export async function buildCommand(file: string, flags: ProgramFlags & { emit?: string }, out: (s: string) => void): Promise<void> {
   const kind = flags.emit ?? "so";
-  if (kind !== "c" && kind !== "so") throw new Error(`build: --emit must be c or so, got '${kind}'`);
+  if (kind !== "c" && kind !== "so") throw new ArgumentError(`build: --emit must be c or so, got '${kind}'`);
   const p = await loadProgram(file);
   const opts = optionsOf(p, flags);
   const mod = build(p.schedule, p.args, opts);
@@ -54,7 +55,7 @@ export function parseVars(pairs: readonly string[]): Map<string, number> {
   const vars = new Map<string, number>();
   for (const p of pairs) {
     const m = /^([A-Za-z_][A-Za-z0-9_.]*)=(-?\d+)$/.exec(p);
-    if (!m) throw new Error(`--var expects NAME=INTEGER, got '${p}'`);
+    if (!m) throw new ArgumentError(`--var expects NAME=INTEGER, got '${p}'`);
     vars.set(m[1], Number(m[2]));
   }
   return vars;
@@ -69,7 +70,7 @@ function constantShape(what: string, shape: readonly PrimExpr[], vars: Map<strin
     });
     const bound = substitute(e, vmap);
     const s = ana.simplify(bound);
-    if (!(s instanceof IntImm)) throw new Error(`bench: dimension ${d} of ${what} is ${e}; give its variables with --var NAME=VALUE`);
+    if (!(s instanceof IntImm)) throw new ArgumentError(`bench: dimension ${d} of ${what} is ${e}; give its variables with --var NAME=VALUE`);
     return s.value;
   });
 }
@@ -94,10 +95,10 @@ export async function benchCommand(file: string, flags: ProgramFlags & { vars: s
     if (a instanceof Tensor) return randomArray(constantShape(`tensor '${a.op.name}'`, a.shape, vars), a.dtype.toString());
     if (a instanceof TirBuffer) return randomArray(constantShape(`buffer '${a.name}'`, a.shape, vars), a.dtype.toString());
     if (a instanceof Var) {
-      if (!vars.has(a.name)) throw new Error(`bench: the program takes the scalar '${a.name}'; give it with --var ${a.name}=VALUE`);
+      if (!vars.has(a.name)) throw new ArgumentError(`bench: the program takes the scalar '${a.name}'; give it with --var ${a.name}=VALUE`);
       return vars.get(a.name)!;
     }
-    throw new Error(`bench: cannot make an input for ${String(a)}`);
+    throw new ArgumentError(`bench: cannot make an input for ${String(a)}`);
   });
   const number = flags.number ?? 10;
   const repeat = flags.repeat ?? 5;

@@ -3,6 +3,7 @@
 // Errors print as one `tejit: message` line
 // on stderr with exit status 1 (2 for a command line that cannot be parsed); `--help` says it all.
 
+import { ArgumentError } from "../errors.js";
 import { parseArgs } from "node:util";
 import { benchCommand, buildCommand, lowerCommand } from "./commands.js";
 import { cacheCommand } from "./cache.js";
@@ -36,7 +37,7 @@ A program module (.js, .mjs, or .ts with tsx installed) exports \`schedule\` and
   --help, -h       this text
   --version, -v    tejit's version`;
 
-class UsageError extends Error {}
+class UsageError extends ArgumentError {}
 
 /** Runs the command line `argv` (without node and the script); returns the exit status. */
 export async function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {

@@ -4,6 +4,7 @@
 // A .ts file is loaded through tsx when it is installed (the user's project, or tejit's own
 // devDependencies); .js/.mjs/.cjs files are imported as they are.
 
+import { ArgumentError } from "../errors.js";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname, resolve } from "node:path";
@@ -36,17 +37,17 @@ async function registerTsx(file: string): Promise<void> {
     tsxRegistered = true;
     return;
   }
-  throw new Error(`${file}: loading a .ts module needs tsx (npm install --save-dev tsx), or compile it to .js first`);
+  throw new ArgumentError(`${file}: loading a .ts module needs tsx (npm install --save-dev tsx), or compile it to .js first`);
 }
 
 function shapeError(file: string, what: string): Error {
-  return new Error(`${file}: ${what}; the module must export \`schedule\` (te.createSchedule(...)) and \`args\` (the tensors of the function), or a default export of { schedule, args } or a function returning it`);
+  return new ArgumentError(`${file}: ${what}; the module must export \`schedule\` (te.createSchedule(...)) and \`args\` (the tensors of the function), or a default export of { schedule, args } or a function returning it`);
 }
 
 /** Loads and checks a program module. */
 export async function loadProgram(path: string): Promise<Program> {
   const file = resolve(path);
-  if (!existsSync(file)) throw new Error(`no such file: ${file}`);
+  if (!existsSync(file)) throw new ArgumentError(`no such file: ${file}`);
   if (extname(file) === ".ts" || extname(file) === ".mts") await registerTsx(file);
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   let desc: unknown = "schedule" in mod ? mod : mod.default;
@@ -55,12 +56,12 @@ export async function loadProgram(path: string): Promise<Program> {
   const { schedule, args, name, options } = desc as Record<string, unknown>;
   if (!(schedule instanceof Schedule)) {
     if (schedule && typeof schedule === "object" && schedule.constructor?.name === "Schedule") {
-      throw new Error(`${file}: its schedule was made by another copy of tejit than this command's; import te from "tejit" in the module`);
+      throw new ArgumentError(`${file}: its schedule was made by another copy of tejit than this command's; import te from "tejit" in the module`);
     }
     throw shapeError(file, `\`schedule\` is ${schedule === undefined ? "missing" : "not a Schedule"}`);
   }
   if (!Array.isArray(args)) throw shapeError(file, `\`args\` is ${args === undefined ? "missing" : "not an array"}`);
-  if (name !== undefined && typeof name !== "string") throw new Error(`${file}: \`name\` must be a string`);
-  if (options !== undefined && (options === null || typeof options !== "object")) throw new Error(`${file}: \`options\` must be an object of lower()/build() options`);
+  if (name !== undefined && typeof name !== "string") throw new ArgumentError(`${file}: \`name\` must be a string`);
+  if (options !== undefined && (options === null || typeof options !== "object")) throw new ArgumentError(`${file}: \`options\` must be an object of lower()/build() options`);
   return { schedule, args: args as LowerArg[], name, options: (options ?? {}) as BuildAndLowerOptions, file };
 }

@@ -5,6 +5,7 @@
 // MeasureQueue that module's default export makes (a function returning one), for example
 // a BullMQQueue on a Redis server; the default is the LocalQueue.
 
+import { ArgumentError } from "../errors.js";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tune } from "../auto_scheduler/tune.js";
@@ -25,9 +26,9 @@ export interface TuneFlags {
 async function queueFrom(path: string): Promise<MeasureQueue> {
   const mod = (await import(pathToFileURL(resolve(path)).href)) as { default?: unknown };
   const make = mod.default;
-  if (typeof make !== "function") throw new Error(`--queue ${path}: the module's default export must be a function returning a MeasureQueue`);
+  if (typeof make !== "function") throw new ArgumentError(`--queue ${path}: the module's default export must be a function returning a MeasureQueue`);
   const q = (await (make as () => unknown)()) as Partial<MeasureQueue> | null;
-  if (!q || typeof q.measure !== "function" || typeof q.close !== "function") throw new Error(`--queue ${path}: its default export returned no MeasureQueue (an object with measure and close)`);
+  if (!q || typeof q.measure !== "function" || typeof q.close !== "function") throw new ArgumentError(`--queue ${path}: its default export returned no MeasureQueue (an object with measure and close)`);
   return q as MeasureQueue;
 }
 

@@ -2,6 +2,7 @@
 // machine (auto_scheduler/bullmq_worker.ts) serving the queue of this machine's target key (or
 // the one given), printing a line as each job starts and ends, until SIGINT or SIGTERM: then it
 // stops taking jobs, finishes the ones in progress, disconnects and exits with status 0.
+import { ArgumentError } from "../errors.js";
 import { startMeasureWorker, type WorkerEvent } from "../auto_scheduler/bullmq_worker.js";
 import { describeConnection } from "../auto_scheduler/bullmq_connection.js";
 import type { MeasureResult } from "../auto_scheduler/measure_job.js";
@@ -19,7 +20,7 @@ function outcome(r: MeasureResult): string {
 
 /** Runs the worker until a signal stops it; returns the exit status. */
 export async function workerCommand(flags: WorkerFlags, out: (s: string) => void): Promise<number> {
-  if (flags.redis === undefined || flags.redis === "") throw new Error("worker: --redis URL is required (for example --redis redis://127.0.0.1:6379)");
+  if (flags.redis === undefined || flags.redis === "") throw new ArgumentError("worker: --redis URL is required (for example --redis redis://127.0.0.1:6379)");
   const onEvent = (e: WorkerEvent): void => {
     if (e.kind === "start") out(`measuring ${e.id} (attempt ${e.attempt})\n`);
     else if (e.kind === "done") out(`measured ${e.id}: ${outcome(e.result)}\n`);

@@ -4,8 +4,9 @@
 // (both operands IntImm; a reinterpreted FloatImm or IntImm), and a shift by 0 is its left
 // operand. The calls print as TVM prints them, `@tir.shift_left(a, b, dtype=int32)`.
 
+import { ArgumentError, DTypeError } from "../errors.js";
 import { DataType, type DTypeLike } from "./dtype.js";
-import { Call, FloatImm, IntImm, PrimExpr, type ExprLike } from "./expr.js";
+import { Call, FloatImm, IntImm, PrimExpr, type ExprLike } from "./expr_nodes.js";
 import { IterVar } from "./iter_var.js";
 import { matchTypes, toExpr } from "./op.js";
 
@@ -15,10 +16,10 @@ function checkInteger(opName: string, which: string, v: ExprLike): void {
   const operand = which ? `the ${which} operand` : "the operand";
   if (e instanceof PrimExpr) {
     if (!e.dtype.isIntegral() || e.dtype.isBool()) {
-      throw new Error(`${opName}: ${operand} must be an integer (int or uint), got ${e.dtype}: ${e}`);
+      throw new DTypeError(`${opName}: ${operand} must be an integer (int or uint), got ${e.dtype}: ${e}`);
     }
   } else if (typeof e !== "number" || !Number.isInteger(e)) {
-    throw new Error(`${opName}: ${operand} must be an integer, got ${typeof e === "number" ? e : typeof e}`);
+    throw new ArgumentError(`${opName}: ${operand} must be an integer, got ${typeof e === "number" ? e : typeof e}`);
   }
 }
 
@@ -124,14 +125,14 @@ export function reinterpret(dtype: DTypeLike, x: ExprLike): PrimExpr {
   const v = toExpr(x);
   if (v.dtype === t) return v;
   const numeric = (d: DataType): boolean => (d.isIntegral() && !d.isBool()) || d.isFloat();
-  if (!numeric(v.dtype)) throw new Error(`reinterpret: the value must be an integer or a float, got ${v.dtype}: ${v}`);
-  if (!numeric(t)) throw new Error(`reinterpret: the target dtype must be an integer or a float, got ${t}`);
+  if (!numeric(v.dtype)) throw new DTypeError(`reinterpret: the value must be an integer or a float, got ${v.dtype}: ${v}`);
+  if (!numeric(t)) throw new DTypeError(`reinterpret: the target dtype must be an integer or a float, got ${t}`);
   if (t.lanes === 1 && v.dtype.lanes > 1) {
     // reinterpret("int32", float32x8 value) keeps the value's lanes.
     return reinterpret(t.withLanes(v.dtype.lanes), v);
   }
   if (t.bits !== v.dtype.bits || t.lanes !== v.dtype.lanes) {
-    throw new Error(`reinterpret: cannot reinterpret ${v.dtype} as ${t}: the widths differ (${v.dtype.bits} and ${t.bits} bits a lane; tejit reinterprets lane by lane, e.g. float32 <-> int32)`);
+    throw new DTypeError(`reinterpret: cannot reinterpret ${v.dtype} as ${t}: the widths differ (${v.dtype.bits} and ${t.bits} bits a lane; tejit reinterprets lane by lane, e.g. float32 <-> int32)`);
   }
   return foldReinterpret(v, t) ?? new Call(t, "tir.reinterpret", [v]);
 }

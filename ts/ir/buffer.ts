@@ -1,6 +1,7 @@
 // Buffers: a typed, shaped view of memory behind a data pointer variable (TVM's tir.Buffer).
 // Strides empty means compact row-major; elemOffset is the element offset of index 0.
 
+import { ShapeError } from "../errors.js";
 import { DataType, type DTypeLike } from "./dtype.js";
 import { BufferLoad, type ExprLike, IntImm, PrimExpr, isConstInt, pointerVar, Var } from "./expr.js";
 import { BufferStore } from "./stmt.js";
@@ -120,7 +121,7 @@ export class Buffer {
 
   private checkRank(indices: ExprLike[]): void {
     if (indices.length !== this.shape.length) {
-      throw new Error(`buffer '${this.name}' has ${this.shape.length} dimensions, indexed with ${indices.length}`);
+      throw new ShapeError(`buffer '${this.name}' has ${this.shape.length} dimensions, indexed with ${indices.length}`);
     }
   }
 }

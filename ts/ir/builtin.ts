@@ -2,6 +2,7 @@
 // function registered by name), its tvm_stack_make_array / tvm_stack_make_shape arguments
 // describing buffers as DLTensors, call_extern, and tvm_tuple.
 
+import { ArgumentError } from "../errors.js";
 import { DataType } from "./dtype.js";
 import { Buffer } from "./buffer.js";
 import { Call, type ExprLike, IntImm, PrimExpr, StringImm } from "./expr.js";
@@ -33,18 +34,18 @@ function toCallArg(a: CallArg, what: string, i: number): PrimExpr {
   if (a instanceof Buffer) return packBuffer(a);
   if (typeof a === "string") return new StringImm(a);
   if (a instanceof PrimExpr || typeof a === "number" || typeof a === "boolean") return toExpr(a);
-  throw new Error(`${what}: argument ${i} must be a buffer, an expression, a number or a string, got ${describe(a)}`);
+  throw new ArgumentError(`${what}: argument ${i} must be a buffer, an expression, a number or a string, got ${describe(a)}`);
 }
 
 /** Refuses a name C would cut short: a NUL ends a C string, so "safe\0evil" would reach "safe". */
 function checkNoNul(name: string, what: string): void {
-  if (name.includes("\0")) throw new Error(`${what}: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C: remove the NUL`);
+  if (name.includes("\0")) throw new ArgumentError(`${what}: the name ${JSON.stringify(name)} contains a NUL character, which would end it early in C: remove the NUL`);
 }
 
 /** Calls the function registered under `name` (e.g. with registerFunc) with packed arguments. */
 export function callPacked(name: string, ...args: CallArg[]): Call {
   if (typeof name !== "string" || name.length === 0) {
-    throw new Error(`callPacked: the first argument must be the function's name, got ${describe(name)}`);
+    throw new ArgumentError(`callPacked: the first argument must be the function's name, got ${describe(name)}`);
   }
   checkNoNul(name, "callPacked");
   return new Call("int32", CALL_PACKED, [new StringImm(name), ...args.map((a, i) => toCallArg(a, `callPacked('${name}')`, i + 1))]);
@@ -53,7 +54,7 @@ export function callPacked(name: string, ...args: CallArg[]): Call {
 /** Calls an external C function `name` returning `dtype` (TVM's call_extern). */
 export function callExtern(dtype: string | DataType, name: string, ...args: CallArg[]): Call {
   if (typeof name !== "string" || name.length === 0) {
-    throw new Error(`callExtern: the second argument must be the C function's name, got ${describe(name)}`);
+    throw new ArgumentError(`callExtern: the second argument must be the C function's name, got ${describe(name)}`);
   }
   checkNoNul(name, "callExtern");
   return new Call(dtype, CALL_EXTERN, [new StringImm(name), ...args.map((a, i) => toCallArg(a, `callExtern('${name}')`, i + 1))]);

@@ -1,5 +1,6 @@
 // Data types of TIR values: int/uint/float of 8-64 bits, bool, handle, with vector lanes.
 // Instances are interned, so two equal types are the same object and `===` compares them.
+import { DTypeError } from "../errors.js";
 
 /** The type code of a {@link DataType}: signed int, unsigned int (bool is uint of 1 bit), float or handle. */
 export type TypeCode = "int" | "uint" | "float" | "handle";
@@ -75,18 +76,18 @@ export class DataType {
   static parse(spec: string | DataType): DataType {
     if (spec instanceof DataType) return spec;
     const m = /^(int|uint|float|bool|handle)(\d+)?(?:x(\d+))?$/.exec(spec);
-    if (!m) throw new Error(`unknown dtype '${spec}': expected e.g. float32, int32, uint8, bool, handle, float32x8`);
+    if (!m) throw new DTypeError(`unknown dtype '${spec}': expected e.g. float32, int32, uint8, bool, handle, float32x8`);
     const [, name, bitsStr, lanesStr] = m;
     const lanes = lanesStr ? Number(lanesStr) : 1;
-    if (lanes < 1) throw new Error(`dtype '${spec}' has no lanes`);
+    if (lanes < 1) throw new DTypeError(`dtype '${spec}' has no lanes`);
     if (name === "bool") {
-      if (bitsStr) throw new Error(`unknown dtype '${spec}': bool takes no bit width`);
+      if (bitsStr) throw new DTypeError(`unknown dtype '${spec}': bool takes no bit width`);
       return DataType.bool(lanes);
     }
     if (name === "handle") return DataType.handle();
     const bits = bitsStr ? Number(bitsStr) : 32;
     const allowed = name === "float" ? [16, 32, 64] : [8, 16, 32, 64];
-    if (!allowed.includes(bits)) throw new Error(`unknown dtype '${spec}': ${name} takes ${allowed.join("/")} bits`);
+    if (!allowed.includes(bits)) throw new DTypeError(`unknown dtype '${spec}': ${name} takes ${allowed.join("/")} bits`);
     return DataType.of(name as TypeCode, bits, lanes);
   }
 

@@ -1,6 +1,7 @@
 // PrimFunc (a TIR function: parameters, buffer map, body, attributes) and IRModule (named
 // functions). IRModule.toString() prints TVM's classic text form.
 
+import { ArgumentError } from "../errors.js";
 import type { Buffer } from "./buffer.js";
 import type { Var } from "./expr.js";
 import type { Stmt } from "./stmt.js";
@@ -94,7 +95,7 @@ export class IRModule {
   get(name: string): PrimFunc {
     const f = this.functions.get(name);
     if (!f) {
-      throw new Error(`IRModule has no function '${name}'; it has: ${[...this.functions.keys()].join(", ") || "none"}`);
+      throw new ArgumentError(`IRModule has no function '${name}'; it has: ${[...this.functions.keys()].join(", ") || "none"}`);
     }
     return f;
   }

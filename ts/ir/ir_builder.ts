@@ -2,6 +2,7 @@
 // constructs take a callback for their body. `scopeAttr`, `let` and `allocate` wrap everything
 // emitted after them in the current scope. `get()` returns the statement built.
 
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { Buffer, declBuffer } from "./buffer.js";
 import { DataType, type DTypeLike } from "./dtype.js";
 import { type ExprLike, IntImm, Load, PrimExpr, Ramp, StringImm, Var, pointerVar } from "./expr.js";
@@ -37,21 +38,21 @@ export class BufferPtr {
    * @throws Error for a bare pointer (irBuilder.pointer), which has no buffer.
    */
   asObject(): Buffer {
-    if (!this.buffer) throw new Error(`pointer '${this.data.name}' is a bare pointer with no buffer (use allocate or bufferPtr)`);
+    if (!this.buffer) throw new ArgumentError(`pointer '${this.data.name}' is a bare pointer with no buffer (use allocate or bufferPtr)`);
     return this.buffer;
   }
 
   /** The element offset of an index: a flat index (from the buffer's first element) or one index per dimension. */
   private offset(index: ExprLike | ExprLike[]): PrimExpr {
     if (Array.isArray(index)) {
-      if (!this.buffer) throw new Error(`pointer '${this.data.name}': a multi-dimensional index needs a buffer (use bufferPtr)`);
+      if (!this.buffer) throw new ArgumentError(`pointer '${this.data.name}': a multi-dimensional index needs a buffer (use bufferPtr)`);
       if (index.length !== this.buffer.ndim) {
-        throw new Error(`buffer '${this.buffer.name}' has ${this.buffer.ndim} dimensions, indexed with ${index.length}`);
+        throw new ShapeError(`buffer '${this.buffer.name}' has ${this.buffer.ndim} dimensions, indexed with ${index.length}`);
       }
       return this.buffer.makeStrideView().elemOffsetOf(index.map((i) => toExpr(i, DataType.int32())));
     }
     const i = toExpr(index, DataType.int32());
-    if (!i.dtype.isIntegral()) throw new Error(`pointer '${this.data.name}': index must be an integer, got ${i.dtype}`);
+    if (!i.dtype.isIntegral()) throw new DTypeError(`pointer '${this.data.name}': index must be an integer, got ${i.dtype}`);
     return this.buffer ? add(this.buffer.elemOffset, i) : i;
   }
 
@@ -79,7 +80,7 @@ export class BufferPtr {
   set(index: ExprLike | ExprLike[], value: ExprLike): void {
     const v = toExpr(value, this.dtype.element());
     if (v.dtype !== this.dtype) {
-      throw new Error(`pointer '${this.data.name}' holds ${this.dtype}, cannot store a ${v.dtype} (${v}); cast it`);
+      throw new DTypeError(`pointer '${this.data.name}' holds ${this.dtype}, cannot store a ${v.dtype} (${v}); cast it`);
     }
     this.builder.emit(new Store(this.data, v, this.vectorIndex(this.offset(index))));
   }
@@ -108,7 +109,7 @@ export class IRBuilder {
     let s: Entry;
     if (stmt instanceof PrimExpr) s = new Evaluate(stmt);
     else if (stmt instanceof Stmt || typeof stmt === "function") s = stmt;
-    else throw new Error(`irBuilder.emit expects a statement or a call, got ${describe(stmt)}`);
+    else throw new ArgumentError(`irBuilder.emit expects a statement or a call, got ${describe(stmt)}`);
     this.seqStack[this.seqStack.length - 1].push(s);
   }
 
@@ -145,7 +146,7 @@ export class IRBuilder {
       loopName = this.loopCount < 3 ? String.fromCharCode("i".charCodeAt(0) + this.loopCount) : `i_${this.loopCount - 3}`;
       this.loopCount += 1;
     }
-    if (!(kind in KIND)) throw new Error(`irBuilder.forRange: kind must be one of ${Object.keys(KIND).join(", ")}, got ${describe(kind)}`);
+    if (!(kind in KIND)) throw new ArgumentError(`irBuilder.forRange: kind must be one of ${Object.keys(KIND).join(", ")}, got ${describe(kind)}`);
     const b = toExpr(begin, DataType.int32());
     const e = toExpr(end, DataType.int32());
     const loopVar = new Var(loopName, b.dtype);
@@ -172,7 +173,7 @@ export class IRBuilder {
    */
   ifScope(cond: ExprLike, body: () => void): void {
     const c = toExpr(cond);
-    if (!c.dtype.isBool()) throw new Error(`irBuilder.ifScope: condition must be bool, got ${c.dtype} (${c})`);
+    if (!c.dtype.isBool()) throw new DTypeError(`irBuilder.ifScope: condition must be bool, got ${c.dtype} (${c})`);
     this.emit(new IfThenElse(c, this.scoped(body)));
   }
 
@@ -180,7 +181,7 @@ export class IRBuilder {
   elseScope(body: () => void): void {
     const seq = this.seqStack[this.seqStack.length - 1];
     const prev = seq[seq.length - 1];
-    if (!(prev instanceof IfThenElse) || prev.elseCase) throw new Error("irBuilder.elseScope can only follow an ifScope");
+    if (!(prev instanceof IfThenElse) || prev.elseCase) throw new ArgumentError("irBuilder.elseScope can only follow an ifScope");
     seq.pop();
     this.emit(new IfThenElse(prev.condition, prev.thenCase, this.scoped(body)));
   }
@@ -221,7 +222,7 @@ export class IRBuilder {
 
   /** Indexed access to a buffer's memory: flat indices from its first element, or one per dimension. */
   bufferPtr(buf: Buffer, dtype?: DTypeLike): BufferPtr {
-    if (!(buf instanceof Buffer)) throw new Error(`irBuilder.bufferPtr expects a buffer, got ${describe(buf)}`);
+    if (!(buf instanceof Buffer)) throw new ArgumentError(`irBuilder.bufferPtr expects a buffer, got ${describe(buf)}`);
     return new BufferPtr(this, buf.data, dtype ? DataType.parse(dtype) : buf.dtype, buf);
   }
 
@@ -233,7 +234,7 @@ export class IRBuilder {
 
   /** The statement built so far; an error while a scope callback is still running. */
   get(): Stmt {
-    if (this.seqStack.length !== 1) throw new Error("irBuilder.get cannot be called inside a scope callback");
+    if (this.seqStack.length !== 1) throw new ArgumentError("irBuilder.get cannot be called inside a scope callback");
     const s = this.popSeq();
     this.seqStack.push([]);
     return s;

@@ -4,12 +4,13 @@
 // operators fold them. Printing depends on this folding (a loop's end prints as min + extent),
 // so keep it faithful.
 
+import { ArgumentError, DTypeError } from "../errors.js";
 import { DataType, type DTypeLike } from "./dtype.js";
 import { IterVar } from "./iter_var.js";
 import {
   Add, And, Broadcast, Call, Cast, Div, EQ, FloatImm, FloorDiv, FloorMod, GE, GT, IntImm, LE, LT,
   Max, Min, Mod, Mul, NE, Not, Or, PrimExpr, Select, Sub, type ExprLike,
-} from "./expr.js";
+} from "./expr_nodes.js";
 import { type FoldKind, tryConstFold, tryConstFoldNot } from "../arith/const_fold.js";
 import { wrapInt } from "../arith/int_operator.js";
 
@@ -21,9 +22,9 @@ export function constant(value: number | boolean, dtype: DTypeLike = typeof valu
   if (t.lanes > 1) return new Broadcast(constant(value, t.element()), t.lanes);
   const v = typeof value === "boolean" ? (value ? 1 : 0) : value;
   if (t.isFloat()) return new FloatImm(t, v);
-  if (t.isHandle()) throw new Error(`cannot make a constant of dtype handle`);
+  if (t.isHandle()) throw new DTypeError(`cannot make a constant of dtype handle`);
   if (t.isBool()) return new IntImm(t, v ? 1 : 0);
-  if (!Number.isInteger(v)) throw new Error(`constant ${v} is not an integer, but dtype ${t} is`);
+  if (!Number.isInteger(v)) throw new DTypeError(`constant ${v} is not an integer, but dtype ${t} is`);
   return new IntImm(t, v);
 }
 
@@ -33,7 +34,7 @@ export function toExpr(v: ExprLike, like?: DataType): PrimExpr {
   if (v instanceof IterVar) return v.var;
   if (typeof v === "boolean") return constant(v, "bool");
   if (typeof v !== "number" || Number.isNaN(v) && like === undefined) {
-    throw new Error(`expected an expression or a number, got ${describe(v)}`);
+    throw new ArgumentError(`expected an expression or a number, got ${describe(v)}`);
   }
   if (like && !like.isHandle() && !like.isBool()) {
     if (like.isFloat() || Number.isInteger(v)) return constant(v, like);
@@ -63,7 +64,7 @@ export function cast(dtype: DTypeLike, value: ExprLike): PrimExpr {
   }
   if (t.lanes !== v.dtype.lanes) {
     if (v.dtype.lanes === 1) return new Broadcast(cast(t.element(), v), t.lanes);
-    throw new Error(`cannot cast ${v.dtype} to ${t}: lane counts differ`);
+    throw new DTypeError(`cannot cast ${v.dtype} to ${t}: lane counts differ`);
   }
   return new Cast(t, v);
 }
@@ -89,7 +90,7 @@ export function matchTypes(opName: string, lhs: ExprLike, rhs: ExprLike): [PrimE
   // A side that is neither an expression nor a number is named with the expression it meets.
   const operand = (v: ExprLike, side: "left" | "right", other: PrimExpr): PrimExpr => {
     if (typeof v === "number" || typeof v === "boolean" || v instanceof PrimExpr) return toExpr(v, other.dtype.element());
-    throw new Error(`${opName}: the ${side} operand (with ${other}) must be an expression or a number, got ${describe(v)}`);
+    throw new ArgumentError(`${opName}: the ${side} operand (with ${other}) must be an expression or a number, got ${describe(v)}`);
   };
   if (l instanceof PrimExpr && !(r instanceof PrimExpr)) {
     a = l;
@@ -105,7 +106,7 @@ export function matchTypes(opName: string, lhs: ExprLike, rhs: ExprLike): [PrimE
   if (a.dtype.lanes === 1 && b.dtype.lanes !== 1) a = new Broadcast(a, b.dtype.lanes);
   else if (b.dtype.lanes === 1 && a.dtype.lanes !== 1) b = new Broadcast(b, a.dtype.lanes);
   else if (a.dtype.lanes !== b.dtype.lanes) {
-    throw new Error(`${opName}: cannot match types ${a.dtype} and ${b.dtype} (different lanes)`);
+    throw new DTypeError(`${opName}: cannot match types ${a.dtype} and ${b.dtype} (different lanes)`);
   }
   if (a.dtype === b.dtype) return [a, b];
   const ta = a.dtype;
@@ -120,7 +121,7 @@ export function matchTypes(opName: string, lhs: ExprLike, rhs: ExprLike): [PrimE
     a = cast(DataType.int(bits, ta.lanes), a);
     b = cast(DataType.int(bits, tb.lanes), b);
   } else {
-    throw new Error(`${opName}: mismatched dtypes ${ta} and ${tb}; cast one side explicitly with .cast()`);
+    throw new DTypeError(`${opName}: mismatched dtypes ${ta} and ${tb}; cast one side explicitly with .cast()`);
   }
   return [a, b];
 }
@@ -187,7 +188,7 @@ export const truncdiv = div;
  */
 export function truncmod(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("mod", x, y);
-  if (a.dtype.isFloat()) throw new Error(`mod: needs integers, got ${a.dtype}; use floormod`);
+  if (a.dtype.isFloat()) throw new DTypeError(`mod: needs integers, got ${a.dtype}; use floormod`);
   return binary("Mod", Mod, a, b);
 }
 
@@ -287,7 +288,7 @@ export function ge(x: ExprLike, y: ExprLike): PrimExpr { return compare("GE", GE
 
 function toBool(name: string, v: ExprLike): PrimExpr {
   const e = toExpr(v);
-  if (!e.dtype.isBool()) throw new Error(`${name}: needs a bool expression, got ${e.dtype} (${e})`);
+  if (!e.dtype.isBool()) throw new DTypeError(`${name}: needs a bool expression, got ${e.dtype} (${e})`);
   return e;
 }
 
@@ -358,7 +359,7 @@ export function intrin(dtype: DTypeLike, name: string, ...args: PrimExpr[]): Cal
 
 function floatUnary(name: string, x: ExprLike): PrimExpr {
   const a = toExpr(x);
-  if (!a.dtype.isFloat()) throw new Error(`${name}: needs a float expression, got ${a.dtype}; cast it first`);
+  if (!a.dtype.isFloat()) throw new DTypeError(`${name}: needs a float expression, got ${a.dtype}; cast it first`);
   return new Call(a.dtype, `tir.${name}`, [a]);
 }
 
@@ -505,7 +506,7 @@ export function abs(x: ExprLike): PrimExpr {
  */
 export function pow(x: ExprLike, y: ExprLike): PrimExpr {
   const [a, b] = matchTypes("pow", x, y);
-  if (!a.dtype.isFloat()) throw new Error(`pow: needs float operands, got ${a.dtype}; cast first`);
+  if (!a.dtype.isFloat()) throw new DTypeError(`pow: needs float operands, got ${a.dtype}; cast first`);
   return new Call(a.dtype, "tir.pow", [a, b]);
 }
 
@@ -530,7 +531,7 @@ export function minValue(dtype: DTypeLike): PrimExpr {
   if (t.isInt()) return constant(t.bits >= 53 ? Number.MIN_SAFE_INTEGER : -(2 ** (t.bits - 1)), t);
   if (t.isUInt() || t.isBool()) return constant(0, t);
   if (t.isFloat()) return constant(t.bits === 16 ? -65504 : t.bits === 32 ? -3.4028234663852886e38 : -Number.MAX_VALUE, t);
-  throw new Error(`minValue: no minimum for ${t}`);
+  throw new DTypeError(`minValue: no minimum for ${t}`);
 }
 
 /** The largest value of a dtype. */
@@ -540,6 +541,6 @@ export function maxValue(dtype: DTypeLike): PrimExpr {
   if (t.isUInt()) return constant(t.bits >= 53 ? Number.MAX_SAFE_INTEGER : 2 ** t.bits - 1, t);
   if (t.isBool()) return constant(1, t);
   if (t.isFloat()) return constant(t.bits === 16 ? 65504 : t.bits === 32 ? 3.4028234663852886e38 : Number.MAX_VALUE, t);
-  throw new Error(`maxValue: no maximum for ${t}`);
+  throw new DTypeError(`maxValue: no maximum for ${t}`);
 }
 

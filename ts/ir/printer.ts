@@ -2,6 +2,8 @@
 // `primfn(a: handle) -> ()`, `attr = {...}`, `buffers = {...}`, `buffer_map = {...}`, a body of
 // `attr [x] "key" = v;`, `allocate(...)`, `for (i: int32, 0, 3) {`, calls as `@tir.name(.., dtype=t)`.
 // A variable's first appearance prints `name: type`; names clash-free with `_1`, `_2` suffixes.
+// expr.ts and stmt.ts load this file for their toString, so it takes expression nodes from
+// expr_nodes.ts and statements as types only (telling them apart by `kind`): no import cycle.
 
 import { DataType } from "./dtype.js";
 import type { Buffer } from "./buffer.js";
@@ -10,8 +12,8 @@ import { IterVar, Range } from "./iter_var.js";
 import {
   BinaryExpr, Broadcast, BufferLoad, Call, Cast, CompareExpr, FloatImm, IntImm, Let, Load,
   LogicalExpr, Not, PrimExpr, ProducerLoad, Ramp, Reduce, Select, Shuffle, StringImm, Var,
-} from "./expr.js";
-import {
+} from "./expr_nodes.js";
+import type {
   Allocate, AssertStmt, AttrStmt, BufferRealize, BufferStore, Evaluate, For, IfThenElse, LetStmt,
   ProducerRealize, ProducerStore, SeqStmt, Stmt, Store, While,
 } from "./stmt.js";
@@ -278,13 +280,13 @@ export class TIRTextPrinter {
 
   /** ` {`, the body two spaces in, `}` (a sequence prints its own braces). */
   body(s: Stmt, ind: number): string {
-    if (s instanceof SeqStmt) return this.stmt(s, ind);
+    if (s.kind === "SeqStmt") return this.stmt(s, ind);
     return ` {\n${" ".repeat(ind + 2)}${this.stmt(s, ind + 2)}\n${" ".repeat(ind)}}`;
   }
 
   /** After an attr or allocate: braces for a sequence, else `;` and the body on the next line. */
   private bodyOrContinue(s: Stmt, ind: number): string {
-    if (s instanceof SeqStmt) return this.body(s, ind);
+    if (s.kind === "SeqStmt") return this.body(s, ind);
     return `;\n${" ".repeat(ind)}${this.stmt(s, ind)}`;
   }
 

@@ -15,6 +15,7 @@
 // NCHWc schedule: the output's channel block is the vector (whatever the width), a tile is a
 // row of OWB columns of it, the reduction (ci block, ky, kx, ci) outside the tile.
 
+import { ArgumentError, ShapeError } from "../errors.js";
 import { IntImm, type PrimExpr } from "../ir/expr.js";
 import { describe } from "../ir/op.js";
 import type { Schedule } from "../schedule/schedule.js";
@@ -51,7 +52,7 @@ export function pad(X: Tensor, before: number[], after: number[] = before, value
   checkTensor("pad", "X", X);
   for (const [n, v] of [["before", before], ["after", after]] as const) {
     if (!Array.isArray(v) || v.length !== X.ndim || v.some((p) => !Number.isInteger(p) || p < 0)) {
-      throw new Error(`ops.pad: ${n} must list ${X.ndim} non-negative integers (one an axis of '${X.name}'), got ${describe(v)}`);
+      throw new ArgumentError(`ops.pad: ${n} must list ${X.ndim} non-negative integers (one an axis of '${X.name}'), got ${describe(v)}`);
     }
   }
   if (before.every((p) => p === 0) && after.every((p) => p === 0)) return X;
@@ -72,7 +73,7 @@ export function pad(X: Tensor, before: number[], after: number[] = before, value
 export function outExtent(op: string, role: string, X: Tensor, axis: number, size: number, k: number, stride: number, padding: number, dilation: number): number {
   const span = dilation * (k - 1) + 1;
   const out = Math.floor((size + 2 * padding - span) / stride) + 1;
-  if (out < 1) throw new Error(`ops.${op}: ${who(role, X)} axis ${axis} has ${size} (+ ${2 * padding} padding), less than the window (${span}): no output`);
+  if (out < 1) throw new ShapeError(`ops.${op}: ${who(role, X)} axis ${axis} has ${size} (+ ${2 * padding} padding), less than the window (${span}): no output`);
   return out;
 }
 
@@ -87,7 +88,7 @@ export function conv2d(X: Tensor, W: Tensor, opts: Conv2dOptions = {}): Tensor {
   checkTensor("conv2d", "W", W);
   checkOptions("conv2d", opts, ["stride", "padding", "dilation", "layout"]);
   const layout = opts.layout ?? "NCHW";
-  if (layout !== "NCHW" && layout !== "NCHWc") throw new Error(`ops.conv2d: option layout must be "NCHW" or "NCHWc", got ${describe(opts.layout)}`);
+  if (layout !== "NCHW" && layout !== "NCHWc") throw new ArgumentError(`ops.conv2d: option layout must be "NCHW" or "NCHWc", got ${describe(opts.layout)}`);
   const blocked = layout === "NCHWc";
   checkRank("conv2d", "X", X, blocked ? 5 : 4, blocked ? "NCHWc: [N, C/c, H, W, c]" : "NCHW: [N, C, H, W]");
   checkRank("conv2d", "W", W, blocked ? 6 : 4, blocked ? "NCHWc: [CO/oc, C/c, KH, KW, c, oc]" : "NCHW: [CO, C, KH, KW]");
@@ -102,7 +103,7 @@ export function conv2d(X: Tensor, W: Tensor, opts: Conv2dOptions = {}): Tensor {
   if (ws[1] !== cb || (blocked && ws[4] !== xs[4])) {
     const what = blocked ? `[${ws[1]}, ${ws[4]}] (axes 1 and 4)` : `${ws[1]} (axis 1)`;
     const want = blocked ? `[${cb}, ${xs[4]}] (axes 1 and 4)` : `${cb} (axis 1)`;
-    throw new Error(`ops.conv2d: the input channels: 'W' has ${what} but ${who("X", X)} has ${want} (expected equal)`);
+    throw new ShapeError(`ops.conv2d: the input channels: 'W' has ${what} but ${who("X", X)} has ${want} (expected equal)`);
   }
   const [KH, KW] = [ws[2], ws[3]];
   const OH = outExtent("conv2d", "X", X, 2, H, KH, sh, ph, dh);
@@ -143,7 +144,7 @@ export function depthwiseConv2d(X: Tensor, W: Tensor, opts: Omit<Conv2dOptions, 
   const [dh, dw] = pair("depthwiseConv2d", "dilation", opts.dilation, 1, 1);
   const [n, C, H, Wd] = X.shape.map((_, i) => constDim("depthwiseConv2d", "X", X, i));
   const [WC, M, KH, KW] = W.shape.map((_, i) => constDim("depthwiseConv2d", "W", W, i));
-  if (WC !== C) throw new Error(`ops.depthwiseConv2d: the channels: 'W' axis 0 has ${WC} but ${who("X", X)} axis 1 has ${C} (expected equal)`);
+  if (WC !== C) throw new ShapeError(`ops.depthwiseConv2d: the channels: 'W' axis 0 has ${WC} but ${who("X", X)} axis 1 has ${C} (expected equal)`);
   const OH = outExtent("depthwiseConv2d", "X", X, 2, H, KH, sh, ph, dh);
   const OW = outExtent("depthwiseConv2d", "X", X, 3, Wd, KW, sw, pw, dw);
   const Xp = pad(X, [0, 0, ph, pw]);

@@ -4,6 +4,7 @@
 // the loop nest of the matmul / conv / reduction that produces their input, so a bias add and a
 // relu after a matmul cost no loop nest and no buffer of their own.
 
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { IntImm, PrimExpr } from "../ir/expr.js";
 import { describe } from "../ir/op.js";
 import * as te from "../te/index.js";
@@ -30,7 +31,7 @@ export function relu(X: Tensor): Tensor {
 
 /** x for x > 0, alpha·x below. @param X The input tensor (float). @param alpha The slope below 0. */
 export function leakyRelu(X: Tensor, alpha = 0.01): Tensor {
-  if (typeof alpha !== "number" || !Number.isFinite(alpha)) throw new Error(`ops.leakyRelu: alpha must be a finite number, got ${describe(alpha)}`);
+  if (typeof alpha !== "number" || !Number.isFinite(alpha)) throw new ArgumentError(`ops.leakyRelu: alpha must be a finite number, got ${describe(alpha)}`);
   return unary("leakyRelu", X, (x) => te.select(x.gt(0), x, x.mul(alpha)));
 }
 
@@ -65,7 +66,7 @@ export function negative(X: Tensor): Tensor { return unary("negative", X, (x) =>
  * @param X The input tensor. @param lo The lower bound. @param hi The upper bound.
  */
 export function clip(X: Tensor, lo: number, hi: number): Tensor {
-  if (typeof lo !== "number" || typeof hi !== "number" || !(lo <= hi)) throw new Error(`ops.clip: needs numbers lo <= hi, got ${describe(lo)} and ${describe(hi)}`);
+  if (typeof lo !== "number" || typeof hi !== "number" || !(lo <= hi)) throw new ArgumentError(`ops.clip: needs numbers lo <= hi, got ${describe(lo)} and ${describe(hi)}`);
   return unary("clip", X, (x) => x.max(te.const(lo, x.dtype)).min(te.const(hi, x.dtype)), false);
 }
 
@@ -88,7 +89,7 @@ export function broadcastShape(op: string, a: Tensor, b: Tensor): PrimExpr[] {
     if (one(da)) out.push(db ?? da!);
     else if (one(db)) out.push(da!);
     else if (da instanceof IntImm && db instanceof IntImm && da.value !== db.value) {
-      throw new Error(`ops.${op}: cannot broadcast ${who("A", a)} (shape [${a.shape.join(", ")}]) with ${who("B", b)} (shape [${b.shape.join(", ")}]): ` +
+      throw new ShapeError(`ops.${op}: cannot broadcast ${who("A", a)} (shape [${a.shape.join(", ")}]) with ${who("B", b)} (shape [${b.shape.join(", ")}]): ` +
         `axis ${ia} of '${a.name}' has ${da.value} but axis ${ib} of '${b.name}' has ${db.value} (expected equal, or 1)`);
     } else out.push(da!);
   }
@@ -108,11 +109,11 @@ function broadcastRead(t: Tensor, idx: PrimExpr[], outShape: PrimExpr[]): PrimEx
 
 function binary(op: string, a: unknown, b: unknown, f: (x: PrimExpr, y: PrimExpr) => PrimExpr): Tensor {
   const isOperand = (v: unknown) => v instanceof Tensor || (typeof v === "number" && Number.isFinite(v));
-  if (!isOperand(a)) throw new Error(`ops.${op}: A must be a Tensor or a finite number, got ${describe(a)}`);
-  if (!isOperand(b)) throw new Error(`ops.${op}: B must be a Tensor or a finite number, got ${describe(b)}`);
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new Error(`ops.${op}: at least one operand must be a Tensor, got two numbers`);
+  if (!isOperand(a)) throw new ArgumentError(`ops.${op}: A must be a Tensor or a finite number, got ${describe(a)}`);
+  if (!isOperand(b)) throw new ArgumentError(`ops.${op}: B must be a Tensor or a finite number, got ${describe(b)}`);
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new ArgumentError(`ops.${op}: at least one operand must be a Tensor, got two numbers`);
   if (a instanceof Tensor && b instanceof Tensor && a.dtype !== b.dtype) {
-    throw new Error(`ops.${op}: ${who("A", a)} is ${a.dtype} but ${who("B", b)} is ${b.dtype} (expected the same dtype)`);
+    throw new DTypeError(`ops.${op}: ${who("A", a)} is ${a.dtype} but ${who("B", b)} is ${b.dtype} (expected the same dtype)`);
   }
   const shape = a instanceof Tensor && b instanceof Tensor ? broadcastShape(op, a, b) : (a instanceof Tensor ? a : (b as Tensor)).shape;
   const dtype = (a instanceof Tensor ? a : (b as Tensor)).dtype;

@@ -4,6 +4,7 @@
 // data allows), and its schedule: the row schedule of rows.ts (rows parallel, both sums
 // rfactored into vector partials at the row, the normalization vectorized).
 
+import { ArgumentError, ShapeError } from "../errors.js";
 import { describe } from "../ir/op.js";
 import type { PrimExpr } from "../ir/expr.js";
 import type { Schedule } from "../schedule/schedule.js";
@@ -37,19 +38,19 @@ export function layerNorm(X: Tensor, gamma: Tensor, beta: Tensor, opts: LayerNor
   checkSameDType("layerNorm", "X", X, "gamma", gamma);
   checkSameDType("layerNorm", "X", X, "beta", beta);
   const eps = opts.eps ?? 1e-5;
-  if (typeof eps !== "number" || !(eps >= 0)) throw new Error(`ops.layerNorm: option eps must be a number >= 0, got ${describe(opts.eps)}`);
+  if (typeof eps !== "number" || !(eps >= 0)) throw new ArgumentError(`ops.layerNorm: option eps must be a number >= 0, got ${describe(opts.eps)}`);
   const list = opts.axis === undefined ? [-1] : Array.isArray(opts.axis) ? opts.axis : [opts.axis];
   const axes = [...new Set(list.map((a) => normalizeAxis("layerNorm", "X", X, a)))].sort((p, q) => p - q);
   const first = axes[0];
   const norm = X.shape.map((_, i) => i).filter((i) => i >= first);
   if (norm.length !== axes.length && Array.isArray(opts.axis)) {
-    throw new Error(`ops.layerNorm: the normalized axes must be the trailing axes of 'X' (${norm.join(", ")}), got ${axes.join(", ")}`);
+    throw new ShapeError(`ops.layerNorm: the normalized axes must be the trailing axes of 'X' (${norm.join(", ")}), got ${axes.join(", ")}`);
   }
   for (const [role, p] of [["gamma", gamma], ["beta", beta]] as const) {
-    if (p.ndim !== norm.length) throw new Error(`ops.layerNorm: ${who(role, p)} must have ${norm.length} dimension${norm.length === 1 ? "" : "s"} (the normalized axes ${norm.join(", ")} of 'X'), got ${p.ndim}`);
+    if (p.ndim !== norm.length) throw new ShapeError(`ops.layerNorm: ${who(role, p)} must have ${norm.length} dimension${norm.length === 1 ? "" : "s"} (the normalized axes ${norm.join(", ")} of 'X'), got ${p.ndim}`);
     norm.forEach((a, i) => {
       if (constDim("layerNorm", role, p, i) !== constDim("layerNorm", "X", X, a)) {
-        throw new Error(`ops.layerNorm: ${who(role, p)} axis ${i} has ${constDim("layerNorm", role, p, i)} but 'X' axis ${a} has ${constDim("layerNorm", "X", X, a)} (expected equal)`);
+        throw new ShapeError(`ops.layerNorm: ${who(role, p)} axis ${i} has ${constDim("layerNorm", role, p, i)} but 'X' axis ${a} has ${constDim("layerNorm", "X", X, a)} (expected equal)`);
       }
     });
   }

@@ -16,6 +16,7 @@
 // gcc keeps the 1 KB tile in registers and each step of k is MR broadcasts of A and two vector
 // loads of packed B for 2·MR FMAs. The row-block loop is the parallel one.
 
+import { ArgumentError, ShapeError } from "../errors.js";
 import { IntImm, type PrimExpr } from "../ir/expr.js";
 import { describe } from "../ir/op.js";
 import type { IterVar } from "../ir/iter_var.js";
@@ -47,7 +48,7 @@ export const PACK_MIN_ROWS = 16;
 function flags(op: string, opts: MatmulOptions): { ta: boolean; tb: boolean } {
   checkOptions(op, opts, ["transposeA", "transposeB"]);
   for (const k of ["transposeA", "transposeB"] as const) {
-    if (opts[k] !== undefined && typeof opts[k] !== "boolean") throw new Error(`ops.${op}: option ${k} must be true or false, got ${describe(opts[k])}`);
+    if (opts[k] !== undefined && typeof opts[k] !== "boolean") throw new ArgumentError(`ops.${op}: option ${k} must be true or false, got ${describe(opts[k])}`);
   }
   return { ta: opts.transposeA === true, tb: opts.transposeB === true };
 }
@@ -111,7 +112,7 @@ function product(op: string, A: unknown, B: unknown, opts: MatmulOptions, batche
     const ba = A.shape[0], bb = B.shape[0];
     const one = (d: PrimExpr) => d instanceof IntImm && d.value === 1;
     if (ba instanceof IntImm && bb instanceof IntImm && ba.value !== bb.value && !one(ba) && !one(bb)) {
-      throw new Error(`ops.${op}: the batch axis: 'A' axis 0 has ${ba.value} but 'B' axis 0 has ${bb.value} (expected equal, or 1)`);
+      throw new ShapeError(`ops.${op}: the batch axis: 'A' axis 0 has ${ba.value} but 'B' axis 0 has ${bb.value} (expected equal, or 1)`);
     }
     batch = one(ba) ? bb : ba;
   }

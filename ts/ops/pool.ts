@@ -4,6 +4,7 @@
 // window size with countIncludePad. The average is a window sum followed by an elementwise
 // scale, which ops.schedule fuses into the sum's loop nest.
 
+import { ArgumentError } from "../errors.js";
 import type { PrimExpr } from "../ir/expr.js";
 import { describe } from "../ir/op.js";
 import type { Schedule } from "../schedule/schedule.js";
@@ -37,14 +38,14 @@ export interface Pool2dOptions {
 export function pool2d(X: Tensor, opts: Pool2dOptions): Tensor {
   checkTensor("pool2d", "X", X);
   checkOptions("pool2d", opts, ["kind", "size", "stride", "padding", "countIncludePad"]);
-  if (opts === undefined || (opts.kind !== "max" && opts.kind !== "avg")) throw new Error(`ops.pool2d: option kind must be "max" or "avg", got ${describe(opts?.kind)}`);
+  if (opts === undefined || (opts.kind !== "max" && opts.kind !== "avg")) throw new ArgumentError(`ops.pool2d: option kind must be "max" or "avg", got ${describe(opts?.kind)}`);
   checkRank("pool2d", "X", X, 4, "NCHW: [N, C, H, W]");
   checkFloat("pool2d", "X", X);
-  if (opts.size === undefined) throw new Error("ops.pool2d: option size (the window) is required");
+  if (opts.size === undefined) throw new ArgumentError("ops.pool2d: option size (the window) is required");
   const [kh, kw] = pair("pool2d", "size", opts.size, 1, 1);
   const [sh, sw] = pair("pool2d", "stride", opts.stride ?? [kh, kw], 1, 1);
   const [ph, pw] = pair("pool2d", "padding", opts.padding, 0, 0);
-  if (ph >= kh || pw >= kw) throw new Error(`ops.pool2d: option padding [${ph}, ${pw}] must be smaller than the window [${kh}, ${kw}]`);
+  if (ph >= kh || pw >= kw) throw new ArgumentError(`ops.pool2d: option padding [${ph}, ${pw}] must be smaller than the window [${kh}, ${kw}]`);
   const [n, C, H, W] = X.shape.map((_, i) => constDim("pool2d", "X", X, i));
   const OH = outExtent("pool2d", "X", X, 2, H, kh, sh, ph, 1);
   const OW = outExtent("pool2d", "X", X, 3, W, kw, sw, pw, 1);

@@ -2,6 +2,7 @@
 // te.compute over the kept axes with a reduction over the others, tagged "reduce"; mean is the
 // sum times 1/count, an elementwise consumer that ops.schedule fuses into the sum's loop nest.
 
+import { ArgumentError, DTypeError } from "../errors.js";
 import type { PrimExpr } from "../ir/expr.js";
 import type { IterVar } from "../ir/iter_var.js";
 import { describe } from "../ir/op.js";
@@ -25,12 +26,12 @@ export interface ReduceOptions {
 /** The sorted, distinct reduced axes of `X` from the options. */
 function reducedAxes(op: string, X: Tensor, opts: ReduceOptions): number[] {
   checkOptions(op, opts, ["axis", "keepDims"]);
-  if (opts.keepDims !== undefined && typeof opts.keepDims !== "boolean") throw new Error(`ops.${op}: option keepDims must be true or false, got ${describe(opts.keepDims)}`);
+  if (opts.keepDims !== undefined && typeof opts.keepDims !== "boolean") throw new ArgumentError(`ops.${op}: option keepDims must be true or false, got ${describe(opts.keepDims)}`);
   const list = opts.axis === undefined ? X.shape.map((_, i) => i) : Array.isArray(opts.axis) ? opts.axis : [opts.axis];
-  if (list.length === 0) throw new Error(`ops.${op}: option axis lists no axis of '${X.name}'`);
+  if (list.length === 0) throw new ArgumentError(`ops.${op}: option axis lists no axis of '${X.name}'`);
   const axes = list.map((a) => normalizeAxis(op, "X", X, a));
   const dup = axes.find((a, i) => axes.indexOf(a) !== i);
-  if (dup !== undefined) throw new Error(`ops.${op}: axis ${dup} of '${X.name}' is listed twice in option axis`);
+  if (dup !== undefined) throw new ArgumentError(`ops.${op}: axis ${dup} of '${X.name}' is listed twice in option axis`);
   return [...axes].sort((a, b) => a - b);
 }
 
@@ -72,7 +73,7 @@ export function min(X: Tensor, opts: ReduceOptions = {}): Tensor { return reduct
  */
 export function mean(X: Tensor, opts: ReduceOptions = {}): Tensor {
   checkTensor("mean", "X", X);
-  if (!X.dtype.isFloat()) throw new Error(`ops.mean: 'X' must be a float tensor, got ${X.dtype}`);
+  if (!X.dtype.isFloat()) throw new DTypeError(`ops.mean: 'X' must be a float tensor, got ${X.dtype}`);
   const S = reduction("mean", X, opts, (e, r) => te.sum(e, r));
   const count = reducedAxes("mean", X, opts).reduce((n, a) => n * constDim("mean", "X", X, a), 1);
   return te.compute(S.shape, (...i) => S.at(...i).mul(1 / count), "mean_scale", { ...familyTag("elementwise"), axisNames: axisNames(S.ndim) });

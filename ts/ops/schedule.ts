@@ -10,6 +10,7 @@
 // 3. schedules what is left (injective outputs computed on their own) with injective.ts.
 // The result is an ordinary Schedule: the user may keep changing it before lower / build.
 
+import { ArgumentError, UnsupportedError } from "../errors.js";
 import { IntImm } from "../ir/expr.js";
 import { describe } from "../ir/op.js";
 import { ComputeOp } from "../te/compute.js";
@@ -72,9 +73,9 @@ function sameShape(a: Tensor, b: Tensor): boolean {
  */
 export function schedule(outputs: Tensor | Tensor[], opts: OpsScheduleOptions = {}): Schedule {
   const list = Array.isArray(outputs) ? outputs : [outputs];
-  if (list.length === 0) throw new Error("ops.schedule: needs at least one output tensor");
+  if (list.length === 0) throw new ArgumentError("ops.schedule: needs at least one output tensor");
   list.forEach((x, i) => {
-    if (!(x instanceof Tensor)) throw new Error(`ops.schedule: output ${i} must be a Tensor, got ${describe(x)}`);
+    if (!(x instanceof Tensor)) throw new ArgumentError(`ops.schedule: output ${i} must be a Tensor, got ${describe(x)}`);
   });
   const t = targetInfo(opts);
   const s = createSchedule(list);
@@ -101,7 +102,7 @@ export function schedule(outputs: Tensor | Tensor[], opts: OpsScheduleOptions = 
     if (!isAnchor(op)) continue;
     const anchor = op.output(0);
     if (!anchor.shape.every((d) => d instanceof IntImm)) {
-      throw new Error(`ops.schedule: '${op.name}' has the symbolic shape [${anchor.shape.join(", ")}]; the default ${familyOf(op)} schedule needs constant shapes (schedule it with te's primitives instead)`);
+      throw new UnsupportedError(`ops.schedule: '${op.name}' has the symbolic shape [${anchor.shape.join(", ")}]; the default ${familyOf(op)} schedule needs constant shapes (schedule it with te's primitives instead)`);
     }
     const cons = consumers(op);
     let out = anchor;

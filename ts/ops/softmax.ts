@@ -8,6 +8,7 @@
 // row: one exp an element, the buffer stays in L1) and scaled by 1/sum, all vectorized. Along
 // another axis: the reductions at the root with the innermost (contiguous) axis vectorized.
 
+import { ArgumentError, DTypeError } from "../errors.js";
 import { describe } from "../ir/op.js";
 import type { PrimExpr } from "../ir/expr.js";
 import type { Schedule } from "../schedule/schedule.js";
@@ -36,8 +37,8 @@ export function softmax(X: Tensor, axis = -1, opts: SoftmaxOptions = {}): Tensor
   checkTensor("softmax", "X", X);
   checkFloat("softmax", "X", X);
   checkOptions("softmax", opts, ["fastExp"]);
-  if (opts.fastExp !== undefined && typeof opts.fastExp !== "boolean") throw new Error(`ops.softmax: option fastExp must be true or false, got ${describe(opts.fastExp)}`);
-  if (opts.fastExp && X.dtype.toString() !== "float32") throw new Error(`ops.softmax: option fastExp needs a float32 'X', got ${X.dtype}`);
+  if (opts.fastExp !== undefined && typeof opts.fastExp !== "boolean") throw new ArgumentError(`ops.softmax: option fastExp must be true or false, got ${describe(opts.fastExp)}`);
+  if (opts.fastExp && X.dtype.toString() !== "float32") throw new DTypeError(`ops.softmax: option fastExp needs a float32 'X', got ${X.dtype}`);
   const a = normalizeAxis("softmax", "X", X, axis);
   const red = X.shape.filter((_, i) => i !== a);
   const names = axisNames(X.ndim);

@@ -6,6 +6,7 @@
 // get (the runtime's pool size).
 
 import { readFileSync, readdirSync } from "node:fs";
+import { ArgumentError, UnsupportedError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { describe } from "../ir/op.js";
 import { compilerFlags } from "../runtime/compile.js";
@@ -93,17 +94,17 @@ export function targetInfo(opts: OpsScheduleOptions = {}): TargetInfo {
   checkOptions("schedule", opts, ["target", "cflags", "vectorBytes", "numThreads", "cacheBytes"]);
   const { vectorBytes, numThreads } = opts;
   if (vectorBytes !== undefined && (!Number.isInteger(vectorBytes) || vectorBytes < 4 || (vectorBytes & (vectorBytes - 1)) !== 0)) {
-    throw new Error(`ops.schedule: option vectorBytes must be a power of two >= 4, got ${describe(vectorBytes)}`);
+    throw new ArgumentError(`ops.schedule: option vectorBytes must be a power of two >= 4, got ${describe(vectorBytes)}`);
   }
   if (numThreads !== undefined && (!Number.isInteger(numThreads) || numThreads < 1)) {
-    throw new Error(`ops.schedule: option numThreads must be a positive integer, got ${describe(numThreads)}`);
+    throw new ArgumentError(`ops.schedule: option numThreads must be a positive integer, got ${describe(numThreads)}`);
   }
   const caches = { ...hostCacheSizes() };
   if (opts.cacheBytes !== undefined) {
-    if (typeof opts.cacheBytes !== "object" || opts.cacheBytes === null) throw new Error(`ops.schedule: option cacheBytes must be an object {l1, l2, l3}, got ${describe(opts.cacheBytes)}`);
+    if (typeof opts.cacheBytes !== "object" || opts.cacheBytes === null) throw new ArgumentError(`ops.schedule: option cacheBytes must be an object {l1, l2, l3}, got ${describe(opts.cacheBytes)}`);
     checkOptions("schedule", opts.cacheBytes, ["l1", "l2", "l3"]);
     for (const [k, v] of Object.entries(opts.cacheBytes)) {
-      if (!Number.isInteger(v) || (v as number) < 1024) throw new Error(`ops.schedule: option cacheBytes.${k} must be an integer number of bytes >= 1024, got ${describe(v)}`);
+      if (!Number.isInteger(v) || (v as number) < 1024) throw new ArgumentError(`ops.schedule: option cacheBytes.${k} must be an integer number of bytes >= 1024, got ${describe(v)}`);
       caches[k as keyof CacheSizes] = v as number;
     }
   }
@@ -111,7 +112,10 @@ export function targetInfo(opts: OpsScheduleOptions = {}): TargetInfo {
   try {
     flags = [...targetFlags(opts.target), ...flagList(opts.cflags)];
   } catch (e) {
-    throw new Error(`ops.schedule: ${(e as Error).message.replace(/^build: /, "")}`);
+    // The build's message with ops.schedule's name, of the build error's class (an unsupported
+    // target stays an UnsupportedError).
+    const message = `ops.schedule: ${(e as Error).message.replace(/^build: /, "")}`;
+    throw e instanceof UnsupportedError ? new UnsupportedError(message, { cause: e }) : new ArgumentError(message, { cause: e });
   }
   const bytes = vectorBytes ?? nativeVectorBytes(compilerFlags({ cflags: flags }));
   return new TargetInfo(bytes, numThreads ?? getNumThreads(), caches);

@@ -2,6 +2,7 @@
 // and the loops outside it in the stage it is attached to, then that stage's own path. A root
 // stage of a scan's body is inside all of the scan's loops (the time loop).
 
+import { ScheduleError } from "../errors.js";
 import type { IterVar } from "../ir/iter_var.js";
 import type { Operation } from "../te/operation.js";
 import type { Schedule } from "./schedule.js";
@@ -16,7 +17,7 @@ export function createAttachPath(sch: Schedule): AttachPath {
     const path: IterVar[] = [];
     let s: Stage | undefined = stage;
     while (s) {
-      if (visited.has(s)) throw new Error(`stage '${stage.name}': computeAt forms a cycle through '${s.name}'`);
+      if (visited.has(s)) throw new ScheduleError(`stage '${stage.name}': computeAt forms a cycle through '${s.name}'`);
       visited.add(s);
       const inScan = s.attachType === "root" && s.scanStage !== undefined;
       if (s.attachType !== "scope" && !inScan) break;
@@ -28,7 +29,7 @@ export function createAttachPath(sch: Schedule): AttachPath {
         if (!started && iv === ivar) started = true;
         if (started) path.push(iv);
       }
-      if (!started) throw new Error(`stage '${s.name}': attach axis '${ivar!.name}' is not a loop of '${target.name}'`);
+      if (!started) throw new ScheduleError(`stage '${s.name}': attach axis '${ivar!.name}' is not a loop of '${target.name}'`);
       s = target;
     }
     if (!ret.has(stage.op)) ret.set(stage.op, path);

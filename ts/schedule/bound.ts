@@ -4,6 +4,7 @@
 // whole range and loops at or outside it are single points; leaf ranges then follow the
 // split/fuse relations. Allocation sizes and loop extents come from the result.
 
+import { InternalError, ScheduleError } from "../errors.js";
 import { Var, isConstInt } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
 import { add, sub } from "../ir/op.js";
@@ -33,7 +34,7 @@ function needRelax(foundAttach: boolean): boolean {
 
 function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): void {
   if (stage.attachType === "inlinedAlready") return;
-  if (stage.attachType === "inline") throw new Error(`stage '${stage.name}' must be normalized before bound inference`);
+  if (stage.attachType === "inline") throw new ScheduleError(`stage '${stage.name}' must be normalized before bound inference`);
   const kind = opKindOf(stage.op);
   if (stage.isOutput || kind.isInput) {
     for (const iv of stage.op.rootIterVars()) rmap.set(iv, iv.dom!);
@@ -53,7 +54,7 @@ function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): 
     const fixed: IterVar[] = [];
     let foundAttach = false;
     const opStage = ctx.op2stage.get(op);
-    if (!opStage) throw new Error(`stage of consumer '${op.name}' not found`);
+    if (!opStage) throw new InternalError(`stage of consumer '${op.name}' not found`);
     // Leaves that each execution spans whole (a tiled extern's tile): whatever the attach
     // point, a producer must supply all of them (they have no loop variable to fix).
     const consumerKind = opKindOf(opStage.op);
@@ -62,7 +63,7 @@ function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): 
       const iv = opStage.leafIterVars[i];
       if (stageAttach.length > 0 && iv === stageAttach[0]) foundAttach = true;
       const vrange = rmap.get(iv);
-      if (!vrange) throw new Error(`no range inferred for loop '${iv.name}' of '${opStage.name}'`);
+      if (!vrange) throw new InternalError(`no range inferred for loop '${iv.name}' of '${opStage.name}'`);
       if (isConstInt(vrange.extent, 1)) {
         upState.set(iv, IntSet.single(vrange.min));
       } else if (!needRelax(foundAttach) && !tileAxes?.has(iv)) {
@@ -84,7 +85,7 @@ function inferRootBound(stage: Stage, ctx: Context, rmap: Map<IterVar, Range>): 
       }
     }
     if (!foundAttach && stageAttach.length > 0) {
-      throw new Error(`invalid schedule: stage '${stage.name}' is computed at loop '${stageAttach[0].name}', but its consumer '${op.name}' is not inside that loop (attach the consumer inside it too, or compute '${stage.name}' at a loop of '${op.name}')`);
+      throw new ScheduleError(`invalid schedule: stage '${stage.name}' is computed at loop '${stageAttach[0].name}', but its consumer '${op.name}' is not inside that loop (attach the consumer inside it too, or compute '${stage.name}' at a loop of '${op.name}')`);
     }
     passUpDomain(opStage, rmap, upState);
     const domMap = new Map<Var, IntSet>();

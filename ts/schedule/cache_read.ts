@@ -3,6 +3,7 @@
 // The copy is a plain stage: it can be computed at a loop of a reader, so that only the tile
 // the reader needs is copied (bound inference sizes it), split, vectorized, and so on.
 
+import { ArgumentError, ScheduleError } from "../errors.js";
 import { type PrimExpr, ProducerLoad, Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
 import { describe, toExpr } from "../ir/op.js";
@@ -28,7 +29,7 @@ export function copyOp(name: string, src: Tensor): ComputeOp {
 
 export function checkScope(scope: unknown, action: string): string {
   if (typeof scope !== "string" || scope.length === 0) {
-    throw new Error(`${action}: scope must be a non-empty storage scope name such as "global", "shared" or "local", got ${describe(scope)}`);
+    throw new ArgumentError(`${action}: scope must be a non-empty storage scope name such as "global", "shared" or "local", got ${describe(scope)}`);
   }
   return scope;
 }
@@ -46,14 +47,14 @@ export function cacheRead(sch: Schedule, tensor: Tensor, scope: string, readers:
   const producer = stageOfTensor(sch, tensor, what);
   checkScope(scope, what);
   const list = Array.isArray(readers) ? readers : [readers];
-  if (list.length === 0) throw new Error(`${what}: needs at least one reader (a tensor or op that reads '${tensor.name}')`);
+  if (list.length === 0) throw new ScheduleError(`${what}: needs at least one reader (a tensor or op that reads '${tensor.name}')`);
   const readerStages: Stage[] = [];
   for (const r of list) {
     const op = r instanceof Tensor ? r.op : r;
-    if (!(op instanceof Operation)) throw new Error(`${what}: readers must be tensors or ops, got ${describe(r)}`);
-    if (!sch.hasStage(op)) throw new Error(`${what}: reader '${op.name}' is not part of this schedule`);
+    if (!(op instanceof Operation)) throw new ArgumentError(`${what}: readers must be tensors or ops, got ${describe(r)}`);
+    if (!sch.hasStage(op)) throw new ScheduleError(`${what}: reader '${op.name}' is not part of this schedule`);
     const st = sch.stage(op);
-    if (readerStages.includes(st)) throw new Error(`${what}: reader '${st.name}' is listed twice`);
+    if (readerStages.includes(st)) throw new ScheduleError(`${what}: reader '${st.name}' is listed twice`);
     readerStages.push(st);
   }
 
@@ -67,7 +68,7 @@ export function cacheRead(sch: Schedule, tensor: Tensor, scope: string, readers:
     const op = st.op.replaceInputs(sub);
     if (op === st.op) {
       const reads = st.op.inputTensors().map((t) => `'${t.name}'`).join(", ");
-      throw new Error(`${what}: reader '${st.name}' does not read '${tensor.name}' (it reads ${reads || "nothing"})`);
+      throw new ScheduleError(`${what}: reader '${st.name}' does not read '${tensor.name}' (it reads ${reads || "nothing"})`);
     }
     return op;
   });

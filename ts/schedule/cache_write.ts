@@ -12,6 +12,7 @@
 // one partial result per outer reduction loop, which is what rfactor of that loop builds (the
 // blocked-reduction recipe the error names).
 
+import { ScheduleError } from "../errors.js";
 import { Reduce, type PrimExpr, ProducerLoad, Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
 import { constant, ifThenElse, logicalAnd } from "../ir/op.js";
@@ -41,32 +42,32 @@ function injectPredicate(preds: PrimExpr[], body: PrimExpr): PrimExpr {
 
 export function cacheWrite(sch: Schedule, tensors: Tensor | Tensor[], scope: string): Tensor[] {
   const list = Array.isArray(tensors) ? tensors : [tensors];
-  if (list.length === 0) throw new Error("cacheWrite: needs a tensor (or the tensors of one op) to cache");
+  if (list.length === 0) throw new ScheduleError("cacheWrite: needs a tensor (or the tensors of one op) to cache");
   const first = list[0];
   const what = first instanceof Tensor ? `cacheWrite of '${first.name}'` : "cacheWrite";
   const stage = stageOfTensor(sch, first, what);
   checkScope(scope, what);
   for (const t of list.slice(1)) {
     if (stageOfTensor(sch, t, what) !== stage) {
-      throw new Error(`${what}: all tensors must be outputs of one op, but '${t.name}' is computed by '${t.op.name}', not '${first.op.name}'`);
+      throw new ScheduleError(`${what}: all tensors must be outputs of one op, but '${t.name}' is computed by '${t.op.name}', not '${first.op.name}'`);
     }
   }
   const op = stage.op;
   if (!(op instanceof ComputeOp)) {
     const kind = op.constructor.name === "PlaceholderOp" ? "a placeholder (an input of the program)" : `a ${op.constructor.name}`;
-    throw new Error(`${what}: only compute stages can be cache-written; '${stage.name}' is ${kind}`);
+    throw new ScheduleError(`${what}: only compute stages can be cache-written; '${stage.name}' is ${kind}`);
   }
   if (Array.isArray(tensors) && list.length !== op.numOutputs) {
-    throw new Error(`${what}: '${stage.name}' has ${op.numOutputs} outputs; pass all of them (got ${list.length})`);
+    throw new ScheduleError(`${what}: '${stage.name}' has ${op.numOutputs} outputs; pass all of them (got ${list.length})`);
   }
   if (stage.attachType === "inlinedAlready") {
-    throw new Error(`${what}: '${stage.name}' was already inlined into its consumers (this schedule is normalized); cache-write it on the schedule before normalize()`);
+    throw new ScheduleError(`${what}: '${stage.name}' was already inlined into its consumers (this schedule is normalized); cache-write it on the schedule before normalize()`);
   }
   const reduceAxes = new Set(op.reduceAxis);
   const dataLeaves = stage.leafIterVars.filter((iv) => !reduceAxes.has(iv));
   for (const iv of dataLeaves) {
     if (iv.iterType !== "DataPar") {
-      throw new Error(`${what}: loop '${iv.name}' of '${stage.name}' is a ${iv.iterType} loop derived from a reduction axis; cacheWrite lays the cache out along data-parallel loops only (as TVM's cache_write), so split the reduction on the cache stage after cacheWrite instead. To block the reduction outside an accumulator tile, factor the block loop: s.rfactor(${first.name}, <the block loop>) gives a stage '${op.name}.rf' of partial sums that '${stage.name}' adds up block by block; compute it at a loop of '${stage.name}' below the block loop (docs/schedule.md, "Blocked reductions")`);
+      throw new ScheduleError(`${what}: loop '${iv.name}' of '${stage.name}' is a ${iv.iterType} loop derived from a reduction axis; cacheWrite lays the cache out along data-parallel loops only (as TVM's cache_write), so split the reduction on the cache stage after cacheWrite instead. To block the reduction outside an accumulator tile, factor the block loop: s.rfactor(${first.name}, <the block loop>) gives a stage '${op.name}.rf' of partial sums that '${stage.name}' adds up block by block; compute it at a loop of '${stage.name}' below the block loop (docs/schedule.md, "Blocked reductions")`);
     }
   }
   refuseLostAttachPoints(sch, stage, op.axis, what);

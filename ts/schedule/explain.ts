@@ -3,6 +3,7 @@
 // fixed at or outside it), or what its op kind says (an output, an extern without a region map:
 // whole tensor; op_kinds/). This is how a user sees why an allocation is 96 elements rather than 32.
 
+import { ArgumentError } from "../errors.js";
 import { IntImm, type PrimExpr } from "../ir/expr.js";
 import type { IterVar } from "../ir/iter_var.js";
 import { add, mul } from "../ir/op.js";
@@ -78,7 +79,7 @@ export class BoundExplanation {
    */
   get(stage: string): StageExplanation {
     const s = this.stages.find((x) => x.stage === stage);
-    if (!s) throw new Error(`no stage '${stage}' in the explanation; stages: ${this.stages.map((x) => x.stage).join(", ")}`);
+    if (!s) throw new ArgumentError(`no stage '${stage}' in the explanation; stages: ${this.stages.map((x) => x.stage).join(", ")}`);
     return s;
   }
 

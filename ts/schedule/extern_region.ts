@@ -3,6 +3,7 @@
 // index sets of its axes) maps to a region per input: "elementwise" keeps it, a function
 // computes it. Maps are checked once on the full output region: right rank, inside each input.
 
+import { ScheduleError } from "../errors.js";
 import { IntImm, type PrimExpr, Var } from "../ir/expr.js";
 import { Range } from "../ir/iter_var.js";
 import { add, ge, le, max, min, sub, describe } from "../ir/op.js";
@@ -20,23 +21,23 @@ export function mapRegion(op: ExternOp, out: Region): Region[] {
   if (map === "elementwise") {
     return op.inputs.map((t) => {
       if (t.ndim !== out.length) {
-        throw new Error(`extern '${op.name}': regionMap "elementwise" needs every input to have the output's rank ${out.length}, but input '${t.name}' has rank ${t.ndim}`);
+        throw new ScheduleError(`extern '${op.name}': regionMap "elementwise" needs every input to have the output's rank ${out.length}, but input '${t.name}' has rank ${t.ndim}`);
       }
       return out.map((r) => ({ ...r }));
     });
   }
   const regions = map(out.map((r) => ({ ...r })));
   if (!Array.isArray(regions) || regions.length !== op.inputs.length) {
-    throw new Error(`extern '${op.name}': regionMap must return one region per input (${op.inputs.length}), got ${Array.isArray(regions) ? regions.length : describe(regions)}`);
+    throw new ScheduleError(`extern '${op.name}': regionMap must return one region per input (${op.inputs.length}), got ${Array.isArray(regions) ? regions.length : describe(regions)}`);
   }
   return regions.map((reg, k) => {
     const t = op.inputs[k];
     if (!Array.isArray(reg) || reg.length !== t.ndim) {
-      throw new Error(`extern '${op.name}': regionMap returned a region of rank ${Array.isArray(reg) ? reg.length : describe(reg)} for input '${t.name}', which has rank ${t.ndim}`);
+      throw new ScheduleError(`extern '${op.name}': regionMap returned a region of rank ${Array.isArray(reg) ? reg.length : describe(reg)} for input '${t.name}', which has rank ${t.ndim}`);
     }
     return reg.map((r, d) => {
       if (!r || typeof r !== "object" || r.min === undefined || r.extent === undefined) {
-        throw new Error(`extern '${op.name}': regionMap's region for input '${t.name}', dimension ${d}, must be {min, extent}, got ${describe(r)}`);
+        throw new ScheduleError(`extern '${op.name}': regionMap's region for input '${t.name}', dimension ${d}, must be {min, extent}, got ${describe(r)}`);
       }
       const min = typeof r.min === "number" ? new IntImm("int32", r.min) : r.min;
       const extent = typeof r.extent === "number" ? new IntImm("int32", r.extent) : r.extent;
@@ -86,7 +87,7 @@ export function checkRegionMap(op: ExternOp): void {
       const lo = ana.simplify(r.min);
       const hi = ana.simplify(add(r.min, r.extent));
       if (!ana.canProve(ge(lo, 0)) || !ana.canProve(le(hi, t.shape[d]))) {
-        throw new Error(`extern '${op.name}': regionMap reaches outside input '${t.name}' in dimension ${d}: it reads [${lo}, ${hi}) of extent ${t.shape[d]} for the full output`);
+        throw new ScheduleError(`extern '${op.name}': regionMap reaches outside input '${t.name}' in dimension ${d}: it reads [${lo}, ${hi}) of extent ${t.shape[d]} for the full output`);
       }
     });
   });

@@ -3,6 +3,7 @@
 // that attach points look for; the index value of every root axis; and the predicates that
 // guard uneven splits.
 
+import { InternalError, ScheduleError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { IntImm, type PrimExpr, Var, isConstInt } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
@@ -45,7 +46,7 @@ export function makeLoopNest(
       continue;
     }
     const dom = domMap.get(iv);
-    if (!dom) throw new Error(`stage '${stage.name}': no range inferred for loop '${iv.name}'`);
+    if (!dom) throw new InternalError(`stage '${stage.name}': no range inferred for loop '${iv.name}'`);
     const v = newLoopVar ? new Var(`${iv.var.name}.init`, iv.var.dtype) : iv.var;
     const attr = stage.iterVarAttrs.get(iv);
     const kind: ForKind = attr?.iterType ? FOR_KIND[attr.iterType] ?? "serial" : "serial";
@@ -67,7 +68,7 @@ export function makeLoopNest(
     }
     if (attr && attr.prefetches.length > 0 && !newLoopVar) {
       if (!keepTrivialLoop && isConstInt(dom.extent, 1)) {
-        throw new Error(`stage '${stage.name}': cannot prefetch in loop '${iv.name}', which has one iteration (prefetch in a loop around it)`);
+        throw new ScheduleError(`stage '${stage.name}': cannot prefetch in loop '${iv.name}', which has one iteration (prefetch in a loop around it)`);
       }
       for (const p of attr.prefetches) nest[i + 1].push(new AttrStmt(p.tensor, PREFETCH_SCOPE, p.offset, noOp()));
     }
@@ -134,7 +135,7 @@ function wrap(s: Stmt, body: Stmt): Stmt {
   if (s instanceof SeqStmt && s.seq.length > 0 && isNoOp(s.seq[s.seq.length - 1])) {
     return new SeqStmt([...s.seq.slice(0, -1), body]);
   }
-  throw new Error(`cannot nest a body inside ${s.kind}`);
+  throw new InternalError(`cannot nest a body inside ${s.kind}`);
 }
 
 /** Wraps `body` in the nest, innermost level last. */

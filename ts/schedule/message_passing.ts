@@ -2,6 +2,7 @@
 // ranges down from root axes to leaf loops, index values up from loops to root axes, index
 // sets up (for bound inference of producers), and which axes need a bound check.
 
+import { InternalError, ScheduleError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { IntImm, type PrimExpr, isConstInt } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
@@ -25,7 +26,7 @@ function setRange(state: Map<IterVar, Range>, iv: IterVar, r: Range, ana: Analyz
     return;
   }
   if (!(isConstInt(old.min, 0) && ana.canProve(eq(sub(r.extent, old.extent), 0)))) {
-    throw new Error(`stage '${stage.name}': axis '${iv.name}' has two inferred extents, ${old.extent} and ${r.extent}`);
+    throw new ScheduleError(`stage '${stage.name}': axis '${iv.name}' has two inferred extents, ${old.extent} and ${r.extent}`);
   }
 }
 
@@ -40,7 +41,7 @@ export function passDownDomain(stage: Stage, state: Map<IterVar, Range>, ana: An
       const parent = state.get(rel.parent);
       if (!parent) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no range for axis '${rel.parent.name}' before its split`);
+        throw new InternalError(`stage '${stage.name}': no range for axis '${rel.parent.name}' before its split`);
       }
       const t = parent.extent.dtype;
       if (rel.factor) {
@@ -55,14 +56,14 @@ export function passDownDomain(stage: Stage, state: Map<IterVar, Range>, ana: An
       const inner = state.get(rel.inner);
       if (!outer || !inner) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no range for the axes fused into '${rel.fused.name}'`);
+        throw new InternalError(`stage '${stage.name}': no range for the axes fused into '${rel.fused.name}'`);
       }
       setRange(state, rel.fused, new Range(zero(), mul(outer.extent, inner.extent)), ana, stage);
     } else if (rel.kind === "rebase") {
       const parent = state.get(rel.parent);
       if (!parent) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no range for axis '${rel.parent.name}'`);
+        throw new InternalError(`stage '${stage.name}': no range for axis '${rel.parent.name}'`);
       }
       setRange(state, rel.rebased, new Range(zero(), parent.extent), ana, stage);
     } else {
@@ -80,7 +81,7 @@ export function passUpIndex(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, s
       const inner = state.get(rel.inner);
       if (outer === undefined || inner === undefined) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no value for the parts of axis '${rel.parent.name}'`);
+        throw new InternalError(`stage '${stage.name}': no value for the parts of axis '${rel.parent.name}'`);
       }
       const factor = domMap.get(rel.inner)!.extent;
       const parentMin = domMap.get(rel.parent)!.min;
@@ -91,7 +92,7 @@ export function passUpIndex(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, s
       const value = state.get(rel.fused);
       if (value === undefined) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no value for fused axis '${rel.fused.name}'`);
+        throw new InternalError(`stage '${stage.name}': no value for fused axis '${rel.fused.name}'`);
       }
       const factor = domMap.get(rel.inner)!.extent;
       const outerMin = domMap.get(rel.outer)!.min;
@@ -106,7 +107,7 @@ export function passUpIndex(stage: Stage, domMap: ReadonlyMap<IterVar, Range>, s
       const value = state.get(rel.rebased);
       if (value === undefined) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no value for axis '${rel.rebased.name}'`);
+        throw new InternalError(`stage '${stage.name}': no value for axis '${rel.rebased.name}'`);
       }
       const parentMin = domMap.get(rel.parent)!.min;
       state.set(rel.parent, isConstInt(parentMin, 0) ? value : add(value, parentMin));
@@ -122,7 +123,7 @@ export function passDownIndex(stage: Stage, domMap: ReadonlyMap<IterVar, Range>,
       const parent = state.get(rel.parent);
       if (parent === undefined) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no value for axis '${rel.parent.name}' before its split`);
+        throw new InternalError(`stage '${stage.name}': no value for axis '${rel.parent.name}' before its split`);
       }
       const factor = domMap.get(rel.inner)!.extent;
       state.set(rel.outer, floordiv(parent, factor));
@@ -132,14 +133,14 @@ export function passDownIndex(stage: Stage, domMap: ReadonlyMap<IterVar, Range>,
       const inner = state.get(rel.inner);
       if (outer === undefined || inner === undefined) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no value for the axes fused into '${rel.fused.name}'`);
+        throw new InternalError(`stage '${stage.name}': no value for the axes fused into '${rel.fused.name}'`);
       }
       state.set(rel.fused, add(mul(outer, domMap.get(rel.inner)!.extent), inner));
     } else if (rel.kind === "rebase") {
       const parent = state.get(rel.parent);
       if (parent === undefined) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no value for axis '${rel.parent.name}'`);
+        throw new InternalError(`stage '${stage.name}': no value for axis '${rel.parent.name}'`);
       }
       state.set(rel.rebased, parent);
     } else {
@@ -252,7 +253,7 @@ export function passDownBitMaskOr(stage: Stage, state: Map<IterVar, number>, all
     if (rel.kind === "split") {
       if (!state.has(rel.parent)) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no mask for '${rel.parent.name}'`);
+        throw new InternalError(`stage '${stage.name}': no mask for '${rel.parent.name}'`);
       }
       const v = state.get(rel.parent)!;
       state.set(rel.outer, (state.get(rel.outer) ?? 0) | v);
@@ -262,13 +263,13 @@ export function passDownBitMaskOr(stage: Stage, state: Map<IterVar, number>, all
       // data-parallel one touches both); only when neither has one is it missing.
       if (!state.has(rel.outer) && !state.has(rel.inner)) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no mask for the axes of '${rel.fused.name}'`);
+        throw new InternalError(`stage '${stage.name}': no mask for the axes of '${rel.fused.name}'`);
       }
       state.set(rel.fused, (state.get(rel.fused) ?? 0) | (state.get(rel.outer) ?? 0) | (state.get(rel.inner) ?? 0));
     } else if (rel.kind === "rebase") {
       if (!state.has(rel.parent)) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no mask for '${rel.parent.name}'`);
+        throw new InternalError(`stage '${stage.name}': no mask for '${rel.parent.name}'`);
       }
       state.set(rel.rebased, (state.get(rel.rebased) ?? 0) | state.get(rel.parent)!);
     } else {
@@ -285,13 +286,13 @@ export function passUpBitMaskOr(stage: Stage, state: Map<IterVar, number>, allow
       // Either part carries its mask up to the parent (rfactor marks only the factored part).
       if (!state.has(rel.inner) && !state.has(rel.outer)) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no mask for the parts of '${rel.parent.name}'`);
+        throw new InternalError(`stage '${stage.name}': no mask for the parts of '${rel.parent.name}'`);
       }
       state.set(rel.parent, (state.get(rel.parent) ?? 0) | (state.get(rel.inner) ?? 0) | (state.get(rel.outer) ?? 0));
     } else if (rel.kind === "fuse") {
       if (!state.has(rel.fused)) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no mask for '${rel.fused.name}'`);
+        throw new InternalError(`stage '${stage.name}': no mask for '${rel.fused.name}'`);
       }
       const v = state.get(rel.fused)!;
       state.set(rel.outer, (state.get(rel.outer) ?? 0) | v);
@@ -299,7 +300,7 @@ export function passUpBitMaskOr(stage: Stage, state: Map<IterVar, number>, allow
     } else if (rel.kind === "rebase") {
       if (!state.has(rel.rebased)) {
         if (allowMissing) continue;
-        throw new Error(`stage '${stage.name}': no mask for '${rel.rebased.name}'`);
+        throw new InternalError(`stage '${stage.name}': no mask for '${rel.rebased.name}'`);
       }
       state.set(rel.parent, (state.get(rel.parent) ?? 0) | state.get(rel.rebased)!);
     }

@@ -3,6 +3,7 @@
 // into their consumers (rewriting the dataflow), rebase every root axis that is still a loop so
 // loops start at 0, and move attach points that were split or fused to the derived leaf axis.
 
+import { ScheduleError } from "../errors.js";
 import { PrimExpr, ProducerLoad, Reduce, Var } from "../ir/expr.js";
 import { ExprMutator } from "../ir/functor.js";
 import { IterVar } from "../ir/iter_var.js";
@@ -114,7 +115,7 @@ function legalizeInvalidAttach(sch: Schedule): void {
         else if (r.kind === "rebase" && r.parent === iv) next = r.rebased;
       }
       if (!next) {
-        throw new Error(`stage '${s.name}': its attach axis '${iv.name}' is no longer a loop of '${target.name}'`);
+        throw new ScheduleError(`stage '${s.name}': its attach axis '${iv.name}' is no longer a loop of '${target.name}'`);
       }
       iv = next;
     }

@@ -2,6 +2,7 @@
 // a buffer (function arguments get the buffers of the parameter list), producer reads/writes
 // become buffer loads/stores, realize and bind attributes refer to buffers.
 
+import { ArgumentError } from "../errors.js";
 import { Buffer, declBuffer } from "../ir/buffer.js";
 import { BufferLoad, type PrimExpr, ProducerLoad, Var, SizeVar } from "../ir/expr.js";
 import { PrimFunc } from "../ir/function.js";
@@ -88,7 +89,7 @@ export function schedulePostProcToPrimFunc(args: LowerArg[], body: Stmt, name: s
       params.push(p);
       bufferMap.set(p, a);
     } else {
-      throw new Error(`lower: argument ${i} must be a tensor, a buffer or a variable, got ${describe(a)}`);
+      throw new ArgumentError(`lower: argument ${i} must be a tensor, a buffer or a variable, got ${describe(a)}`);
     }
   });
   const mapped = new TensorToBuffer(buffers).visitStmt(body);

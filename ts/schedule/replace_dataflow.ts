@@ -5,6 +5,7 @@
 // Also: replacing a stage's own op, inserting a new stage, and refusing a rewrite that would leave another stage attached
 // to a loop that no longer exists.
 
+import { ArgumentError, ScheduleError } from "../errors.js";
 import type { IterVar } from "../ir/iter_var.js";
 import type { Operation } from "../te/operation.js";
 import { Tensor } from "../te/tensor.js";
@@ -86,16 +87,16 @@ export function refuseLostAttachPoints(sch: Schedule, target: Stage, kept: reado
   for (const s of sch.stages) {
     if (s.attachType !== "scope" || s.attachStage !== target || !s.attachIvar) continue;
     if (kept.includes(s.attachIvar)) continue;
-    throw new Error(`${action}: stage '${s.name}' is computed at loop '${s.attachIvar.name}' of '${target.name}', which this rewrite removes (it resets the loops of '${target.name}'); call ${action.split(" ")[0]} before computeAt, or compute '${s.name}' at a loop that remains`);
+    throw new ScheduleError(`${action}: stage '${s.name}' is computed at loop '${s.attachIvar.name}' of '${target.name}', which this rewrite removes (it resets the loops of '${target.name}'); call ${action.split(" ")[0]} before computeAt, or compute '${s.name}' at a loop that remains`);
   }
 }
 
 /** The stage of `t` with a clear error when `t` is not a tensor of this schedule. */
 export function stageOfTensor(sch: Schedule, t: unknown, action: string): Stage {
-  if (!(t instanceof Tensor)) throw new Error(`${action}: expects a tensor of this schedule, got ${describe(t)}`);
+  if (!(t instanceof Tensor)) throw new ArgumentError(`${action}: expects a tensor of this schedule, got ${describe(t)}`);
   const tensor = t;
   if (!sch.hasStage(tensor.op)) {
-    throw new Error(`${action}: tensor '${tensor.name}' is not part of this schedule (it is not an input of its outputs ${sch.outputs.map((o) => `'${o.name}'`).join(", ")})`);
+    throw new ScheduleError(`${action}: tensor '${tensor.name}' is not part of this schedule (it is not an input of its outputs ${sch.outputs.map((o) => `'${o.name}'`).join(", ")})`);
   }
   return sch.stage(tensor.op);
 }

@@ -8,6 +8,7 @@
 // (e.g. k.inner of k). The other parts of the same reduction stay reduce axes of the .rf stage,
 // guarded where a split was uneven; reductions the loop does not touch stay as they were.
 
+import { ArgumentError, ScheduleError } from "../errors.js";
 import { Reduce, type PrimExpr, ProducerLoad, Var, isConstInt } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
 import { constant, describe, likely, logicalAnd } from "../ir/op.js";
@@ -31,20 +32,20 @@ function replayLeaves(stage: Stage, roots: IterVar[], relations: IterVarRelation
   for (const rel of relations) {
     if (rel.kind === "split") {
       const p = leaves.indexOf(rel.parent);
-      if (p < 0) throw new Error(`${what}: cannot carry the split of '${rel.parent.name}' over to the .rf stage`);
+      if (p < 0) throw new ScheduleError(`${what}: cannot carry the split of '${rel.parent.name}' over to the .rf stage`);
       leaves.splice(p, 1, rel.outer, rel.inner);
       all.push(rel.outer, rel.inner);
     } else if (rel.kind === "fuse") {
       const o = leaves.indexOf(rel.outer);
       const i = leaves.indexOf(rel.inner);
       if (o < 0 || i !== o + 1) {
-        throw new Error(`${what}: loops '${rel.outer.name}' and '${rel.inner.name}', fused on '${stage.name}', are not adjacent on the .rf stage; rfactor before fusing them`);
+        throw new ScheduleError(`${what}: loops '${rel.outer.name}' and '${rel.inner.name}', fused on '${stage.name}', are not adjacent on the .rf stage; rfactor before fusing them`);
       }
       leaves.splice(o, 2, rel.fused);
       all.push(rel.fused);
     } else if (rel.kind === "rebase") {
       const p = leaves.indexOf(rel.parent);
-      if (p < 0) throw new Error(`${what}: cannot carry the rebase of '${rel.parent.name}' over to the .rf stage`);
+      if (p < 0) throw new ScheduleError(`${what}: cannot carry the rebase of '${rel.parent.name}' over to the .rf stage`);
       leaves.splice(p, 1, rel.rebased);
       all.push(rel.rebased);
     } else {
@@ -58,24 +59,24 @@ function replayLeaves(stage: Stage, roots: IterVar[], relations: IterVarRelation
 export function rfactor(sch: Schedule, tensor: Tensor, axis: IterVar, factorAxis = 0): Tensor[] {
   const what = tensor instanceof Tensor ? `rfactor of '${tensor.name}'` : "rfactor";
   const stage = stageOfTensor(sch, tensor, what);
-  if (!(axis instanceof IterVar)) throw new Error(`${what}: expects a reduction loop (an IterVar) of '${stage.name}', got ${describe(axis)}`);
+  if (!(axis instanceof IterVar)) throw new ArgumentError(`${what}: expects a reduction loop (an IterVar) of '${stage.name}', got ${describe(axis)}`);
   if (axis.iterType !== "CommReduce") {
-    throw new Error(`${what}: axis '${axis.name}' is a ${axis.iterType} axis; rfactor factors a reduction axis (a reduce axis of '${stage.name}', or a part of one after split)`);
+    throw new ScheduleError(`${what}: axis '${axis.name}' is a ${axis.iterType} axis; rfactor factors a reduction axis (a reduce axis of '${stage.name}', or a part of one after split)`);
   }
   const op = stage.op;
-  if (!(op instanceof ComputeOp)) throw new Error(`${what}: only compute stages can be factored; '${stage.name}' is a ${op.constructor.name}`);
+  if (!(op instanceof ComputeOp)) throw new ScheduleError(`${what}: only compute stages can be factored; '${stage.name}' is a ${op.constructor.name}`);
   if (!stage.leafIterVars.includes(axis)) {
     const why = stage.allIterVars.includes(axis) ? "it was split or fused; factor one of its leaves" : "it is not a loop of that stage";
-    throw new Error(`${what}: cannot factor axis '${axis.name}': ${why} (leaf loops: ${stage.leafIterVars.map((x) => x.name).join(", ")})`);
+    throw new ScheduleError(`${what}: cannot factor axis '${axis.name}': ${why} (leaf loops: ${stage.leafIterVars.map((x) => x.name).join(", ")})`);
   }
-  if (!Number.isInteger(factorAxis)) throw new Error(`${what}: factorAxis must be an integer, got ${describe(factorAxis)}`);
+  if (!Number.isInteger(factorAxis)) throw new ArgumentError(`${what}: factorAxis must be an integer, got ${describe(factorAxis)}`);
   const ndim = op.axis.length;
   const pos = factorAxis >= 0 ? factorAxis : ndim + 1 + factorAxis;
   if (pos < 0 || pos > ndim) {
-    throw new Error(`${what}: factorAxis ${factorAxis} is out of range; '${stage.name}' has ${ndim} dimensions, so the new axis goes at a position in [0, ${ndim}] (or [-${ndim + 1}, -1] from the end)`);
+    throw new ScheduleError(`${what}: factorAxis ${factorAxis} is out of range; '${stage.name}' has ${ndim} dimensions, so the new axis goes at a position in [0, ${ndim}] (or [-${ndim + 1}, -1] from the end)`);
   }
   const reduce = op.body[tensor.valueIndex];
-  if (!(reduce instanceof Reduce)) throw new Error(`${what}: '${stage.name}' is not a reduction`);
+  if (!(reduce instanceof Reduce)) throw new ScheduleError(`${what}: '${stage.name}' is not a reduction`);
 
   // The loops the factored loop derives from or shares a parent with.
   const touch = new Map<IterVar, number>([[axis, 1]]);
@@ -83,14 +84,14 @@ export function rfactor(sch: Schedule, tensor: Tensor, axis: IterVar, factorAxis
   passDownBitMaskOr(stage, touch, true);
   for (const iv of op.axis) {
     if (touch.has(iv)) {
-      throw new Error(`${what}: loop '${axis.name}' was fused with data-parallel axis '${iv.name}'; rfactor needs a loop derived from reduction axes only`);
+      throw new ScheduleError(`${what}: loop '${axis.name}' was fused with data-parallel axis '${iv.name}'; rfactor needs a loop derived from reduction axes only`);
     }
   }
   for (const rel of stage.relations) {
     if (rel.kind !== "fuse" || !touch.has(rel.fused)) continue;
     const other = !touch.has(rel.outer) ? rel.outer : !touch.has(rel.inner) ? rel.inner : undefined;
     if (other) {
-      throw new Error(`${what}: loop '${rel.fused.name}' fuses the reduction '${axis.name}' belongs to with data-parallel loop '${other.name}'; rfactor needs the reduction's loops kept apart from data-parallel ones`);
+      throw new ScheduleError(`${what}: loop '${rel.fused.name}' fuses the reduction '${axis.name}' belongs to with data-parallel loop '${other.name}'; rfactor needs the reduction's loops kept apart from data-parallel ones`);
     }
   }
   refuseLostAttachPoints(sch, stage, [], what);
@@ -115,7 +116,7 @@ export function rfactor(sch: Schedule, tensor: Tensor, axis: IterVar, factorAxis
 
   const axisDom = domMap.get(axis)!;
   if (!isConstInt(axisDom.min, 0)) {
-    throw new Error(`${what}: reduction axis '${axis.name}' starts at ${axisDom.min}; rfactor needs a reduction domain starting at 0`);
+    throw new ScheduleError(`${what}: reduction axis '${axis.name}' starts at ${axisDom.min}; rfactor needs a reduction domain starting at 0`);
   }
   const factored = new IterVar(axisDom, axis.var, "DataPar");
   const rfAxes = [...op.axis];
@@ -131,7 +132,7 @@ export function rfactor(sch: Schedule, tensor: Tensor, axis: IterVar, factorAxis
   }
   for (const iv of stage.leafIterVars) {
     if (!touch.has(iv) || iv === axis) continue;
-    if (iv.iterType !== "CommReduce") throw new Error(`${what}: loop '${iv.name}' shares a reduction with '${axis.name}' but is a ${iv.iterType} loop`);
+    if (iv.iterType !== "CommReduce") throw new ScheduleError(`${what}: loop '${iv.name}' shares a reduction with '${axis.name}' but is a ${iv.iterType} loop`);
     rfReduceAxes.push(new IterVar(domMap.get(iv)!, iv.var, iv.iterType, iv.threadTag));
   }
   const source = reduce.source.map((e) => substitute(e, vsub));

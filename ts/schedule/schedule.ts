@@ -2,6 +2,7 @@
 // first), and the lookup from a tensor or op to its stage. `copy()` gives an independent
 // schedule, so lowering never changes what the user built.
 
+import { ArgumentError, ScheduleError } from "../errors.js";
 import { Operation } from "../te/operation.js";
 import { Tensor } from "../te/tensor.js";
 import { describe } from "../ir/op.js";
@@ -53,9 +54,9 @@ export class Schedule {
   /** The stage of a tensor or op. */
   stage(t: Tensor | Operation): Stage {
     const op = t instanceof Tensor ? t.op : t;
-    if (!(op instanceof Operation)) throw new Error(`schedule.stage expects a tensor or an op, got ${describe(t)}`);
+    if (!(op instanceof Operation)) throw new ArgumentError(`schedule.stage expects a tensor or an op, got ${describe(t)}`);
     const st = this.stageMap.get(op);
-    if (!st) throw new Error(`'${op.name}' is not part of this schedule (it is not an input of its outputs ${this.outputs.map((o) => `'${o.name}'`).join(", ")})`);
+    if (!st) throw new ScheduleError(`'${op.name}' is not part of this schedule (it is not an input of its outputs ${this.outputs.map((o) => `'${o.name}'`).join(", ")})`);
     return st;
   }
 
@@ -116,9 +117,9 @@ export class Schedule {
   rfactor(tensors: Tensor[], axis: IterVar, factorAxis?: number): Tensor[];
   rfactor(tensors: Tensor | Tensor[], axis: IterVar, factorAxis = 0): Tensor | Tensor[] {
     if (Array.isArray(tensors)) {
-      if (tensors.length === 0) throw new Error("rfactor: needs the tensor of a reduction");
+      if (tensors.length === 0) throw new ScheduleError("rfactor: needs the tensor of a reduction");
       const ops = new Set(tensors.map((t) => (t instanceof Tensor ? t.op : t)));
-      if (ops.size !== 1) throw new Error(`rfactor: all tensors must be outputs of one op (got ${tensors.map((t) => (t instanceof Tensor ? `'${t.name}'` : describe(t))).join(", ")})`);
+      if (ops.size !== 1) throw new ScheduleError(`rfactor: all tensors must be outputs of one op (got ${tensors.map((t) => (t instanceof Tensor ? `'${t.name}'` : describe(t))).join(", ")})`);
       return rfactor(this, tensors[0], axis, factorAxis);
     }
     const out = rfactor(this, tensors, axis, factorAxis);
@@ -164,11 +165,11 @@ export class Schedule {
 /** A schedule for the ops (or tensors) that are the program's outputs. */
 export function createSchedule(outputs: Operation | Tensor | (Operation | Tensor)[]): Schedule {
   const list = Array.isArray(outputs) ? outputs : [outputs];
-  if (list.length === 0) throw new Error("createSchedule needs at least one output op");
+  if (list.length === 0) throw new ScheduleError("createSchedule needs at least one output op");
   const ops = list.map((x, i) => {
     if (x instanceof Tensor) return x.op;
     if (x instanceof Operation) return x;
-    throw new Error(`createSchedule: output ${i} must be an op or a tensor, got ${describe(x)}`);
+    throw new ArgumentError(`createSchedule: output ${i} must be an op or a tensor, got ${describe(x)}`);
   });
   return new Schedule([...new Set(ops)]);
 }

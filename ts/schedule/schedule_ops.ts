@@ -6,6 +6,7 @@
 // post-processing then writes the kind's aliases as its outputs and drops the markers. What a
 // stage's statement and storage are comes from its op kind (op_kinds/).
 
+import { InternalError, ScheduleError } from "../errors.js";
 import { type DataProducer, type PrimExpr, ProducerLoad, StringImm } from "../ir/expr.js";
 import { StmtExprMutator } from "../ir/functor.js";
 import { IterVar, Range } from "../ir/iter_var.js";
@@ -41,7 +42,7 @@ class InjectAttach extends StmtExprMutator {
   override visitAttrStmt(s: AttrStmt): Stmt {
     const base = super.visitAttrStmt(s) as AttrStmt;
     if (base.key === LOOP_SCOPE && base.node === this.stage.attachIvar) {
-      if (this.found) throw new Error(`loop '${this.stage.attachIvar!.name}' appears twice in the program`);
+      if (this.found) throw new InternalError(`loop '${this.stage.attachIvar!.name}' appears twice in the program`);
       this.found = true;
       return new AttrStmt(base.node, base.key, base.value, makePipeline(this.stage, this.domMap, base.body));
     }
@@ -154,23 +155,23 @@ export function scheduleOps(sch: Schedule, domMap: ReadonlyMap<IterVar, Range>):
   for (let i = sch.stages.length - 1; i >= 0; i--) {
     const s = sch.stages[i];
     if (opKindOf(s.op).isInput || s.attachType === "inlinedAlready") continue;
-    if (s.attachType === "inline") throw new Error(`stage '${s.name}' must be normalized before schedule-ops`);
+    if (s.attachType === "inline") throw new ScheduleError(`stage '${s.name}' must be normalized before schedule-ops`);
     const at = placed.get(s);
     if (at) {
       const inject = new InjectAtMarker(s, at.placer.op, at.marker, domMap);
       if (body) body = inject.visitStmt(body);
-      if (!inject.found) throw new Error(`stage '${s.name}': '${at.placer.name}', whose statement it runs in (${at.marker}), is not in the program (is it attached inside a stage computed later?)`);
+      if (!inject.found) throw new ScheduleError(`stage '${s.name}': '${at.placer.name}', whose statement it runs in (${at.marker}), is not in the program (is it attached inside a stage computed later?)`);
     } else if (s.attachType === "root") {
       body = makePipeline(s, domMap, body);
     } else {
-      if (!body) throw new Error(`stage '${s.name}' is attached to '${s.attachStage!.name}', which is not in the program`);
+      if (!body) throw new ScheduleError(`stage '${s.name}' is attached to '${s.attachStage!.name}', which is not in the program`);
       const inject = new InjectAttach(s, domMap);
       body = inject.visitStmt(body);
       if (!inject.found) {
-        throw new Error(`stage '${s.name}': attach loop '${s.attachIvar!.name}' of '${s.attachStage!.name}' was not found in the program (is '${s.attachStage!.name}' inlined or attached to a stage computed later?)`);
+        throw new ScheduleError(`stage '${s.name}': attach loop '${s.attachIvar!.name}' of '${s.attachStage!.name}' was not found in the program (is '${s.attachStage!.name}' inlined or attached to a stage computed later?)`);
       }
     }
   }
-  if (!body) throw new Error("the schedule has nothing to compute");
+  if (!body) throw new ScheduleError("the schedule has nothing to compute");
   return new PostProc(sch).visitStmt(body);
 }

@@ -2,6 +2,7 @@
 // is computed (root, inline, or at a loop of a consumer), and loop annotations (vectorize,
 // unroll, parallel, pragma, storage alignment). Mirrors TVM's te.Stage.
 
+import { ArgumentError, DTypeError, ScheduleError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { type ExprLike, IntImm, PrimExpr, Reduce, Var } from "../ir/expr.js";
 import { IterVar, Range, type IterVarType } from "../ir/iter_var.js";
@@ -107,20 +108,20 @@ export class Stage {
   /** Position of `iv` among the leaf axes; a clear error when it is not one. */
   findLeaf(iv: IterVar, action: string): number {
     if (!(iv instanceof IterVar)) {
-      throw new Error(`stage '${this.name}': ${action} expects an axis (IterVar) of this stage, got ${describe(iv)}`);
+      throw new ArgumentError(`stage '${this.name}': ${action} expects an axis (IterVar) of this stage, got ${describe(iv)}`);
     }
     const pos = this.leafIterVars.indexOf(iv);
     if (pos >= 0) return pos;
     if (this.allIterVars.includes(iv)) {
-      throw new Error(`stage '${this.name}': cannot ${action} axis '${iv.name}': it is no longer a leaf (it was already split or fused)`);
+      throw new ScheduleError(`stage '${this.name}': cannot ${action} axis '${iv.name}': it is no longer a leaf (it was already split or fused)`);
     }
     const leaves = this.leafIterVars.map((x) => x.name).join(", ");
-    throw new Error(`stage '${this.name}': cannot ${action} axis '${iv.name}': it is not an axis of this stage (its axes: ${leaves || "none"})`);
+    throw new ScheduleError(`stage '${this.name}': cannot ${action} axis '${iv.name}': it is not an axis of this stage (its axes: ${leaves || "none"})`);
   }
 
   private checkSchedulable(iv: IterVar, action: string, allowed: IterVarType[]): void {
     if (!allowed.includes(iv.iterType)) {
-      throw new Error(`stage '${this.name}': cannot ${action} axis '${iv.name}' of type ${iv.iterType}`);
+      throw new ScheduleError(`stage '${this.name}': cannot ${action} axis '${iv.name}' of type ${iv.iterType}`);
     }
   }
 
@@ -144,20 +145,20 @@ export class Stage {
     if (!(axis instanceof IterVar)) this.findLeaf(axis, "split");
     const s: SplitSpec = typeof spec === "object" && !(spec instanceof PrimExpr) && !(spec instanceof IterVar) ? spec : { factor: spec };
     if ((s.factor === undefined) === (s.nparts === undefined)) {
-      throw new Error(`stage '${this.name}': split of axis '${axis?.name}' needs exactly one of {factor} or {nparts}`);
+      throw new ScheduleError(`stage '${this.name}': split of axis '${axis?.name}' needs exactly one of {factor} or {nparts}`);
     }
     const key = s.factor !== undefined ? "factor" : "nparts";
     const raw = (s.factor ?? s.nparts)!;
     if (typeof raw === "number" && (!Number.isInteger(raw) || raw < 1)) {
-      throw new Error(`stage '${this.name}': split of axis '${axis?.name}': ${key} must be a positive integer, got ${raw}`);
+      throw new ScheduleError(`stage '${this.name}': split of axis '${axis?.name}': ${key} must be a positive integer, got ${raw}`);
     }
     if (!(raw instanceof PrimExpr) && typeof raw !== "number") {
-      throw new Error(`stage '${this.name}': split of axis '${axis?.name}': ${key} must be a positive integer or an expression, got ${describe(raw)}`);
+      throw new ArgumentError(`stage '${this.name}': split of axis '${axis?.name}': ${key} must be a positive integer or an expression, got ${describe(raw)}`);
     }
     const value = toExpr(raw, DataType.int32());
-    if (!value.dtype.isIntegral()) throw new Error(`stage '${this.name}': split of axis '${axis.name}': ${key} must be an integer expression, got ${value.dtype} (${value})`);
+    if (!value.dtype.isIntegral()) throw new DTypeError(`stage '${this.name}': split of axis '${axis.name}': ${key} must be an integer expression, got ${value.dtype} (${value})`);
     if (value instanceof IntImm && value.value < 1) {
-      throw new Error(`stage '${this.name}': split of axis '${axis.name}': ${key} must be positive, got ${value.value}`);
+      throw new ScheduleError(`stage '${this.name}': split of axis '${axis.name}': ${key} must be positive, got ${value.value}`);
     }
     const pos = this.findLeaf(axis, "split");
     this.checkSchedulable(axis, "split", ["DataPar", "CommReduce", "Ordered"]);
@@ -181,7 +182,7 @@ export class Stage {
     }
     const seen = new Set<IterVar>();
     for (const iv of axes) {
-      if (seen.has(iv)) throw new Error(`stage '${this.name}': fuse lists axis '${iv.name}' twice`);
+      if (seen.has(iv)) throw new ScheduleError(`stage '${this.name}': fuse lists axis '${iv.name}' twice`);
       seen.add(iv);
     }
     let fused = axes[0];
@@ -204,7 +205,7 @@ export class Stage {
       [posInner, posOuter] = [posOuter, posInner];
     }
     if (posInner !== posOuter + 1) {
-      throw new Error(`stage '${this.name}': can only fuse consecutive axes; '${outer.name}' and '${inner.name}' are not adjacent in the loop order (${this.leafIterVars.map((x) => x.name).join(", ")})`);
+      throw new ScheduleError(`stage '${this.name}': can only fuse consecutive axes; '${outer.name}' and '${inner.name}' are not adjacent in the loop order (${this.leafIterVars.map((x) => x.name).join(", ")})`);
     }
     const type = ITER_TYPE_ORDER[Math.max(ITER_TYPE_ORDER.indexOf(outer.iterType), ITER_TYPE_ORDER.indexOf(inner.iterType))];
     const fused = new IterVar(undefined, new Var(`${outer.var.name}.${inner.var.name}.fused`, outer.var.dtype), type);
@@ -218,8 +219,8 @@ export class Stage {
   reorder(...order: IterVar[]): void {
     const seen = new Set<IterVar>();
     for (const iv of order) {
-      if (!(iv instanceof IterVar)) throw new Error(`stage '${this.name}': reorder expects axes, got ${describe(iv)}`);
-      if (seen.has(iv)) throw new Error(`stage '${this.name}': reorder lists axis '${iv.name}' more than once`);
+      if (!(iv instanceof IterVar)) throw new ArgumentError(`stage '${this.name}': reorder expects axes, got ${describe(iv)}`);
+      if (seen.has(iv)) throw new ScheduleError(`stage '${this.name}': reorder lists axis '${iv.name}' more than once`);
       seen.add(iv);
       this.checkSchedulable(iv, "reorder", ["DataPar", "CommReduce", "ThreadIndex"]);
     }
@@ -239,17 +240,17 @@ export class Stage {
   /** Computes this stage inside loop `axis` of `parent` (a consumer, or a stage attached inside one). */
   computeAt(parent: Stage | Tensor, axis: IterVar): void {
     const target = parent instanceof Tensor ? this.schedule.stage(parent) : parent;
-    if (!(target instanceof Stage)) throw new Error(`stage '${this.name}': computeAt expects a stage and one of its axes, got ${describe(parent)}`);
-    if (target === this) throw new Error(`stage '${this.name}' cannot be computed at its own axis`);
-    if (target.schedule !== this.schedule) throw new Error(`stage '${this.name}': computeAt target '${target.name}' belongs to another schedule`);
-    if (!(axis instanceof IterVar)) throw new Error(`stage '${this.name}': computeAt expects an axis of '${target.name}', got ${describe(axis)}`);
+    if (!(target instanceof Stage)) throw new ArgumentError(`stage '${this.name}': computeAt expects a stage and one of its axes, got ${describe(parent)}`);
+    if (target === this) throw new ScheduleError(`stage '${this.name}' cannot be computed at its own axis`);
+    if (target.schedule !== this.schedule) throw new ScheduleError(`stage '${this.name}': computeAt target '${target.name}' belongs to another schedule`);
+    if (!(axis instanceof IterVar)) throw new ArgumentError(`stage '${this.name}': computeAt expects an axis of '${target.name}', got ${describe(axis)}`);
     if (!target.leafIterVars.includes(axis)) {
       const leaves = target.leafIterVars.map((x) => x.name).join(", ");
       const why = target.allIterVars.includes(axis) ? "it was split or fused; use one of its leaves" : "it is not an axis of that stage";
-      throw new Error(`stage '${this.name}': cannot compute at axis '${axis.name}' of '${target.name}': ${why} (leaf axes: ${leaves || "none"})`);
+      throw new ScheduleError(`stage '${this.name}': cannot compute at axis '${axis.name}' of '${target.name}': ${why} (leaf axes: ${leaves || "none"})`);
     }
     if (!this.schedule.readsTransitively(target.op, this.op)) {
-      throw new Error(`stage '${this.name}': cannot compute at '${target.name}', which does not read '${this.name}' (directly or through other stages)`);
+      throw new ScheduleError(`stage '${this.name}': cannot compute at '${target.name}', which does not read '${this.name}' (directly or through other stages)`);
     }
     checkSameGroup(this.group, target, `stage '${this.name}'`);
     this.attachType = "scope";
@@ -268,12 +269,12 @@ export class Stage {
   /** Throws when this stage cannot be inlined (what computeInline refuses). */
   checkInlinable(): void {
     if (!(this.op instanceof ComputeOp)) {
-      throw new Error(`stage '${this.name}': only compute stages can be inlined (this is a ${this.op.constructor.name})`);
+      throw new ScheduleError(`stage '${this.name}': only compute stages can be inlined (this is a ${this.op.constructor.name})`);
     }
-    if (this.op.numOutputs !== 1) throw new Error(`stage '${this.name}': a compute with ${this.op.numOutputs} outputs cannot be inlined`);
+    if (this.op.numOutputs !== 1) throw new ScheduleError(`stage '${this.name}': a compute with ${this.op.numOutputs} outputs cannot be inlined`);
     // A reduction body (also one left with no reduce axes, as rfactor of a whole axis makes).
-    if (this.op.body[0] instanceof Reduce) throw new Error(`stage '${this.name}': a reduction cannot be inlined into its consumers`);
-    if (this.isOutput) throw new Error(`stage '${this.name}' is an output of the schedule and cannot be inlined`);
+    if (this.op.body[0] instanceof Reduce) throw new ScheduleError(`stage '${this.name}': a reduction cannot be inlined into its consumers`);
+    if (this.isOutput) throw new ScheduleError(`stage '${this.name}' is an output of the schedule and cannot be inlined`);
   }
 
   /** Computes this stage at the root, in its own loop nest (the default). */
@@ -314,7 +315,7 @@ export class Stage {
   vectorize(axis: IterVar): void {
     this.findLeaf(axis, "vectorize");
     if (axis.iterType !== "DataPar" && axis.iterType !== "Opaque") {
-      throw new Error(`stage '${this.name}': cannot vectorize axis '${axis.name}' of type ${axis.iterType}: only data-parallel axes can be vectorized`);
+      throw new ScheduleError(`stage '${this.name}': cannot vectorize axis '${axis.name}' of type ${axis.iterType}: only data-parallel axes can be vectorized`);
     }
     this.setIterType(axis, "Vectorized", "vectorize");
   }
@@ -334,7 +335,7 @@ export class Stage {
   parallel(axis: IterVar): void {
     this.findLeaf(axis, "parallel");
     if (axis.iterType === "CommReduce") {
-      throw new Error(`stage '${this.name}': cannot parallelize reduction axis '${axis.name}': its iterations update the same output (rfactor it first)`);
+      throw new ScheduleError(`stage '${this.name}': cannot parallelize reduction axis '${axis.name}': its iterations update the same output (rfactor it first)`);
     }
     if (axis.iterType === "Ordered") {
       throw new Error(`stage '${this.name}': cannot parallelize ordered axis '${axis.name}': each iteration reads what the previous ones wrote (a scan's time axis)`);
@@ -344,7 +345,7 @@ export class Stage {
 
   /** Annotates loop `axis` with `pragma_<key>` (and value); "unroll"/"vectorize" act as those primitives. */
   pragma(axis: IterVar, key: string, value?: ExprLike): void {
-    if (typeof key !== "string" || key.length === 0) throw new Error(`stage '${this.name}': pragma key must be a non-empty string, got ${describe(key)}`);
+    if (typeof key !== "string" || key.length === 0) throw new ArgumentError(`stage '${this.name}': pragma key must be a non-empty string, got ${describe(key)}`);
     if (key === "unroll") return this.unroll(axis);
     if (key === "vectorize") return this.vectorize(axis);
     this.findLeaf(axis, "pragma");
@@ -361,14 +362,14 @@ export class Stage {
    * @throws Error when the tensor is not read by this stage, the axis is not a leaf, or the offset is not an integer.
    */
   prefetch(tensor: Tensor, axis: IterVar, offset: ExprLike): void {
-    if (!(tensor instanceof Tensor)) throw new Error(`stage '${this.name}': prefetch expects a tensor, got ${describe(tensor)}`);
+    if (!(tensor instanceof Tensor)) throw new ArgumentError(`stage '${this.name}': prefetch expects a tensor, got ${describe(tensor)}`);
     if (!this.op.inputTensors().includes(tensor)) {
-      throw new Error(`stage '${this.name}': cannot prefetch '${tensor.name}', which this stage does not read (it reads ${this.op.inputTensors().map((t) => `'${t.name}'`).join(", ") || "nothing"})`);
+      throw new ScheduleError(`stage '${this.name}': cannot prefetch '${tensor.name}', which this stage does not read (it reads ${this.op.inputTensors().map((t) => `'${t.name}'`).join(", ") || "nothing"})`);
     }
     this.findLeaf(axis, "prefetch");
     const off = typeof offset === "number" && !Number.isInteger(offset) ? undefined : toExpr(offset, DataType.int32());
     if (!off || !off.dtype.isIntegral() || off.dtype.lanes !== 1) {
-      throw new Error(`stage '${this.name}': prefetch offset must be an integer, got ${describe(offset)}`);
+      throw new ArgumentError(`stage '${this.name}': prefetch offset must be an integer, got ${describe(offset)}`);
     }
     this.attrOf(axis).prefetches.push({ tensor, offset: off });
   }
@@ -398,11 +399,11 @@ export class Stage {
   /** Pads the stride of dimension `axis` so that stride % factor == offset (TVM's storage_align). */
   storageAlign(axis: IterVar, factor: number, offset: number): void {
     if (!this.allIterVars.includes(axis) && !this.op.axis.includes(axis)) {
-      throw new Error(`stage '${this.name}': storageAlign expects an axis of this stage, got ${this.describeAxis(axis)}`);
+      throw new ScheduleError(`stage '${this.name}': storageAlign expects an axis of this stage, got ${this.describeAxis(axis)}`);
     }
-    if (!Number.isInteger(factor) || factor < 1) throw new Error(`stage '${this.name}': storageAlign factor must be a positive integer, got ${factor}`);
+    if (!Number.isInteger(factor) || factor < 1) throw new ScheduleError(`stage '${this.name}': storageAlign factor must be a positive integer, got ${factor}`);
     if (!Number.isInteger(offset) || offset < 0 || offset >= factor) {
-      throw new Error(`stage '${this.name}': storageAlign offset must be an integer in [0, ${factor}), got ${offset}`);
+      throw new ScheduleError(`stage '${this.name}': storageAlign offset must be an integer in [0, ${factor}), got ${offset}`);
     }
     const a = this.attrOf(axis);
     a.dimAlignFactor = factor;
@@ -419,11 +420,11 @@ export class Stage {
    */
   setScope(scope: string): void {
     if (typeof scope !== "string" || !/^(global|local|shared|warp)([.:][\w.:]*)?$/.test(scope)) {
-      throw new Error(`stage '${this.name}': setScope expects a storage scope such as "global", "local" or "global:tag" (a rank global, local, shared or warp, then an optional tag), got ${typeof scope === "string" ? JSON.stringify(scope) : describe(scope)}`);
+      throw new ScheduleError(`stage '${this.name}': setScope expects a storage scope such as "global", "local" or "global:tag" (a rank global, local, shared or warp, then an optional tag), got ${typeof scope === "string" ? JSON.stringify(scope) : describe(scope)}`);
     }
     // An output's storage is the argument passed in, which is global: "global" says just that.
     if (this.isOutput && scope === "global") return;
-    if (this.isOutput) throw new Error(`stage '${this.name}' is an output of the schedule: its storage is the argument passed in, so it has no scope to set`);
+    if (this.isOutput) throw new ScheduleError(`stage '${this.name}' is an output of the schedule: its storage is the argument passed in, so it has no scope to set`);
     this.scope = scope;
   }
 }

@@ -1,6 +1,7 @@
 // ComputeOp: a tensor defined elementwise by an expression of its indices (optionally a
 // reduction over reduce axes, or several outputs sharing one loop nest).
 
+import { ArgumentError, ShapeError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { type ExprLike, PrimExpr, ProducerLoad, Reduce, Var } from "../ir/expr.js";
 import { ExprMutator, ExprVisitor } from "../ir/functor.js";
@@ -94,23 +95,23 @@ export function replaceTensorReads(exprs: PrimExpr[], map: ReadonlyMap<Tensor, T
 }
 
 function validateBody(name: string, body: PrimExpr[]): void {
-  if (body.length === 0) throw new Error(`compute '${name}': fcompute returned no expression`);
+  if (body.length === 0) throw new ArgumentError(`compute '${name}': fcompute returned no expression`);
   const isReduce = body[0] instanceof Reduce;
   body.forEach((b, i) => {
-    if (!(b instanceof PrimExpr)) throw new Error(`compute '${name}': fcompute must return an expression, got ${describe(b)}`);
+    if (!(b instanceof PrimExpr)) throw new ArgumentError(`compute '${name}': fcompute must return an expression, got ${describe(b)}`);
     if ((b instanceof Reduce) !== isReduce) {
-      throw new Error(`compute '${name}': outputs must be all reductions or none (output ${i} differs)`);
+      throw new ArgumentError(`compute '${name}': outputs must be all reductions or none (output ${i} differs)`);
     }
     if (b instanceof Reduce && i > 0) {
       const r0 = body[0] as Reduce;
       if (b.axis.length !== r0.axis.length || b.axis.some((a, k) => a !== r0.axis[k]) || b.combiner !== r0.combiner) {
-        throw new Error(`compute '${name}': the reductions of a multi-output compute must share combiner and axes`);
+        throw new ArgumentError(`compute '${name}': the reductions of a multi-output compute must share combiner and axes`);
       }
     }
     const nested = b instanceof Reduce ? [...b.source, b.condition] : [b];
     class NestedReduce extends ExprVisitor {
       override visitReduce(): void {
-        throw new Error(`compute '${name}': a reduction may only be the top level of a compute body, not nested inside an expression`);
+        throw new ArgumentError(`compute '${name}': a reduction may only be the top level of a compute body, not nested inside an expression`);
       }
     }
     nested.forEach((e) => new NestedReduce().visitExpr(e));
@@ -122,7 +123,7 @@ function checkReduceAxesInReducers(name: string, body: PrimExpr[]): void {
   for (const b of body) {
     const loose = reduceAxisOutsideReducer(b);
     if (loose) {
-      throw new Error(`compute '${name}': reduce axis '${loose.name}' is used outside a reduction over it; ` +
+      throw new ArgumentError(`compute '${name}': reduce axis '${loose.name}' is used outside a reduction over it; ` +
         `use it inside a reducer over that axis, e.g. te.sum(A.at(i, ${loose.name}), ${loose.name}) (or a data-parallel index instead)`);
     }
   }
@@ -162,9 +163,9 @@ export interface ComputeOptions {
 
 function checkAxisNames(names: unknown, ndim: number, name: string): string[] {
   if (!Array.isArray(names) || names.some((n) => typeof n !== "string" || n === "")) {
-    throw new Error(`compute '${name}': axisNames must be an array of non-empty strings, got ${describe(names)}`);
+    throw new ArgumentError(`compute '${name}': axisNames must be an array of non-empty strings, got ${describe(names)}`);
   }
-  if (names.length !== ndim) throw new Error(`compute '${name}': axisNames has ${names.length} names (${names.join(", ")}) but the shape has ${ndim} dimensions`);
+  if (names.length !== ndim) throw new ShapeError(`compute '${name}': axisNames has ${names.length} names (${names.join(", ")}) but the shape has ${ndim} dimensions`);
   return [...names];
 }
 
@@ -204,18 +205,18 @@ export function compute<R extends ExprLike | ExprLike[]>(
   opts: ComputeOptions = {},
 ): ComputeResult<R> {
   checkName("compute", name);
-  if (typeof fcompute !== "function") throw new Error(`compute '${name}': fcompute must be a function of the indices, got ${describe(fcompute)}`);
+  if (typeof fcompute !== "function") throw new ArgumentError(`compute '${name}': fcompute must be a function of the indices, got ${describe(fcompute)}`);
   const dims = toShape(shape, `compute '${name}'`);
   const names = opts.axisNames === undefined ? axisNames(fcompute, dims.length, `compute '${name}'`) : checkAxisNames(opts.axisNames, dims.length, name);
   const axes = dims.map((d, i) => new IterVar(new Range(toExpr(0, d.dtype), d), new Var(names[i], d.dtype), "DataPar"));
   const result: ExprLike | ExprLike[] = fcompute(...axes.map((iv) => iv.var));
   if (result === undefined || result === null) {
-    throw new Error(`compute '${name}': fcompute returned ${result}; it must return an expression (e.g. A.at(i).add(1))`);
+    throw new ArgumentError(`compute '${name}': fcompute returned ${result}; it must return an expression (e.g. A.at(i).add(1))`);
   }
   const list = Array.isArray(result) ? result : [result];
   const body = list.map((e, i) => {
     if (!(e instanceof PrimExpr) && typeof e !== "number" && typeof e !== "boolean") {
-      throw new Error(`compute '${name}': fcompute must return an expression, got ${describe(e)}${list.length > 1 ? ` for output ${i}` : ""}`);
+      throw new ArgumentError(`compute '${name}': fcompute must return an expression, got ${describe(e)}${list.length > 1 ? ` for output ${i}` : ""}`);
     }
     return toExpr(e);
   });

@@ -3,6 +3,7 @@
 // lowering binds them to the real buffers with buffer_bind_scope and marks the body with
 // `extern_scope`. Without a region map the op is opaque (no axes, whole-tensor regions).
 
+import { ArgumentError, DTypeError } from "../errors.js";
 import { DataType, type DTypeLike } from "../ir/dtype.js";
 import { Buffer, declBuffer } from "../ir/buffer.js";
 import { type ExprLike, PrimExpr, Var } from "../ir/expr.js";
@@ -105,26 +106,26 @@ export function extern(shape: ExprLike[] | ExprLike[][], inputs: Tensor[], fcomp
   checkName("extern", name);
   const what = `extern '${name}'`;
   if (!Array.isArray(inputs) || inputs.some((t) => !(t instanceof Tensor))) {
-    throw new Error(`${what}: inputs must be an array of tensors, got ${describe(inputs)}`);
+    throw new ArgumentError(`${what}: inputs must be an array of tensors, got ${describe(inputs)}`);
   }
-  if (typeof fcompute !== "function") throw new Error(`${what}: fcompute must be a function (ins, outs) => statement, got ${describe(fcompute)}`);
+  if (typeof fcompute !== "function") throw new ArgumentError(`${what}: fcompute must be a function (ins, outs) => statement, got ${describe(fcompute)}`);
   const multi = isShapeList(shape);
   const shapes = (multi ? shape : [shape as ExprLike[]]).map((s, i) => toShape(s, `${what} output ${i}`));
   let dtypes: DataType[];
   if (opts.dtype === undefined) {
     const types = [...new Set(inputs.map((t) => t.dtype))];
     if (types.length !== 1) {
-      throw new Error(`${what}: cannot infer the output dtype from inputs (${types.length === 0 ? "none" : types.join(", ")}); pass {dtype}`);
+      throw new DTypeError(`${what}: cannot infer the output dtype from inputs (${types.length === 0 ? "none" : types.join(", ")}); pass {dtype}`);
     }
     dtypes = shapes.map(() => types[0]);
   } else {
     const list = Array.isArray(opts.dtype) ? opts.dtype : shapes.map(() => opts.dtype as DTypeLike);
-    if (list.length !== shapes.length) throw new Error(`${what}: ${shapes.length} output shapes but ${list.length} dtypes`);
+    if (list.length !== shapes.length) throw new DTypeError(`${what}: ${shapes.length} output shapes but ${list.length} dtypes`);
     dtypes = list.map((t) => DataType.parse(t));
   }
   const tileable = opts.regionMap !== undefined;
   if (tileable && opts.regionMap !== "elementwise" && typeof opts.regionMap !== "function") {
-    throw new Error(`${what}: regionMap must be "elementwise" or a function from the output region to input regions, got ${describe(opts.regionMap)}`);
+    throw new ArgumentError(`${what}: regionMap must be "elementwise" or a function from the output region to input regions, got ${describe(opts.regionMap)}`);
   }
   // A tileable extern's placeholders stand for tiles: their shape, strides and offset are
   // variables that lowering binds to the tile's; an opaque one's stand for whole tensors.
@@ -135,19 +136,19 @@ export function extern(shape: ExprLike[] | ExprLike[][], inputs: Tensor[], fcomp
     });
   const inBuffers = opts.inBuffers ?? inputs.map((t) => placeholderBuffer(t.shape, t.dtype, t.op.name));
   const outBuffers = opts.outBuffers ?? shapes.map((s, i) => placeholderBuffer(s, dtypes[i], name));
-  if (inBuffers.length !== inputs.length) throw new Error(`${what}: ${inputs.length} inputs but ${inBuffers.length} inBuffers`);
-  if (outBuffers.length !== shapes.length) throw new Error(`${what}: ${shapes.length} outputs but ${outBuffers.length} outBuffers`);
+  if (inBuffers.length !== inputs.length) throw new ArgumentError(`${what}: ${inputs.length} inputs but ${inBuffers.length} inBuffers`);
+  if (outBuffers.length !== shapes.length) throw new ArgumentError(`${what}: ${shapes.length} outputs but ${outBuffers.length} outBuffers`);
   const result = fcompute(inBuffers, outBuffers);
   if (result === undefined || result === null) {
-    throw new Error(`${what}: fcompute returned ${result}; it must return a statement or an expression, e.g. tir.callPacked("f", ins[0], outs[0]) or an irBuilder's get()`);
+    throw new ArgumentError(`${what}: fcompute returned ${result}; it must return a statement or an expression, e.g. tir.callPacked("f", ins[0], outs[0]) or an irBuilder's get()`);
   }
   let body: Stmt;
   if (result instanceof Stmt) body = result;
   else if (result instanceof PrimExpr) body = new Evaluate(result);
-  else throw new Error(`${what}: fcompute must return a statement or an expression, got ${describe(result)}`);
+  else throw new ArgumentError(`${what}: fcompute must return a statement or an expression, got ${describe(result)}`);
   let axes: IterVar[] = [];
   if (tileable) {
-    if (shapes.length !== 1) throw new Error(`${what}: a region map needs exactly one output, got ${shapes.length}`);
+    if (shapes.length !== 1) throw new ArgumentError(`${what}: a region map needs exactly one output, got ${shapes.length}`);
     axes = shapes[0].map((d, i) => new IterVar(new Range(toExpr(0, d.dtype), d), new Var(`${name}.ax${i}`, d.dtype), "DataPar"));
   }
   const op = new ExternOp(name, opts.tag ?? "", opts.attrs ?? {}, inputs, inBuffers, outBuffers, body, shapes, opts.regionMap, axes);

@@ -7,6 +7,7 @@
 // above 88.38 about 2.4e38 instead of up to 3.4e38 or +inf), and no NaN handling (a NaN input
 // gives an unspecified value). docs/vector_math.md has the measured error and speed.
 
+import { DTypeError } from "../errors.js";
 import { Let, type PrimExpr, Var, type ExprLike } from "../ir/expr.js";
 import { reinterpret, shiftLeft } from "../ir/bit_ops.js";
 import { constant, max, min, toExpr } from "../ir/op.js";
@@ -18,7 +19,7 @@ const P = [1.00000012, 1.0, 0.499988705, 0.166664153, 0.0419175290, 0.0083751287
 /** e^x for float32 (scalar or vector), cheaper and less accurate than te.exp; see the file comment. */
 export function fastExp(x: ExprLike): PrimExpr {
   const a = toExpr(x);
-  if (a.dtype.element().toString() !== "float32") throw new Error(`fastExp: needs a float32 expression, got ${a.dtype}`);
+  if (a.dtype.element().toString() !== "float32") throw new DTypeError(`fastExp: needs a float32 expression, got ${a.dtype}`);
   const t = a.dtype;
   const c = (v: number): PrimExpr => constant(v, t);
   const xv = new Var("fexp_x", t);

@@ -1,5 +1,6 @@
 // Reads the parameter names of a user's fcompute, so that axes print as the user named them
 // (TVM takes them from the Python lambda): `(i, j, k) => ...` gives axes i, j, k.
+import { ShapeError } from "../errors.js";
 
 export type ParamNames = { names: string[]; variadic: boolean } | undefined;
 
@@ -31,7 +32,7 @@ export function axisNames(f: (...args: never[]) => unknown, ndim: number, what: 
     return fixed.concat(fallback.slice(fixed.length));
   }
   if (p.names.length !== ndim) {
-    throw new Error(`${what}: fcompute takes ${p.names.length} index arguments (${p.names.join(", ")}) but the shape has ${ndim} dimensions`);
+    throw new ShapeError(`${what}: fcompute takes ${p.names.length} index arguments (${p.names.join(", ")}) but the shape has ${ndim} dimensions`);
   }
   return p.names;
 }

@@ -1,5 +1,6 @@
 // The `te` namespace: tensor expressions as TVM's tvm.te names them (camelCase).
 
+import { DTypeError } from "../errors.js";
 import { DataType, type DTypeLike } from "../ir/dtype.js";
 import { SizeVar, Var } from "../ir/expr.js";
 import { constant } from "../ir/op.js";
@@ -32,7 +33,7 @@ export function variable(name = "tindex", dtype: DTypeLike = "int32"): Var {
 export function sizeVar(name = "size", dtype: DTypeLike = "int32"): SizeVar {
   checkName("sizeVar", name);
   const t = DataType.parse(dtype);
-  if (!t.isIntegral()) throw new Error(`sizeVar '${name}': a size must have an integer dtype, got ${t}`);
+  if (!t.isIntegral()) throw new DTypeError(`sizeVar '${name}': a size must have an integer dtype, got ${t}`);
   return new SizeVar(name, t);
 }
 

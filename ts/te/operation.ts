@@ -1,6 +1,7 @@
 // Operation: what produces tensors (placeholder, compute, extern). Ops are immutable; a
 // schedule that rewrites the dataflow (inline, cache) makes new ops with `replaceInputs`.
 
+import { ArgumentError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import type { PrimExpr } from "../ir/expr.js";
 import type { IterVar } from "../ir/iter_var.js";
@@ -67,7 +68,7 @@ export abstract class Operation {
    */
   output(i: number): Tensor {
     if (i < 0 || i >= this.numOutputs) {
-      throw new Error(`op '${this.name}' has ${this.numOutputs} outputs; output ${i} does not exist`);
+      throw new ArgumentError(`op '${this.name}' has ${this.numOutputs} outputs; output ${i} does not exist`);
     }
     return this.outputs[i];
   }

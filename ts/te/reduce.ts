@@ -1,6 +1,7 @@
 // Reductions: reduce axes, commutative reducers (sum, max, min, user-defined, multi-value),
 // building TE Reduce expressions as TVM's te.comm_reducer does.
 
+import { ArgumentError, DTypeError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { CommReducer, type ExprLike, IntImm, PrimExpr, Reduce, Var } from "../ir/expr.js";
 import { IterVar, Range } from "../ir/iter_var.js";
@@ -12,20 +13,20 @@ export function reduceAxis(dom: [ExprLike, ExprLike] | Range, name = "rv"): Iter
   if (dom instanceof Range) {
     range = dom;
     if (range.extent instanceof IntImm && range.extent.value < 0) {
-      throw new Error(`reduceAxis '${name}': the range with min ${range.min} and extent ${range.extent.value} has a negative extent; expected an extent >= 0`);
+      throw new ArgumentError(`reduceAxis '${name}': the range with min ${range.min} and extent ${range.extent.value} has a negative extent; expected an extent >= 0`);
     }
   } else {
-    if (!Array.isArray(dom) || dom.length !== 2) throw new Error(`reduceAxis '${name}': domain must be [lo, hi], got ${describe(dom)}`);
+    if (!Array.isArray(dom) || dom.length !== 2) throw new ArgumentError(`reduceAxis '${name}': domain must be [lo, hi], got ${describe(dom)}`);
     const lo = toExpr(dom[0], DataType.int32());
     const hi = toExpr(dom[1], DataType.int32());
     dom.forEach((b, i) => {
       const e = i === 0 ? lo : hi;
       if (!e.dtype.isIntegral()) {
-        throw new Error(`reduceAxis '${name}': the ${i === 0 ? "lower" : "upper"} bound must be an integer, got ${typeof b === "number" ? b : `${e} of dtype ${e.dtype}`}`);
+        throw new ArgumentError(`reduceAxis '${name}': the ${i === 0 ? "lower" : "upper"} bound must be an integer, got ${typeof b === "number" ? b : `${e} of dtype ${e.dtype}`}`);
       }
     });
     if (lo instanceof IntImm && hi instanceof IntImm && hi.value < lo.value) {
-      throw new Error(`reduceAxis '${name}': the range [${lo.value}, ${hi.value}) has a negative extent (${hi.value - lo.value}); expected [lo, hi] with lo <= hi`);
+      throw new ArgumentError(`reduceAxis '${name}': the range [${lo.value}, ${hi.value}) has a negative extent (${hi.value - lo.value}); expected [lo, hi] with lo <= hi`);
     }
     range = new Range(lo, sub(hi, lo));
   }
@@ -69,12 +70,12 @@ type Identity = ((t: DataType) => ExprLike) | ((...t: DataType[]) => ExprLike[])
 export function commReducer(fcombine: (x: PrimExpr, y: PrimExpr) => PrimExpr, fidentity: (t: DataType) => ExprLike, name?: string): Reducer;
 export function commReducer(fcombine: (x: PrimExpr[], y: PrimExpr[]) => PrimExpr[], fidentity: (...t: DataType[]) => ExprLike[], name?: string): Reducer;
 export function commReducer(fcombine: Combine, fidentity: Identity, name = "reduce"): Reducer {
-  if (typeof fcombine !== "function") throw new Error(`commReducer '${name}': fcombine must be a function (x, y) => expression, got ${describe(fcombine)}`);
-  if (typeof fidentity !== "function") throw new Error(`commReducer '${name}': fidentity must be a function (dtype) => expression, got ${describe(fidentity)}`);
+  if (typeof fcombine !== "function") throw new ArgumentError(`commReducer '${name}': fcombine must be a function (x, y) => expression, got ${describe(fcombine)}`);
+  if (typeof fidentity !== "function") throw new ArgumentError(`commReducer '${name}': fidentity must be a function (dtype) => expression, got ${describe(fidentity)}`);
   function combineDirectly(operands: unknown[]): PrimExpr {
     const values = operands.map((v, i) => {
       if (!(v instanceof PrimExpr) && typeof v !== "number" && !(v instanceof IterVar)) {
-        throw new Error(`${name}: operand ${i} must be an expression or a number (or pass reduce axes as the second argument), got ${describe(v)}`);
+        throw new ArgumentError(`${name}: operand ${i} must be an expression or a number (or pass reduce axes as the second argument), got ${describe(v)}`);
       }
       return v as ExprLike;
     });
@@ -91,14 +92,14 @@ export function commReducer(fcombine: Combine, fidentity: Identity, name = "redu
     }
     const multi = Array.isArray(expr);
     const exprs = (multi ? expr : [expr]).map((e) => {
-      if (!(e instanceof PrimExpr)) throw new Error(`${name}: expects an expression to reduce, got ${describe(e)}`);
+      if (!(e instanceof PrimExpr)) throw new ArgumentError(`${name}: expects an expression to reduce, got ${describe(e)}`);
       return e;
     });
     const axes = Array.isArray(axis) ? axis : [axis];
-    if (axes.length === 0) throw new Error(`${name}: needs at least one reduce axis`);
+    if (axes.length === 0) throw new ArgumentError(`${name}: needs at least one reduce axis`);
     for (const iv of axes) {
       if (!(iv instanceof IterVar) || iv.iterType !== "CommReduce") {
-        throw new Error(`${name}: axis must be reduce axes made by te.reduceAxis, got ${iv instanceof IterVar ? `${iv.iterType} axis '${iv.name}'` : describe(iv)}`);
+        throw new ArgumentError(`${name}: axis must be reduce axes made by te.reduceAxis, got ${iv instanceof IterVar ? `${iv.iterType} axis '${iv.name}'` : describe(iv)}`);
       }
     }
     const dtypes = exprs.map((e) => e.dtype);
@@ -111,24 +112,24 @@ export function commReducer(fcombine: Combine, fidentity: Identity, name = "redu
       ? (fidentity as (...t: DataType[]) => ExprLike[])(...dtypes)
       : [(fidentity as (t: DataType) => ExprLike)(dtypes[0])];
     if (!Array.isArray(combined) || combined.length !== exprs.length) {
-      throw new Error(`${name}: combine must return ${exprs.length} value(s)`);
+      throw new ArgumentError(`${name}: combine must return ${exprs.length} value(s)`);
     }
     if (!Array.isArray(identities) || identities.length !== exprs.length) {
-      throw new Error(`${name}: identity must return ${exprs.length} value(s)`);
+      throw new ArgumentError(`${name}: identity must return ${exprs.length} value(s)`);
     }
     const result = combined.map((c, i) => {
       const e = toExpr(c, dtypes[i]);
-      if (e.dtype !== dtypes[i]) throw new Error(`${name}: combine returned ${e.dtype} for a ${dtypes[i]} value`);
+      if (e.dtype !== dtypes[i]) throw new DTypeError(`${name}: combine returned ${e.dtype} for a ${dtypes[i]} value`);
       return e;
     });
     const identity = identities.map((v, i) => {
       const e = toExpr(v, dtypes[i]);
-      if (e.dtype !== dtypes[i]) throw new Error(`${name}: identity returned ${e.dtype} for a ${dtypes[i]} value`);
+      if (e.dtype !== dtypes[i]) throw new DTypeError(`${name}: identity returned ${e.dtype} for a ${dtypes[i]} value`);
       return e;
     });
     const combiner = new CommReducer(lhs, rhs, result, identity);
     const cond = where === undefined ? constant(true) : toExpr(where);
-    if (!cond.dtype.isBool()) throw new Error(`${name}: where must be a bool expression, got ${cond.dtype}`);
+    if (!cond.dtype.isBool()) throw new DTypeError(`${name}: where must be a bool expression, got ${cond.dtype}`);
     const inits = init === undefined ? [] : (Array.isArray(init) ? init : [init]).map((v, i) => toExpr(v, dtypes[i]));
     const reduces = exprs.map((_, i) => new Reduce(combiner, exprs, axes, cond, i, inits));
     return multi ? reduces : reduces[0];

@@ -1,6 +1,7 @@
 // Tensor: one output of an operation; `at(...)` reads it inside an expression. A Tensor is
 // identified by (op, valueIndex): every op creates its output tensors once.
 
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { type ExprLike, PrimExpr, ProducerLoad, type DataProducer } from "../ir/expr.js";
 import { toExpr, describe } from "../ir/op.js";
@@ -37,15 +38,15 @@ export class Tensor implements DataProducer {
   /** Reads the element at `indices` (numbers or integer expressions). */
   at(...indices: ExprLike[]): PrimExpr {
     if (indices.length !== this.shape.length) {
-      throw new Error(`tensor '${this.name}' has ${this.shape.length} dimensions (shape [${this.shape.join(", ")}]) but was indexed with ${indices.length} indices`);
+      throw new ShapeError(`tensor '${this.name}' has ${this.shape.length} dimensions (shape [${this.shape.join(", ")}]) but was indexed with ${indices.length} indices`);
     }
     const idx = indices.map((v, d) => {
       if (!(v instanceof PrimExpr) && !(v instanceof IterVar) && typeof v !== "number") {
-        throw new Error(`tensor '${this.name}': index ${d} must be a number, an expression or an axis, got ${describe(v)}`);
+        throw new ArgumentError(`tensor '${this.name}': index ${d} must be a number, an expression or an axis, got ${describe(v)}`);
       }
       const e = toExpr(v, DataType.int32());
       if (!e.dtype.isIntegral() || e.dtype.lanes !== 1) {
-        throw new Error(`tensor '${this.name}': index ${d} must be a scalar integer, got ${e.dtype} (${e})`);
+        throw new DTypeError(`tensor '${this.name}': index ${d} must be a scalar integer, got ${e.dtype} (${e})`);
       }
       return e;
     });

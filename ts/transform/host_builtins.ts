@@ -4,6 +4,7 @@
 // pointer tests, extern libm calls, and tejit's formatted error message (tejit.format), which lets
 // an argument check say what it got as well as what it expected.
 
+import { UnsupportedError } from "../errors.js";
 import { DataType, type DTypeLike } from "../ir/dtype.js";
 import { Call, IntImm, type PrimExpr, StringImm } from "../ir/expr.js";
 
@@ -58,7 +59,7 @@ export function dlpackCode(t: DataType): number {
   if (t.isInt()) return 0;
   if (t.isUInt() || t.isBool()) return 1;
   if (t.isFloat()) return 2;
-  throw new Error(`dtype ${t} has no DLPack code`);
+  throw new UnsupportedError(`dtype ${t} has no DLPack code`);
 }
 
 const i32 = (v: number): IntImm => new IntImm("int32", v);

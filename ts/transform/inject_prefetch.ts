@@ -8,6 +8,7 @@
 // dimension of one element has no loop. Runs on the schedule-ops output, before StorageFlatten
 // (which flattens the loads). A prefetch is a hint: results do not change.
 
+import { ScheduleError } from "../errors.js";
 import { Buffer } from "../ir/buffer.js";
 import { BufferLoad, Call, IntImm, ProducerLoad, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
@@ -71,9 +72,9 @@ class PrefetchInjector extends StmtExprMutator {
     const tensor = s.node;
     const body = this.visitStmt(s.body);
     const loop = this.loops[this.loops.length - 1];
-    if (!loop) throw new Error(`prefetch of '${tensor.name}': it must sit in a loop`);
+    if (!loop) throw new ScheduleError(`prefetch of '${tensor.name}': it must sit in a loop`);
     if (this.loops.some((l) => l.forKind === "vectorized")) {
-      throw new Error(`prefetch of '${tensor.name}' in loop '${loop.loopVar.name}': the loop is or is inside a vectorized loop; prefetch in a loop outside the vectorized one`);
+      throw new ScheduleError(`prefetch of '${tensor.name}' in loop '${loop.loopVar.name}': the loop is or is inside a vectorized loop; prefetch in a loop outside the vectorized one`);
     }
     // What the body reads at iteration v + offset, its inner loops over their whole range.
     const ahead = substitute(body, new Map([[loop.loopVar, op.add(loop.loopVar, s.value)]]));

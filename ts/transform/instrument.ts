@@ -4,6 +4,7 @@
 // and DumpIR (the IR after each pass written to a directory, as Halide's HL_DEBUG_CODEGEN and
 // TVM's dump instruments do).
 
+import { ArgumentError } from "../errors.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { IRModule } from "../ir/function.js";
@@ -89,11 +90,11 @@ export class DumpIR implements PassInstrument {
    * @throws Error when `dir` is not a non-empty string or cannot be created.
    */
   constructor(readonly dir: string) {
-    if (typeof dir !== "string" || dir === "") throw new Error(`DumpIR: dir must be a non-empty string (the directory to write the IR to), got ${String(dir)}`);
+    if (typeof dir !== "string" || dir === "") throw new ArgumentError(`DumpIR: dir must be a non-empty string (the directory to write the IR to), got ${String(dir)}`);
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
-      throw new Error(`DumpIR: cannot create the directory ${dir} (${(e as Error).message})`);
+      throw new ArgumentError(`DumpIR: cannot create the directory ${dir} (${(e as Error).message})`);
     }
   }
 

@@ -9,6 +9,7 @@
 // go where ts/transform/check_placement.ts puts them. Buffers reached only through handles
 // (extern views, packed-call arguments) are not checked.
 
+import { ArgumentError } from "../errors.js";
 import type { Analyzer } from "../arith/analyzer.js";
 import { Broadcast, IntImm, type Load, type PrimExpr, Ramp, type Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
@@ -109,7 +110,7 @@ export const BOUNDS_CHECKED_ATTR = "tejit.bounds_checked";
 
 /** True when bounds checks are asked for: `option` if given, else TEJIT_BOUNDS_CHECK=1. */
 export function boundsCheckWanted(option: boolean | undefined): boolean {
-  if (option !== undefined && typeof option !== "boolean") throw new Error(`boundsCheck must be true or false, got ${op.describe(option)}`);
+  if (option !== undefined && typeof option !== "boolean") throw new ArgumentError(`boundsCheck must be true or false, got ${op.describe(option)}`);
   return option ?? process.env.TEJIT_BOUNDS_CHECK === "1";
 }
 

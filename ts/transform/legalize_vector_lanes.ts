@@ -4,6 +4,7 @@
 // ramp(b, s, 3) becomes b + s*lane and broadcast(v, 3) becomes v. Power-of-two vectors are
 // left alone for the code generator to emit as vector types.
 
+import { UnsupportedError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import {
   BinaryExpr, Broadcast, Call, Cast, CompareExpr, FloatImm, IntImm, Let, Load, LogicalExpr, Not, type PrimExpr, Ramp,
@@ -60,7 +61,7 @@ function laneOf(e: PrimExpr, lane: Var, fname: string, lets: ReadonlyMap<Var, Va
   if (e instanceof Cast) return new Cast(e.dtype.element(), rec(e.value));
   if (e instanceof Select) return new Select(rec(e.condition), rec(e.trueValue), rec(e.falseValue));
   if (e instanceof Call) return new Call(e.dtype.element(), e.op, e.args.map(rec));
-  throw new Error(`legalizeVectorLanes(${fname}): cannot split the ${e.dtype} expression ${e} into lanes; use a power-of-two lane count`);
+  throw new UnsupportedError(`legalizeVectorLanes(${fname}): cannot split the ${e.dtype} expression ${e} into lanes; use a power-of-two lane count`);
 }
 
 class LaneLegalizer extends StmtExprMutator {
@@ -76,7 +77,7 @@ class LaneLegalizer extends StmtExprMutator {
     const lanes = Math.max(s.value.dtype.lanes, s.index.dtype.lanes);
     if (!illegal(DataType.int(32, lanes)) && !hasIllegal(s.value) && !hasIllegal(s.index)) return super.visitStore(s);
     if (!illegal(DataType.int(32, lanes))) {
-      throw new Error(`legalizeVectorLanes(${this.fname}): a ${s.value.dtype} store computes through vectors of another, non-power-of-two lane count`);
+      throw new UnsupportedError(`legalizeVectorLanes(${this.fname}): a ${s.value.dtype} store computes through vectors of another, non-power-of-two lane count`);
     }
     const lane = this.laneVar();
     const body = new Store(s.bufferVar, laneOf(s.value, lane, this.fname), laneOf(s.index, lane, this.fname), laneOf(s.predicate, lane, this.fname));
@@ -85,14 +86,14 @@ class LaneLegalizer extends StmtExprMutator {
 
   override visitLetStmt(s: LetStmt): Stmt {
     if (illegal(s.value.dtype)) {
-      throw new Error(`legalizeVectorLanes(${this.fname}): let '${s.variable.name}' binds a ${s.value.dtype} value; the C backend needs power-of-two lanes`);
+      throw new UnsupportedError(`legalizeVectorLanes(${this.fname}): let '${s.variable.name}' binds a ${s.value.dtype} value; the C backend needs power-of-two lanes`);
     }
     return super.visitLetStmt(s);
   }
 
   override visitEvaluate(s: Evaluate): Stmt {
     if (hasIllegal(s.value)) {
-      throw new Error(`legalizeVectorLanes(${this.fname}): cannot evaluate ${s.value} with a non-power-of-two lane count`);
+      throw new UnsupportedError(`legalizeVectorLanes(${this.fname}): cannot evaluate ${s.value} with a non-power-of-two lane count`);
     }
     return super.visitEvaluate(s);
   }

@@ -7,6 +7,7 @@
 // rsqrt(x) = 1 / sqrt(x), exp10(x) = pow(10, x); round is nearbyint (half to even, as TVM and the
 // interpreter round).
 
+import { DTypeError, UnsupportedError } from "../errors.js";
 import { Call, Let, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprMutator } from "../ir/functor.js";
@@ -16,10 +17,10 @@ import { pureExtern } from "./host_builtins.js";
 
 function libmName(fn: string, e: Call): string {
   const t = e.dtype;
-  if (!t.isFloat()) throw new Error(`lowerIntrin: ${e.op} needs a float argument, got ${t} in ${e}`);
+  if (!t.isFloat()) throw new DTypeError(`lowerIntrin: ${e.op} needs a float argument, got ${t} in ${e}`);
   if (t.bits === 32) return `${fn}f`;
   if (t.bits === 64) return fn;
-  throw new Error(`lowerIntrin: ${e.op} of ${t} is not supported by the C backend (float32 and float64 are); cast to float32 first`);
+  throw new UnsupportedError(`lowerIntrin: ${e.op} of ${t} is not supported by the C backend (float32 and float64 are); cast to float32 first`);
 }
 
 class IntrinLower extends StmtExprMutator {

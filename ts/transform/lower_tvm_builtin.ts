@@ -13,6 +13,7 @@
 // most STACK_FRAME_BYTES, given in program order (an enclosing allocation before those inside
 // it); later ones go to the workspace, so no schedule can overflow a thread's stack.
 
+import { IRError, InternalError, UnsupportedError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { Call, IntImm, Load, type PrimExpr, StringImm, Var, pointerVar } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
@@ -80,7 +81,7 @@ class BuiltinLower extends StmtExprMutator {
 
   private get scope(): StackScope {
     const s = this.scopes[this.scopes.length - 1];
-    if (!s) throw new Error("lowerTVMBuiltin: internal: no stack scope");
+    if (!s) throw new InternalError("lowerTVMBuiltin: no stack scope");
     return s;
   }
 
@@ -125,7 +126,7 @@ class BuiltinLower extends StmtExprMutator {
     this.prep = [];
     const c = this.visitExpr(s.condition);
     if (this.prep.length > 0) {
-      throw new Error(`lowerTVMBuiltin(${this.fname}): a packed call in a while condition is not supported; compute it into a variable in the loop body`);
+      throw new UnsupportedError(`lowerTVMBuiltin(${this.fname}): a packed call in a while condition is not supported; compute it into a variable in the loop body`);
     }
     this.prep = saved;
     const b = this.visitStmt(s.body);
@@ -176,7 +177,7 @@ class BuiltinLower extends StmtExprMutator {
   }
 
   private makeArray(e: Call): PrimExpr {
-    if (e.args.length !== 6) throw new Error(`lowerTVMBuiltin(${this.fname}): tvm_stack_make_array takes 6 arguments, got ${e.args.length}`);
+    if (e.args.length !== 6) throw new IRError(`lowerTVMBuiltin(${this.fname}): tvm_stack_make_array takes 6 arguments, got ${e.args.length}`);
     const sc = this.scope;
     const idx = sc.runArrays++;
     sc.maxArrays = Math.max(sc.maxArrays, sc.runArrays);
@@ -200,7 +201,7 @@ class BuiltinLower extends StmtExprMutator {
 
   private lowerCallPacked(e: Call): PrimExpr {
     const [name, ...args] = e.args;
-    if (!(name instanceof StringImm)) throw new Error(`lowerTVMBuiltin(${this.fname}): tvm_call_packed needs the callee's name as its first argument`);
+    if (!(name instanceof StringImm)) throw new IRError(`lowerTVMBuiltin(${this.fname}): tvm_call_packed needs the callee's name as its first argument`);
     const sc = this.scope;
     const savedArrays = sc.runArrays;
     const savedShape = sc.runShape;
@@ -215,7 +216,7 @@ class BuiltinLower extends StmtExprMutator {
       const t = v.dtype;
       let code: number;
       let stored: PrimExpr;
-      if (t.lanes !== 1) throw new Error(`lowerTVMBuiltin(${this.fname}): packed call '${name.value}' argument ${k + 1} is a vector (${t}); pass scalars or buffers`);
+      if (t.lanes !== 1) throw new IRError(`lowerTVMBuiltin(${this.fname}): packed call '${name.value}' argument ${k + 1} is a vector (${t}); pass scalars or buffers`);
       if (a instanceof StringImm) { code = TypeCode.Str; stored = v; }
       else if (t.isHandle()) { code = isArray ? TypeCode.DLTensorHandle : TypeCode.OpaqueHandle; stored = v; }
       else if (t.isFloat()) { code = TypeCode.Float; stored = op.cast("float64", v); }

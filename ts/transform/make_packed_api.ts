@@ -11,6 +11,7 @@
 // wrapped in attr "compute_scope", which the C code generator outlines into a function of its own;
 // a `tir.ret(value)` in it becomes stores to out_ret_value / out_ret_tcode and `return 0`.
 
+import { ArgumentError, IRError, UnsupportedError } from "../errors.js";
 import type { Buffer } from "../ir/buffer.js";
 import { Call, Cast, IntImm, Load, type PrimExpr, StringImm, Var, pointerVar } from "../ir/expr.js";
 import { PrimFunc } from "../ir/function.js";
@@ -88,7 +89,7 @@ class ArgBinder {
     for (const d of this.deferred) {
       const missing = collectVars(d.target).filter((v) => !this.bound.has(v));
       if (missing.length > 0) {
-        throw new Error(`makePackedAPI(${this.fname}): ${d.prefix} has ${d.what} ${d.target}, which uses ${missing.map((v) => `'${v.name}'`).join(", ")} that no argument defines; pass ${missing.length > 1 ? "them" : "it"} as a parameter or give the buffer a shape of plain variables`);
+        throw new ArgumentError(`makePackedAPI(${this.fname}): ${d.prefix} has ${d.what} ${d.target}, which uses ${missing.map((v) => `'${v.name}'`).join(", ")} that no argument defines; pass ${missing.length > 1 ? "them" : "it"} as a parameter or give the buffer a shape of plain variables`);
       }
       const expected = op.cast("int64", d.target);
       this.assert(op.eq(expected, d.value), `${d.prefix} has ${d.what} = `, d.value, ", expected ", expected);
@@ -136,7 +137,7 @@ function bindBuffer(b: ArgBinder, handle: Var, buf: Buffer, prefix: string): voi
       }
     } else {
       if (buf.strides.length !== nd) {
-        throw new Error(`makePackedAPI(${b.fname}): buffer '${buf.name}' has ${nd} dimensions but ${buf.strides.length} strides`);
+        throw new IRError(`makePackedAPI(${b.fname}): buffer '${buf.name}' has ${nd} dimensions but ${buf.strides.length} strides`);
       }
       let compact: PrimExpr = i64(1);
       const compactStrides: PrimExpr[] = [];
@@ -175,7 +176,7 @@ function bindBuffer(b: ArgBinder, handle: Var, buf: Buffer, prefix: string): voi
   b.assert(op.eq(device, 1), `${prefix} is on device type `, device, ", expected CPU (1)");
 
   if (b.bound.has(buf.data)) {
-    throw new Error(`makePackedAPI(${b.fname}): buffer '${buf.name}' is passed twice; pass each buffer once`);
+    throw new ArgumentError(`makePackedAPI(${b.fname}): buffer '${buf.name}' is passed twice; pass each buffer once`);
   }
   b.let(buf.data, structGet("handle", handle, 0, Field.ArrData));
   if (bytes > 1) {
@@ -202,8 +203,8 @@ class ReturnRewriter extends StmtExprMutator {
     if (x.dtype.isFloat()) { code = TypeCode.Float; stored = op.cast("float64", x); }
     else if (x.dtype.isIntegral() || x.dtype.isBool()) { code = TypeCode.Int; stored = op.cast("int64", x); }
     else if (x.dtype.isHandle()) { code = TypeCode.OpaqueHandle; stored = x; }
-    else throw new Error(`makePackedAPI: cannot return a value of dtype ${x.dtype}`);
-    if (x.dtype.lanes !== 1) throw new Error(`makePackedAPI: cannot return a vector (${x.dtype})`);
+    else throw new UnsupportedError(`makePackedAPI: cannot return a value of dtype ${x.dtype}`);
+    if (x.dtype.lanes !== 1) throw new UnsupportedError(`makePackedAPI: cannot return a vector (${x.dtype})`);
     return SeqStmt.flatten([
       new Evaluate(structSet(this.pp.retValue, 0, Field.TVMValueContent, stored)),
       new Store(this.pp.retTcode, new IntImm("int32", code), new IntImm("int32", 0)),
@@ -234,7 +235,7 @@ function paramLabel(f: PrimFunc, p: Var): string {
 
 export function makePackedAPI(f: PrimFunc): PrimFunc {
   const fname = f.name;
-  if (fname === undefined) throw new Error("makePackedAPI: the function has no global_symbol attribute; give it a name");
+  if (fname === undefined) throw new IRError("makePackedAPI: the function has no global_symbol attribute; give it a name");
   if (f.attrs["calling_conv"] === 1) return f;
   const pp = packedParams();
   const b = new ArgBinder(fname);
@@ -269,9 +270,9 @@ export function makePackedAPI(f: PrimFunc): PrimFunc {
       const raw = value("int64", i);
       b.let(p, t.isBool() ? op.ne(raw, new IntImm("int64", 0)) : op.cast(t, raw));
     } else {
-      throw new Error(`makePackedAPI(${fname}): parameter '${p.name}' has dtype ${t}, which a packed function cannot take`);
+      throw new UnsupportedError(`makePackedAPI(${fname}): parameter '${p.name}' has dtype ${t}, which a packed function cannot take`);
     }
-    if (t.lanes !== 1) throw new Error(`makePackedAPI(${fname}): parameter '${p.name}' is a vector (${t})`);
+    if (t.lanes !== 1) throw new UnsupportedError(`makePackedAPI(${fname}): parameter '${p.name}' is a vector (${t})`);
   });
 
   f.params.forEach((p, i) => {

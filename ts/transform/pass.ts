@@ -5,6 +5,7 @@
 // skipped, and the context's instruments see the module before and after every pass that runs,
 // nested ones included (a Sequential and each of its passes), as TVM's PassInstrument does.
 
+import { ArgumentError } from "../errors.js";
 import { IRModule, PrimFunc } from "../ir/function.js";
 import { describe } from "../ir/op.js";
 import { PassContext } from "./pass_context.js";
@@ -42,12 +43,12 @@ export interface PassSpec {
 
 function checkModule(mod: unknown, name: string): asserts mod is IRModule {
   if (!(mod instanceof IRModule)) {
-    throw new Error(`pass ${name}: expects an IRModule (lower() gives one; new tir.IRModule({main: f}) wraps a PrimFunc), got ${describe(mod)}`);
+    throw new ArgumentError(`pass ${name}: expects an IRModule (lower() gives one; new tir.IRModule({main: f}) wraps a PrimFunc), got ${describe(mod)}`);
   }
 }
 
 function makePass(spec: PassSpec, run: (mod: IRModule, ctx: PassContext) => IRModule, passes?: readonly Pass[]): Pass {
-  if (typeof spec.name !== "string" || spec.name === "") throw new Error(`a pass needs a non-empty name, got ${describe(spec.name)}`);
+  if (typeof spec.name !== "string" || spec.name === "") throw new ArgumentError(`a pass needs a non-empty name, got ${describe(spec.name)}`);
   const info: PassInfo = Object.freeze({
     name: spec.name,
     optLevel: spec.optLevel ?? 0,
@@ -72,25 +73,25 @@ function makePass(spec: PassSpec, run: (mod: IRModule, ctx: PassContext) => IRMo
  * `fn` must be pure: it returns a new PrimFunc (or the same one, unchanged).
  */
 export function createPrimFuncPass(fn: (f: PrimFunc, ctx: PassContext) => PrimFunc, spec: PassSpec): Pass {
-  if (typeof fn !== "function") throw new Error(`createPrimFuncPass '${spec?.name}': expects a function (PrimFunc, PassContext) => PrimFunc, got ${describe(fn)}`);
+  if (typeof fn !== "function") throw new ArgumentError(`createPrimFuncPass '${spec?.name}': expects a function (PrimFunc, PassContext) => PrimFunc, got ${describe(fn)}`);
   return makePass(spec, (mod, ctx) => mod.map((f) => {
     const out = fn(f, ctx);
-    if (!(out instanceof PrimFunc)) throw new Error(`pass ${spec.name}: its function returned ${describe(out)} instead of a PrimFunc`);
+    if (!(out instanceof PrimFunc)) throw new ArgumentError(`pass ${spec.name}: its function returned ${describe(out)} instead of a PrimFunc`);
     return out;
   }));
 }
 
 /** A pass over the whole module (TVM's tvm.transform.module_pass). */
 export function createModulePass(fn: (mod: IRModule, ctx: PassContext) => IRModule, spec: PassSpec): Pass {
-  if (typeof fn !== "function") throw new Error(`createModulePass '${spec?.name}': expects a function (IRModule, PassContext) => IRModule, got ${describe(fn)}`);
+  if (typeof fn !== "function") throw new ArgumentError(`createModulePass '${spec?.name}': expects a function (IRModule, PassContext) => IRModule, got ${describe(fn)}`);
   return makePass(spec, fn);
 }
 
 /** Runs `passes` in order (TVM's tvm.transform.Sequential). */
 export function Sequential(passes: readonly Pass[], name = "Sequential"): Pass {
-  if (!Array.isArray(passes)) throw new Error(`Sequential: expects an array of passes, got ${describe(passes)}`);
+  if (!Array.isArray(passes)) throw new ArgumentError(`Sequential: expects an array of passes, got ${describe(passes)}`);
   passes.forEach((p, i) => {
-    if (typeof p !== "function" || !(p as Partial<Pass>).info) throw new Error(`Sequential '${name}': element ${i} is not a pass (tir.transform.Simplify() and createPrimFuncPass(...) make passes), got ${describe(p)}`);
+    if (typeof p !== "function" || !(p as Partial<Pass>).info) throw new ArgumentError(`Sequential '${name}': element ${i} is not a pass (tir.transform.Simplify() and createPrimFuncPass(...) make passes), got ${describe(p)}`);
   });
   const options = [...new Set(passes.flatMap((p) => p.info.options))];
   return makePass({ name, options }, (mod, ctx) => passes.reduce((m, p) => p(m, ctx), mod), passes);

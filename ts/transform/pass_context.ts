@@ -9,6 +9,7 @@
 // also holds across awaits; lower() and build() run under the current one, their own options
 // taking precedence.
 
+import { ArgumentError } from "../errors.js";
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { IRModule } from "../ir/function.js";
 import { describe } from "../ir/op.js";
@@ -147,17 +148,17 @@ export const CONFIG_KEYS: readonly string[] = [
 ];
 
 function checkBoolean(key: string, v: unknown): boolean {
-  if (typeof v !== "boolean") throw new Error(`PassContext config '${key}' must be a boolean, got ${describe(v)}`);
+  if (typeof v !== "boolean") throw new ArgumentError(`PassContext config '${key}' must be a boolean, got ${describe(v)}`);
   return v;
 }
 
 function checkCount(key: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new Error(`PassContext config '${key}' must be a non-negative integer, got ${describe(v)}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new ArgumentError(`PassContext config '${key}' must be a non-negative integer, got ${describe(v)}`);
   return v;
 }
 
 function checkRecord(key: string, v: unknown): Record<string, unknown> {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error(`PassContext config '${key}' must be an object, got ${describe(v)}`);
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new ArgumentError(`PassContext config '${key}' must be an object, got ${describe(v)}`);
   return v as Record<string, unknown>;
 }
 
@@ -173,19 +174,19 @@ export function resolveConfig(config: PassContextConfig): Partial<PassOptions> {
     else if (key === "tir.LoopPartition") {
       for (const [k, x] of Object.entries(checkRecord(key, v))) {
         const name = TVM_LOOP_PARTITION[k];
-        if (!name) throw new Error(`PassContext config '${key}' has no field '${k}'; it has ${Object.keys(TVM_LOOP_PARTITION).join(", ")}`);
+        if (!name) throw new ArgumentError(`PassContext config '${key}' has no field '${k}'; it has ${Object.keys(TVM_LOOP_PARTITION).join(", ")}`);
         out[name] = checkBoolean(`${key}.${k}`, x);
       }
     } else if (key === "tir.UnrollLoop") {
       for (const [k, x] of Object.entries(checkRecord(key, v))) {
         const name = TVM_UNROLL[k];
-        if (!name) throw new Error(`PassContext config '${key}' has no field '${k}'; it has ${Object.keys(TVM_UNROLL).join(", ")}`);
+        if (!name) throw new ArgumentError(`PassContext config '${key}' has no field '${k}'; it has ${Object.keys(TVM_UNROLL).join(", ")}`);
         out[name] = name === "unrollExplicit" ? checkBoolean(`${key}.${k}`, x) : checkCount(`${key}.${k}`, x);
       }
     } else if (key === "tir.add_lower_pass") {
       // Checked where it is read (lowerPhasePasses).
     } else {
-      throw new Error(`PassContext config has no key '${key}'; the keys are ${CONFIG_KEYS.join(", ")}`);
+      throw new ArgumentError(`PassContext config has no key '${key}'; the keys are ${CONFIG_KEYS.join(", ")}`);
     }
   }
   return out as Partial<PassOptions>;
@@ -193,27 +194,27 @@ export function resolveConfig(config: PassContextConfig): Partial<PassOptions> {
 
 function checkNames(what: string, v: unknown): readonly string[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw new Error(`PassContext ${what} must be an array of pass names, got ${describe(v)}`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw new ArgumentError(`PassContext ${what} must be an array of pass names, got ${describe(v)}`);
   return Object.freeze([...v]);
 }
 
 function checkInstruments(v: unknown): readonly PassInstrument[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new Error(`PassContext instruments must be an array, got ${describe(v)}`);
+  if (!Array.isArray(v)) throw new ArgumentError(`PassContext instruments must be an array, got ${describe(v)}`);
   v.forEach((x, i) => {
-    if (x === null || typeof x !== "object") throw new Error(`PassContext instrument ${i} must be an object with runBeforePass / runAfterPass / shouldRun methods, got ${describe(x)}`);
+    if (x === null || typeof x !== "object") throw new ArgumentError(`PassContext instrument ${i} must be an object with runBeforePass / runAfterPass / shouldRun methods, got ${describe(x)}`);
   });
   return Object.freeze([...v]);
 }
 
 function checkLowerPasses(v: unknown): readonly (readonly [LowerPhase, Pass])[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new Error(`PassContext config 'tir.add_lower_pass' must be an array of [phase, pass] pairs, got ${describe(v)}`);
+  if (!Array.isArray(v)) throw new ArgumentError(`PassContext config 'tir.add_lower_pass' must be an array of [phase, pass] pairs, got ${describe(v)}`);
   return v.map((entry, i) => {
-    if (!Array.isArray(entry) || entry.length !== 2) throw new Error(`PassContext config 'tir.add_lower_pass' entry ${i} must be a [phase, pass] pair, got ${describe(entry)}`);
+    if (!Array.isArray(entry) || entry.length !== 2) throw new ArgumentError(`PassContext config 'tir.add_lower_pass' entry ${i} must be a [phase, pass] pair, got ${describe(entry)}`);
     const [phase, pass] = entry as [unknown, unknown];
-    if (phase !== 0 && phase !== 1 && phase !== 2 && phase !== 3) throw new Error(`PassContext config 'tir.add_lower_pass' entry ${i}: the phase must be 0, 1, 2 or 3, got ${describe(phase)}`);
-    if (typeof pass !== "function" || !(pass as Partial<Pass>).info) throw new Error(`PassContext config 'tir.add_lower_pass' entry ${i}: expects a pass (createPrimFuncPass(...)), got ${describe(pass)}`);
+    if (phase !== 0 && phase !== 1 && phase !== 2 && phase !== 3) throw new ArgumentError(`PassContext config 'tir.add_lower_pass' entry ${i}: the phase must be 0, 1, 2 or 3, got ${describe(phase)}`);
+    if (typeof pass !== "function" || !(pass as Partial<Pass>).info) throw new ArgumentError(`PassContext config 'tir.add_lower_pass' entry ${i}: expects a pass (createPrimFuncPass(...)), got ${describe(pass)}`);
     return [phase, pass as Pass] as const;
   });
 }
@@ -255,7 +256,7 @@ export class PassContext {
   constructor(init: PassContextInit = {}) {
     checkRecord("init", init);
     const optLevel = init.optLevel ?? 2;
-    if (!Number.isInteger(optLevel) || optLevel < 0) throw new Error(`PassContext optLevel must be a non-negative integer, got ${describe(optLevel)}`);
+    if (!Number.isInteger(optLevel) || optLevel < 0) throw new ArgumentError(`PassContext optLevel must be a non-negative integer, got ${describe(optLevel)}`);
     this.optLevel = optLevel;
     this.config = Object.freeze({ ...(init.config ?? {}) });
     // TEJIT_BOUNDS_CHECK=1 turns bound checks on where the config does not say.

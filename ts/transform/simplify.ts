@@ -6,6 +6,7 @@
 // and a store of a location's own value is removed. String arguments (packed-call names) pass
 // through unchanged.
 
+import { ArgumentError } from "../errors.js";
 import { Analyzer } from "../arith/analyzer.js";
 import {
   Call, IntImm, Load, Not, PrimExpr, Var, type BufferLoad, type ProducerLoad,
@@ -103,7 +104,7 @@ class StmtSimplifier extends StmtExprMutator {
 
 /** Simplifies a statement (a fresh Analyzer; `vrange` gives known variable ranges). */
 export function simplifyStmt(s: Stmt, vrange?: ReadonlyMap<Var, Range>): Stmt {
-  if (!(s instanceof Stmt)) throw new Error(`simplifyStmt: expected a statement, got ${op.describe(s)}`);
+  if (!(s instanceof Stmt)) throw new ArgumentError(`simplifyStmt: expected a statement, got ${op.describe(s)}`);
   const ana = new Analyzer();
   if (vrange) for (const [v, r] of vrange) ana.bind(v, r);
   return new StmtSimplifier(ana).visitStmt(s);
@@ -112,7 +113,7 @@ export function simplifyStmt(s: Stmt, vrange?: ReadonlyMap<Var, Range>): Stmt {
 /** The Simplify pass: the function with its body simplified. */
 export function simplifyPass(f: PrimFunc): PrimFunc {
   if (!f || typeof f !== "object" || !("body" in f) || !(f.body instanceof Stmt)) {
-    throw new Error(`simplifyPass: expected a PrimFunc, got ${op.describe(f)}`);
+    throw new ArgumentError(`simplifyPass: expected a PrimFunc, got ${op.describe(f)}`);
   }
   return f.withBody(simplifyStmt(f.body));
 }

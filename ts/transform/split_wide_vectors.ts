@@ -6,6 +6,7 @@
 // round trips; LLVM, which TVM uses, legalizes them this way. A store whose value cannot be
 // sliced (a shuffle, a vector let) is left whole.
 
+import { ArgumentError } from "../errors.js";
 import {
   BinaryExpr, Broadcast, Call, Cast, CompareExpr, IntImm, Load, LogicalExpr, Not, type PrimExpr, Ramp, Select,
 } from "../ir/expr.js";
@@ -84,6 +85,6 @@ class WideVectorSplitter extends StmtExprMutator {
 
 /** Splits vector stores wider than `maxBytes` (the target's native vector width). */
 export function splitWideVectors(f: PrimFunc, maxBytes: number): PrimFunc {
-  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new Error(`splitWideVectors: maxBytes must be a positive integer, got ${maxBytes}`);
+  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new ArgumentError(`splitWideVectors: maxBytes must be a positive integer, got ${maxBytes}`);
   return f.withBody(new WideVectorSplitter(maxBytes).visitStmt(f.body));
 }

@@ -9,6 +9,7 @@
 // parameter, a handle bound by a LetStmt, an allocation), is accessed with its own shape and
 // strides, as TVM does for a buffer backed by a let-bound pointer.
 
+import { DTypeError, IRError } from "../errors.js";
 import { Buffer } from "../ir/buffer.js";
 import { BufferVarMutator } from "../ir/buffer_var_mutator.js";
 import { DataType } from "../ir/dtype.js";
@@ -89,7 +90,7 @@ class StorageFlattener extends BufferVarMutator {
     const key = s.buffer;
     const known = this.bufMap.get(key);
     if (known) {
-      if (!known.external) throw new Error(`buffer '${key.name}' is realized twice`);
+      if (!known.external) throw new IRError(`buffer '${key.name}' is realized twice`);
       return this.visitStmt(s.body);
     }
     const bounds = s.bounds.map((r) => r);
@@ -129,8 +130,8 @@ class StorageFlattener extends BufferVarMutator {
   private entry(b: Buffer, what: string): BufferEntry {
     const e = this.bufMap.get(b);
     if (!e && this.definedData.has(b.data)) return { buffer: b, bounds: [], external: true, released: false };
-    if (!e) throw new Error(`${what} of buffer '${b.name}' outside the region where it is realized`);
-    if (e.released) throw new Error(`${what} of buffer '${b.name}' after the end of its realize`);
+    if (!e) throw new IRError(`${what} of buffer '${b.name}' outside the region where it is realized`);
+    if (e.released) throw new IRError(`${what} of buffer '${b.name}' after the end of its realize`);
     return e;
   }
 
@@ -143,7 +144,7 @@ class StorageFlattener extends BufferVarMutator {
   protected override renameBufferVar(v: Var): Var {
     const r = this.varRemap.get(v);
     if (r === undefined || r === v) return v;
-    if (!(r instanceof Var)) throw new Error(`buffer data '${v.name}' is bound to ${r}, which is not a pointer variable`);
+    if (!(r instanceof Var)) throw new IRError(`buffer data '${v.name}' is bound to ${r}, which is not a pointer variable`);
     return r;
   }
 
@@ -165,7 +166,7 @@ class StorageFlattener extends BufferVarMutator {
     const tuple = (s.value as Call).args.map((a) => this.visitExpr(a));
     const be = this.entry(target, "bind");
     if (tuple.length !== be.buffer.shape.length * 2) {
-      throw new Error(`buffer_bind_scope of '${placeholder.name}': region has ${tuple.length / 2} dimensions, buffer '${target.name}' has ${be.buffer.shape.length}`);
+      throw new IRError(`buffer_bind_scope of '${placeholder.name}': region has ${tuple.length / 2} dimensions, buffer '${target.name}' has ${be.buffer.shape.length}`);
     }
     const begins: PrimExpr[] = [];
     const extents: PrimExpr[] = [];
@@ -176,7 +177,7 @@ class StorageFlattener extends BufferVarMutator {
     let slice = be.buffer.makeSlice(begins, extents, (e) => this.ana.simplify(e));
     if (placeholder.strides.length === 0) {
       if (slice.strides.length > 0) {
-        throw new Error(`buffer '${placeholder.name}' is compact but is bound to a strided region of '${target.name}'; declare it with strides`);
+        throw new IRError(`buffer '${placeholder.name}' is compact but is bound to a strided region of '${target.name}'; declare it with strides`);
       }
     } else {
       slice = slice.makeStrideView();
@@ -192,15 +193,15 @@ class StorageFlattener extends BufferVarMutator {
       const lhs = arg instanceof Var ? this.varRemap.get(arg)! : arg;
       if (!this.ana.canProve(eq(lhs, value))) {
         const hint = what === "elem_offset" ? " (declare the buffer with a symbolic elemOffset, or an offsetFactor, to bind it to regions that start inside the tensor)" : "";
-        throw new Error(`buffer '${placeholder.name}': ${what} is ${lhs} but the bound region of '${target.name}' has ${value}${hint}`);
+        throw new IRError(`buffer '${placeholder.name}': ${what} is ${lhs} but the bound region of '${target.name}' has ${value}${hint}`);
       }
     };
-    if (placeholder.dtype !== slice.dtype) throw new Error(`buffer '${placeholder.name}' has dtype ${placeholder.dtype} but is bound to '${target.name}' of ${slice.dtype}`);
+    if (placeholder.dtype !== slice.dtype) throw new DTypeError(`buffer '${placeholder.name}' has dtype ${placeholder.dtype} but is bound to '${target.name}' of ${slice.dtype}`);
     bind(placeholder.data, slice.data, "data");
     bind(placeholder.elemOffset, slice.elemOffset, "elem_offset");
     const asserts = this.offsetFactorAsserts(placeholder, target, slice);
     if (placeholder.shape.length !== slice.shape.length) {
-      throw new Error(`buffer '${placeholder.name}' has ${placeholder.shape.length} dimensions, bound to ${slice.shape.length}`);
+      throw new IRError(`buffer '${placeholder.name}' has ${placeholder.shape.length} dimensions, bound to ${slice.shape.length}`);
     }
     placeholder.shape.forEach((d, i) => bind(d, slice.shape[i], `shape[${i}]`));
     if (slice.strides.length > 0) placeholder.strides.forEach((d, i) => bind(d, slice.strides[i], `strides[${i}]`));

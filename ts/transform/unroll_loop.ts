@@ -15,6 +15,7 @@
 // unrolled stores about 1 s, 2,048 about 5 s, 4,096 about 15 s). An explicit unroll past the
 // budget is refused, naming the loop; automatic unrolling simply stops there.
 
+import { ArgumentError, IRError, ScheduleError } from "../errors.js";
 import { IntImm, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprMutator, StmtExprVisitor } from "../ir/functor.js";
@@ -62,7 +63,7 @@ function countStatements(s: Stmt): number {
 
 function intValue(e: PrimExpr, what: string): number {
   if (e instanceof IntImm) return e.value;
-  throw new Error(`unroll: ${what} must be an integer constant, got ${e}`);
+  throw new IRError(`unroll: ${what} must be an integer constant, got ${e}`);
 }
 
 class LoopUnroller extends StmtExprMutator {
@@ -131,7 +132,7 @@ class LoopUnroller extends StmtExprMutator {
         this.normalLoopDepth += 1;
         return new For(visited.loopVar, visited.min, visited.extent, "serial", visited.body);
       }
-      if (overBudget) throw new Error(this.budgetMessage(visited, value, added));
+      if (overBudget) throw new ScheduleError(this.budgetMessage(visited, value, added));
       autoUnroll = true;
     } else if (overBudget) {
       autoUnroll = false;
@@ -203,7 +204,7 @@ class LoopUnroller extends StmtExprMutator {
 
 function checkCount(name: string, v: number | undefined): void {
   if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
-    throw new Error(`unroll: ${name} must be a non-negative integer, got ${String(v)}`);
+    throw new ArgumentError(`unroll: ${name} must be a non-negative integer, got ${String(v)}`);
   }
 }
 

@@ -26,6 +26,7 @@
 // grows quadratically with the statements a wide vector splits into: 65,536 float32 lanes took
 // gcc 12 -O3 tens of seconds); the message names the loop and says to split it first.
 
+import { InternalError, ScheduleError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import {
   type BinaryExpr, Broadcast, type BufferLoad, Call, Cast, type CompareExpr, IntImm, Let, Load,
@@ -305,7 +306,7 @@ class Vectorizer extends StmtExprMutator {
   }
 
   override visitStmt(s: Stmt): Stmt {
-    if (this.needScalarize) throw new Error("vectorize: internal: scalarization pending");
+    if (this.needScalarize) throw new InternalError("vectorize: scalarization pending", { ir: s });
     const ret = super.visitStmt(s);
     if (this.needScalarize) {
       this.needScalarize = false;
@@ -638,7 +639,7 @@ class LoopVectorizer extends StmtExprMutator {
     const lanes = s.extent.value;
     if (lanes === 1) return this.visitStmt(substitute(s.body, new Map([[s.loopVar, s.min]])));
     if (lanes > MAX_VECTOR_LANES) {
-      throw new Error(
+      throw new ScheduleError(
         `vectorize: loop '${s.loopVar.name}' has extent ${lanes}, more than the ${MAX_VECTOR_LANES} vector lanes allowed ` +
         `(docs/reliability.md, "Limits"); split it first and vectorize the inner axis ` +
         `(const [o, i] = stage.split(axis, {factor: 16}); stage.vectorize(i))`);
