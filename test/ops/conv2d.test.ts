@@ -31,6 +31,10 @@ const CONVS: { x: number[]; w: number[]; g: Geometry; modes: Mode[] }[] = [
   { x: [2, 2, 7, 11], w: [5, 2, 3, 3], g: G1, modes: ["compiled", "interpreted"] },
   { x: [1, 3, 9, 10], w: [3, 3, 3, 2], g: { sh: 2, sw: 2, ph: 1, pw: 0, dh: 1, dw: 2 }, modes: ["compiled", "interpreted"] },
   { x: [1, 4, 5, 5], w: [2, 4, 1, 1], g: { sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1 }, modes: ["interpreted"] },
+  // Width 28: vectors of 8 and a tail of 4 (the ops default's vector for a width 4 divides).
+  { x: [1, 3, 5, 28], w: [5, 3, 3, 3], g: G1, modes: ["compiled", "interpreted"] },
+  // 7x7 stride 2 (ResNet's first layer, small): output width 20 (8, 8 and a tail of 4), kx not unrolled.
+  { x: [1, 3, 13, 40], w: [6, 3, 7, 7], g: { sh: 2, sw: 2, ph: 3, pw: 3, dh: 1, dw: 1 }, modes: ["compiled", "interpreted"] },
 ];
 
 for (const { x: xs, w: ws, g, modes } of CONVS) {
