@@ -8,13 +8,14 @@
 // (a transposed B is transposed once, by the packing). Layout is part of the computation in TE
 // (as in TOPI's dense_pack), so the packing is in the op and the schedule decides the rest.
 //
-// The schedule (scheduleMatmul), the best written with the TE API alone (../shared/ANCHORS.md:
-// ~1.0x OpenBLAS at 1024): the output is tiled MR x NR (NR = two native vectors, MR rows so
-// that MR·2 vector accumulators fill about half the register file), each tile accumulated in a
-// small buffer (cacheWrite, or the matmul itself when an elementwise consumer is the output)
-// computed at the tile, with k outermost in it, its rows unrolled and its columns vectorized:
-// gcc keeps the 1 KB tile in registers and each step of k is MR broadcasts of A and two vector
-// loads of packed B for 2·MR FMAs. The row-block loop is the parallel one.
+// The schedule (scheduleMatmul): the output tiled MR x NR (NR = two native vectors, MR rows so
+// that MR·2 vector accumulators fill about half the register file), each step of k MR
+// broadcasts of A and two vector loads of packed B for 2·MR FMAs, the tile in registers. Around
+// it, from the shapes and the target's caches (docs/ops.md, "What each family's schedule does"):
+// blocked (k split into L1-sized blocks outside the tile with rfactor, B packed a k block at a
+// time, A's block copied per task, column x row block tasks in parallel), skinny (few rows: B
+// streamed once, k blocks in parallel), or the plain tile over all of k (a fused bias / relu is
+// then the tile's copy-out).
 
 import { IntImm, type PrimExpr } from "../ir/expr.js";
 import { describe } from "../ir/op.js";
