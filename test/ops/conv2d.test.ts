@@ -2,8 +2,8 @@
 // strides, padding and dilation, on widths that do not divide the vector width.
 
 import test from "ava";
-import { ops, te } from "../../ts/index.js";
-import { checkModes, input, type Mode } from "./helpers.js";
+import { lower, ops, te } from "../../ts/index.js";
+import { assertClose, checkModes, input, type Mode, runOps } from "./helpers.js";
 
 interface Geometry { sh: number; sw: number; ph: number; pw: number; dh: number; dw: number }
 
@@ -122,3 +122,17 @@ for (const [kind, k, s, p, includePad] of [["max", 3, 2, 1, false], ["avg", 3, 2
     checkModes(t, Y, [X], [x], poolRef(x, xs, kind, k, s, p, includePad), 1e-6, modes);
   });
 }
+
+test("conv2d NCHW, a 14-wide row: one 14-lane vector a row, 2 rows a tile on AVX-512 (the accumulators in 24 registers), numbers against JS", (t) => {
+  const xs = [1, 3, 6, 14], ws = [8, 3, 3, 3];
+  const X = te.placeholder(xs, "float32", "X");
+  const W = te.placeholder(ws, "float32", "W");
+  const Y = ops.conv2d(X, W, { padding: 1 });
+  const text = lower(ops.schedule(Y, { vectorBytes: 64, numThreads: 1 }), [X, W, Y]).toString();
+  const m = /allocate\(conv2d\.global, float32(?:x(\d+))?, \[(\d+)\]\)/.exec(text);
+  t.truthy(m, "the accumulator tile is allocated");
+  t.is(Number(m![1] ?? 1) * Number(m![2]), 4 * 2 * 14, "4 channels x 2 rows x 14 columns");
+  const x = input(X, 3), w = input(W, 4);
+  const { out } = convRef(x, w, xs, ws, G1);
+  for (const vectorBytes of [64, 32]) assertClose(t, runOps(Y, [X, W], [x, w], "compiled", { vectorBytes }), out, 1e-5, `${vectorBytes}-byte vectors`);
+});
