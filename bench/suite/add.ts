@@ -22,19 +22,6 @@ export function tejitAdd(n: number): Module {
   return build(ops.schedule([Cc]), [A, B, Cc], { name: "add" });
 }
 
-/** A hand TE schedule (65536-element chunks parallel, vectorized inside), for comparison with the ops default. */
-export function chunkedAdd(n: number, lanes: number): Module {
-  const A = te.placeholder([n], "float32", "A");
-  const B = te.placeholder([n], "float32", "B");
-  const Cc = te.compute([n], (i) => A.at(i).add(B.at(i)), "C");
-  const s = te.createSchedule(Cc.op);
-  const [xo, xi] = s.stage(Cc).split(Cc.op.axis[0], { factor: 65536 });
-  const [, xv] = s.stage(Cc).split(xi, { factor: 2 * lanes });
-  s.stage(Cc).parallel(xo);
-  s.stage(Cc).vectorize(xv);
-  return build(s, [A, B, Cc], { name: "add" });
-}
-
 /** The add kernel. */
 export function addKernels(opts: SuiteOptions): Kernel[] {
   const data = lazy(() => {
@@ -48,7 +35,6 @@ export function addKernels(opts: SuiteOptions): Kernel[] {
     id: "add", group: "add", title: "add 2^24 f32", unit: "GB/s", work: (12 * N) / 1e9, limit: "stream", target: "ops.add >= 0.95x STREAM add",
     entries: [
       { name: "tejit", role: "tejit", note: "ops.schedule([ops.add(A, B)]): the default schedule (docs/ops.md)", setup: async () => tejitRunner(tejitAdd(N), "add", [data().A, data().B, empty([N])]) },
-      { name: "tejit, TE chunked schedule", role: "tejit", note: "TE API: 65536-element chunks parallel, vectors of 2 x lanes", setup: async () => tejitRunner(chunkedAdd(N, opts.lanes), "add", [data().A, data().B, empty([N])]) },
       { name: "Halide 14", role: "baseline", note: "split 65536 parallel, vectorize 32 (AOT)", setup: async () => halideRunner("hl_add", [data().A, data().B], empty([N])) },
       { name: "numpy", role: "baseline", note: "np.add(a, b, out=c)", setup: async () => numpyRunner("add", [{ data: data().a, shape: [N] }, { data: data().b, shape: [N] }], [N]) },
       { name: "onnxruntime-node", role: "baseline", note: "Add node, output copy included", setup: async () => ortRunner({ op: "Add", inputs: [{ name: "A", shape: [N] }, { name: "B", shape: [N] }], output: { name: "C", shape: [N] } }, [data().a, data().b]) },

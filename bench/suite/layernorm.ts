@@ -11,7 +11,6 @@ import { numpyRunner } from "./baselines/numpy.js";
 import { ortRunner } from "./baselines/ort.js";
 import { checkClose, randomFloats } from "./check.js";
 import { jsRunner, lazy, type SuiteOptions, tejitRunner } from "./common.js";
-import { layerNormRows } from "./schedules/layernorm_rows.js";
 import type { Kernel } from "./types.js";
 
 const R = 4096;
@@ -25,12 +24,6 @@ export function tejitLayerNorm(r: number, c: number, eps: number): Module {
   const B = te.placeholder([c], "float32", "beta");
   const Y = ops.layerNorm(X, G, B, { axis: 1, eps });
   return build(ops.schedule([Y]), [X, G, B, Y], { name: "layernorm" });
-}
-
-/** The TE row schedule of schedules/layernorm_rows.ts, for comparison with the ops default. */
-export function rowsLayerNorm(r: number, c: number, lanes: number, eps: number): Module {
-  const g = layerNormRows(r, c, lanes, eps);
-  return build(g.s, g.args, { name: "layernorm" });
 }
 
 /** Layer norm of the rows of x (r x c) into y, in plain JS. */
@@ -62,7 +55,6 @@ export function layerNormKernels(opts: SuiteOptions): Kernel[] {
     target: "ops.layerNorm >= 1.0x Halide 14, >= 0.8x STREAM",
     entries: [
       { name: "tejit", role: "tejit", note: "ops.schedule([ops.layerNorm(X, gamma, beta, { axis: 1, eps })]): the default schedule (docs/ops.md)", setup: async () => tejitRunner(tejitLayerNorm(R, C, EPS), "layernorm", [data().X, data().G, data().B, empty([R, C])]) },
-      { name: "tejit, TE row schedule", role: "tejit", note: "schedules/layernorm_rows.ts: rfactored sum and squared deviations at the row, rsqrt", setup: async () => tejitRunner(rowsLayerNorm(R, C, opts.lanes, EPS), "layernorm", [data().X, data().G, data().B, empty([R, C])]) },
       { name: "Halide 14", role: "baseline", note: "the softmax's structure: sums rfactored into 32 lanes at the row (AOT)", setup: async () => halideRunner("hl_layernorm", [data().X, data().G, data().B], empty([R, C]), [EPS]) },
       { name: "numpy", role: "baseline", note: "mean, subtract, mean of squares, scale with out= arrays", setup: async () => numpyRunner("layernorm", [{ data: data().x, shape: [R, C] }, { data: data().g, shape: [C] }, { data: data().b, shape: [C] }], [R, C], { eps: EPS }) },
       { name: "onnxruntime-node", role: "baseline", note: "LayerNormalization node (opset 17), output copy included", setup: async () => ortRunner({

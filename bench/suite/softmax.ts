@@ -15,7 +15,6 @@ import { checkClose, randomFloats } from "./check.js";
 import { jsRunner, lazy, type SuiteOptions, tejitRunner } from "./common.js";
 import { inProcess } from "./inproc.js";
 import { HAND_SOFTMAX_FUNCTIONS, handSoftmaxSource } from "./schedules/softmax_hand_c.js";
-import { softmaxRows } from "./schedules/softmax_rows.js";
 import type { Entry, Kernel, Runner, Skip } from "./types.js";
 
 const R = 4096;
@@ -26,12 +25,6 @@ export function tejitSoftmax(r: number, c: number, fast: boolean): Module {
   const X = te.placeholder([r, c], "float32", "X");
   const Y = ops.softmax(X, 1, { fastExp: fast });
   return build(ops.schedule([Y]), [X, Y], { name: "softmax" });
-}
-
-/** The TE row schedule of schedules/softmax_rows.ts, for comparison with the ops default. */
-export function rowsSoftmax(r: number, c: number, lanes: number, fast: boolean): Module {
-  const g = softmaxRows(r, c, lanes, fast);
-  return build(g.s, g.args, { name: "softmax", maxStackBytes: g.maxStackBytes });
 }
 
 /** Softmax of the rows of x (r x c) into y, in plain JS. */
@@ -65,12 +58,10 @@ export function softmaxKernels(opts: SuiteOptions): Kernel[] {
   const work = (R * C * 8) / 1e9;
   const target = "ops.softmax >= 1.0x Halide 14 at the same or better accuracy, >= 0.8x STREAM";
   const tejit = (fast: boolean): Entry => ({ name: "tejit", role: "tejit", note: `ops.schedule([ops.softmax(X, 1${fast ? ", { fastExp: true }" : ""})]): the default schedule (docs/ops.md)`, setup: async () => tejitRunner(tejitSoftmax(R, C, fast), "softmax", [data().X, empty([R, C])]) });
-  const rows = (fast: boolean): Entry => ({ name: "tejit, TE row schedule", role: "tejit", note: `schedules/softmax_rows.ts: rfactored max and sum, ${fast ? "te.fastExp" : "te.exp (vector exp)"}, row buffer on the stack`, setup: async () => tejitRunner(rowsSoftmax(R, C, opts.lanes, fast), "softmax", [data().X, empty([R, C])]) });
   const exact: Kernel = {
     id: "softmax", group: "softmax", title: `softmax ${R}x${C}, exact exp`, unit: "GB/s", work, limit: "stream", target,
     entries: [
       tejit(false),
-      rows(false),
       { name: "Halide 14", role: "baseline", note: "exp; max and sum rfactored into 32 lanes at the row (AOT)", setup: async () => halideRunner("hl_softmax", [data().X], empty([R, C])) },
       { name: "numpy", role: "baseline", note: "max, subtract, exp, sum, divide with out= arrays", setup: async () => numpyRunner("softmax", [{ data: data().x, shape: [R, C] }], [R, C]) },
       { name: "onnxruntime-node", role: "baseline", note: "Softmax node (axis 1), output copy included", setup: async () => ortRunner({ op: "Softmax", inputs: [{ name: "X", shape: [R, C] }], output: { name: "Y", shape: [R, C] }, attributes: { axis: 1 } }, [data().x]) },
@@ -86,7 +77,6 @@ export function softmaxKernels(opts: SuiteOptions): Kernel[] {
     id: "softmax-fast", group: "softmax", title: `softmax ${R}x${C}, fast exp`, unit: "GB/s", work, limit: "stream", target,
     entries: [
       tejit(true),
-      rows(true),
       { name: "Halide 14", role: "baseline", note: "fast_exp; same schedule (AOT)", setup: async () => halideRunner("hl_softmax_fast", [data().X], empty([R, C])) },
       { name: "hand C, -ffast-math (libmvec)", role: "baseline", singleThread: true, note: "gcc vectorizes expf through libmvec, one thread", setup: async () => handC(true) },
     ],
