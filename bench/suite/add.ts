@@ -2,7 +2,7 @@
 // one write), against Halide 14, numpy, onnxruntime-node's Add and plain JS, with the STREAM add
 // of the same run as the limit (the target is 0.95x of it). Outputs are checked exactly.
 import { build } from "../../ts/build.js";
-import { te } from "../../ts/index.js";
+import { ops, te } from "../../ts/index.js";
 import type { Module } from "../../ts/runtime/module.js";
 import { array, empty } from "../../ts/runtime/ndarray.js";
 import { halideRunner } from "./baselines/halide.js";
@@ -14,20 +14,12 @@ import type { Kernel } from "./types.js";
 
 const N = 1 << 24;
 
-/**
- * The tejit side of the add: today a TE schedule (65536-element chunks parallel, vectorized
- * inside); at the merge of ops, `ops.schedule([ops.add(A, B)])`.
- */
-export function tejitAdd(n: number, lanes: number): Module {
+/** The tejit side of the add: `ops.schedule([ops.add(A, B)])`, the library's default schedule. */
+export function tejitAdd(n: number): Module {
   const A = te.placeholder([n], "float32", "A");
   const B = te.placeholder([n], "float32", "B");
-  const Cc = te.compute([n], (i) => A.at(i).add(B.at(i)), "C");
-  const s = te.createSchedule(Cc.op);
-  const [xo, xi] = s.stage(Cc).split(Cc.op.axis[0], { factor: 65536 });
-  const [, xv] = s.stage(Cc).split(xi, { factor: 2 * lanes });
-  s.stage(Cc).parallel(xo);
-  s.stage(Cc).vectorize(xv);
-  return build(s, [A, B, Cc], { name: "add" });
+  const Cc = ops.add(A, B);
+  return build(ops.schedule([Cc]), [A, B, Cc], { name: "add" });
 }
 
 /** The add kernel. */
@@ -42,7 +34,7 @@ export function addKernels(opts: SuiteOptions): Kernel[] {
   return [{
     id: "add", group: "add", title: "add 2^24 f32", unit: "GB/s", work: (12 * N) / 1e9, limit: "stream", target: "ops.add >= 0.95x STREAM add",
     entries: [
-      { name: "tejit", role: "tejit", note: "TE API: 65536-element chunks parallel, vectors of 2 x lanes", setup: async () => tejitRunner(tejitAdd(N, opts.lanes), "add", [data().A, data().B, empty([N])]) },
+      { name: "tejit", role: "tejit", note: "ops.schedule([ops.add(A, B)]): the default schedule (docs/ops.md)", setup: async () => tejitRunner(tejitAdd(N), "add", [data().A, data().B, empty([N])]) },
       { name: "Halide 14", role: "baseline", note: "split 65536 parallel, vectorize 32 (AOT)", setup: async () => halideRunner("hl_add", [data().A, data().B], empty([N])) },
       { name: "numpy", role: "baseline", note: "np.add(a, b, out=c)", setup: async () => numpyRunner("add", [{ data: data().a, shape: [N] }, { data: data().b, shape: [N] }], [N]) },
       { name: "onnxruntime-node", role: "baseline", note: "Add node, output copy included", setup: async () => ortRunner({ op: "Add", inputs: [{ name: "A", shape: [N] }, { name: "B", shape: [N] }], output: { name: "C", shape: [N] } }, [data().a, data().b]) },

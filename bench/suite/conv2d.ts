@@ -3,22 +3,22 @@
 // Conv, Halide 14 (the anchor's tiled schedule) and plain JS, with the FMA peak as the limit.
 // Outputs are checked against a float64 JS convolution.
 import { build } from "../../ts/build.js";
+import { ops, te } from "../../ts/index.js";
 import type { Module } from "../../ts/runtime/module.js";
 import { array, empty } from "../../ts/runtime/ndarray.js";
 import { halideRunner } from "./baselines/halide.js";
 import { ortRunner } from "./baselines/ort.js";
 import { checkClose, randomFloats } from "./check.js";
 import { jsRunner, lazy, type SuiteOptions, tejitRunner } from "./common.js";
-import { type ConvShape, convOut, convTiled } from "./schedules/conv_tiled.js";
+import { type ConvShape, convOut } from "./schedules/conv_tiled.js";
 import type { Kernel } from "./types.js";
 
-/**
- * The tejit side of a conv2d: today the TE schedule of schedules/conv_tiled.ts; at the merge of
- * ops, `ops.schedule([ops.conv2d(X, W, { stride, padding })])`.
- */
-export function tejitConv2d(p: ConvShape, lanes: number): Module {
-  const g = convTiled(p, lanes);
-  return build(g.s, g.args, { name: "conv2d", maxStackBytes: g.maxStackBytes });
+/** The tejit side of a conv2d: `ops.schedule([ops.conv2d(X, W, { stride, padding })])`, the library's default schedule (NCHW). */
+export function tejitConv2d(p: ConvShape): Module {
+  const X = te.placeholder([1, p.c, p.h, p.w], "float32", "X");
+  const W = te.placeholder([p.f, p.c, p.k, p.k], "float32", "W");
+  const Y = ops.conv2d(X, W, { stride: p.stride, padding: p.pad });
+  return build(ops.schedule([Y]), [X, W, Y], { name: "conv2d" });
 }
 
 /** A direct convolution in plain JS (x: c x h x w, w: f x c x k x k) into `out` (f x oh x ow). */
@@ -65,7 +65,7 @@ function convKernel(p: ConvShape, opts: SuiteOptions): Kernel {
     id: `conv${p.h}x${p.c}x${p.f}k${p.k}`, group: "conv2d", title: `conv2d ${name}`, unit: "GFLOP/s",
     work: (2 * p.f * oh * ow * p.c * p.k * p.k) / 1e9, limit: "fma", target: "ops.conv2d >= 1.0x Halide 14 and 1.0x onnxruntime-node",
     entries: [
-      { name: "tejit", role: "tejit", note: "TE API: padded input, repacked weights, cacheWrite 4 co x 2 y x vx tile, reduction outermost", setup: async () => tejitRunner(tejitConv2d(p, opts.lanes), "conv2d", [data().X, data().W, empty(outShape)]) },
+      { name: "tejit", role: "tejit", note: "ops.schedule([ops.conv2d(X, W, { stride, padding })]): the default schedule (docs/ops.md)", setup: async () => tejitRunner(tejitConv2d(p), "conv2d", [data().X, data().W, empty(outShape)]) },
       { name: "onnxruntime-node", role: "baseline", note: "Conv node, output copy included", setup: async () => ortRunner({
         op: "Conv", inputs: [{ name: "X", shape: [1, p.c, p.h, p.w] }, { name: "W", shape: [p.f, p.c, p.k, p.k] }], output: { name: "Y", shape: outShape },
         attributes: { kernel_shape: [p.k, p.k], pads: [p.pad, p.pad, p.pad, p.pad], strides: [p.stride, p.stride] },

@@ -16,7 +16,6 @@ import { ortRunner } from "./baselines/ort.js";
 import { checkGemm, randomFloats } from "./check.js";
 import { jsRunner, lazy, type SuiteOptions, tejitRunner } from "./common.js";
 import { handKernel } from "./schedules/gemm_hand_tir.js";
-import { gemmPanel } from "./schedules/gemm_panel.js";
 import type { Entry, Kernel } from "./types.js";
 
 /** The tejit side of a GEMM: `ops.schedule([ops.matmul(A, B)])`, the library's default schedule. */
@@ -25,12 +24,6 @@ export function tejitGemm(m: number, n: number, k: number): Module {
   const B = te.placeholder([k, n], "float32", "B");
   const C = ops.matmul(A, B);
   return build(ops.schedule([C]), [A, B, C], { name: "gemm" });
-}
-
-/** The best GEMM schedule written by hand with the TE API (schedules/gemm_panel.ts), for comparison with the ops default. */
-export function panelGemm(m: number, n: number, k: number, lanes: number): Module {
-  const g = gemmPanel(m, n, k, lanes);
-  return build(g.s, g.args, { name: "gemm", maxStackBytes: g.maxStackBytes });
 }
 
 /** Plain JS C = A·B (i, k, j order: rows of B stream). */
@@ -56,7 +49,6 @@ function gemmKernel(m: number, n: number, k: number, opts: SuiteOptions, target:
   const square = m === n && n === k;
   const entries: Entry[] = [
     { name: "tejit", role: "tejit", note: "ops.schedule([ops.matmul(A, B)]): the default schedule (docs/ops.md)", setup: async () => tejitRunner(tejitGemm(m, n, k), "gemm", [data().A, data().B, out()]) },
-    { name: "tejit, TE panel schedule", role: "tejit", note: "schedules/gemm_panel.ts: packed B, cacheWrite mr x nr tile at the row block, k outermost in the tile", setup: async () => tejitRunner(panelGemm(m, n, k, opts.lanes), "gemm", [data().A, data().B, out()]) },
   ];
   if (square && n % 32 === 0) {
     entries.push({ name: "tejit, TVM tutorial schedule", role: "tejit", note: "examples/gemm.ts", setup: async () => {

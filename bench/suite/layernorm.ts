@@ -3,6 +3,7 @@
 // LayerNormalization and plain JS, with the STREAM add as the limit. Outputs are checked against
 // a float64 reference.
 import { build } from "../../ts/build.js";
+import { ops, te } from "../../ts/index.js";
 import type { Module } from "../../ts/runtime/module.js";
 import { array, empty } from "../../ts/runtime/ndarray.js";
 import { halideRunner } from "./baselines/halide.js";
@@ -10,20 +11,19 @@ import { numpyRunner } from "./baselines/numpy.js";
 import { ortRunner } from "./baselines/ort.js";
 import { checkClose, randomFloats } from "./check.js";
 import { jsRunner, lazy, type SuiteOptions, tejitRunner } from "./common.js";
-import { layerNormRows } from "./schedules/layernorm_rows.js";
 import type { Kernel } from "./types.js";
 
 const R = 4096;
 const C = 1024;
 const EPS = 1e-5;
 
-/**
- * The tejit side of a layer norm: today the TE row schedule of schedules/layernorm_rows.ts; at
- * the merge of ops, `ops.schedule([ops.layerNorm(X, gamma, beta, { axis: 1, eps })])`.
- */
-export function tejitLayerNorm(r: number, c: number, lanes: number, eps: number): Module {
-  const g = layerNormRows(r, c, lanes, eps);
-  return build(g.s, g.args, { name: "layernorm" });
+/** The tejit side of a layer norm: `ops.schedule([ops.layerNorm(X, gamma, beta, { axis: 1, eps })])`, the library's default schedule. */
+export function tejitLayerNorm(r: number, c: number, eps: number): Module {
+  const X = te.placeholder([r, c], "float32", "X");
+  const G = te.placeholder([c], "float32", "gamma");
+  const B = te.placeholder([c], "float32", "beta");
+  const Y = ops.layerNorm(X, G, B, { axis: 1, eps });
+  return build(ops.schedule([Y]), [X, G, B, Y], { name: "layernorm" });
 }
 
 /** Layer norm of the rows of x (r x c) into y, in plain JS. */
@@ -54,7 +54,7 @@ export function layerNormKernels(opts: SuiteOptions): Kernel[] {
     id: "layernorm", group: "layernorm", title: `layerNorm ${R}x${C}`, unit: "GB/s", work: (R * C * 8) / 1e9, limit: "stream",
     target: "ops.layerNorm >= 1.0x Halide 14, >= 0.8x STREAM",
     entries: [
-      { name: "tejit", role: "tejit", note: "TE API: rfactored sum and squared deviations at the row, rsqrt", setup: async () => tejitRunner(tejitLayerNorm(R, C, opts.lanes, EPS), "layernorm", [data().X, data().G, data().B, empty([R, C])]) },
+      { name: "tejit", role: "tejit", note: "ops.schedule([ops.layerNorm(X, gamma, beta, { axis: 1, eps })]): the default schedule (docs/ops.md)", setup: async () => tejitRunner(tejitLayerNorm(R, C, EPS), "layernorm", [data().X, data().G, data().B, empty([R, C])]) },
       { name: "Halide 14", role: "baseline", note: "the softmax's structure: sums rfactored into 32 lanes at the row (AOT)", setup: async () => halideRunner("hl_layernorm", [data().X, data().G, data().B], empty([R, C]), [EPS]) },
       { name: "numpy", role: "baseline", note: "mean, subtract, mean of squares, scale with out= arrays", setup: async () => numpyRunner("layernorm", [{ data: data().x, shape: [R, C] }, { data: data().g, shape: [C] }, { data: data().b, shape: [C] }], [R, C], { eps: EPS }) },
       { name: "onnxruntime-node", role: "baseline", note: "LayerNormalization node (opset 17), output copy included", setup: async () => ortRunner({

@@ -5,6 +5,7 @@
 // against Halide's fast_exp and hand C built with -ffast-math, which calls libmvec's expf).
 // Outputs are checked against a float64 reference.
 import { build } from "../../ts/build.js";
+import { ops, te } from "../../ts/index.js";
 import { createModuleFromSource, type Module } from "../../ts/runtime/module.js";
 import { array, empty } from "../../ts/runtime/ndarray.js";
 import { halideRunner } from "./baselines/halide.js";
@@ -14,19 +15,16 @@ import { checkClose, randomFloats } from "./check.js";
 import { jsRunner, lazy, type SuiteOptions, tejitRunner } from "./common.js";
 import { inProcess } from "./inproc.js";
 import { HAND_SOFTMAX_FUNCTIONS, handSoftmaxSource } from "./schedules/softmax_hand_c.js";
-import { softmaxRows } from "./schedules/softmax_rows.js";
 import type { Entry, Kernel, Runner, Skip } from "./types.js";
 
 const R = 4096;
 const C = 1024;
 
-/**
- * The tejit side of a softmax: today the TE row schedule of schedules/softmax_rows.ts; at the
- * merge of ops, `ops.schedule([ops.softmax(X, 1)])` (with the fast exp option for `fast`).
- */
-export function tejitSoftmax(r: number, c: number, lanes: number, fast: boolean): Module {
-  const g = softmaxRows(r, c, lanes, fast);
-  return build(g.s, g.args, { name: "softmax", maxStackBytes: g.maxStackBytes });
+/** The tejit side of a softmax: `ops.schedule([ops.softmax(X, 1, { fastExp })])`, the library's default schedule. */
+export function tejitSoftmax(r: number, c: number, fast: boolean): Module {
+  const X = te.placeholder([r, c], "float32", "X");
+  const Y = ops.softmax(X, 1, { fastExp: fast });
+  return build(ops.schedule([Y]), [X, Y], { name: "softmax" });
 }
 
 /** Softmax of the rows of x (r x c) into y, in plain JS. */
@@ -59,7 +57,7 @@ function handC(fastMath: boolean): Runner | Skip {
 export function softmaxKernels(opts: SuiteOptions): Kernel[] {
   const work = (R * C * 8) / 1e9;
   const target = "ops.softmax >= 1.0x Halide 14 at the same or better accuracy, >= 0.8x STREAM";
-  const tejit = (fast: boolean): Entry => ({ name: "tejit", role: "tejit", note: `TE API: rfactored max and sum, ${fast ? "te.fastExp" : "te.exp (vector exp)"}, row buffer on the stack`, setup: async () => tejitRunner(tejitSoftmax(R, C, opts.lanes, fast), "softmax", [data().X, empty([R, C])]) });
+  const tejit = (fast: boolean): Entry => ({ name: "tejit", role: "tejit", note: `ops.schedule([ops.softmax(X, 1${fast ? ", { fastExp: true }" : ""})]): the default schedule (docs/ops.md)`, setup: async () => tejitRunner(tejitSoftmax(R, C, fast), "softmax", [data().X, empty([R, C])]) });
   const exact: Kernel = {
     id: "softmax", group: "softmax", title: `softmax ${R}x${C}, exact exp`, unit: "GB/s", work, limit: "stream", target,
     entries: [

@@ -2,8 +2,8 @@
 // strides, padding and dilation, on widths that do not divide the vector width.
 
 import test from "ava";
-import { ops, te } from "../../ts/index.js";
-import { checkModes, input, type Mode } from "./helpers.js";
+import { lower, ops, te } from "../../ts/index.js";
+import { assertClose, checkModes, input, type Mode, runOps } from "./helpers.js";
 
 interface Geometry { sh: number; sw: number; ph: number; pw: number; dh: number; dw: number }
 
@@ -31,6 +31,10 @@ const CONVS: { x: number[]; w: number[]; g: Geometry; modes: Mode[] }[] = [
   { x: [2, 2, 7, 11], w: [5, 2, 3, 3], g: G1, modes: ["compiled", "interpreted"] },
   { x: [1, 3, 9, 10], w: [3, 3, 3, 2], g: { sh: 2, sw: 2, ph: 1, pw: 0, dh: 1, dw: 2 }, modes: ["compiled", "interpreted"] },
   { x: [1, 4, 5, 5], w: [2, 4, 1, 1], g: { sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1 }, modes: ["interpreted"] },
+  // Width 28: vectors of 8 and a tail of 4 (the ops default's vector for a width 4 divides).
+  { x: [1, 3, 5, 28], w: [5, 3, 3, 3], g: G1, modes: ["compiled", "interpreted"] },
+  // 7x7 stride 2 (ResNet's first layer, small): output width 20 (8, 8 and a tail of 4), kx not unrolled.
+  { x: [1, 3, 13, 40], w: [6, 3, 7, 7], g: { sh: 2, sw: 2, ph: 3, pw: 3, dh: 1, dw: 1 }, modes: ["compiled", "interpreted"] },
 ];
 
 for (const { x: xs, w: ws, g, modes } of CONVS) {
@@ -118,3 +122,17 @@ for (const [kind, k, s, p, includePad] of [["max", 3, 2, 1, false], ["avg", 3, 2
     checkModes(t, Y, [X], [x], poolRef(x, xs, kind, k, s, p, includePad), 1e-6, modes);
   });
 }
+
+test("conv2d NCHW, a 14-wide row: one 14-lane vector a row, 2 rows a tile on AVX-512 (the accumulators in 24 registers), numbers against JS", (t) => {
+  const xs = [1, 3, 6, 14], ws = [8, 3, 3, 3];
+  const X = te.placeholder(xs, "float32", "X");
+  const W = te.placeholder(ws, "float32", "W");
+  const Y = ops.conv2d(X, W, { padding: 1 });
+  const text = lower(ops.schedule(Y, { vectorBytes: 64, numThreads: 1 }), [X, W, Y]).toString();
+  const m = /allocate\(conv2d\.global, float32(?:x(\d+))?, \[(\d+)\]\)/.exec(text);
+  t.truthy(m, "the accumulator tile is allocated");
+  t.is(Number(m![1] ?? 1) * Number(m![2]), 4 * 2 * 14, "4 channels x 2 rows x 14 columns");
+  const x = input(X, 3), w = input(W, 4);
+  const { out } = convRef(x, w, xs, ws, G1);
+  for (const vectorBytes of [64, 32]) assertClose(t, runOps(Y, [X, W], [x, w], "compiled", { vectorBytes }), out, 1e-5, `${vectorBytes}-byte vectors`);
+});

@@ -113,12 +113,13 @@ test("the blocked schedule: k blocks of the register tile's partial sums, A's bl
   const A = te.placeholder([M, K], "float32", "A");
   const B = te.placeholder([K, N], "float32", "B");
   const C = ops.matmul(A, B);
-  // L1 of 32 KiB: a KC x 32 sliver of B in it gives KC = 256; L2 of 64 KiB would hold 32 rows
-  // of A's block in half of it, but 4 row blocks a thread (64 / 4 = 16 rows) come first.
+  // L1 of 32 KiB: a KC x 32 sliver of B in it gives KC = 256; L2 of 64 KiB: a 256 x 32 block of
+  // packed B in half of it (4 column blocks, enough tasks for a thread), a 32 x 256 block of A.
   const text = lower(ops.schedule(C, { vectorBytes: 64, numThreads: 1, cacheBytes: { l1: 32768, l2: 65536 } }), [A, B, C]).toString();
   t.regex(text, /for \(k\.outer\.v: int32, 0, 2\)/, "two k blocks of 256");
   t.regex(text, /allocate\(matmul\.rf, float32x32, \[8\]\)|allocate\(matmul\.rf, float32, \[256\]\)/, "an 8 x 32 register tile");
-  t.regex(text, /allocate\(A\.global, float32, \[4096\]\)/, "a 16 x 256 block of A");
+  t.regex(text, /allocate\(A\.global, float32, \[8192\]\)/, "a 32 x 256 block of A");
+  t.regex(text, /allocate\(matmul_packedB, float32, \[32768\]\)/, "B packed a k block at a time: 256 x 128");
   t.regex(text, /for \(k\.inner: int32, 0, 256\)/);
 });
 

@@ -170,6 +170,18 @@ function schedulePadAtRoot(s: Schedule, conv: Tensor, t: TargetInfo): void {
 
 const ext = (x: Tensor, i: number) => (x.shape[i] as IntImm).value;
 
+/** Machine vectors a vector of `n` lanes takes (`lanes` a native vector): whole vectors, then halves, quarters, ... for the rest. */
+function machineVectors(n: number, lanes: number): number {
+  let count = Math.floor(n / lanes);
+  for (let w = lanes >> 1, rest = n % lanes; rest > 0 && w >= 1; w >>= 1) {
+    if (rest >= w) {
+      count++;
+      rest -= w;
+    }
+  }
+  return count;
+}
+
 /** The default schedule of a conv2d `C` whose values end in `out` (C or its fused elementwise consumer). */
 export function scheduleConv2d(s: Schedule, C: Tensor, out: Tensor, t: TargetInfo): void {
   schedulePadAtRoot(s, C, t);
@@ -196,11 +208,20 @@ export function scheduleConv2d(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
     return;
   }
   const [n, co, y, x] = so.op.axis;
-  // 4 channels x 4 rows of vectors with 32 registers (16 accumulators: a step is 4 input
-  // loads and 4 weight broadcasts for 16 FMAs; measured ahead of 8 x 2 and 4 x 2), 4 x 2 with 16.
+  // The widest vector dividing the width (56: 8 on AVX-512, 112: 16), but at least 8 lanes when
+  // the row has more: 28 is 3 vectors of 8 and a tail of 4 (loop partition), not 7 of 4
+  // (measured 1.6x at 28²x128 on AVX-512); a row narrower than a vector is one vector (14).
+  const xdiv = vectorFactor(ext(C, 3), lanes);
+  const xv = xdiv < 8 && ext(C, 3) > 8 && lanes >= 8 ? 8 : xdiv;
+  // 4 channels x 4 rows of vectors with 32 registers (16 accumulators: a step is 4 input loads
+  // and 4 weight broadcasts for 16 FMAs; measured ahead of 8 x 2 and 4 x 2), 4 x 2 with 16; fewer
+  // rows when a tile vector takes several machine registers (14 lanes: 8 + 4 + 2, three), so the
+  // accumulators stay within three quarters of the register file (at 14²x256, 4 rows spilled:
+  // 2 rows were 1.6x faster).
+  const pieces = machineVectors(xv, lanes);
   const cb = Math.min(4, ext(C, 1));
-  const yb = Math.min(t.vectorBytes >= 64 ? 4 : 2, ext(C, 2));
-  const xv = vectorFactor(ext(C, 3), lanes);
+  const budget = Math.floor((t.vectorRegisters * 3) / 4);
+  const yb = Math.max(1, Math.min(t.vectorBytes >= 64 ? 4 : 2, ext(C, 2), Math.floor(budget / (cb * pieces))));
   const [coo, coi] = so.split(co, { factor: cb });
   const [yo, yi] = so.split(y, { factor: yb });
   const [xo, xi] = so.split(x, { factor: xv });
@@ -210,9 +231,12 @@ export function scheduleConv2d(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
   sa.computeAt(so, xo);
   const [, ac, ay, ax] = sa.op.axis;
   const [rc, ry, rx] = sa.op.reduceAxis;
-  // The reduction outermost in the tile, kx unrolled with the tile's channels and rows.
+  // The reduction outermost in the tile, kx unrolled with the tile's channels and rows when the
+  // stride is 1 (with stride 2 a tap's input vector is a strided gather: unrolling 7 of them
+  // over the tile was 2.2x slower at 224²x3 7x7 stride 2).
   sa.reorder(rc, ry, rx, ac, ay, ax);
-  sa.unroll(rx);
+  const stride = C.op.attrs.stride as number[];
+  if (stride[1] === 1) sa.unroll(rx);
   sa.unroll(ac);
   sa.unroll(ay);
   sa.vectorize(ax);

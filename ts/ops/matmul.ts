@@ -8,13 +8,14 @@
 // (a transposed B is transposed once, by the packing). Layout is part of the computation in TE
 // (as in TOPI's dense_pack), so the packing is in the op and the schedule decides the rest.
 //
-// The schedule (scheduleMatmul), the best written with the TE API alone (../shared/ANCHORS.md:
-// ~1.0x OpenBLAS at 1024): the output is tiled MR x NR (NR = two native vectors, MR rows so
-// that MR·2 vector accumulators fill about half the register file), each tile accumulated in a
-// small buffer (cacheWrite, or the matmul itself when an elementwise consumer is the output)
-// computed at the tile, with k outermost in it, its rows unrolled and its columns vectorized:
-// gcc keeps the 1 KB tile in registers and each step of k is MR broadcasts of A and two vector
-// loads of packed B for 2·MR FMAs. The row-block loop is the parallel one.
+// The schedule (scheduleMatmul): the output tiled MR x NR (NR = two native vectors, MR rows so
+// that MR·2 vector accumulators fill about half the register file), each step of k MR
+// broadcasts of A and two vector loads of packed B for 2·MR FMAs, the tile in registers. Around
+// it, from the shapes and the target's caches (docs/ops.md, "What each family's schedule does"):
+// blocked (k split into L1-sized blocks outside the tile with rfactor, B packed a k block at a
+// time, A's block copied per task, column x row block tasks in parallel), skinny (few rows: B
+// streamed once, k blocks in parallel), or the plain tile over all of k (a fused bias / relu is
+// then the tile's copy-out).
 
 import { ArgumentError, ShapeError } from "../errors.js";
 import { IntImm, type PrimExpr } from "../ir/expr.js";
@@ -197,7 +198,7 @@ export function scheduleMatmul(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
   // Blocked when B's panels are many enough to reuse a copied A block (4 or more).
   const KC = !batched && packed && Math.ceil(N / NR) >= 4 ? kBlock(K.value, NR, C.dtype.bits / 8, t) : undefined;
   if (KC !== undefined) {
-    scheduleBlocked(s, C, { M, N, K: K.value, MR, NR, KC, lanes }, t);
+    scheduleBlocked(s, C, packed!, { M, N, K: K.value, MR, NR, KC, lanes }, t);
     // A fused elementwise tail is a vectorized pass of its own over C (it cannot be the tile's
     // copy-out: C is complete only after the last k block).
     if (out !== C) scheduleInjective(s, out, t);
@@ -256,26 +257,35 @@ interface BlockSizes {
  * row-block loop so the micro-kernel reads it from L2 at a short stride; B read from its packed
  * panels, whose KC x NR sliver stays in L1 while the row slivers of the A block pass by it.
  */
-function scheduleBlocked(s: Schedule, C: Tensor, z: BlockSizes, t: TargetInfo): void {
-  const { M, MR, NR, KC, lanes } = z;
+function scheduleBlocked(s: Schedule, C: Tensor, packed: Tensor, z: BlockSizes, t: TargetInfo): void {
+  const { M, N, MR, NR, KC, lanes } = z;
   const bytes = C.dtype.bits / 8;
   const sc = s.stage(C);
   const [ko] = sc.split(sc.op.reduceAxis[0], { factor: KC });
   const CR = s.rfactor(C, ko);
   const [i, j] = sc.op.axis;
   const kb = sc.op.reduceAxis[0];
-  // Row blocks: an A block (MC x KC) in half of L2, and at least 4 blocks a thread when there
-  // are rows enough, so the chunks the threads take balance.
+  // Column blocks: a KC x NC block of packed B in half of L2, reused by the row blocks.
+  const NC = Math.min(Math.ceil(N / NR) * NR, Math.max(NR, Math.floor(t.caches.l2 / 2 / (KC * bytes) / NR) * NR));
+  const colBlocks = Math.ceil(N / NC);
+  // Row blocks: an A block (MC x KC) in half of L2, and with the column blocks at least 4 tasks
+  // a thread when there are rows enough, so the chunks the threads take balance.
   const fitRows = Math.max(MR, Math.floor(t.caches.l2 / 2 / (KC * bytes) / MR) * MR);
-  const balanced = Math.max(MR, Math.ceil(M / (4 * t.numThreads) / MR) * MR);
-  const MC = Math.min(fitRows, balanced, Math.ceil(M / MR) * MR);
+  const rowBlocks = Math.ceil((4 * t.numThreads) / colBlocks);
+  const MC = Math.min(fitRows, Math.max(MR, Math.ceil(M / rowBlocks / MR) * MR), Math.ceil(M / MR) * MR);
+  const [jc, jj] = colBlocks > 1 ? sc.split(j, { factor: NC }) : [undefined, j];
   const [io, ii] = sc.split(i, { factor: MC });
   const [iio, iii] = sc.split(ii, { factor: MR });
-  const [jo, ji] = sc.split(j, { factor: NR });
-  sc.reorder(kb, io, jo, iio, iii, ji);
+  const [jo, ji] = sc.split(jj, { factor: NR });
+  sc.reorder(kb, ...(jc ? [jc] : []), io, jo, iio, iii, ji);
   sc.unroll(iii);
   sc.vectorize(ji);
-  if (t.numThreads > 1 && Math.ceil(M / MC) >= 2) sc.parallel(io);
+  // The tasks: (column block, row block) pairs, each copying its A block.
+  const task = jc ? sc.fuse(jc, io) : io;
+  if (t.numThreads > 1 && colBlocks * Math.ceil(M / MC) >= 2) sc.parallel(task);
+  // B packed a k block at a time (KC x N, its panels in parallel): the copy is written to
+  // cache, not to memory and back.
+  s.stage(packed).computeAt(sc, kb);
 
   // The register tile: one k block's partial sums of an MR x NR tile.
   const sr = s.stage(CR);
@@ -291,7 +301,7 @@ function scheduleBlocked(s: Schedule, C: Tensor, z: BlockSizes, t: TargetInfo): 
   if (A !== undefined) {
     const AA = s.cacheRead(A, "global", [CR.op]);
     const sa = s.stage(AA);
-    sa.computeAt(sc, io);
+    sa.computeAt(sc, task);
     const inner = sa.op.axis[sa.op.axis.length - 1];
     const [, av] = sa.split(inner, { factor: vectorFactor(C.op.attrs.transposeA === true ? MC : KC, lanes) });
     sa.vectorize(av);
