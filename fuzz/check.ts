@@ -6,7 +6,7 @@
 // is gcc 12's known if-conversion bug (issue 9 item 1), counted apart.
 
 import { spawnSync } from "node:child_process";
-import { nd } from "../ts/index.js";
+import { nd, TejitError, InternalError } from "../ts/index.js";
 import { IRModule, type PrimFunc } from "../ts/ir/function.js";
 import type { Var } from "../ts/ir/expr.js";
 import { lower } from "../ts/lower.js";
@@ -84,8 +84,9 @@ export function prepare(c: Case, name: string): Prepared | Result {
     const sizes = usesSymbolicSize(c) ? [built.n as Var] : [];
     lowered = lower(s, [...built.inputs, ...built.outputs, ...sizes], { name, onWarning: () => {} });
   } catch (e) {
-    // A refusal is a plain Error with a message; a TypeError or the like is the compiler failing.
-    if (e instanceof Error && e.constructor === Error) return { status: "refused", detail: e.message };
+    // A refusal is one of tejit's errors for a user mistake (ScheduleError, ShapeError, ...); an
+    // InternalError, a TypeError or the like is the compiler failing.
+    if (e instanceof TejitError && !(e instanceof InternalError)) return { status: "refused", detail: e.message };
     return { status: "crash", detail: `internal error while scheduling or lowering: ${(e as Error)?.stack ?? e}` };
   }
   return { c, built, func: lowered.get(name), lowered, name };
