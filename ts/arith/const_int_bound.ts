@@ -14,6 +14,7 @@ import type { Range } from "../ir/iter_var.js";
 import { structuralEqual } from "../ir/structural_equal.js";
 import { floorDiv, infAwareAdd, infAwareMul, truncDiv } from "./int_operator.js";
 import { visitLetBody } from "./let_binding.js";
+import { unhandledKind } from "../ir/unhandled_kind.js";
 
 /** An interval of integers; ±Infinity for unbounded ends. */
 export class ConstIntBound {
@@ -291,8 +292,11 @@ export class ConstIntBoundAnalyzer {
         }
         return everything(e.dtype);
       }
-      default:
+      case "FloatImm": case "StringImm": case "EQ": case "NE": case "LT": case "LE": case "GT":
+      case "GE": case "And": case "Or": case "Not": case "Load": case "BufferLoad":
+      case "ProducerLoad": case "Shuffle": case "Reduce":
         return everything(e.dtype);
+      default: return unhandledKind("the constant-bound analysis", e.kind);
     }
   }
 

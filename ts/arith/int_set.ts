@@ -15,6 +15,7 @@ import { Range } from "../ir/iter_var.js";
 import * as op from "../ir/op.js";
 import { AnalyzerCore } from "./analyzer_core.js";
 import { tryConstFold, type FoldKind } from "./const_fold.js";
+import { unhandledKind } from "../ir/unhandled_kind.js";
 
 /** The +infinity marker of interval ends (a handle variable, as in TVM). */
 export const POS_INF: Var = new Var("pos_inf", "handle");
@@ -419,8 +420,10 @@ class IntervalEvaluator {
         const v = this.eval(c.value);
         return IntSet.interval(v.hasLowerBound() ? op.cast(c.dtype, v.min) : NEG_INF, v.hasUpperBound() ? op.cast(c.dtype, v.max) : POS_INF);
       }
-      default:
+      case "FloatImm": case "StringImm": case "Not": case "Load": case "BufferLoad":
+      case "ProducerLoad": case "Shuffle": case "Let": case "Call": case "Reduce":
         return IntSet.everything();
+      default: return unhandledKind("the integer-set analysis", e.kind);
     }
   }
 

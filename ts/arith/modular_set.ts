@@ -8,6 +8,7 @@ import { FloorMod, IntImm, Mod, PrimExpr, Var, type BinaryExpr, type Call, type 
 import { EQ } from "../ir/expr.js";
 import { extendedEuclidean, floorMod, truncDiv, zeroAwareGcd } from "./int_operator.js";
 import { visitLetBody } from "./let_binding.js";
+import { unhandledKind } from "../ir/unhandled_kind.js";
 
 /** The set { coeff * k + base | k integer }; coeff >= 0, 0 <= base < coeff when coeff > 0. */
 export class ModularSet {
@@ -145,8 +146,11 @@ export class ModularSetAnalyzer {
         }
         return EVERYTHING;
       }
-      default:
+      case "FloatImm": case "StringImm": case "EQ": case "NE": case "LT": case "LE": case "GT":
+      case "GE": case "And": case "Or": case "Not": case "Load": case "BufferLoad":
+      case "ProducerLoad": case "Ramp": case "Broadcast": case "Shuffle": case "Reduce":
         return EVERYTHING;
+      default: return unhandledKind("the modular-set analysis", e.kind);
     }
   }
 

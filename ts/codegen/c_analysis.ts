@@ -6,24 +6,15 @@
 import type { Buffer } from "../ir/buffer.js";
 import type { BufferLoad, Call, Let, Load, PrimExpr, Var } from "../ir/expr.js";
 import { StmtExprVisitor } from "../ir/functor.js";
+import { hasCallSideEffect } from "../ir/intrinsics.js";
 import type { Allocate, BufferStore, For, LetStmt, Stmt, Store } from "../ir/stmt.js";
-import {
-  ADDRESS_OF, CALL_PURE_EXTERN, DTYPE_NAME, IS_NULLPTR, STRUCT_GET, TYPE_CODE_NAME,
-} from "../transform/host_builtins.js";
-
-/** Calls without side effects: a let of one whose variable is unused can be dropped. */
-const PURE_CALLS = new Set([
-  STRUCT_GET, IS_NULLPTR, ADDRESS_OF, CALL_PURE_EXTERN, "tir.likely", "tir.if_then_else", "tir.bitwise_and",
-  "tir.bitwise_or", "tir.bitwise_xor", "tir.bitwise_not", "tir.shift_left", "tir.shift_right", "tir.isnan",
-  "tir.isinf", "tir.isfinite", "tir.reinterpret", TYPE_CODE_NAME, DTYPE_NAME,
-]);
 
 /** True when evaluating `e` has no side effect (it calls only pure intrinsics). */
 export function isPure(e: PrimExpr): boolean {
   let pure = true;
   class V extends StmtExprVisitor {
     override visitCall(c: Call): void {
-      if (!PURE_CALLS.has(c.op)) pure = false;
+      if (hasCallSideEffect(c.op)) pure = false;
       super.visitCall(c);
     }
   }

@@ -9,6 +9,7 @@ import { IRError, UnsupportedError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
 import { Select, type Call, StringImm } from "../ir/expr.js";
 import { CALL_EXTERN, CALL_PACKED } from "../ir/builtin.js";
+import { intrinsicInfo } from "../ir/intrinsics.js";
 import {
   ADDRESS_OF, ALLOC_WORKSPACE, CALL_PACKED_LOWERED, CALL_PURE_EXTERN, DTYPE_NAME, FORMAT, FREE_WORKSPACE,
   IS_NULLPTR, STACK_ALLOCA, STRUCT_GET, STRUCT_SET, THROW_LAST_ERROR, TYPE_CODE_NAME,
@@ -19,8 +20,6 @@ import type { FnEmitter } from "./c_function.js";
 import { addressOf } from "./c_memory.js";
 import { callPackedValue, structGet, structSet } from "./c_packed.js";
 
-/** Intrinsics that lowerIntrin turns into libm calls. */
-const NEEDS_LOWER_INTRIN = ["exp", "log", "sqrt", "tanh", "sigmoid", "floor", "ceil", "fabs", "pow", "round"];
 
 /**
  * a << b. C leaves a left shift of a negative signed value undefined (UBSan reports it), so a
@@ -69,7 +68,6 @@ export function emitCall(em: FnEmitter, e: Call): string {
     case "tir.bitwise_not": return narrow(em, e.dtype, `(~${em.expr(args[0])})`);
     case "tir.shift_left": return shiftLeft(em, e.dtype, em.expr(args[0]), em.expr(args[1]));
     case "tir.shift_right": return narrow(em, e.dtype, `(${em.expr(args[0])} >> ${em.expr(args[1])})`);
-    case "tir.isnan": return `__builtin_isnan(${em.expr(args[0])})`;
     case "tir.reinterpret": {
       const n = em.names.fresh("bits");
       const ty = em.types.value(e.dtype);
@@ -80,10 +78,18 @@ export function emitCall(em: FnEmitter, e: Call): string {
     case STACK_ALLOCA: throw new IRError(`codegen(${em.fname}): tvm_stack_alloca is only allowed as a let value`);
     case FORMAT: throw new IRError(`codegen(${em.fname}): tejit.format is only allowed as an assert message`);
     case RET: case THROW_LAST_ERROR: throw new IRError(`codegen(${em.fname}): ${e.op} is only allowed as a statement`);
-    default:
-      if (e.op.startsWith("tir.") && NEEDS_LOWER_INTRIN.includes(e.op.slice(4))) {
-        throw new IRError(`codegen(${em.fname}): ${e.op} must be lowered first (run lowerIntrin)`);
+    default: {
+      const info = intrinsicInfo(e.op);
+      if (info?.cBuiltin !== undefined) {
+        const cargs = args.map((a) => em.expr(a));
+        if (e.dtype.lanes === 1) return `${info.cBuiltin}(${cargs.join(", ")})`;
+        const lanes = `${em.helpers.laneWise(info.cBuiltin, e.dtype, args.map((a) => a.dtype))}(${cargs.join(", ")})`;
+        // A bool vector is a mask (all bits set when true), as C's vector comparisons give it;
+        // the builtins give 1 for true: negated, 1 becomes the mask.
+        return e.dtype.isBool() ? `(-${lanes})` : lanes;
       }
+      if (info?.lowering !== undefined) throw new IRError(`codegen(${em.fname}): ${e.op} must be lowered first (run lowerIntrin)`);
       throw new UnsupportedError(`codegen(${em.fname}): the C backend does not support the call '${e.op}'`);
+    }
   }
 }

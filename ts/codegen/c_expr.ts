@@ -20,6 +20,7 @@ import type { FnEmitter } from "./c_function.js";
 import { floatLiteral, intLiteral, isPow2, mask, maskBits, narrow, select } from "./c_lanes.js";
 import { bufferLoad, load } from "./c_memory.js";
 import { cString } from "./c_names.js";
+import { unhandledKind } from "../ir/unhandled_kind.js";
 
 export function emitExpr(em: FnEmitter, e: PrimExpr): string {
   switch (e.kind) {
@@ -76,6 +77,7 @@ export function emitExpr(em: FnEmitter, e: PrimExpr): string {
     case "Call": return emitCall(em, e as Call);
     case "ProducerLoad": case "Reduce":
       throw new IRError(`codegen(${em.fname}): ${e.kind} cannot be compiled; lower the schedule first`);
+    default: return unhandledKind("the C emitter", e.kind);
   }
 }
 

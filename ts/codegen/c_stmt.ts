@@ -23,6 +23,7 @@ import { allocate, flatIndex, freeWorkspace, store, workspace } from "./c_memory
 import { cFormatText, cString } from "./c_names.js";
 import { outlineCompute, outlineParallel } from "./c_outline.js";
 import { callPackedStatus, stackAlloca, structSet } from "./c_packed.js";
+import { unhandledKind } from "../ir/unhandled_kind.js";
 
 export function emitStmt(em: FnEmitter, s: Stmt): void {
   switch (s.kind) {
@@ -48,6 +49,7 @@ export function emitStmt(em: FnEmitter, s: Stmt): void {
     case "Evaluate": return evaluate(em, s as Evaluate);
     case "BufferRealize": case "ProducerStore": case "ProducerRealize":
       throw new IRError(`codegen(${em.fname}): ${s.kind} cannot be compiled; lower the schedule (storage flattening) first`);
+    default: return unhandledKind("the C emitter", s.kind);
   }
 }
 

@@ -14,7 +14,8 @@ import { type AnyNDArray, releaseView } from "../runtime/ndarray.js";
 import { getGlobalFunc } from "../runtime/registry.js";
 import type { Context, Eval, Slots, Value } from "./context.js";
 import { lanewise1 } from "./lanes.js";
-import { INTRINSICS, libmFunction, libmNames, type MathFn } from "./libm.js";
+import { intrinsicInfo, mathIntrinsics } from "../ir/intrinsics.js";
+import { libmFunction, libmNames, type MathFn } from "./libm.js";
 import { Mem, viewOf } from "./memory.js";
 import { type Scalar, converter, floatRounder, isBig, numberWrapper } from "./values.js";
 
@@ -78,11 +79,9 @@ export function compileCall(ctx: Context, e: Call): Eval {
       throw new IRError(`interpreter (${ctx.fname}): ${op} is only supported as an argument of tvm_call_packed, in ${printExpr(e)}`);
   }
   if (BITWISE.has(op)) return compileBitwise(ctx, e);
-  if (op.startsWith("tir.")) {
-    const name = op.slice(4);
-    if (Object.hasOwn(INTRINSICS, name)) return compileMath(ctx, e, INTRINSICS[name], op);
-  }
-  throw new IRError(`interpreter (${ctx.fname}): unknown call '${op}' in ${printExpr(e)}; the interpreter implements ${CALL_PACKED}, ${CALL_EXTERN} (libm names), tir.if_then_else, tir.likely, tir.ret, bitwise and shift ops, and the math intrinsics ${Object.keys(INTRINSICS).map((n) => "tir." + n).join(", ")}`);
+  const math = intrinsicInfo(op)?.math;
+  if (math) return compileMath(ctx, e, math, op);
+  throw new IRError(`interpreter (${ctx.fname}): unknown call '${op}' in ${printExpr(e)}; the interpreter implements ${CALL_PACKED}, ${CALL_EXTERN} (libm names), tir.if_then_else, tir.likely, tir.ret, bitwise and shift ops, and the math intrinsics ${mathIntrinsics().map((i) => i.name).join(", ")}`);
 }
 
 /** tejit.format (an assert's message): text parts as they are, values as C's printf prints them. */

@@ -18,6 +18,7 @@ import { lanewise1, lanewise2 } from "./lanes.js";
 import {
   type ArithKind, type BinaryFn, type CompareKindName, type Scalar, type UnaryFn, arith, compare, constantOf, converter,
 } from "./values.js";
+import { unhandledKind } from "../ir/unhandled_kind.js";
 
 export function compileExpr(ctx: Context, e: PrimExpr): Eval {
   switch (e.kind) {
@@ -53,6 +54,7 @@ export function compileExpr(ctx: Context, e: PrimExpr): Eval {
     case "ProducerLoad":
     case "Reduce":
       throw new IRError(`interpreter (${ctx.fname}): ${e.kind} is a TE-level node (${printExpr(e)}); lower the schedule to TIR first`);
+    default: return unhandledKind("the interpreter", e.kind);
   }
 }
 

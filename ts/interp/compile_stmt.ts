@@ -16,6 +16,7 @@ import { compileBindScope, compileBufferRealize, compileBufferStore } from "./bu
 import { allocate } from "./memory.js";
 import { prng } from "./prng.js";
 import { type Scalar, converter, isBig } from "./values.js";
+import { unhandledKind } from "../ir/unhandled_kind.js";
 
 const nop: Exec = () => {};
 
@@ -36,6 +37,7 @@ export function compileStmt(ctx: Context, st: Stmt): Exec {
     case "ProducerStore":
     case "ProducerRealize":
       throw new IRError(`interpreter (${ctx.fname}): ${st.kind} is a TE-level statement; lower the schedule to TIR first`);
+    default: return unhandledKind("the interpreter", st.kind);
   }
 }
 

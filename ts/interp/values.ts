@@ -8,6 +8,9 @@
 
 import { IRError, KernelError, UnsupportedError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
+import { nearbyint as roundHalfEven } from "../ir/intrinsic_math.js";
+
+export { roundHalfEven };
 
 /** A scalar value: number, or bigint for int64/uint64. */
 export type Scalar = number | bigint;
@@ -35,18 +38,6 @@ export function f16round(x: number): number {
   if (e < -14) e = -14; // subnormals share the quantum 2^-24
   const q = 2 ** (e - 10);
   return sign * roundHalfEven(a / q) * q;
-}
-
-/** Rounds to the nearest integer, ties to even (C's nearbyint in the default rounding mode). */
-export function roundHalfEven(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = Math.floor(x);
-  const d = x - f;
-  let r: number;
-  if (d < 0.5) r = f;
-  else if (d > 0.5) r = f + 1;
-  else r = f % 2 === 0 ? f : f + 1;
-  return r === 0 && (x < 0 || Object.is(x, -0)) ? -0 : r;
 }
 
 const identity = (x: number): number => x;

@@ -11,6 +11,7 @@ import {
   ProducerRealize, ProducerStore, SeqStmt, Stmt, Store, While,
 } from "./stmt.js";
 import { IterVar, Range } from "./iter_var.js";
+import { unhandledKind } from "./unhandled_kind.js";
 
 /** Walks every expression node (children first visited in source order). */
 export class ExprVisitor {
@@ -40,6 +41,7 @@ export class ExprVisitor {
       case "Let": return this.visitLet(e as Let);
       case "Call": return this.visitCall(e as Call);
       case "Reduce": return this.visitReduce(e as Reduce);
+      default: return unhandledKind("the expression visitor", e.kind);
     }
   }
   /**
@@ -160,6 +162,7 @@ export class StmtExprVisitor extends ExprVisitor {
       case "SeqStmt": return this.visitSeqStmt(s as SeqStmt);
       case "IfThenElse": return this.visitIfThenElse(s as IfThenElse);
       case "Evaluate": return this.visitEvaluate(s as Evaluate);
+      default: return unhandledKind("the statement visitor", s.kind);
     }
   }
   /**
@@ -283,6 +286,7 @@ export class ExprMutator {
       case "Let": return this.visitLet(e as Let);
       case "Call": return this.visitCall(e as Call);
       case "Reduce": return this.visitReduce(e as Reduce);
+      default: return unhandledKind("the expression mutator", e.kind);
     }
   }
   /**
@@ -480,6 +484,7 @@ export class StmtExprMutator extends ExprMutator {
       case "SeqStmt": return this.visitSeqStmt(s as SeqStmt);
       case "IfThenElse": return this.visitIfThenElse(s as IfThenElse);
       case "Evaluate": return this.visitEvaluate(s as Evaluate);
+      default: return unhandledKind("the statement mutator", s.kind);
     }
   }
   /**

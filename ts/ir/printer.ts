@@ -18,6 +18,7 @@ import type {
   ProducerRealize, ProducerStore, SeqStmt, Stmt, Store, While,
 } from "./stmt.js";
 import { add } from "./op.js";
+import { unhandledKind } from "./unhandled_kind.js";
 
 const BINARY_SYMBOL: Record<string, string> = {
   Add: " + ", Sub: " - ", Mul: "*", Div: " / ", Mod: " % ",
@@ -191,6 +192,7 @@ export class TIRTextPrinter {
         const axis = `[${r.axis.map((iv) => this.iterVar(iv)).join(", ")}]`;
         return `reduce(comm_reducer(result=${this.exprArray(r.combiner.result)}, lhs=${this.exprArray(r.combiner.lhs)}, rhs=${this.exprArray(r.combiner.rhs)}, identity_element=${this.exprArray(r.combiner.identity)}), ${this.exprArray(r.source)}, ${axis}, ${r.valueIndex}, ${this.exprArray(r.init)})`;
       }
+      default: return unhandledKind("the TIR printer", e.kind);
     }
   }
 
@@ -272,6 +274,7 @@ export class TIRTextPrinter {
         return t;
       }
       case "Evaluate": return this.expr((s as Evaluate).value);
+      default: return unhandledKind("the TIR printer", s.kind);
     }
   }
 

@@ -8,6 +8,7 @@ import {
   BinaryExpr, Broadcast, BufferLoad, Call, Cast, CompareExpr, FloatImm, IntImm, Let, Load,
   LogicalExpr, Not, PrimExpr, ProducerLoad, Ramp, Reduce, Select, Shuffle, StringImm, Var,
 } from "./expr.js";
+import { unhandledKind } from "./unhandled_kind.js";
 
 function sameList(a: readonly PrimExpr[], b: readonly PrimExpr[]): boolean {
   if (a.length !== b.length) return false;
@@ -101,6 +102,7 @@ export function structuralEqual(a: PrimExpr, b: PrimExpr): boolean {
       return x.op === y.op && sameList(x.args, y.args);
     }
     case "Reduce": return sameReduce(a as Reduce, b as Reduce);
+    default: return unhandledKind("structural equality", a.kind);
   }
 }
 
@@ -197,5 +199,6 @@ export function structuralHash(e: PrimExpr): number {
       for (const s of r.source) h = mix(h, structuralHash(s));
       return mix(h, structuralHash(r.condition));
     }
+    default: return unhandledKind("structural equality", e.kind);
   }
 }

@@ -10,6 +10,7 @@
 
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { alignedBuffer } from "./nd_alloc.js";
+import { mayShowSharedMemory } from "./shared_memory.js";
 
 /** The element dtypes an NDArray can hold (TVM's dtype names). */
 export type DType =
@@ -236,6 +237,10 @@ export interface NDLayout {
   readonly contiguous: boolean;
   /** Elements of `data` the array reaches (its highest element + 1; 0 when empty). */
   readonly minLength: number;
+  /** `data.buffer`, read once (the getter costs tens of ns a call on small arrays). */
+  readonly buffer: ArrayBufferLike;
+  /** Another buffer object may show this memory (shared_memory.ts): aliasing is checked by address. */
+  readonly sharedMemory: boolean;
 }
 
 let layoutOfImpl: (a: NDArray<TypedArray>) => NDLayout | undefined;
@@ -334,6 +339,8 @@ export class NDArray<T extends TypedArray = NumberTypedArray, D extends DType = 
       byteOffset,
       contiguous,
       minLength: size === 0 ? 0 : hi + 1,
+      buffer: data.buffer,
+      sharedMemory: mayShowSharedMemory(data.buffer),
     });
     this.#dtype = dt;
     this.#elemOffset = eo;

@@ -16,25 +16,23 @@ import { addonBinary } from "./addon_binary.js";
 import type { ParamInfo } from "./marshal.js";
 import { layoutOf, type NDLayout } from "./ndarray.js";
 
-/** Buffers the trampoline made over kernel memory: another buffer object may show the same bytes. */
-const kernelViews = new WeakSet<ArrayBufferLike>();
-
-/** Marks a buffer that shows memory another buffer object may also show (a callback's view). */
-export function markKernelView(buffer: ArrayBufferLike): void {
-  kernelViews.add(buffer);
-}
-
-function mayShareMemory(a: ArrayBufferLike, b: ArrayBufferLike): boolean {
-  const shared = typeof SharedArrayBuffer === "function" && (a instanceof SharedArrayBuffer || b instanceof SharedArrayBuffer);
-  return shared || kernelViews.has(a) || kernelViews.has(b);
-}
+export { markKernelView } from "./shared_memory.js";
 
 /** The pairs (written, other) of noalias parameters to compare, by parameter list. */
 const pairsOf = new WeakMap<readonly ParamInfo[], readonly (readonly [number, number])[]>();
 
+/** The last parameter list asked for and its pairs: a kernel called in a loop skips the WeakMap. */
+let lastParams: readonly ParamInfo[] | undefined;
+let lastPairs: readonly (readonly [number, number])[] = [];
+
 function pairs(params: readonly ParamInfo[]): readonly (readonly [number, number])[] {
+  if (params === lastParams) return lastPairs;
   let p = pairsOf.get(params);
-  if (p) return p;
+  if (p) {
+    lastParams = params;
+    lastPairs = p;
+    return p;
+  }
   const out: [number, number][] = [];
   params.forEach((a, i) => {
     if (a.kind !== "tensor" || a.noalias !== "written") return;
@@ -47,6 +45,8 @@ function pairs(params: readonly ParamInfo[]): readonly (readonly [number, number
   });
   p = out;
   pairsOf.set(params, p);
+  lastParams = params;
+  lastPairs = p;
   return p;
 }
 
@@ -83,8 +83,8 @@ export function checkNoOverlap(fname: string, args: readonly unknown[], params: 
     const lw = layoutOf(args[w]);
     const lo = layoutOf(args[o]);
     if (!lw || !lo) continue;
-    const same = lw.data.buffer === lo.data.buffer;
-    if (!same && !mayShareMemory(lw.data.buffer, lo.data.buffer)) continue;
+    const same = lw.buffer === lo.buffer;
+    if (!same && !lw.sharedMemory && !lo.sharedMemory) continue;
     // Distinct buffer objects: ranges by address (the typed array's address less its byteOffset).
     const origin = (l: NDLayout): number => (same ? 0 : addonBinary().dataAddress(l.data) - l.data.byteOffset);
     const rw = byteRange(lw, origin(lw));

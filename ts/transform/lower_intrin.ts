@@ -7,39 +7,35 @@
 // rsqrt(x) = 1 / sqrt(x), exp10(x) = pow(10, x); round is nearbyint (half to even, as TVM and the
 // interpreter round).
 
-import { DTypeError, UnsupportedError } from "../errors.js";
+import { DTypeError, IRError, InternalError, UnsupportedError } from "../errors.js";
 import { Call, Let, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprMutator } from "../ir/functor.js";
+import { intrinsicInfo } from "../ir/intrinsics.js";
 import * as op from "../ir/op.js";
 import { pureExtern } from "./host_builtins.js";
 
-/** Intrinsics that are libm functions of the same name (float: name + "f"). */
-const LIBM_UNARY = new Set([
-  "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "tanh", "sin", "cos", "tan",
-  "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "floor", "ceil",
-  "trunc", "fabs", "nearbyint",
-]);
-const LIBM_BINARY = new Set(["pow", "atan2", "fmod", "hypot", "copysign"]);
-const RENAMED: Readonly<Record<string, string>> = { round: "nearbyint" };
-
 function libmName(fn: string, e: Call): string {
   const t = e.dtype;
-  if (!t.isFloat()) throw new DTypeError(`lowerIntrin: tir.${fn} needs a float argument, got ${t} in ${e}`);
+  if (!t.isFloat()) throw new DTypeError(`lowerIntrin: ${e.op} needs a float argument, got ${t} in ${e}`);
   if (t.bits === 32) return `${fn}f`;
   if (t.bits === 64) return fn;
-  throw new UnsupportedError(`lowerIntrin: tir.${fn} of ${t} is not supported by the C backend (float32 and float64 are); cast to float32 first`);
+  throw new UnsupportedError(`lowerIntrin: ${e.op} of ${t} is not supported by the C backend (float32 and float64 are); cast to float32 first`);
 }
 
 class IntrinLower extends StmtExprMutator {
   override visitCall(call: Call): PrimExpr {
     const e = super.visitCall(call) as Call;
     if (!e.op.startsWith("tir.")) return e;
-    let fn = e.op.slice(4);
-    fn = RENAMED[fn] ?? fn;
+    const info = intrinsicInfo(e.op);
+    const lowering = info?.lowering;
+    if (lowering === undefined) return e;
+    if (info?.arity !== undefined && e.args.length !== info.arity) {
+      throw new IRError(`lowerIntrin: ${e.op} takes ${info.arity} argument${info.arity === 1 ? "" : "s"}, got ${e.args.length} in ${e}`);
+    }
+    const fn = e.op.slice(4);
     const one = (): PrimExpr => op.constant(1, e.dtype);
-    if (LIBM_UNARY.has(fn) && e.args.length === 1) return pureExtern(e.dtype, libmName(fn, e), e.args[0]);
-    if (LIBM_BINARY.has(fn) && e.args.length === 2) return pureExtern(e.dtype, libmName(fn, e), e.args[0], e.args[1]);
+    if (lowering !== "expand") return pureExtern(e.dtype, libmName(lowering.libm, e), ...e.args);
     switch (fn) {
       case "sigmoid": {
         // With e = exp(-|x|): 1 / (1 + e) for x >= 0 and e / (1 + e) below, so no exp overflows
@@ -57,7 +53,7 @@ class IntrinLower extends StmtExprMutator {
       case "exp10":
         return pureExtern(e.dtype, libmName("pow", e), op.constant(10, e.dtype), e.args[0]);
       default:
-        return e;
+        throw new InternalError(`lowerIntrin: the registry says ${e.op} is expanded here, but lowerIntrin has no expansion for it`);
     }
   }
 }

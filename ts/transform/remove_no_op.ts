@@ -11,28 +11,17 @@ import { StmtExprMutator, ExprVisitor } from "../ir/functor.js";
 import {
   Allocate, AttrStmt, BufferStore, Evaluate, For, IfThenElse, LetStmt, SeqStmt, type Stmt, Store, isNoOp, noOp,
 } from "../ir/stmt.js";
+import { hasCallSideEffect } from "../ir/intrinsics.js";
 import { logicalNot } from "../ir/op.js";
 import { structuralEqual } from "../ir/structural_equal.js";
 import { checkPrimFunc } from "./check_func.js";
-
-/** Calls that only compute a value (no side effect worth keeping when the value is unused). */
-const PURE_CALLS = new Set([
-  "tir.exp", "tir.exp2", "tir.exp10", "tir.log", "tir.log2", "tir.log10", "tir.log1p", "tir.sqrt",
-  "tir.rsqrt", "tir.tanh", "tir.sigmoid", "tir.sin", "tir.cos", "tir.tan", "tir.sinh", "tir.cosh",
-  "tir.asin", "tir.acos", "tir.atan", "tir.asinh", "tir.acosh", "tir.atanh", "tir.atan2", "tir.erf",
-  "tir.floor", "tir.ceil", "tir.round", "tir.nearbyint", "tir.trunc", "tir.fabs", "tir.pow",
-  "tir.fmod", "tir.hypot", "tir.copysign", "tir.nextafter", "tir.ldexp", "tir.popcount",
-  "tir.isnan", "tir.isinf", "tir.isfinite", "tir.bitwise_and", "tir.bitwise_or", "tir.bitwise_xor",
-  "tir.bitwise_not", "tir.shift_left", "tir.shift_right", "tir.reinterpret", "tir.call_pure_extern",
-  "tir.likely", "tir.if_then_else", "tir.tvm_stack_make_shape", "tir.tvm_stack_make_array", "tir.tvm_tuple",
-]);
 
 /** True when evaluating `e` may change state (a call not known to be pure); loads do not. */
 export function hasSideEffect(e: PrimExpr): boolean {
   let effect = false;
   class Finder extends ExprVisitor {
     override visitCall(c: Call): void {
-      if (!PURE_CALLS.has(c.op)) effect = true;
+      if (hasCallSideEffect(c.op)) effect = true;
       super.visitCall(c);
     }
   }

@@ -19,23 +19,14 @@ import {
   AssertStmt, AttrStmt, Evaluate, type For, IfThenElse, LetStmt, Stmt, Store,
 } from "../ir/stmt.js";
 import { structuralEqual } from "../ir/structural_equal.js";
-
-// Intrinsics whose calls neither read nor write memory (so a value built from them may be
-// inlined freely); everything else is treated as having an effect.
-const PURE_CALLS = new Set([
-  "tir.exp", "tir.exp2", "tir.exp10", "tir.log", "tir.log2", "tir.log10", "tir.log1p", "tir.sqrt",
-  "tir.rsqrt", "tir.tanh", "tir.sigmoid", "tir.sin", "tir.cos", "tir.tan", "tir.erf", "tir.floor",
-  "tir.ceil", "tir.round", "tir.trunc", "tir.fabs", "tir.pow", "tir.likely", "tir.if_then_else",
-  "tir.shift_left", "tir.shift_right", "tir.bitwise_and", "tir.bitwise_or", "tir.bitwise_xor",
-  "tir.bitwise_not", "tir.popcount", "tir.isnan", "tir.isinf", "tir.isfinite", "tir.nearbyint",
-]);
+import { isPureCall } from "../ir/intrinsics.js";
 
 /** True when evaluating `e` reads no memory and has no side effect. */
 function isPure(e: PrimExpr): boolean {
   let pure = true;
   class Checker extends ExprVisitor {
     override visitCall(c: Call): void {
-      if (!PURE_CALLS.has(c.op)) pure = false;
+      if (!isPureCall(c.op)) pure = false;
       super.visitCall(c);
     }
     override visitLoad(l: Load): void { pure = false; super.visitLoad(l); }

@@ -31,6 +31,7 @@ import {
   Mul, Div, Mod, FloorDiv, FloorMod, Min, Max, EQ, NE, LT, LE, GT, GE, And, Or,
 } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
+import { isVectorizable } from "../ir/intrinsics.js";
 import { Range } from "../ir/iter_var.js";
 import { StmtExprMutator, StmtExprVisitor } from "../ir/functor.js";
 import * as op from "../ir/op.js";
@@ -50,17 +51,6 @@ export interface VectorizeOptions {
   /** Turn vectorized loops into serial ones (TVM's `tir.disable_vectorize`). */
   disableVectorize?: boolean;
 }
-
-/** Intrinsics that apply lane-wise to vectors (TVM's TVectorizable ops). */
-const VECTORIZABLE = new Set([
-  "tir.exp", "tir.exp2", "tir.exp10", "tir.erf", "tir.tanh", "tir.sigmoid", "tir.sqrt", "tir.rsqrt",
-  "tir.log", "tir.log2", "tir.log10", "tir.log1p", "tir.tan", "tir.cos", "tir.cosh", "tir.sin",
-  "tir.sinh", "tir.asin", "tir.acos", "tir.atan", "tir.acosh", "tir.asinh", "tir.atanh", "tir.atan2",
-  "tir.nextafter", "tir.hypot", "tir.copysign", "tir.ldexp", "tir.popcount", "tir.fabs", "tir.floor",
-  "tir.ceil", "tir.round", "tir.nearbyint", "tir.trunc", "tir.pow", "tir.fmod", "tir.likely",
-  "tir.bitwise_and", "tir.bitwise_or", "tir.bitwise_xor", "tir.bitwise_not", "tir.shift_left",
-  "tir.shift_right", "tir.isnan", "tir.isinf", "tir.isfinite", "tir.reinterpret",
-]);
 
 /** The widest vector a loop may be vectorized into (docs/reliability.md, "Limits"). */
 export const MAX_VECTOR_LANES = 1024;
@@ -456,7 +446,7 @@ class Vectorizer extends StmtExprMutator {
       const lanes = Math.max(t.dtype.lanes, f.dtype.lanes);
       return new Call(e.dtype.withLanes(lanes), e.op, [c, broadcastTo(t, lanes), broadcastTo(f, lanes)]);
     }
-    if (VECTORIZABLE.has(e.op)) {
+    if (isVectorizable(e.op)) {
       const args = e.args.map((x) => this.visitExpr(x));
       if (args.every((x, i) => x === e.args[i])) return e;
       const lanes = Math.max(...args.map((x) => x.dtype.lanes));
