@@ -6,6 +6,7 @@
 // properties from here and nowhere else, so a new intrinsic is one entry in this file (and, if it
 // needs more than a property, one case where it is printed or evaluated).
 
+import { InternalError } from "../errors.js";
 import { erf, copysign, nearbyint } from "./intrinsic_math.js";
 
 /**
@@ -50,7 +51,7 @@ export interface IntrinsicInfo {
 const registry = new Map<string, IntrinsicInfo>();
 
 function register(info: IntrinsicInfo): void {
-  if (registry.has(info.name)) throw new Error(`intrinsics: '${info.name}' is registered twice`);
+  if (registry.has(info.name)) throw new InternalError(`intrinsics: '${info.name}' is registered twice`);
   registry.set(info.name, info);
 }
 

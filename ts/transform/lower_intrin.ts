@@ -7,7 +7,7 @@
 // rsqrt(x) = 1 / sqrt(x), exp10(x) = pow(10, x); round is nearbyint (half to even, as TVM and the
 // interpreter round).
 
-import { DTypeError, UnsupportedError } from "../errors.js";
+import { DTypeError, IRError, InternalError, UnsupportedError } from "../errors.js";
 import { Call, Let, type PrimExpr, Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprMutator } from "../ir/functor.js";
@@ -31,7 +31,7 @@ class IntrinLower extends StmtExprMutator {
     const lowering = info?.lowering;
     if (lowering === undefined) return e;
     if (info?.arity !== undefined && e.args.length !== info.arity) {
-      throw new Error(`lowerIntrin: ${e.op} takes ${info.arity} argument${info.arity === 1 ? "" : "s"}, got ${e.args.length} in ${e}`);
+      throw new IRError(`lowerIntrin: ${e.op} takes ${info.arity} argument${info.arity === 1 ? "" : "s"}, got ${e.args.length} in ${e}`);
     }
     const fn = e.op.slice(4);
     const one = (): PrimExpr => op.constant(1, e.dtype);
@@ -53,7 +53,7 @@ class IntrinLower extends StmtExprMutator {
       case "exp10":
         return pureExtern(e.dtype, libmName("pow", e), op.constant(10, e.dtype), e.args[0]);
       default:
-        throw new Error(`lowerIntrin: the registry says ${e.op} is expanded here, but lowerIntrin has no expansion for it`);
+        throw new InternalError(`lowerIntrin: the registry says ${e.op} is expanded here, but lowerIntrin has no expansion for it`);
     }
   }
 }
