@@ -159,6 +159,7 @@ export class Stage {
     this.relations.push(new SplitRelation(axis, outer, inner, s.factor !== undefined ? value : undefined, s.nparts !== undefined ? value : undefined));
     this.allIterVars.push(outer, inner);
     this.leafIterVars.splice(pos, 1, outer, inner);
+    this.schedule.recordPrimitive("split");
     return [outer, inner];
   }
 
@@ -169,6 +170,7 @@ export class Stage {
       this.relations.push(new SingletonRelation(singleton));
       this.allIterVars.push(singleton);
       this.leafIterVars.unshift(singleton);
+      this.schedule.recordPrimitive("fuse");
       return singleton;
     }
     const seen = new Set<IterVar>();
@@ -178,6 +180,7 @@ export class Stage {
     }
     let fused = axes[0];
     for (let i = 1; i < axes.length; i++) fused = this.fusePair(fused, axes[i]);
+    this.schedule.recordPrimitive("fuse");
     return fused;
   }
 
@@ -216,6 +219,7 @@ export class Stage {
     const pos = order.map((iv) => this.findLeaf(iv, "reorder"));
     const sorted = [...pos].sort((a, b) => a - b);
     sorted.forEach((p, i) => { this.leafIterVars[p] = order[i]; });
+    this.schedule.recordPrimitive("reorder");
   }
 
   /** Tiles two axes: [xOuter, yOuter, xInner, yInner]. */
@@ -245,6 +249,7 @@ export class Stage {
     this.attachType = "scope";
     this.attachIvar = axis;
     this.attachStage = target;
+    this.schedule.recordPrimitive("compute_at");
   }
 
   /** Substitutes this stage's expression into its consumers (no storage, no loops). */
@@ -253,6 +258,7 @@ export class Stage {
     this.attachType = "inline";
     this.attachIvar = undefined;
     this.attachStage = undefined;
+    this.schedule.recordPrimitive("compute_inline");
   }
 
   /** Throws when this stage cannot be inlined (what computeInline refuses). */
@@ -271,6 +277,7 @@ export class Stage {
     this.attachType = "root";
     this.attachIvar = undefined;
     this.attachStage = undefined;
+    this.schedule.recordPrimitive("compute_root");
   }
 
   private attrOf(iv: IterVar): IterVarAttr {
@@ -285,6 +292,7 @@ export class Stage {
   private setIterType(iv: IterVar, type: "Unrolled" | "Vectorized" | "Parallelized", action: string): void {
     this.findLeaf(iv, action);
     this.attrOf(iv).iterType = type;
+    this.schedule.recordPrimitive(action);
   }
 
   /**
@@ -328,6 +336,7 @@ export class Stage {
     if (key === "vectorize") return this.vectorize(axis);
     this.findLeaf(axis, "pragma");
     this.attrOf(axis).pragmas.push({ key, value: value === undefined ? undefined : toExpr(value, DataType.int32()) });
+    this.schedule.recordPrimitive("pragma");
   }
 
   /**
@@ -350,6 +359,7 @@ export class Stage {
       throw new Error(`stage '${this.name}': prefetch offset must be an integer, got ${describe(offset)}`);
     }
     this.attrOf(axis).prefetches.push({ tensor, offset: off });
+    this.schedule.recordPrimitive("prefetch");
   }
 
   /** Pads the stride of dimension `axis` so that stride % factor == offset (TVM's storage_align). */
@@ -364,6 +374,7 @@ export class Stage {
     const a = this.attrOf(axis);
     a.dimAlignFactor = factor;
     a.dimAlignOffset = offset;
+    this.schedule.recordPrimitive("storage_align");
   }
 
   /**
@@ -379,8 +390,8 @@ export class Stage {
       throw new Error(`stage '${this.name}': setScope expects a storage scope such as "global", "local" or "global:tag" (a rank global, local, shared or warp, then an optional tag), got ${typeof scope === "string" ? JSON.stringify(scope) : describe(scope)}`);
     }
     // An output's storage is the argument passed in, which is global: "global" says just that.
-    if (this.isOutput && scope === "global") return;
-    if (this.isOutput) throw new Error(`stage '${this.name}' is an output of the schedule: its storage is the argument passed in, so it has no scope to set`);
-    this.scope = scope;
+    if (this.isOutput && scope !== "global") throw new Error(`stage '${this.name}' is an output of the schedule: its storage is the argument passed in, so it has no scope to set`);
+    if (!this.isOutput) this.scope = scope;
+    this.schedule.recordPrimitive("set_scope");
   }
 }
