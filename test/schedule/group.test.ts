@@ -5,7 +5,7 @@
 // built and compared with a JS reference.
 
 import test from "ava";
-import { te, lower, nd, schedule } from "../../ts/index.js";
+import { te, lower, nd, schedule, tir } from "../../ts/index.js";
 import { buildAndRun, randomF32, values } from "../tvm/helpers.js";
 
 /** B = 2A, C = B + 1 (the group), D[i] = C[i] + C[i + 1] + C[i + 2] over 30 of A's 32. */
@@ -183,4 +183,23 @@ test("a group including its placeholder input: placed and inlined without the pl
   const { got, want } = runStencil(s, A, D);
   t.deepEqual(got, want);
   void B;
+});
+
+test("a group's placement is recorded with te.keep_schedule_record, and each copy has its own groups", (t) => {
+  const { A, C, D } = stencil();
+  new tir.transform.PassContext({ config: { "te.keep_schedule_record": true } }).scope(() => {
+    const s = te.createSchedule(D.op);
+    const g = s.createGroup(C, A);
+    g.computeAt(s.stage(D), D.op.axis[0]);
+    g.computeRoot();
+    t.deepEqual(s.primitiveRecord, ["vanilla", "compute_at", "compute_root"]);
+    const atD = s.scheduleRecord[1];
+    t.is(atD.groups.length, 1);
+    t.not(atD.groups[0], g);
+    t.is(atD.groups[0].attachStage, atD.stage(D));
+    t.is(atD.stage(C).group, atD.groups[0]);
+    t.is(g.attachType, "root");
+    const { got, want } = runStencil(atD, A, D);
+    t.deepEqual(got, want);
+  });
 });

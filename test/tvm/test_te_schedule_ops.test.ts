@@ -2,9 +2,8 @@
 // normalize, bound inference and schedule-ops (schedule.inferBound, schedule.scheduleOps), then
 // built and run against a JS reference (TVM's cases mostly stop at ScheduleOps).
 // GPU-only cases left out: test_local_stage_predicate and test_local_stage_predicate2 (thread
-// and vthread binding). Not ported: test_schedule_record_gemm and test_schedule_record_misc
-// (TVM's "te.keep_schedule_record" debugging record of schedule copies, which tejit does not
-// keep). Todos: test_schedule_scan, test_scan_inline1, test_scan_inline2 need te.scan;
+// and vthread binding). In test_schedule_record_misc, te.create_schedule([]) is an error in
+// tejit (a schedule needs an output), so that part checks the refusal. Todos: test_schedule_scan, test_scan_inline1, test_scan_inline2 need te.scan;
 // test_schedule_tensor_compute1..3 need tensorize.
 
 import test, { type ExecutionContext } from "ava";
@@ -358,5 +357,54 @@ test("test_schedule_compute_inline", (t) => {
   check(t, s, [A, B], [F, E], [shape, shape, shape, shape], ([a, b]) => {
     const c = a.map((v, i) => f32(v + b[i]));
     return [c, c.map((v, i) => f32(v * b[i]))];
+  });
+});
+
+test("test_schedule_record_gemm", (t) => {
+  const ctx = new tir.transform.PassContext({ config: { "te.keep_schedule_record": true } });
+  ctx.scope(() => {
+    const [M, K, N] = [64, 64, 64];
+    const k = te.reduceAxis([0, K], "k");
+    const A = te.placeholder([M, K], "float32", "A");
+    const B = te.placeholder([K, N], "float32", "B");
+    const C = te.compute([M, N], (m, n) => te.sum(A.at(m, k).mul(B.at(k, n)), k), "C");
+    const s = te.createSchedule(C.op);
+    // No primitive applied yet: the record holds the vanilla schedule only.
+    t.is(s.scheduleRecord.length, 1);
+    const [blockSize, factor] = [32, 8];
+    // tile -> split + split + reorder
+    const [mo, no, mi, ni] = s.stage(C).tile(C.op.axis[0], C.op.axis[1], blockSize, blockSize);
+    const [ko, ki] = s.stage(C).split(k, { factor });
+    s.stage(C).reorder(mo, ko, no, mi, ki, ni);
+    s.stage(C).vectorize(ni);
+    s.stage(C).parallel(mo);
+    t.is(s.scheduleRecord.length, 8);
+    t.deepEqual(s.primitiveRecord, ["vanilla", "split", "split", "reorder", "split", "reorder", "vectorize", "parallel"]);
+    // Each entry is the schedule as it was: the vanilla copy has C's root loops only, the
+    // fourth (after tile's reorder) the tile order.
+    t.deepEqual(s.scheduleRecord[0].stage(C).leafIterVars.map((iv) => iv.name), ["m", "n", "k"]);
+    t.deepEqual(s.scheduleRecord[3].stage(C).leafIterVars.map((iv) => iv.name), ["m.outer", "n.outer", "m.inner", "n.inner", "k"]);
+    t.deepEqual(s.scheduleRecord[7].stage(C).leafIterVars, s.stage(C).leafIterVars);
+    check(t, s, [A, B], [C], [[M, K], [K, N], [M, N]], ([a, b]) => [Array.from({ length: M * N }, (_, idx) => {
+      const [i, j] = [Math.floor(idx / N), idx % N];
+      let acc = 0;
+      for (let r = 0; r < K; r++) acc += a[i * K + r] * b[r * N + j];
+      return acc;
+    })], 1e-4);
+  });
+});
+
+test("test_schedule_record_misc", (t) => {
+  const stg = te.compute([], () => te.const(0, "int32"), "empty_op");
+  // Without the config, no record is kept.
+  t.is(te.createSchedule(stg.op).scheduleRecord.length, 0);
+  t.throws(() => te.createSchedule([]), { message: "createSchedule needs at least one output op" });
+  new tir.transform.PassContext({ config: { "te.keep_schedule_record": true } }).scope(() => {
+    const s = te.createSchedule(stg.op);
+    t.is(s.scheduleRecord.length, 1);
+    t.deepEqual(s.primitiveRecord, ["vanilla"]);
+    const out = nd.array(new Int32Array([5]), []);
+    buildAndRun(s, [stg], [out]);
+    t.deepEqual(values(out), [0]);
   });
 });

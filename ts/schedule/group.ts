@@ -67,6 +67,7 @@ export class StageGroup {
     this.attachType = "scope";
     this.attachIvar = axis;
     this.attachStage = target;
+    this.schedule.recordPrimitive("compute_at");
   }
 
   /**
@@ -78,6 +79,7 @@ export class StageGroup {
     this.attachType = "inline";
     this.attachIvar = undefined;
     this.attachStage = undefined;
+    this.schedule.recordPrimitive("compute_inline");
   }
 
   /** Computes the group at the root of its parent group (the default). */
@@ -85,6 +87,7 @@ export class StageGroup {
     this.attachType = "root";
     this.attachIvar = undefined;
     this.attachStage = undefined;
+    this.schedule.recordPrimitive("compute_root");
   }
 
   /** A copy with the same placement (Schedule.copy remaps stages and groups). */

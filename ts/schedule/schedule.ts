@@ -15,6 +15,7 @@ import { cacheWrite } from "./cache_write.js";
 import { rfactor } from "./rfactor.js";
 import { StageGroup, createGroup } from "./group.js";
 import { opKindOf } from "./op_kinds/index.js";
+import { PassContext } from "../transform/pass_context.js";
 
 /**
  * A schedule (TVM's te.Schedule): one {@link Stage} for every op reachable from the outputs,
@@ -35,6 +36,15 @@ export class Schedule {
   stages: Stage[] = [];
   /** The groups made by {@link createGroup}, in the order they were made. */
   groups: StageGroup[] = [];
+  /**
+   * With the PassContext config "te.keep_schedule_record" set when the schedule was made, a copy
+   * of the schedule as first made ("vanilla") and after each stage primitive (TVM's
+   * schedule_record); empty otherwise.
+   */
+  scheduleRecord: Schedule[] = [];
+  /** The primitive that made each entry of {@link scheduleRecord}, by TVM's name ("split", "compute_at", …). */
+  primitiveRecord: string[] = [];
+  private keepRecord = false;
   /** Stage of each op, by original op and by current op (inline/cache replace ops). */
   private readonly stageMap = new Map<Operation, Stage>();
 
@@ -49,6 +59,15 @@ export class Schedule {
       this.stageMap.set(op, st);
     }
     for (const st of this.stages) opKindOf(st.op).onCreateSchedule?.(st, this);
+    this.keepRecord = PassContext.current().options.keepScheduleRecord;
+    this.recordPrimitive("vanilla");
+  }
+
+  /** Appends a copy after primitive `name` when the schedule keeps a record (called by the stages). */
+  recordPrimitive(name: string): void {
+    if (!this.keepRecord) return;
+    this.scheduleRecord.push(this.copy());
+    this.primitiveRecord.push(name);
   }
 
   /** The stage of a tensor or op. */
@@ -144,6 +163,8 @@ export class Schedule {
     const c = Object.create(Schedule.prototype) as Schedule;
     (c as unknown as { stageMap: Map<Operation, Stage> }).stageMap = new Map();
     c.outputs = [...this.outputs];
+    c.scheduleRecord = [];
+    c.primitiveRecord = [];
     const remap = new Map<Stage, Stage>();
     c.stages = this.stages.map((s) => {
       const n = s.cloneInto(c);

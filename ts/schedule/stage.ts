@@ -168,6 +168,7 @@ export class Stage {
     this.relations.push(new SplitRelation(axis, outer, inner, s.factor !== undefined ? value : undefined, s.nparts !== undefined ? value : undefined));
     this.allIterVars.push(outer, inner);
     this.leafIterVars.splice(pos, 1, outer, inner);
+    this.schedule.recordPrimitive("split");
     return [outer, inner];
   }
 
@@ -178,6 +179,7 @@ export class Stage {
       this.relations.push(new SingletonRelation(singleton));
       this.allIterVars.push(singleton);
       this.leafIterVars.unshift(singleton);
+      this.schedule.recordPrimitive("fuse");
       return singleton;
     }
     const seen = new Set<IterVar>();
@@ -187,6 +189,7 @@ export class Stage {
     }
     let fused = axes[0];
     for (let i = 1; i < axes.length; i++) fused = this.fusePair(fused, axes[i]);
+    this.schedule.recordPrimitive("fuse");
     return fused;
   }
 
@@ -227,6 +230,7 @@ export class Stage {
     const pos = order.map((iv) => this.findLeaf(iv, "reorder"));
     const sorted = [...pos].sort((a, b) => a - b);
     sorted.forEach((p, i) => { this.leafIterVars[p] = order[i]; });
+    this.schedule.recordPrimitive("reorder");
   }
 
   /** Tiles two axes: [xOuter, yOuter, xInner, yInner]. */
@@ -256,6 +260,7 @@ export class Stage {
     this.attachType = "scope";
     this.attachIvar = axis;
     this.attachStage = target;
+    this.schedule.recordPrimitive("compute_at");
   }
 
   /** Substitutes this stage's expression into its consumers (no storage, no loops). */
@@ -264,6 +269,7 @@ export class Stage {
     this.attachType = "inline";
     this.attachIvar = undefined;
     this.attachStage = undefined;
+    this.schedule.recordPrimitive("compute_inline");
   }
 
   /** Throws when this stage cannot be inlined (what computeInline refuses). */
@@ -282,6 +288,7 @@ export class Stage {
     this.attachType = "root";
     this.attachIvar = undefined;
     this.attachStage = undefined;
+    this.schedule.recordPrimitive("compute_root");
   }
 
   private attrOf(iv: IterVar): IterVarAttr {
@@ -304,6 +311,7 @@ export class Stage {
     this.findLeaf(iv, action);
     this.checkNotTensorized(iv, action);
     this.attrOf(iv).iterType = type;
+    this.schedule.recordPrimitive(action);
   }
 
   /**
@@ -350,6 +358,7 @@ export class Stage {
     if (key === "vectorize") return this.vectorize(axis);
     this.findLeaf(axis, "pragma");
     this.attrOf(axis).pragmas.push({ key, value: value === undefined ? undefined : toExpr(value, DataType.int32()) });
+    this.schedule.recordPrimitive("pragma");
   }
 
   /**
@@ -372,6 +381,7 @@ export class Stage {
       throw new ArgumentError(`stage '${this.name}': prefetch offset must be an integer, got ${describe(offset)}`);
     }
     this.attrOf(axis).prefetches.push({ tensor, offset: off });
+    this.schedule.recordPrimitive("prefetch");
   }
 
   /**
@@ -408,6 +418,7 @@ export class Stage {
     const a = this.attrOf(axis);
     a.dimAlignFactor = factor;
     a.dimAlignOffset = offset;
+    this.schedule.recordPrimitive("storage_align");
   }
 
   /**
@@ -423,8 +434,8 @@ export class Stage {
       throw new ScheduleError(`stage '${this.name}': setScope expects a storage scope such as "global", "local" or "global:tag" (a rank global, local, shared or warp, then an optional tag), got ${typeof scope === "string" ? JSON.stringify(scope) : describe(scope)}`);
     }
     // An output's storage is the argument passed in, which is global: "global" says just that.
-    if (this.isOutput && scope === "global") return;
-    if (this.isOutput) throw new ScheduleError(`stage '${this.name}' is an output of the schedule: its storage is the argument passed in, so it has no scope to set`);
-    this.scope = scope;
+    if (this.isOutput && scope !== "global") throw new ScheduleError(`stage '${this.name}' is an output of the schedule: its storage is the argument passed in, so it has no scope to set`);
+    if (!this.isOutput) this.scope = scope;
+    this.schedule.recordPrimitive("set_scope");
   }
 }

@@ -48,6 +48,8 @@ export interface PassOptions {
   readonly maxStackBytes: number;
   /** The widest vector (bytes) kept whole by SplitWideVectors; undefined: from the default compiler flags. */
   readonly vectorBytes: number | undefined;
+  /** Schedules made under the context keep a copy after each primitive (TVM's te.keep_schedule_record). */
+  readonly keepScheduleRecord: boolean;
 }
 
 /**
@@ -69,6 +71,7 @@ export const DEFAULT_PASS_OPTIONS: PassOptions = Object.freeze({
   boundsCheck: false,
   maxStackBytes: 16384,
   vectorBytes: undefined,
+  keepScheduleRecord: false,
 });
 
 /** Where user passes go in the lowering pipeline (TVM's add_lower_pass phases). */
@@ -113,6 +116,8 @@ export interface PassContextConfig {
   "tir.instrument_bound_checkers"?: boolean;
   /** User passes added to the lowering pipeline, each at a phase (0 to 3), as TVM's add_lower_pass. */
   "tir.add_lower_pass"?: readonly (readonly [LowerPhase, Pass])[];
+  /** TVM's key for keepScheduleRecord: `s.scheduleRecord` and `s.primitiveRecord` of new schedules. */
+  "te.keep_schedule_record"?: boolean;
 }
 
 /** What a {@link PassContext} is made from. */
@@ -145,6 +150,7 @@ const TVM_UNROLL: Record<string, keyof PassOptions> = {
 /** Every config key a context accepts. */
 export const CONFIG_KEYS: readonly string[] = [
   ...BOOLEAN_KEYS, ...COUNT_KEYS, "tir.UnrollLoop", "tir.LoopPartition", "tir.disable_vectorize", "tir.instrument_bound_checkers", "tir.add_lower_pass",
+  "te.keep_schedule_record",
 ];
 
 function checkBoolean(key: string, v: unknown): boolean {
@@ -171,6 +177,7 @@ export function resolveConfig(config: PassContextConfig): Partial<PassOptions> {
     else if ((COUNT_KEYS as readonly string[]).includes(key)) out[key] = checkCount(key, v);
     else if (key === "tir.disable_vectorize") out.disableVectorize = checkBoolean(key, v);
     else if (key === "tir.instrument_bound_checkers") out.boundsCheck = checkBoolean(key, v);
+    else if (key === "te.keep_schedule_record") out.keepScheduleRecord = checkBoolean(key, v);
     else if (key === "tir.LoopPartition") {
       for (const [k, x] of Object.entries(checkRecord(key, v))) {
         const name = TVM_LOOP_PARTITION[k];
