@@ -7,6 +7,7 @@ import { Operation } from "../../ts/te/operation.js";
 import type { ScanOp } from "../../ts/te/scan.js";
 import { scanKind } from "../../ts/schedule/op_kinds/scan.js";
 import { inferBound } from "../../ts/schedule/bound.js";
+import { workloadKey, workloadText } from "../../ts/auto_scheduler/workload_key.js";
 import { DataType } from "../../ts/ir/dtype.js";
 import { IntImm } from "../../ts/ir/expr.js";
 import { interpret } from "../../ts/interp/index.js";
@@ -365,4 +366,20 @@ test("the scan's own statement, before stages are placed: TVM's scan_init_scope 
     "  0",
     "}",
   ].join("\n"), "the init's stages go in the first marker (before the loop), the update's in the second; the printed program has neither");
+});
+
+test("the auto-scheduler's workload key tells scans apart by how their states are wired", (t) => {
+  const make = (swap: boolean) => {
+    const A = te.placeholder([6, 3], "float32", "A");
+    const B = te.placeholder([6, 3], "float32", "B");
+    const a0 = te.compute([1, 3], () => te.const(1, "float32"), "a0");
+    const b0 = te.compute([1, 3], () => te.const(1, "float32"), "b0");
+    const aU = te.compute([6, 3], (tt, i) => A.at(tt.sub(1), i).add(B.at(tt.sub(1), i)), "aU");
+    const bU = te.compute([6, 3], (tt, i) => B.at(tt.sub(1), i).mul(2), "bU");
+    const outs = (swap ? te.scan([b0, a0], [bU, aU], [B, A]) : te.scan([a0, b0], [aU, bU], [A, B])) as Tensor[];
+    return outs[0].op;
+  };
+  t.not(workloadKey([make(false)]), workloadKey([make(true)]));
+  t.is(workloadKey([make(false)]), workloadKey([make(false)]), "and gives one key to two scans built alike");
+  t.regex(workloadText([make(false)]), /\n6 out scan \[6:int32,3:int32\]:float32;\[6:int32,3:int32\]:float32 init\(t0\.0,t1\.0\) update\(t4\.0,t5\.0\) state\(t2\.0,t3\.0\) inputs\(\)$/);
 });
