@@ -296,6 +296,10 @@ test("errors: a malformed scan is refused, naming the scan, the tensors and what
   const res = te.scan(init, update, state);
   const s = te.createSchedule(res.op);
   s.stage(update).computeInline();
+  const s2 = te.createSchedule(res.op);
+  s2.stage(update).computeAt(s2.stage(res), (res.op as ScanOp).scanAxis);
+  t.is(msg(() => lower(s2, [X, res])),
+    "stage 'update' is in the body of scan 'scan' but is computed at its time loop ('scan.idx'): the body runs inside the time loop, one step at a time; compute it at the root (computeRoot) or at a loop of another stage of the body");
   const axis = (res.op as ScanOp).scanAxis;
   t.is(msg(() => s.stage(res).parallel(axis)),
     "stage 'scan': cannot parallelize ordered axis 'scan.idx': each iteration reads what the previous ones wrote (a scan's time axis)");
