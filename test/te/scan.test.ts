@@ -387,3 +387,25 @@ test("the auto-scheduler's workload key tells scans apart by how their states ar
   t.is(workloadKey([make(false)]), workloadKey([make(false)]), "and gives one key to two scans built alike");
   t.regex(workloadText([make(false)]), /\n6 out scan \[6:int32,3:int32\]:float32;\[6:int32,3:int32\]:float32 init\(t0\.0,t1\.0\) update\(t4\.0,t5\.0\) state\(t2\.0,t3\.0\) inputs\(\)$/);
 });
+
+test("listing inputs puts the stages between them and the update into the body: computed one step at a time", (t) => {
+  const [T, n] = [5, 3];
+  const make = (inputs: boolean) => {
+    const X = te.placeholder([T, n], "float32", "X");
+    const h = te.placeholder([T, n], "float32", "h");
+    const xp = te.compute([T, n], (tt, i) => X.at(tt, i).mul(2), "xp");
+    const init = te.compute([1, n], (_, i) => X.at(0, i), "h0");
+    const upd = te.compute([T, n], (tt, i) => h.at(tt.sub(1), i).add(xp.at(tt, i)), "upd");
+    return { X, res: te.scan(init, upd, h, { name: "acc", inputs: inputs ? [X] : undefined }) };
+  };
+  const x = new Float32Array(T * n).map((_, k) => k);
+  const want = [0, 1, 2, 6, 9, 12, 18, 23, 28, 36, 43, 50, 60, 69, 78];
+  for (const [inputs, size] of [[true, 3], [false, 12]] as const) {
+    const { X, res } = make(inputs);
+    const s = te.createSchedule(res.op);
+    t.regex(String(lower(s, [X, res])), new RegExp(`allocate\\(xp, float32, \\[${size}\\]\\)`), inputs ? "one step of xp, inside the loop" : "xp for steps 1..4 (the update's), before the scan");
+    const { built, interpreted } = runBoth(s, [X, res], [nd.array(x, [T, n])], [T, n]);
+    t.deepEqual(Array.from(built), want);
+    t.deepEqual(Array.from(interpreted), want);
+  }
+});
