@@ -8,6 +8,9 @@ import type { ScanOp } from "../../ts/te/scan.js";
 import { scanKind } from "../../ts/schedule/op_kinds/scan.js";
 import { inferBound } from "../../ts/schedule/bound.js";
 import { workloadKey, workloadText } from "../../ts/auto_scheduler/workload_key.js";
+import { searchSpace } from "../../ts/auto_scheduler/search_space.js";
+import { Rng, sampleDecisions } from "../../ts/auto_scheduler/decisions.js";
+import { replayTrace } from "../../ts/auto_scheduler/trace.js";
 import { DataType } from "../../ts/ir/dtype.js";
 import { IntImm } from "../../ts/ir/expr.js";
 import { interpret } from "../../ts/interp/index.js";
@@ -408,4 +411,27 @@ test("listing inputs puts the stages between them and the update into the body: 
     t.deepEqual(Array.from(built), want);
     t.deepEqual(Array.from(interpreted), want);
   }
+});
+
+test("the auto-scheduler's search space over an RNN scan: every sampled schedule is accepted and computes the unscheduled result", (t) => {
+  const [T, n, m] = [6, 8, 5];
+  const p = rnnProgram(T, n, m);
+  const space = searchSpace([p.res.op], { vectorBytes: 32, cores: 2 });
+  const x = randomArray(T * m, 2);
+  const w = randomArray(n * n, 3).map((v) => v * 0.5);
+  const u = randomArray(n * m, 4);
+  const inputs = [nd.array(x, [T, m]), nd.array(w, [n, n]), nd.array(u, [n, m])];
+  const args = [p.X, p.W, p.U, p.res];
+  const ref = rnnRef(x, w, u, T, n, m);
+  const rng = new Rng(5);
+  const steps: string[] = [];
+  for (let k = 0; k < 12; k++) {
+    const trace = space.build(sampleDecisions(rng, space.specs));
+    trace.forEach((step) => steps.push("stage" in step ? `${step.p} ${step.stage}` : step.p));
+    const out = nd.empty([T, n], "float32");
+    interpret(lower(replayTrace([p.res], trace), args), [...inputs, out], { poisonAllocations: true, parallelOrder: "shuffle" });
+    assertClose(t, out.toTypedArray() as Float32Array, ref, 1e-5, `sample ${k}`);
+  }
+  t.true(steps.length > 0, "the rules schedule the scan's stages");
+  t.false(steps.some((x) => x === "computeInline h0" || x === "computeInline upd"), "the init and update are never inlined (they are the scan's state)");
 });
