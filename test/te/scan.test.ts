@@ -303,6 +303,10 @@ test("errors: a malformed scan is refused, naming the scan, the tensors and what
   s2.stage(update).computeAt(s2.stage(res), (res.op as ScanOp).scanAxis);
   t.is(msg(() => lower(s2, [X, res])),
     "stage 'update' is in the body of scan 'scan' but is computed at its time loop ('scan.idx'): the body runs inside the time loop, one step at a time; compute it at the root (computeRoot) or at a loop of another stage of the body");
+  const s3 = te.createSchedule(res.op);
+  s3.stage(init).computeAt(s3.stage(res), (res.op as ScanOp).scanAxis);
+  t.is(msg(() => lower(s3, [X, res])),
+    "stage 'init' is the init of scan 'scan': it runs before the scan's time loop wherever it is attached, so computeAt at 'scan.idx' of 'scan' would do nothing; leave it at the root");
   const axis = (res.op as ScanOp).scanAxis;
   t.is(msg(() => s.stage(res).parallel(axis)),
     "stage 'scan': cannot parallelize ordered axis 'scan.idx': each iteration reads what the previous ones wrote (a scan's time axis)");

@@ -95,10 +95,14 @@ function randomSchedule(p: Program, rand: () => number, log: string[]): Schedule
         break;
       }
       case "computeAt": {
-        const prods = stages.filter((x) => !x.isOutput && !(x.op instanceof ScanOp));
+        // A scan's init always runs before the time loop (computeAt of it is refused, and tested in scan.test.ts).
+        const inits = new Set(s.stages.flatMap((y) => (y.op instanceof ScanOp ? y.op.init.map((t) => t.op) : [])));
+        const prods = stages.filter((x) => !x.isOutput && !(x.op instanceof ScanOp) && !inits.has(x.op));
         if (prods.length === 0) break;
         const prod = pick(rand, prods);
-        const readers = stages.filter((x) => x !== prod && s.readsTransitively(x.op, prod.op) && x.leafIterVars.length > 0);
+        // A stage of a scan's body goes at loops of its body only (others are refused, tested in scan.test.ts).
+        const readers = stages.filter((x) => x !== prod && s.readsTransitively(x.op, prod.op) && x.leafIterVars.length > 0 &&
+          (prod.scanStage === undefined || x.scanStage === prod.scanStage));
         if (readers.length === 0) break;
         const target = pick(rand, readers);
         const iv = pick(rand, target.leafIterVars);
