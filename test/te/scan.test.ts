@@ -7,6 +7,10 @@ import { Operation } from "../../ts/te/operation.js";
 import type { ScanOp } from "../../ts/te/scan.js";
 import { scanKind } from "../../ts/schedule/op_kinds/scan.js";
 import { inferBound } from "../../ts/schedule/bound.js";
+import { workloadKey, workloadText } from "../../ts/auto_scheduler/workload_key.js";
+import { searchSpace } from "../../ts/auto_scheduler/search_space.js";
+import { Rng, sampleDecisions } from "../../ts/auto_scheduler/decisions.js";
+import { replayTrace } from "../../ts/auto_scheduler/trace.js";
 import { DataType } from "../../ts/ir/dtype.js";
 import { IntImm } from "../../ts/ir/expr.js";
 import { interpret } from "../../ts/interp/index.js";
@@ -295,6 +299,14 @@ test("errors: a malformed scan is refused, naming the scan, the tensors and what
   const res = te.scan(init, update, state);
   const s = te.createSchedule(res.op);
   s.stage(update).computeInline();
+  const s2 = te.createSchedule(res.op);
+  s2.stage(update).computeAt(s2.stage(res), (res.op as ScanOp).scanAxis);
+  t.is(msg(() => lower(s2, [X, res])),
+    "stage 'update' is in the body of scan 'scan' but is computed at its time loop ('scan.idx'): the body runs inside the time loop, one step at a time; compute it at the root (computeRoot) or at a loop of another stage of the body");
+  const s3 = te.createSchedule(res.op);
+  s3.stage(init).computeAt(s3.stage(res), (res.op as ScanOp).scanAxis);
+  t.is(msg(() => lower(s3, [X, res])),
+    "stage 'init' is the init of scan 'scan': it runs before the scan's time loop wherever it is attached, so computeAt at 'scan.idx' of 'scan' would do nothing; leave it at the root");
   const axis = (res.op as ScanOp).scanAxis;
   t.is(msg(() => s.stage(res).parallel(axis)),
     "stage 'scan': cannot parallelize ordered axis 'scan.idx': each iteration reads what the previous ones wrote (a scan's time axis)");
@@ -365,4 +377,65 @@ test("the scan's own statement, before stages are placed: TVM's scan_init_scope 
     "  0",
     "}",
   ].join("\n"), "the init's stages go in the first marker (before the loop), the update's in the second; the printed program has neither");
+});
+
+test("the auto-scheduler's workload key tells scans apart by how their states are wired", (t) => {
+  const make = (swap: boolean) => {
+    const A = te.placeholder([6, 3], "float32", "A");
+    const B = te.placeholder([6, 3], "float32", "B");
+    const a0 = te.compute([1, 3], () => te.const(1, "float32"), "a0");
+    const b0 = te.compute([1, 3], () => te.const(1, "float32"), "b0");
+    const aU = te.compute([6, 3], (tt, i) => A.at(tt.sub(1), i).add(B.at(tt.sub(1), i)), "aU");
+    const bU = te.compute([6, 3], (tt, i) => B.at(tt.sub(1), i).mul(2), "bU");
+    const outs = (swap ? te.scan([b0, a0], [bU, aU], [B, A]) : te.scan([a0, b0], [aU, bU], [A, B])) as Tensor[];
+    return outs[0].op;
+  };
+  t.not(workloadKey([make(false)]), workloadKey([make(true)]));
+  t.is(workloadKey([make(false)]), workloadKey([make(false)]), "and gives one key to two scans built alike");
+  t.regex(workloadText([make(false)]), /\n6 out scan \[6:int32,3:int32\]:float32;\[6:int32,3:int32\]:float32 init\(t0\.0,t1\.0\) update\(t4\.0,t5\.0\) state\(t2\.0,t3\.0\) inputs\(\)$/);
+});
+
+test("listing inputs puts the stages between them and the update into the body: computed one step at a time", (t) => {
+  const [T, n] = [5, 3];
+  const make = (inputs: boolean) => {
+    const X = te.placeholder([T, n], "float32", "X");
+    const h = te.placeholder([T, n], "float32", "h");
+    const xp = te.compute([T, n], (tt, i) => X.at(tt, i).mul(2), "xp");
+    const init = te.compute([1, n], (_, i) => X.at(0, i), "h0");
+    const upd = te.compute([T, n], (tt, i) => h.at(tt.sub(1), i).add(xp.at(tt, i)), "upd");
+    return { X, res: te.scan(init, upd, h, { name: "acc", inputs: inputs ? [X] : undefined }) };
+  };
+  const x = new Float32Array(T * n).map((_, k) => k);
+  const want = [0, 1, 2, 6, 9, 12, 18, 23, 28, 36, 43, 50, 60, 69, 78];
+  for (const [inputs, size] of [[true, 3], [false, 12]] as const) {
+    const { X, res } = make(inputs);
+    const s = te.createSchedule(res.op);
+    t.regex(String(lower(s, [X, res])), new RegExp(`allocate\\(xp, float32, \\[${size}\\]\\)`), inputs ? "one step of xp, inside the loop" : "xp for steps 1..4 (the update's), before the scan");
+    const { built, interpreted } = runBoth(s, [X, res], [nd.array(x, [T, n])], [T, n]);
+    t.deepEqual(Array.from(built), want);
+    t.deepEqual(Array.from(interpreted), want);
+  }
+});
+
+test("the auto-scheduler's search space over an RNN scan: every sampled schedule is accepted and computes the unscheduled result", (t) => {
+  const [T, n, m] = [6, 8, 5];
+  const p = rnnProgram(T, n, m);
+  const space = searchSpace([p.res.op], { vectorBytes: 32, cores: 2 });
+  const x = randomArray(T * m, 2);
+  const w = randomArray(n * n, 3).map((v) => v * 0.5);
+  const u = randomArray(n * m, 4);
+  const inputs = [nd.array(x, [T, m]), nd.array(w, [n, n]), nd.array(u, [n, m])];
+  const args = [p.X, p.W, p.U, p.res];
+  const ref = rnnRef(x, w, u, T, n, m);
+  const rng = new Rng(5);
+  const steps: string[] = [];
+  for (let k = 0; k < 12; k++) {
+    const trace = space.build(sampleDecisions(rng, space.specs));
+    trace.forEach((step) => steps.push("stage" in step ? `${step.p} ${step.stage}` : step.p));
+    const out = nd.empty([T, n], "float32");
+    interpret(lower(replayTrace([p.res], trace), args), [...inputs, out], { poisonAllocations: true, parallelOrder: "shuffle" });
+    assertClose(t, out.toTypedArray() as Float32Array, ref, 1e-5, `sample ${k}`);
+  }
+  t.true(steps.length > 0, "the rules schedule the scan's stages");
+  t.false(steps.some((x) => x === "computeInline h0" || x === "computeInline upd"), "the init and update are never inlined (they are the scan's state)");
 });

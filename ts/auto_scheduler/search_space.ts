@@ -63,7 +63,8 @@ function allConst(xs: (number | undefined)[]): xs is number[] {
 function plan(infos: OpInfo[], target: SpaceTarget): Plan {
   const byOp = new Map(infos.map((i) => [i.op, i]));
   const inline = infos.filter((i) => i.kind === "elementwise" && !i.isOutput && i.op.numOutputs === 1 && i.consumers.length > 0
-    && i.consumers.every((c) => byOp.get(c)?.kind !== "extern" && byOp.get(c)?.kind !== "opaqueExtern")).map((i) => i.op);
+    // Not into an extern (it reads buffers) nor into another kind of op (a scan reads its init and update as its state).
+    && i.consumers.every((c) => byOp.get(c)?.kind !== "extern" && byOp.get(c)?.kind !== "opaqueExtern" && byOp.get(c)?.kind !== "other")).map((i) => i.op);
   const inlined = new Set(inline);
   // The consumers of an op once inlined ops are looked through (and whether every read on the way is elementwise).
   const effective = (op: Operation): { ops: Operation[]; elementwise: boolean } => {

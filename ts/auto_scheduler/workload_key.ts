@@ -17,6 +17,7 @@ import { ComputeOp } from "../te/compute.js";
 import { ExternOp, type Region } from "../te/extern.js";
 import type { Operation } from "../te/operation.js";
 import { PlaceholderOp } from "../te/placeholder.js";
+import { ScanOp } from "../te/scan.js";
 import { Tensor } from "../te/tensor.js";
 import { createSchedule } from "../schedule/schedule.js";
 
@@ -107,6 +108,10 @@ export function workloadText(outputs: readonly Operation[]): string {
       const inputs = op.inputs.map((t) => `t${opIndex.get(t.op)}.${t.valueIndex}`).join(",");
       const tiled = op.regionMap === undefined ? "opaque" : typeof op.regionMap === "string" ? op.regionMap : `regionMap:${regionMapText(op.regionMap, op, w)}`;
       return `${i} ${isOut}extern ${outs} (${inputs}) ${tiled} ${renameWords(op.body.toString(), names).replace(/\s+/g, " ")}`;
+    }
+    if (op instanceof ScanOp) {
+      const refs = (ts: Tensor[]) => ts.map((t) => `t${opIndex.get(t.op) ?? "?"}.${t.valueIndex}`).join(",");
+      return `${i} ${isOut}scan ${outs} init(${refs(op.init)}) update(${refs(op.update)}) state(${refs(op.statePlaceholder)}) inputs(${refs(op.inputs)})`;
     }
     return `${i} ${isOut}${op.constructor.name} ${outs}`;
   });

@@ -18,8 +18,31 @@ export function markScanBody(st: Stage, sch: Schedule): void {
   }
 }
 
+/**
+ * Refuses an inlined init or update of a scan (they are the scan's own output, not expressions),
+ * an init computed at a loop (it always runs before the time loop, as in TVM, which ignores the
+ * attachment silently) and a stage of the body computed at a loop outside the body (the scan's own loops included:
+ * the body already runs inside the time loop, one step at a time; TVM's scan group forbids it).
+ */
+export function checkScanSchedule(op: ScanOp, st: Stage, sch: Schedule): void {
+  for (const body of sch.stages) {
+    if (body.scanStage !== st || body.attachType !== "scope") continue;
+    const target = body.attachStage!;
+    if (target.scanStage === st) continue;
+    const where = target === st ? "its time loop" : `a loop of '${target.name}', outside the scan's body`;
+    throw new Error(`stage '${body.name}' is in the body of scan '${st.name}' but is computed at ${where} ('${body.attachIvar!.name}'): the body runs inside the time loop, one step at a time; compute it at the root (computeRoot) or at a loop of another stage of the body`);
+  }
+  for (const t of op.init) {
+    const init = sch.stage(t.op);
+    if (init.attachType === "scope") {
+      throw new Error(`stage '${init.name}' is the init of scan '${st.name}': it runs before the scan's time loop wherever it is attached, so computeAt at '${init.attachIvar!.name}' of '${init.attachStage!.name}' would do nothing; leave it at the root`);
+    }
+  }
+  checkScanPartsNotInlined(op, st, sch);
+}
+
 /** Refuses an inlined init or update of a scan: they are the scan's own output, not expressions. */
-export function checkScanPartsNotInlined(op: ScanOp, st: Stage, sch: Schedule): void {
+function checkScanPartsNotInlined(op: ScanOp, st: Stage, sch: Schedule): void {
   for (const t of [...op.init, ...op.update]) {
     const part = sch.stage(t.op);
     if (part.attachType === "inline" || part.attachType === "inlinedAlready") {

@@ -19,7 +19,7 @@ import { AttrStmt, Evaluate, ProducerRealize, type Stmt } from "../../ir/stmt.js
 import type { Operation } from "../../te/operation.js";
 import { ScanOp } from "../../te/scan.js";
 import type { OpKind, PlacedStage } from "../op_kind.js";
-import { checkScanPartsNotInlined, markScanBody } from "../scan_schedule.js";
+import { checkScanSchedule, markScanBody } from "../scan_schedule.js";
 import { makeBoundCheck, makeIfNest, makeLoopNest, mergeNest } from "../loop_nest.js";
 import type { TensorDom } from "../op_bounds.js";
 import { scanFixPointAnalysis } from "../scan_graph.js";
@@ -96,7 +96,7 @@ export function buildScanRealize(op: ScanOp, domMap: ReadonlyMap<IterVar, Range>
 export const scanKind: OpKind<ScanOp> = {
   name: "scan",
   matches: (op): op is ScanOp => op instanceof ScanOp,
-  check: checkScanPartsNotInlined,
+  check: checkScanSchedule,
   ownedPlaceholders: (op) => op.statePlaceholder,
   onCreateSchedule: markScanBody,
   propBoundToInputs: (op, _ana, domMap, tmap) => propScanBoundToInputs(op, domMap, tmap),
