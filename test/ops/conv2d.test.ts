@@ -35,6 +35,8 @@ const CONVS: { x: number[]; w: number[]; g: Geometry; modes: Mode[] }[] = [
   { x: [1, 3, 5, 28], w: [5, 3, 3, 3], g: G1, modes: ["compiled", "interpreted"] },
   // 7x7 stride 2 (ResNet's first layer, small): output width 20 (8, 8 and a tail of 4), kx not unrolled.
   { x: [1, 3, 13, 40], w: [6, 3, 7, 7], g: { sh: 2, sw: 2, ph: 3, pw: 3, dh: 1, dw: 1 }, modes: ["compiled", "interpreted"] },
+  // Stride 2: a tile of one row and 16 channels (8 with AVX2), 20 channels: a partial channel block.
+  { x: [1, 2, 9, 20], w: [20, 2, 3, 3], g: { sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1 }, modes: ["compiled", "interpreted"] },
 ];
 
 for (const { x: xs, w: ws, g, modes } of CONVS) {

@@ -131,3 +131,18 @@ test("the skinny schedule: k blocks in parallel, partial rows added up", (t) => 
   t.regex(text, /allocate\(matmul\.rf, float32x32, \[16\]\)/, "8 blocks of 512 rows: 8 partial rows of 64");
   t.regex(text, /for \(k\.outer: int32, 0, 8\) "parallel"/, "the blocks in parallel");
 });
+
+test("relu(dense + bias) on the blocked path: the product blocked, the bias and relu a vectorized pass after it", (t) => {
+  const [M, K, N] = [40, 300, 200];
+  const X = te.placeholder([M, K], "float32", "X");
+  const W = te.placeholder([N, K], "float32", "W");
+  const bias = te.placeholder([N], "float32", "bias");
+  const Y = ops.relu(ops.dense(X, W, bias));
+  const opts = { cacheBytes: { l1: 8192 }, numThreads: 2 };
+  const text = lower(ops.schedule(Y, { ...opts, vectorBytes: 64 }), [X, W, bias, Y]).toString();
+  t.regex(text, /for \(k\.outer\.v: int32, 0, 5\)/, "5 k blocks of 60");
+  const x = input(X, 13), w = input(W, 14), b = input(bias, 15);
+  const want = product(x, w, M, K, N, false, true).map((v, i) => Math.max(0, v + b[i % N]));
+  for (const vectorBytes of [64, 32]) assertClose(t, runOps(Y, [X, W, bias], [x, w, b], "compiled", { ...opts, vectorBytes }), want, 1e-4, `${vectorBytes}-byte vectors`);
+  assertClose(t, runOps(Y, [X, W, bias], [x, w, b], "interpreted", { ...opts, vectorBytes: 32 }), want, 1e-4, "interpreted");
+});

@@ -63,7 +63,8 @@ function packB(B: Tensor, batched: boolean, K: PrimExpr, N: number, tb: boolean,
   const read = (bIdx: PrimExpr[], k: PrimExpr, j: PrimExpr) => (tb ? B.at(...bIdx, j, k) : B.at(...bIdx, k, j));
   const body = (bIdx: PrimExpr[], jo: PrimExpr, k: PrimExpr, ji: PrimExpr) => {
     const j = jo.mul(PANEL).add(ji);
-    return N % PANEL === 0 ? read(bIdx, k, j) : te.ifThenElse(j.lt(N), read(bIdx, k, j), te.const(0, B.dtype));
+    // likely: loop partition splits the panel loop into guard-free panels and the last one.
+    return N % PANEL === 0 ? read(bIdx, k, j) : te.ifThenElse(te.likely(j.lt(N)), read(bIdx, k, j), te.const(0, B.dtype));
   };
   const tag = { ...familyTag("pack", { transposed: tb }) };
   return batched
