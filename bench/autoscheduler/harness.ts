@@ -78,7 +78,8 @@ export async function tuneWorkload(w: Workload, opts: TuneWorkloadOptions): Prom
   let stoppedAtBudget = false;
   const trials: autoScheduler.Trial[] = [];
   for (let c = 0; done < opts.trials; c++) {
-    if (opts.budgetSeconds !== undefined && (performance.now() - start) / 1000 >= opts.budgetSeconds) {
+    // The first chunk always runs: a budget stops a tune between chunks, never before a trial.
+    if (c > 0 && opts.budgetSeconds !== undefined && (performance.now() - start) / 1000 >= opts.budgetSeconds) {
       stoppedAtBudget = true;
       break;
     }
@@ -99,7 +100,7 @@ export async function tuneWorkload(w: Workload, opts: TuneWorkloadOptions): Prom
     done += result.trials.length;
     if (result.trials.length === 0) break;
   }
-  if (!result) throw new Error(`tuneWorkload ${w.name}: the budget of ${opts.budgetSeconds} s left no time for a trial`);
+  if (!result) throw new Error(`tuneWorkload ${w.name}: no tune ran (trials ${opts.trials})`);
   const final = curve.at(-1)?.best;
   const bestAt = curve.find((p) => p.best !== undefined && p.best === final)?.trial ?? 0;
   return {

@@ -14,6 +14,7 @@ import { BEGIN, END, renderSection, resultsTable, spliceSection, speedup, type W
 import { allWorkloads } from "../../bench/autoscheduler/workloads.js";
 import { BEGIN as SUITE_BEGIN, END as SUITE_END } from "../../bench/suite/report.js";
 import type { Workload } from "../../bench/autoscheduler/types.js";
+import { FakeQueue } from "../auto_scheduler/in_process_queue.js";
 
 function tinyGemm(plusOne = false) {
   const A = te.placeholder([32, 32], "float32", "A");
@@ -107,4 +108,21 @@ test("the command line: defaults, --quick, and bad input named", (t) => {
   // Every workload the issue names is there, with its target.
   const names = allWorkloads().map((w) => w.name);
   for (const n of ["gemm1024", "gemm1000", "gemm3x4096x4096", "conv56x64to64k3", "softmax4096x1024", "mm_bias_gelu512", "stencil3d_130", "batch_matmul64x32"]) t.true(names.includes(n), n);
+});
+
+test("with a time budget the trials run as chunks of tune calls on one records file, stopping at the budget", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "tejit-autobench-"));
+  const records = join(dir, "tiny.records.jsonl");
+  const all = await tuneWorkload(tiny, { trials: 4, seed: 0, records, budgetSeconds: 3600, chunk: 2, batchSize: 2, queue: new FakeQueue() });
+  t.is(all.result.trials.length, 4);
+  t.deepEqual(all.curve.map((p) => p.trial), [1, 2, 3, 4]);
+  t.false(all.stoppedAtBudget);
+  t.is(readFileSync(records, "utf8").trim().split("\n").length, 4);
+  // The second chunk started from the first's records: none of its candidates was measured again.
+  t.is(new Set(all.result.trials.map((x) => x.jobId)).size, 4);
+  const cut = await tuneWorkload(tiny, { trials: 4, seed: 0, records, budgetSeconds: 1e-6, chunk: 2, batchSize: 2, queue: new FakeQueue() });
+  t.true(cut.stoppedAtBudget);
+  t.is(cut.result.trials.length, 2);
+  // Without --resume the records file was started afresh.
+  t.is(readFileSync(records, "utf8").trim().split("\n").length, 2);
 });
