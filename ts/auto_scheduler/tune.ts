@@ -176,7 +176,8 @@ export async function tune(outputs: Tensor | Operation | readonly (Tensor | Oper
   const known = knownResults(allRecords, wkey, tkey, names);
   const space = searchSpace(ops, { vectorBytes: target.vectorBytes, cores: target.cores });
   const seeds: Candidate[] = [{ trace: [], origin: "unscheduled" }];
-  if (hasDefaultSchedule(opts.defaultSchedule)) seeds.push({ trace: [], origin: "default" });
+  // Only a default that is not the unscheduled program (a hook may decline a program).
+  if (hasDefaultSchedule(opts.defaultSchedule) && defaultSchedule(ops, opts.defaultSchedule).from === "hook") seeds.push({ trace: [], origin: "default" });
   const search = new EvolutionarySearch(space, seed, seeds, known);
 
   const settings: JobSettings = {

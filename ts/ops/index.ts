@@ -12,3 +12,5 @@ export { layerNorm, type LayerNormOptions } from "./layer_norm.js";
 export { schedule } from "./schedule.js";
 export { TargetInfo, targetInfo, type OpsScheduleOptions } from "./target.js";
 export { familyOf, type OpFamily } from "./family.js";
+// ops.schedule is the auto-scheduler's default for graphs made with ops.
+import "./auto_scheduler_default.js";
