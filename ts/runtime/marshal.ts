@@ -8,9 +8,11 @@
 // reach C (strings) must not contain NUL. An optional parameter description checks kinds, dtypes
 // and ranks and decides whether a number goes as int (type code 0) or float (code 2); without it
 // integers go as int. Tensors a noalias kernel writes must not share memory with its other
-// tensors (checkNoOverlap, overlap.ts).
-import { NDArray, isTypedArray, layoutOf } from "./ndarray.js";
-import { checkNoOverlap } from "./overlap.js";
+// tensors (checkNoOverlap, overlap.ts). A kernel called many times uses argEncoder: the checks
+// against its parameter list are planned once, and any argument off the plan's fast path goes
+// through encodeArgs, which gives the error.
+import { NDArray, isTypedArray, layoutOf, type NDLayout } from "./ndarray.js";
+import { checkNoOverlap, noaliasPairs } from "./overlap.js";
 
 /** A kernel parameter, as described to createModuleFromSource (and embedded in the library). */
 export type ParamInfo =
@@ -136,4 +138,74 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
   }
   if (params) checkNoOverlap(fname, args, params);
   return values;
+}
+
+/** Fills `meta` and returns the values to pass to the addon (argEncoder's result). */
+export type ArgEncoder = (args: readonly unknown[], meta: Float64Array, out: unknown[]) => unknown[];
+
+/**
+ * The encoder of the calls of `fname` with `params`: encodeArgs, with the checks of a kernel whose
+ * parameters are all tensors planned once (dtype names, ranks and the noalias pairs), so that a
+ * call with real, live NDArrays of the right dtypes and ranks in distinct buffers only reads each
+ * array's layout once. Anything else (a wrong argument, a released view, two arguments in one
+ * buffer or in memory another buffer may show) takes encodeArgs, which checks it fully.
+ */
+export function argEncoder(fname: string, params: readonly ParamInfo[] | undefined): ArgEncoder {
+  if (params === undefined || params.length === 0 || params.some((p) => p.kind !== "tensor")) {
+    return (args, meta, out) => encodeArgs(fname, args, params, meta, out);
+  }
+  const n = params.length;
+  const dtypes = params.map((p) => (p.kind === "tensor" ? p.dtype : undefined));
+  const ranks = params.map((p) => (p.kind === "tensor" ? p.ndim : undefined));
+  const pairs = noaliasPairs(params).flat();
+  // The layouts of the call in progress (emptied after the call, to keep no array alive).
+  const layouts: (NDLayout | undefined)[] = new Array<NDLayout | undefined>(n).fill(undefined);
+  const general = (args: readonly unknown[], meta: Float64Array, out: unknown[]): unknown[] => {
+    layouts.fill(undefined);
+    return encodeArgs(fname, args, params, meta, out);
+  };
+  return (args, meta, out) => {
+    if (args.length !== n) return general(args, meta, out);
+    const cap = meta.length;
+    let pos = 1;
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      const l = layoutOf(a);
+      if (l === undefined) return general(args, meta, out);
+      const info = l.info;
+      const shape = l.shape;
+      const nd = shape.length;
+      const data = l.data;
+      if ((dtypes[i] !== undefined && dtypes[i] !== info.name) || (ranks[i] !== undefined && ranks[i] !== nd) ||
+          (a as NDArray).released || data.length < l.minLength || pos + 7 + 2 * nd > cap) {
+        return general(args, meta, out);
+      }
+      const strided = !l.contiguous;
+      meta[pos] = TENSOR;
+      meta[pos + 1] = info.code;
+      meta[pos + 2] = info.bits;
+      meta[pos + 3] = 1;
+      meta[pos + 4] = l.byteOffset;
+      meta[pos + 5] = nd;
+      meta[pos + 6] = strided ? 1 : 0;
+      pos += 7;
+      for (let d = 0; d < nd; d++) meta[pos + d] = shape[d];
+      pos += nd;
+      if (strided) {
+        const strides = l.strides;
+        for (let d = 0; d < nd; d++) meta[pos + d] = strides[d];
+        pos += nd;
+      }
+      out[i] = data;
+      layouts[i] = l;
+    }
+    // Two noalias tensors in one buffer, or in memory another buffer may show: the full check.
+    for (let k = 0; k < pairs.length; k += 2) {
+      const lw = layouts[pairs[k]]!, lo = layouts[pairs[k + 1]]!;
+      if (lw.buffer === lo.buffer || lw.sharedMemory || lo.sharedMemory) return general(args, meta, out);
+    }
+    layouts.fill(undefined);
+    meta[0] = n;
+    return out;
+  };
 }

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
 import { compileSource, compileSourceAsync, type CompileOptions } from "./compile.js";
-import { encodeArgs, type FunctionInfo } from "./marshal.js";
+import { argEncoder, encodeArgs, type FunctionInfo } from "./marshal.js";
 import type { NDArray, TypedArray } from "./ndarray.js";
 import { callbackErrorMark, callbackOrigin } from "./callback_errors.js";
 import { log, since } from "../log.js";
@@ -121,11 +121,12 @@ export class Module {
     // call from a callback reuses it too: the outer call's values are already in native hands).
     // Emptied after each call so that it keeps no TypedArray alive.
     const values: unknown[] = [];
+    const encode = argEncoder(name, params);
     const f = (...args: unknown[]): unknown => {
       const mark = callbackErrorMark();
       const n = args.length;
       try {
-        const v = encodeArgs(name, args, params, callMeta, values);
+        const v = encode(args, callMeta, values);
         switch (n) {
           case 0: return addon.call(kernel);
           case 1: return addon.call(kernel, v[0]);
