@@ -97,3 +97,16 @@ test("a kernel with a scalar parameter or no parameter list encodes as encodeArg
   t.deepEqual(argEncoder("k", undefined)(args, meta, []), encodeArgs("k", args, undefined, meta2));
   t.deepEqual([...meta], [...meta2]);
 });
+
+test("tensors in memory another buffer object may show take the full check (by address)", (t) => {
+  const sab = new SharedArrayBuffer(12 * 4 * 2);
+  const a = new NDArray(new Float32Array(sab, 0, 12), [3, 4]);
+  const sameMemory = new NDArray(new Float32Array(structuredClone(sab), 0, 12), [3, 4]);
+  const after = new NDArray(new Float32Array(structuredClone(sab), 48, 12), [3, 4]);
+  const refused = both([a, empty([5]), sameMemory]);
+  t.deepEqual(refused.fast, refused.general);
+  t.regex(refused.fast.error ?? "", /^k: arguments 0 \('A'\) and 2 \('C'\) share memory \(addresses .* seen through two buffer objects\)/);
+  const fine = both([a, empty([5]), after]);
+  t.deepEqual(fine.fast, fine.general);
+  t.is(fine.fast.error, undefined);
+});

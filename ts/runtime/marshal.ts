@@ -11,7 +11,7 @@
 // tensors (checkNoOverlap, overlap.ts). A kernel called many times uses argEncoder: the checks
 // against its parameter list are planned once, and any argument off the plan's fast path goes
 // through encodeArgs, which gives the error.
-import { NDArray, isTypedArray, layoutOf, type NDLayout } from "./ndarray.js";
+import { NDArray, isTypedArray, layoutOf } from "./ndarray.js";
 import { checkNoOverlap, noaliasPairs } from "./overlap.js";
 
 /** A kernel parameter, as described to createModuleFromSource (and embedded in the library). */
@@ -158,10 +158,15 @@ export function argEncoder(fname: string, params: readonly ParamInfo[] | undefin
   const dtypes = params.map((p) => (p.kind === "tensor" ? p.dtype : undefined));
   const ranks = params.map((p) => (p.kind === "tensor" ? p.ndim : undefined));
   const pairs = noaliasPairs(params).flat();
-  // The layouts of the call in progress (emptied after the call, to keep no array alive).
-  const layouts: (NDLayout | undefined)[] = new Array<NDLayout | undefined>(n).fill(undefined);
+  const paired = params.map((_, i) => pairs.includes(i));
+  // The buffers of the paired tensors of the call in progress (emptied after it, to keep no
+  // buffer alive; a loop, not fill(): Array.prototype.fill is a slow builtin call).
+  const buffers: (ArrayBufferLike | undefined)[] = params.map(() => undefined);
+  const forget = (): void => {
+    for (let i = 0; i < n; i++) buffers[i] = undefined;
+  };
   const general = (args: readonly unknown[], meta: Float64Array, out: unknown[]): unknown[] => {
-    layouts.fill(undefined);
+    forget();
     return encodeArgs(fname, args, params, meta, out);
   };
   return (args, meta, out) => {
@@ -197,14 +202,17 @@ export function argEncoder(fname: string, params: readonly ParamInfo[] | undefin
         pos += nd;
       }
       out[i] = data;
-      layouts[i] = l;
+      if (paired[i]) {
+        // In memory another buffer object may show: the full check compares addresses.
+        if (l.sharedMemory) return general(args, meta, out);
+        buffers[i] = l.buffer;
+      }
     }
-    // Two noalias tensors in one buffer, or in memory another buffer may show: the full check.
+    // Two noalias tensors in one buffer: the full check compares their byte ranges.
     for (let k = 0; k < pairs.length; k += 2) {
-      const lw = layouts[pairs[k]]!, lo = layouts[pairs[k + 1]]!;
-      if (lw.buffer === lo.buffer || lw.sharedMemory || lo.sharedMemory) return general(args, meta, out);
+      if (buffers[pairs[k]] === buffers[pairs[k + 1]]) return general(args, meta, out);
     }
-    layouts.fill(undefined);
+    forget();
     meta[0] = n;
     return out;
   };
