@@ -154,6 +154,9 @@ export function argEncoder(fname: string, params: readonly ParamInfo[] | undefin
   if (params === undefined || params.length === 0 || params.some((p) => p.kind !== "tensor")) {
     return (args, meta, out) => encodeArgs(fname, args, params, meta, out);
   }
+  // Imported functions read through locals: a loader that turns modules into CommonJS (tsx)
+  // makes each use of an import a getter call.
+  const layout = layoutOf;
   const n = params.length;
   const dtypes = params.map((p) => (p.kind === "tensor" ? p.dtype : undefined));
   const ranks = params.map((p) => (p.kind === "tensor" ? p.ndim : undefined));
@@ -175,7 +178,7 @@ export function argEncoder(fname: string, params: readonly ParamInfo[] | undefin
     let pos = 1;
     for (let i = 0; i < n; i++) {
       const a = args[i];
-      const l = layoutOf(a);
+      const l = layout(a);
       if (l === undefined) return general(args, meta, out);
       const info = l.info;
       const shape = l.shape;

@@ -122,11 +122,15 @@ export class Module {
     // Emptied after each call so that it keeps no TypedArray alive.
     const values: unknown[] = [];
     const encode = argEncoder(name, params);
+    // Imports read once (under tsx's CommonJS modules each use of an import is a getter call).
+    const meta = callMeta;
+    const errorMark = callbackErrorMark;
+    const origin = callbackOrigin;
     const f = (...args: unknown[]): unknown => {
-      const mark = callbackErrorMark();
+      const mark = errorMark();
       const n = args.length;
       try {
-        const v = encode(args, callMeta, values);
+        const v = encode(args, meta, values);
         switch (n) {
           case 0: return addon.call(kernel);
           case 1: return addon.call(kernel, v[0]);
@@ -138,7 +142,7 @@ export class Module {
           default: return addon.call(kernel, ...v.slice(0, n));
         }
       } catch (e) {
-        throw callbackOrigin(e, mark);
+        throw origin(e, mark);
       } finally {
         for (let i = 0; i < n; i++) values[i] = undefined;
       }
