@@ -85,13 +85,26 @@ test("two views of one buffer take the full check: disjoint halves pass, as with
   t.is(r.fast.values![2], buf);
 });
 
-test("a kernel with a scalar parameter or no parameter list encodes as encodeArgs does", (t) => {
-  const ps: ParamInfo[] = [{ kind: "tensor", dtype: "float32" }, { kind: "scalar", name: "n", dtype: "int32" }];
-  const ok = both([empty([2]), 7], ps);
+test("scalar parameters: ints and floats as encodeArgs writes them, anything else its errors", (t) => {
+  const ps: ParamInfo[] = [{ kind: "tensor", dtype: "float32" }, { kind: "scalar", name: "n", dtype: "int32" }, { kind: "scalar", name: "x", dtype: "float32" }];
+  const ok = both([empty([2]), 7, 2], ps);
   t.deepEqual(ok.fast, ok.general);
-  const bad = both([empty([2]), 1.5], ps);
+  // n as int (kind 2), x as float (kind 3) even though 2 is an integer.
+  t.deepEqual(ok.fast.meta!.slice(9, 13), [2, 7, 3, 2]);
+  const flags = both([empty([2]), true, false], ps);
+  t.deepEqual(flags.fast, flags.general);
+  t.deepEqual(flags.fast.meta!.slice(9, 13), [2, 1, 3, 0]);
+  const big = both([empty([2]), 5n, 1.25], ps);
+  t.deepEqual(big.fast, big.general);
+  t.is(big.fast.values![1], 5n);
+  const bad = both([empty([2]), 1.5, 0], ps);
   t.deepEqual(bad.fast, bad.general);
   t.regex(bad.fast.error ?? "", /^k: argument 1 \('n'\): expected an integer for int32, got 1\.5$/);
+  for (const wrong of [2 ** 63, "7", null, undefined, empty([1])]) {
+    const r = both([empty([2]), wrong, 0], ps);
+    t.deepEqual(r.fast, r.general, String(wrong));
+    t.truthy(r.fast.error, String(wrong));
+  }
   const meta = new Float64Array(32), meta2 = new Float64Array(32);
   const args = [empty([2]), 2.5, "s"];
   t.deepEqual(argEncoder("k", undefined)(args, meta, []), encodeArgs("k", args, undefined, meta2));

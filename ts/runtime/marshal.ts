@@ -144,16 +144,20 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
 export type ArgEncoder = (args: readonly unknown[], meta: Float64Array, out: unknown[]) => unknown[];
 
 /**
- * The encoder of the calls of `fname` with `params`: encodeArgs, with the checks of a kernel whose
- * parameters are all tensors planned once (dtype names, ranks and the noalias pairs), so that a
- * call with real, live NDArrays of the right dtypes and ranks in distinct buffers only reads each
- * array's layout once. Anything else (a wrong argument, a released view, two arguments in one
- * buffer or in memory another buffer may show) takes encodeArgs, which checks it fully.
+ * The encoder of the calls of `fname` with `params`: encodeArgs, with the checks against the
+ * parameter list planned once (dtype names, ranks, the noalias pairs, int or float for each
+ * scalar), so that a call with real, live NDArrays of the right dtypes and ranks in distinct
+ * buffers and numbers for the scalars only reads each array's layout once. Anything else (a
+ * wrong argument, a released view, a bigint, two arguments in one buffer or in memory another
+ * buffer may show) takes encodeArgs, which checks it fully.
  */
 export function argEncoder(fname: string, params: readonly ParamInfo[] | undefined): ArgEncoder {
-  if (params === undefined || params.length === 0 || params.some((p) => p.kind !== "tensor")) {
+  if (params === undefined || params.length === 0) {
     return (args, meta, out) => encodeArgs(fname, args, params, meta, out);
   }
+  // A parameter's plan: a tensor, a float scalar (a number goes as float) or another scalar (an int).
+  const PLAN_TENSOR = 0, PLAN_FLOAT = 1, PLAN_INT = 2;
+  const plans = params.map((p) => (p.kind === "tensor" ? PLAN_TENSOR : p.dtype.startsWith("float") ? PLAN_FLOAT : PLAN_INT));
   // Imported functions read through locals: a loader that turns modules into CommonJS (tsx)
   // makes each use of an import a getter call.
   const layout = layoutOf;
@@ -178,6 +182,19 @@ export function argEncoder(fname: string, params: readonly ParamInfo[] | undefin
     let pos = 1;
     for (let i = 0; i < n; i++) {
       const a = args[i];
+      const plan = plans[i];
+      if (plan !== PLAN_TENSOR) {
+        // A number or a boolean; anything else (a bigint, a wrong value) takes encodeArgs.
+        if ((typeof a !== "number" && typeof a !== "boolean") || pos + 2 > cap) return general(args, meta, out);
+        const v = Number(a);
+        if (plan === PLAN_FLOAT) meta[pos] = FLOAT;
+        else if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) meta[pos] = INT;
+        else return general(args, meta, out);
+        meta[pos + 1] = v;
+        pos += 2;
+        out[i] = undefined;
+        continue;
+      }
       const l = layout(a);
       if (l === undefined) return general(args, meta, out);
       const info = l.info;
