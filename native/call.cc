@@ -238,14 +238,18 @@ CallArgs* ArgsAtDepth(EnvState* st, int depth) {
   return st->args_stack[depth].get();
 }
 
-// Runs the kernel synchronously on the JS thread with a fresh call context.
+// Runs the kernel synchronously on the JS thread with the call context of its depth, reset: no
+// request of an earlier call is left in it (a kernel returns after its parallel work joined).
 struct SyncScope {
-  CallContext ctx;
+  CallContext& ctx;
   CallContext* prev;
   EnvState* st;
-  explicit SyncScope(EnvState* s) : prev(CurrentContext()), st(s) {
+  SyncScope(EnvState* s, CallArgs* a) : ctx(a->sync_ctx), prev(CurrentContext()), st(s) {
     ctx.st = s;
     ctx.async = false;
+    ctx.head = nullptr;
+    ctx.tail = nullptr;
+    ctx.pending.store(0, std::memory_order_relaxed);
     CurrentContext() = &ctx;
     st->call_depth++;
   }
@@ -292,7 +296,7 @@ napi_value CallKernel(napi_env env, napi_callback_info info) {
   int32_t ret_code = kTVMNullptr;
   int32_t rc;
   {
-    SyncScope scope(st);
+    SyncScope scope(st, a);
     ClearLastError();
     rc = k->fn(a->values.data(), a->codes.data(), static_cast<int32_t>(a->values.size()), &ret, &ret_code, nullptr);
   }
@@ -329,7 +333,7 @@ napi_value TimeKernel(napi_env env, napi_callback_info info) {
   std::vector<double> results(repeat);
   int32_t rc = 0;
   {
-    SyncScope scope(st);
+    SyncScope scope(st, a);
     TVMValue ret;
     int32_t code;
     auto run = [&] {

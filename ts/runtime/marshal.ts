@@ -8,10 +8,12 @@
 // reach C (strings) must not contain NUL. An optional parameter description checks kinds, dtypes
 // and ranks and decides whether a number goes as int (type code 0) or float (code 2); without it
 // integers go as int. Tensors a noalias kernel writes must not share memory with its other
-// tensors (checkNoOverlap, overlap.ts).
+// tensors (checkNoOverlap, overlap.ts). A kernel called many times uses argEncoder: the checks
+// against its parameter list are planned once, and any argument off the plan's fast path goes
+// through encodeArgs, which gives the error.
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { NDArray, isTypedArray, layoutOf } from "./ndarray.js";
-import { checkNoOverlap } from "./overlap.js";
+import { checkNoOverlap, noaliasPairs } from "./overlap.js";
 
 /** A kernel parameter, as described to createModuleFromSource (and embedded in the library). */
 export type ParamInfo =
@@ -137,4 +139,102 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
   }
   if (params) checkNoOverlap(fname, args, params);
   return values;
+}
+
+/** Fills `meta` and returns the values to pass to the addon (argEncoder's result). */
+export type ArgEncoder = (args: readonly unknown[], meta: Float64Array, out: unknown[]) => unknown[];
+
+/**
+ * The encoder of the calls of `fname` with `params`: encodeArgs, with the checks against the
+ * parameter list planned once (dtype names, ranks, the noalias pairs, int or float for each
+ * scalar), so that a call with real, live NDArrays of the right dtypes and ranks in distinct
+ * buffers and numbers for the scalars only reads each array's layout once. Anything else (a
+ * wrong argument, a released view, a bigint, two arguments in one buffer or in memory another
+ * buffer may show) takes encodeArgs, which checks it fully.
+ */
+export function argEncoder(fname: string, params: readonly ParamInfo[] | undefined): ArgEncoder {
+  if (params === undefined || params.length === 0) {
+    return (args, meta, out) => encodeArgs(fname, args, params, meta, out);
+  }
+  // A parameter's plan: a tensor, a float scalar (a number goes as float) or another scalar (an int).
+  const PLAN_TENSOR = 0, PLAN_FLOAT = 1, PLAN_INT = 2;
+  const plans = params.map((p) => (p.kind === "tensor" ? PLAN_TENSOR : p.dtype.startsWith("float") ? PLAN_FLOAT : PLAN_INT));
+  // Imported functions read through locals: a loader that turns modules into CommonJS (tsx)
+  // makes each use of an import a getter call.
+  const layout = layoutOf;
+  const n = params.length;
+  const dtypes = params.map((p) => (p.kind === "tensor" ? p.dtype : undefined));
+  const ranks = params.map((p) => (p.kind === "tensor" ? p.ndim : undefined));
+  const pairs = noaliasPairs(params).flat();
+  const paired = params.map((_, i) => pairs.includes(i));
+  // The buffers of the paired tensors of the call in progress (emptied after it, to keep no
+  // buffer alive; a loop, not fill(): Array.prototype.fill is a slow builtin call).
+  const buffers: (ArrayBufferLike | undefined)[] = params.map(() => undefined);
+  const forget = (): void => {
+    for (let i = 0; i < n; i++) buffers[i] = undefined;
+  };
+  const general = (args: readonly unknown[], meta: Float64Array, out: unknown[]): unknown[] => {
+    forget();
+    return encodeArgs(fname, args, params, meta, out);
+  };
+  return (args, meta, out) => {
+    if (args.length !== n) return general(args, meta, out);
+    const cap = meta.length;
+    let pos = 1;
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      const plan = plans[i];
+      if (plan !== PLAN_TENSOR) {
+        // A number or a boolean; anything else (a bigint, a wrong value) takes encodeArgs.
+        if ((typeof a !== "number" && typeof a !== "boolean") || pos + 2 > cap) return general(args, meta, out);
+        const v = Number(a);
+        if (plan === PLAN_FLOAT) meta[pos] = FLOAT;
+        else if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) meta[pos] = INT;
+        else return general(args, meta, out);
+        meta[pos + 1] = v;
+        pos += 2;
+        out[i] = undefined;
+        continue;
+      }
+      const l = layout(a);
+      if (l === undefined) return general(args, meta, out);
+      const info = l.info;
+      const shape = l.shape;
+      const nd = shape.length;
+      const data = l.data;
+      if ((dtypes[i] !== undefined && dtypes[i] !== info.name) || (ranks[i] !== undefined && ranks[i] !== nd) ||
+          (a as NDArray).released || data.length < l.minLength || pos + 7 + 2 * nd > cap) {
+        return general(args, meta, out);
+      }
+      const strided = !l.contiguous;
+      meta[pos] = TENSOR;
+      meta[pos + 1] = info.code;
+      meta[pos + 2] = info.bits;
+      meta[pos + 3] = 1;
+      meta[pos + 4] = l.byteOffset;
+      meta[pos + 5] = nd;
+      meta[pos + 6] = strided ? 1 : 0;
+      pos += 7;
+      for (let d = 0; d < nd; d++) meta[pos + d] = shape[d];
+      pos += nd;
+      if (strided) {
+        const strides = l.strides;
+        for (let d = 0; d < nd; d++) meta[pos + d] = strides[d];
+        pos += nd;
+      }
+      out[i] = data;
+      if (paired[i]) {
+        // In memory another buffer object may show: the full check compares addresses.
+        if (l.sharedMemory) return general(args, meta, out);
+        buffers[i] = l.buffer;
+      }
+    }
+    // Two noalias tensors in one buffer: the full check compares their byte ranges.
+    for (let k = 0; k < pairs.length; k += 2) {
+      if (buffers[pairs[k]] === buffers[pairs[k + 1]]) return general(args, meta, out);
+    }
+    forget();
+    meta[0] = n;
+    return out;
+  };
 }

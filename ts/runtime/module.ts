@@ -7,7 +7,7 @@ import { copyFileSync, existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { getAddon, callMeta, type KernelHandle, type LibraryHandle } from "./addon.js";
 import { compileSource, compileSourceAsync, type CompileOptions } from "./compile.js";
-import { encodeArgs, type FunctionInfo } from "./marshal.js";
+import { argEncoder, encodeArgs, type FunctionInfo } from "./marshal.js";
 import type { NDArray, TypedArray } from "./ndarray.js";
 import { callbackErrorMark, callbackOrigin } from "./callback_errors.js";
 import { log, since } from "../log.js";
@@ -122,11 +122,16 @@ export class Module {
     // call from a callback reuses it too: the outer call's values are already in native hands).
     // Emptied after each call so that it keeps no TypedArray alive.
     const values: unknown[] = [];
+    const encode = argEncoder(name, params);
+    // Imports read once (under tsx's CommonJS modules each use of an import is a getter call).
+    const meta = callMeta;
+    const errorMark = callbackErrorMark;
+    const origin = callbackOrigin;
     const f = (...args: unknown[]): unknown => {
-      const mark = callbackErrorMark();
+      const mark = errorMark();
       const n = args.length;
       try {
-        const v = encodeArgs(name, args, params, callMeta, values);
+        const v = encode(args, meta, values);
         switch (n) {
           case 0: return addon.call(kernel);
           case 1: return addon.call(kernel, v[0]);
@@ -138,7 +143,7 @@ export class Module {
           default: return addon.call(kernel, ...v.slice(0, n));
         }
       } catch (e) {
-        throw callbackOrigin(e, mark);
+        throw origin(e, mark);
       } finally {
         for (let i = 0; i < n; i++) values[i] = undefined;
       }

@@ -25,7 +25,8 @@ const pairsOf = new WeakMap<readonly ParamInfo[], readonly (readonly [number, nu
 let lastParams: readonly ParamInfo[] | undefined;
 let lastPairs: readonly (readonly [number, number])[] = [];
 
-function pairs(params: readonly ParamInfo[]): readonly (readonly [number, number])[] {
+/** The pairs (written, other) of noalias parameter indices a call of `params` compares. */
+export function noaliasPairs(params: readonly ParamInfo[]): readonly (readonly [number, number])[] {
   if (params === lastParams) return lastPairs;
   let p = pairsOf.get(params);
   if (p) {
@@ -79,7 +80,7 @@ function label(i: number, p: ParamInfo): string {
  * @throws Error naming both arguments and the bytes they share.
  */
 export function checkNoOverlap(fname: string, args: readonly unknown[], params: readonly ParamInfo[]): void {
-  for (const [w, o] of pairs(params)) {
+  for (const [w, o] of noaliasPairs(params)) {
     const lw = layoutOf(args[w]);
     const lo = layoutOf(args[o]);
     if (!lw || !lo) continue;
