@@ -244,7 +244,7 @@ export function compileBindScope(ctx: Context, attr: AttrStmt): Exec {
       for (let d = 0; d < nd; d++) offset += begin[d] * strides[d];
       for (let d = 0; d < lead; d++) {
         if (extent[d] !== 1) {
-          throw new Error(`interpreter (${ctx.fname}): ${where()}: '${ph.name}' has ${ph.shape.length} dimensions, so the leading ${lead} of the region of '${target.name}' must have extent 1; dimension ${d} has ${extent[d]}`);
+          throw new IRError(`interpreter (${ctx.fname}): ${where()}: '${ph.name}' has ${ph.shape.length} dimensions, so the leading ${lead} of the region of '${target.name}' must have extent 1; dimension ${d} has ${extent[d]}`);
         }
       }
       if (compactPlaceholder) {

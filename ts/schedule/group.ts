@@ -13,6 +13,7 @@ import { Tensor } from "../te/tensor.js";
 import type { Schedule } from "./schedule.js";
 import { Stage } from "./stage.js";
 import { checkSameGroup, isInGroup } from "./group_membership.js";
+import { ArgumentError, ScheduleError } from "../errors.js";
 
 /**
  * A group of stages (TVM's group stage): it has no op and no loops, only a placement, which
@@ -53,16 +54,16 @@ export class StageGroup {
    */
   computeAt(parent: Stage | Tensor, axis: IterVar): void {
     const target = parent instanceof Tensor ? this.schedule.stage(parent) : parent;
-    if (!(target instanceof Stage)) throw new Error(`${this}: computeAt expects a stage and one of its axes, got ${describe(parent)}`);
-    if (target.schedule !== this.schedule) throw new Error(`${this}: computeAt target '${target.name}' belongs to another schedule`);
-    if (isInGroup(target.group, this)) throw new Error(`${this}: cannot be computed at '${target.name}', which is inside the group`);
+    if (!(target instanceof Stage)) throw new ScheduleError(`${this}: computeAt expects a stage and one of its axes, got ${describe(parent)}`);
+    if (target.schedule !== this.schedule) throw new ScheduleError(`${this}: computeAt target '${target.name}' belongs to another schedule`);
+    if (isInGroup(target.group, this)) throw new ScheduleError(`${this}: cannot be computed at '${target.name}', which is inside the group`);
     checkSameGroup(this.group, target, `${this}`);
     if (!target.leafIterVars.includes(axis)) {
       const leaves = target.leafIterVars.map((x) => x.name).join(", ");
-      throw new Error(`${this}: cannot compute at axis ${describe(axis)} of '${target.name}': it is not a leaf axis of that stage (leaf axes: ${leaves || "none"})`);
+      throw new ScheduleError(`${this}: cannot compute at axis ${describe(axis)} of '${target.name}': it is not a leaf axis of that stage (leaf axes: ${leaves || "none"})`);
     }
     if (!this.members().some((m) => this.schedule.readsTransitively(target.op, m.op))) {
-      throw new Error(`${this}: cannot compute at '${target.name}', which reads none of the group's stages`);
+      throw new ScheduleError(`${this}: cannot compute at '${target.name}', which reads none of the group's stages`);
     }
     this.attachType = "scope";
     this.attachIvar = axis;
@@ -146,7 +147,7 @@ function subGraph(sch: Schedule, outputs: Tensor[], inputs: Tensor[], includeInp
 function tensorList(x: Tensor | Tensor[], what: string): Tensor[] {
   const list = Array.isArray(x) ? x : [x];
   list.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new Error(`createGroup: ${what} ${i} must be a tensor, got ${describe(t)}`);
+    if (!(t instanceof Tensor)) throw new ArgumentError(`createGroup: ${what} ${i} must be a tensor, got ${describe(t)}`);
   });
   return list;
 }
@@ -160,10 +161,10 @@ function tensorList(x: Tensor | Tensor[], what: string): Tensor[] {
 export function createGroup(sch: Schedule, outputsIn: Tensor | Tensor[], inputsIn: Tensor | Tensor[], includeInputs: boolean): StageGroup {
   const outputs = tensorList(outputsIn, "output");
   const inputs = tensorList(inputsIn, "input");
-  if (outputs.length === 0) throw new Error("createGroup: needs at least one output tensor");
+  if (outputs.length === 0) throw new ArgumentError("createGroup: needs at least one output tensor");
   const stages = subGraph(sch, outputs, inputs, includeInputs).map((op) => sch.stage(op));
   if (stages.length === 0) {
-    throw new Error(`createGroup: no stage lies between the inputs (${inputs.map((t) => `'${t.name}'`).join(", ") || "none"}) and the outputs (${outputs.map((t) => `'${t.name}'`).join(", ")}): the outputs do not read the inputs`);
+    throw new ScheduleError(`createGroup: no stage lies between the inputs (${inputs.map((t) => `'${t.name}'`).join(", ") || "none"}) and the outputs (${outputs.map((t) => `'${t.name}'`).join(", ")}): the outputs do not read the inputs`);
   }
   // The innermost group holding every stage becomes the new group's parent; the groups met
   // directly are counted, to tell whole subgroups (nested) from cut ones (refused).
@@ -183,7 +184,7 @@ export function createGroup(sch: Schedule, outputsIn: Tensor | Tensor[], inputsI
   }
   for (const [g, n] of count) {
     if (g !== parent && g.numChildStages !== n) {
-      throw new Error(`createGroup: the stages between the inputs and outputs cut ${g} in part (${n} of its ${g.numChildStages} members): a new group must hold whole groups`);
+      throw new ScheduleError(`createGroup: the stages between the inputs and outputs cut ${g} in part (${n} of its ${g.numChildStages} members): a new group must hold whole groups`);
     }
   }
   const group = new StageGroup(sch, outputs.map((t) => t.name).join(", "));

@@ -7,6 +7,7 @@ import type { ScanOp } from "../te/scan.js";
 import { scanGetBody } from "./scan_graph.js";
 import type { Schedule } from "./schedule.js";
 import type { Stage } from "./stage.js";
+import { ScheduleError } from "../errors.js";
 
 /** Marks the stages of the body of scan stage `st` with it (Stage.scanStage). */
 export function markScanBody(st: Stage, sch: Schedule): void {
@@ -30,12 +31,12 @@ export function checkScanSchedule(op: ScanOp, st: Stage, sch: Schedule): void {
     const target = body.attachStage!;
     if (target.scanStage === st) continue;
     const where = target === st ? "its time loop" : `a loop of '${target.name}', outside the scan's body`;
-    throw new Error(`stage '${body.name}' is in the body of scan '${st.name}' but is computed at ${where} ('${body.attachIvar!.name}'): the body runs inside the time loop, one step at a time; compute it at the root (computeRoot) or at a loop of another stage of the body`);
+    throw new ScheduleError(`stage '${body.name}' is in the body of scan '${st.name}' but is computed at ${where} ('${body.attachIvar!.name}'): the body runs inside the time loop, one step at a time; compute it at the root (computeRoot) or at a loop of another stage of the body`);
   }
   for (const t of op.init) {
     const init = sch.stage(t.op);
     if (init.attachType === "scope") {
-      throw new Error(`stage '${init.name}' is the init of scan '${st.name}': it runs before the scan's time loop wherever it is attached, so computeAt at '${init.attachIvar!.name}' of '${init.attachStage!.name}' would do nothing; leave it at the root`);
+      throw new ScheduleError(`stage '${init.name}' is the init of scan '${st.name}': it runs before the scan's time loop wherever it is attached, so computeAt at '${init.attachIvar!.name}' of '${init.attachStage!.name}' would do nothing; leave it at the root`);
     }
   }
   checkScanPartsNotInlined(op, st, sch);
@@ -47,7 +48,7 @@ function checkScanPartsNotInlined(op: ScanOp, st: Stage, sch: Schedule): void {
     const part = sch.stage(t.op);
     if (part.attachType === "inline" || part.attachType === "inlinedAlready") {
       const role = op.init.includes(t) ? "init" : "update";
-      throw new Error(`stage '${part.name}' is the ${role} of scan '${st.name}' and cannot be inlined: it writes the scan's state (inline the stages it reads instead)`);
+      throw new ScheduleError(`stage '${part.name}' is the ${role} of scan '${st.name}' and cannot be inlined: it writes the scan's state (inline the stages it reads instead)`);
     }
   }
 }

@@ -137,7 +137,7 @@ function placements(sch: Schedule): Map<Stage, { placer: Stage; marker: string }
     for (const p of opKindOf(st.op).placedStages?.(st.op, st, sch) ?? []) {
       const other = placed.get(p.stage);
       if (other && other.placer !== st) {
-        throw new Error(`stage '${p.stage.name}' is placed inside both '${other.placer.name}' and '${st.name}' (e.g. the init of two scans); it can belong to one only`);
+        throw new ScheduleError(`stage '${p.stage.name}' is placed inside both '${other.placer.name}' and '${st.name}' (e.g. the init of two scans); it can belong to one only`);
       }
       placed.set(p.stage, { placer: st, marker: p.marker });
     }

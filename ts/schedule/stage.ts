@@ -303,7 +303,7 @@ export class Stage {
   /** A tensorized axis is replaced by its intrinsic: splitting or annotating it would drop that. */
   private checkNotTensorized(iv: IterVar, action: string): void {
     if (this.iterVarAttrs.get(iv)?.iterType === "Tensorized") {
-      throw new Error(`stage '${this.name}': cannot ${action} axis '${iv.name}': it is tensorized (schedule the loops before tensorize)`);
+      throw new ScheduleError(`stage '${this.name}': cannot ${action} axis '${iv.name}': it is tensorized (schedule the loops before tensorize)`);
     }
   }
 
@@ -346,7 +346,7 @@ export class Stage {
       throw new ScheduleError(`stage '${this.name}': cannot parallelize reduction axis '${axis.name}': its iterations update the same output (rfactor it first)`);
     }
     if (axis.iterType === "Ordered") {
-      throw new Error(`stage '${this.name}': cannot parallelize ordered axis '${axis.name}': each iteration reads what the previous ones wrote (a scan's time axis)`);
+      throw new ScheduleError(`stage '${this.name}': cannot parallelize ordered axis '${axis.name}': each iteration reads what the previous ones wrote (a scan's time axis)`);
     }
     this.setIterType(axis, "Parallelized", "parallel");
   }
@@ -395,11 +395,11 @@ export class Stage {
    * already tensorized, or `intrin` is not a TensorIntrin.
    */
   tensorize(axis: IterVar, intrin: TensorIntrin): void {
-    if (!(this.op instanceof ComputeOp)) throw new Error(`stage '${this.name}': only compute stages can be tensorized (this is a ${this.op.constructor.name})`);
-    if (!(intrin instanceof TensorIntrin)) throw new Error(`stage '${this.name}': tensorize expects a TensorIntrin (te.declTensorIntrin), got ${describe(intrin)}`);
+    if (!(this.op instanceof ComputeOp)) throw new ArgumentError(`stage '${this.name}': only compute stages can be tensorized (this is a ${this.op.constructor.name})`);
+    if (!(intrin instanceof TensorIntrin)) throw new ArgumentError(`stage '${this.name}': tensorize expects a TensorIntrin (te.declTensorIntrin), got ${describe(intrin)}`);
     this.findLeaf(axis, "tensorize");
     for (const [iv, a] of this.iterVarAttrs) {
-      if (a.iterType === "Tensorized" && iv !== axis) throw new Error(`stage '${this.name}': axis '${iv.name}' is already tensorized; a stage has one tensorized axis`);
+      if (a.iterType === "Tensorized" && iv !== axis) throw new ScheduleError(`stage '${this.name}': axis '${iv.name}' is already tensorized; a stage has one tensorized axis`);
     }
     const a = this.attrOf(axis);
     a.iterType = "Tensorized";

@@ -24,6 +24,7 @@ import { passDownBitMaskOr } from "./message_passing.js";
 import type { Stage } from "./stage.js";
 import { tensorizeWhere, verifyTensorizeBody } from "./tensorize_match.js";
 import { inferTensorizeRegion, tensorizedLeaf } from "./tensorize_region.js";
+import { ScheduleError } from "../errors.js";
 
 /** Whether the stage has a tensorized axis (its statements come from {@link buildTensorizeProvide}). */
 export function isTensorized(stage: Stage): boolean {
@@ -89,7 +90,7 @@ function checkGuards(where: string, nests: Stmt[][][], loc: number, stage: Stage
   }
   for (const p of preds) {
     if (usesVar(p, (v) => banned.has(v))) {
-      throw new Error(`${where}: the split guard ${printExpr(p)} depends on a loop inside the tensorized axis (split so that the tensorized loops divide evenly)`);
+      throw new ScheduleError(`${where}: the split guard ${printExpr(p)} depends on a loop inside the tensorized axis (split so that the tensorized loops divide evenly)`);
     }
   }
 }
@@ -123,7 +124,7 @@ export function buildTensorizeProvide(op: ComputeOp, stage: Stage, domMap: Reado
     }
     const cond = ana.simplify(eq(substitute(arg, binds), value));
     if (isConstInt(cond, 1)) return;
-    if (isConstInt(cond)) throw new Error(`${where}: the intrinsic's ${what} is ${printExpr(arg)}, the loop nest's ${printExpr(value)}`);
+    if (isConstInt(cond)) throw new ScheduleError(`${where}: the intrinsic's ${what} is ${printExpr(arg)}, the loop nest's ${printExpr(value)}`);
     asserts.push(new AssertStmt(cond, new StringImm(`${where}: the intrinsic's ${what} must equal the loop nest's`), noOp()));
   };
   const intrinReduce = intrin.op.reduceAxis;
@@ -140,13 +141,13 @@ export function buildTensorizeProvide(op: ComputeOp, stage: Stage, domMap: Reado
 
   if (loc <= common) {
     // Every reduction loop is inside the tensorized axis: one call computes the result.
-    if (!intrin.body) throw new Error(`${where}: the intrinsic has no body (only reset/update), but the whole reduction is inside the tensorized axis`);
+    if (!intrin.body) throw new ScheduleError(`${where}: the intrinsic has no body (only reset/update), but the whole reduction is inside the tensorized axis`);
     const nest = [...mainNest.slice(0, loc + 1), makeIfNest(mainPreds)];
     return substitute(mergeNest(nest, bound(intrin.body)), varMap(mainVmap));
   }
   // A reduction loop runs outside: reset/update (or body in the first iteration).
   if (!intrin.reduceUpdate) {
-    throw new Error(`${where}: a reduction loop runs outside the tensorized axis, so the intrinsic needs an update (fcompute returning [body, reset, update])`);
+    throw new ScheduleError(`${where}: a reduction loop runs outside the tensorized axis, so the intrinsic needs an update (fcompute returning [body, reset, update])`);
   }
   const commonNest = mainNest.slice(0, common + 1);
   const updateNest = [...mainNest.slice(common + 1, loc + 1), makeIfNest(mainPreds)];
@@ -156,7 +157,7 @@ export function buildTensorizeProvide(op: ComputeOp, stage: Stage, domMap: Reado
     const update = mergeNest(updateNest, substitute(bound(intrin.reduceUpdate), varMap(mainVmap)));
     return mergeNest(commonNest, SeqStmt.flatten([init, update]));
   }
-  if (!intrin.body) throw new Error(`${where}: the intrinsic has neither a reset nor a body to start the reduction with`);
+  if (!intrin.body) throw new ScheduleError(`${where}: the intrinsic has neither a reset nor a body to start the reduction with`);
   const conds: PrimExpr[] = [];
   const firstIterVars = new Set<Var>();
   for (let i = 0; i < loc; i++) {
@@ -167,7 +168,7 @@ export function buildTensorizeProvide(op: ComputeOp, stage: Stage, domMap: Reado
   }
   for (const p of mainPreds) {
     if (usesVar(p, (v) => firstIterVars.has(v))) {
-      throw new Error(`${where}: the split guard ${printExpr(p)} depends on a reduction loop outside the tensorized axis, which decides whether the intrinsic resets or updates`);
+      throw new ScheduleError(`${where}: the split guard ${printExpr(p)} depends on a reduction loop outside the tensorized axis, which decides whether the intrinsic resets or updates`);
     }
   }
   const step = conds.length === 0 ? intrin.body : new IfThenElse(conds.reduce((a, b) => logicalOr(a, b)), intrin.reduceUpdate, intrin.body);

@@ -19,6 +19,7 @@ import type { Tensor } from "../te/tensor.js";
 import type { TensorIntrin } from "../te/tensor_intrin.js";
 import type { Stage } from "./stage.js";
 import type { TensorizeRegion } from "./tensorize_region.js";
+import { ScheduleError } from "../errors.js";
 
 interface InputEntry { tensor: Tensor; start: number; region: Range[] }
 
@@ -69,22 +70,22 @@ export function matchTensorizeBody(
   const m = new IntrinMatcher();
   const inputs = op.inputTensors();
   if (inputs.length !== intrin.inputs.length) {
-    throw new Error(`${where}: the stage reads ${inputs.length} tensors (${inputs.map((t) => `'${t.name}'`).join(", ")}), the intrinsic ${intrin.inputs.length} (${intrin.inputs.map((t) => `'${t.name}'`).join(", ")})`);
+    throw new ScheduleError(`${where}: the stage reads ${inputs.length} tensors (${inputs.map((t) => `'${t.name}'`).join(", ")}), the intrinsic ${intrin.inputs.length} (${intrin.inputs.map((t) => `'${t.name}'`).join(", ")})`);
   }
   inputs.forEach((t, i) => {
     const tensor = intrin.inputs[i];
     const reg = region.inRegion.get(t)!;
     if (reg.length < tensor.ndim) {
-      throw new Error(`${where}: input '${t.name}' has ${reg.length} dimensions, fewer than the intrinsic's '${tensor.name}' (${tensor.ndim})`);
+      throw new ScheduleError(`${where}: input '${t.name}' has ${reg.length} dimensions, fewer than the intrinsic's '${tensor.name}' (${tensor.ndim})`);
     }
     if (String(t.dtype) !== String(tensor.dtype)) {
-      throw new Error(`${where}: input '${t.name}' is ${t.dtype}, the intrinsic's '${tensor.name}' ${tensor.dtype}`);
+      throw new ScheduleError(`${where}: input '${t.name}' is ${t.dtype}, the intrinsic's '${tensor.name}' ${tensor.dtype}`);
     }
     const start = reg.length - tensor.ndim;
     for (let d = 0; d < start; d++) {
       const ext = ana.simplify(reg[d].extent);
       if (!isConstInt(ext, 1)) {
-        throw new Error(`${where}: input '${t.name}' is read over a region of extent ${ext} in dimension ${d}, but the intrinsic's '${tensor.name}' has only ${tensor.ndim} dimensions (shape [${tensor.shape.join(", ")}]): the extra leading dimensions must have extent 1`);
+        throw new ScheduleError(`${where}: input '${t.name}' is read over a region of extent ${ext} in dimension ${d}, but the intrinsic's '${tensor.name}' has only ${tensor.ndim} dimensions (shape [${tensor.shape.join(", ")}]): the extra leading dimensions must have extent 1`);
       }
     }
     m.inputs.set(t, { tensor, start, region: reg });
@@ -92,7 +93,7 @@ export function matchTensorizeBody(
   const intrinOp = intrin.op;
   const mapAxes = (mine: IterVar[], theirs: IterVar[], what: string): void => {
     if (mine.length < theirs.length) {
-      throw new Error(`${where}: the stage has ${mine.length} ${what} axes, the intrinsic's '${intrinOp.name}' ${theirs.length}`);
+      throw new ScheduleError(`${where}: the stage has ${mine.length} ${what} axes, the intrinsic's '${intrinOp.name}' ${theirs.length}`);
     }
     const start = mine.length - theirs.length;
     mine.forEach((iv, i) => {
@@ -100,7 +101,7 @@ export function matchTensorizeBody(
       if (i < start) {
         const ext = ana.simplify(r.extent);
         if (!isConstInt(ext, 1)) {
-          throw new Error(`${where}: ${what} axis '${iv.name}' covers ${ext} iterations inside the tensorized axis, but the intrinsic has only ${theirs.length} ${what} axes: the extra outer ones must cover one iteration`);
+          throw new ScheduleError(`${where}: ${what} axis '${iv.name}' covers ${ext} iterations inside the tensorized axis, but the intrinsic has only ${theirs.length} ${what} axes: the extra outer ones must cover one iteration`);
         }
         m.vars.set(iv.var, r.min);
         return;
@@ -111,7 +112,7 @@ export function matchTensorizeBody(
       iterSpace.set(target.var, target.dom!);
       const extent = ana.simplify(sub(r.extent, target.dom!.extent));
       if (isConstInt(extent) && extent.value !== 0) {
-        throw new Error(`${where}: ${what} axis '${iv.name}' covers ${ana.simplify(r.extent)} iterations inside the tensorized axis, the intrinsic's axis '${target.name}' ${target.dom!.extent}`);
+        throw new ScheduleError(`${where}: ${what} axis '${iv.name}' covers ${ana.simplify(r.extent)} iterations inside the tensorized axis, the intrinsic's axis '${target.name}' ${target.dom!.extent}`);
       }
     });
   };
@@ -180,7 +181,7 @@ export function verifyTensorizeBody(
   const { body, iterSpace } = matchTensorizeBody(stage, domMap, region, intrin);
   const intrinBody = intrin.op.body;
   if (body.length !== intrinBody.length) {
-    throw new Error(`${where}: the stage computes ${body.length} outputs, the intrinsic's '${intrin.op.name}' ${intrinBody.length}`);
+    throw new ScheduleError(`${where}: the stage computes ${body.length} outputs, the intrinsic's '${intrin.op.name}' ${intrinBody.length}`);
   }
   const ana = new Analyzer();
   for (const [v, r] of iterSpace) ana.bind(v, r, true);
@@ -190,14 +191,14 @@ export function verifyTensorizeBody(
     const rhs = ana.simplify(substitute(intrinBody[i], vmap));
     const lhs = unifyCombiner(ana.simplify(substitute(e, vmap)), rhs);
     if (String(lhs.dtype) !== String(rhs.dtype)) {
-      throw new Error(`${where}: the stage computes ${lhs.dtype}, the intrinsic's declaration ${rhs.dtype}`);
+      throw new ScheduleError(`${where}: the stage computes ${lhs.dtype}, the intrinsic's declaration ${rhs.dtype}`);
     }
     if (!structuralEqual(lhs, rhs)) {
       const [x, y] = firstDifference(lhs, rhs);
       const what = x instanceof Reduce && y instanceof Reduce
         ? `the stage reduces with ${describeReducer(x)} where the intrinsic reduces with ${describeReducer(y)}`
         : `the stage has ${printExpr(x)} where the intrinsic has ${printExpr(y)}`;
-      throw new Error(`${where}: the loop nest does not compute what the intrinsic declares: ${what} (stage: ${describeBody(lhs)}; intrinsic: ${describeBody(rhs)})`);
+      throw new ScheduleError(`${where}: the loop nest does not compute what the intrinsic declares: ${what} (stage: ${describeBody(lhs)}; intrinsic: ${describeBody(rhs)})`);
     }
   });
 }

@@ -14,6 +14,7 @@ import type { Tensor } from "../te/tensor.js";
 import { passUpDomain } from "./message_passing.js";
 import { type TensorDom, propComputeBoundToInputs } from "./op_bounds.js";
 import type { Stage } from "./stage.js";
+import { ScheduleError } from "../errors.js";
 
 /** What {@link inferTensorizeRegion} finds. */
 export interface TensorizeRegion {
@@ -37,17 +38,17 @@ export function tensorizedLeaf(stage: Stage): number {
  */
 export function inferTensorizeRegion(stage: Stage, domMap: ReadonlyMap<IterVar, Range>): TensorizeRegion {
   const op = stage.op;
-  if (!(op instanceof ComputeOp)) throw new Error(`stage '${stage.name}' is not a compute stage, so it has no tensorize region`);
+  if (!(op instanceof ComputeOp)) throw new ScheduleError(`stage '${stage.name}' is not a compute stage, so it has no tensorize region`);
   const loc = tensorizedLeaf(stage);
-  if (loc < 0) throw new Error(`stage '${stage.name}' has no tensorized axis`);
+  if (loc < 0) throw new ScheduleError(`stage '${stage.name}' has no tensorized axis`);
   const leaves = stage.leafIterVars;
   const upState = new Map<IterVar, IntSet>();
   leaves.forEach((iv, i) => {
     const r = domMap.get(iv);
-    if (!r) throw new Error(`stage '${stage.name}': no range inferred for loop '${iv.name}'`);
+    if (!r) throw new ScheduleError(`stage '${stage.name}': no range inferred for loop '${iv.name}'`);
     if (isConstInt(r.extent, 1)) upState.set(iv, IntSet.single(r.min));
     else if (i < loc) {
-      if (!isConstInt(r.min, 0)) throw new Error(`stage '${stage.name}': loop '${iv.name}' outside the tensorized axis must start at 0 (normalize the schedule), it starts at ${r.min}`);
+      if (!isConstInt(r.min, 0)) throw new ScheduleError(`stage '${stage.name}': loop '${iv.name}' outside the tensorized axis must start at 0 (normalize the schedule), it starts at ${r.min}`);
       upState.set(iv, IntSet.single(iv.var));
     } else upState.set(iv, IntSet.fromRange(r));
   });
@@ -58,7 +59,7 @@ export function inferTensorizeRegion(stage: Stage, domMap: ReadonlyMap<IterVar, 
   const varSets = new Map<Var, IntSet>();
   for (const iv of op.rootIterVars()) {
     const set = upState.get(iv);
-    if (!set) throw new Error(`stage '${stage.name}': cannot tell the range of axis '${iv.name}' inside the tensorized axis`);
+    if (!set) throw new ScheduleError(`stage '${stage.name}': cannot tell the range of axis '${iv.name}' inside the tensorized axis`);
     const r = set.coverRange(domMap.get(iv)!);
     const range = new Range(ana.simplify(r.min), ana.simplify(r.extent));
     outDom.set(iv, range);
@@ -75,7 +76,7 @@ export function inferTensorizeRegion(stage: Stage, domMap: ReadonlyMap<IterVar, 
     inRegion.set(t, tmap.get(t)!.map((sets, d) => {
       const u = unionSets(sets);
       if (!u.hasLowerBound() || !u.hasUpperBound()) {
-        throw new Error(`stage '${stage.name}': cannot tell which part of dimension ${d} of input '${t.name}' the tensorized loop nest reads`);
+        throw new ScheduleError(`stage '${stage.name}': cannot tell which part of dimension ${d} of input '${t.name}' the tensorized loop nest reads`);
       }
       const min: PrimExpr = ana.simplify(u.minValue());
       return new Range(min, ana.simplify(u.coverRange(new Range(min, t.shape[d])).extent));

@@ -12,6 +12,7 @@ import { Operation } from "./operation.js";
 import { PlaceholderOp } from "./placeholder.js";
 import { Tensor } from "./tensor.js";
 import { checkName } from "./name.js";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 
 /**
  * The op of a scan (TVM's ScanOp); made by {@link scan}. Its root axes are the scan axis (the
@@ -73,7 +74,7 @@ export interface ScanOptions {
 function tensorList(v: unknown, what: string, arg: string): Tensor[] {
   const list = Array.isArray(v) ? v : [v];
   list.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new Error(`${what}: ${arg}${Array.isArray(v) ? `[${i}]` : ""} must be a tensor, got ${describe(t)}`);
+    if (!(t instanceof Tensor)) throw new ArgumentError(`${what}: ${arg}${Array.isArray(v) ? `[${i}]` : ""} must be a tensor, got ${describe(t)}`);
   });
   return list as Tensor[];
 }
@@ -102,7 +103,7 @@ function tensorList(v: unknown, what: string, arg: string): Tensor[] {
 export function scan(init: Tensor, update: Tensor, statePlaceholder: Tensor, opts?: ScanOptions): Tensor;
 export function scan(init: Tensor[], update: Tensor[], statePlaceholder: Tensor[], opts?: ScanOptions): Tensor | Tensor[];
 export function scan(init: Tensor | Tensor[], update: Tensor | Tensor[], statePlaceholder: Tensor | Tensor[], opts: ScanOptions = {}): Tensor | Tensor[] {
-  if (opts === null || typeof opts !== "object") throw new Error(`scan: options must be an object {inputs, name, tag, attrs}, got ${describe(opts)}`);
+  if (opts === null || typeof opts !== "object") throw new ArgumentError(`scan: options must be an object {inputs, name, tag, attrs}, got ${describe(opts)}`);
   const name = opts.name ?? "scan";
   checkName("scan", name);
   const what = `scan '${name}'`;
@@ -110,9 +111,9 @@ export function scan(init: Tensor | Tensor[], update: Tensor | Tensor[], statePl
   const updates = tensorList(update, what, "update");
   const states = tensorList(statePlaceholder, what, "statePlaceholder");
   const inputs = opts.inputs === undefined ? [] : tensorList(opts.inputs, what, "inputs");
-  if (inits.length === 0) throw new Error(`${what}: needs at least one state (init, update and statePlaceholder are empty)`);
+  if (inits.length === 0) throw new ArgumentError(`${what}: needs at least one state (init, update and statePlaceholder are empty)`);
   if (inits.length !== updates.length || inits.length !== states.length) {
-    throw new Error(`${what}: init, update and statePlaceholder must have the same length, got ${inits.length}, ${updates.length} and ${states.length}`);
+    throw new ArgumentError(`${what}: init, update and statePlaceholder must have the same length, got ${inits.length}, ${updates.length} and ${states.length}`);
   }
   const ana = new Analyzer();
   const same = (a: PrimExpr, b: PrimExpr) => ana.canProveEqual(a, b);
@@ -124,30 +125,30 @@ export function scan(init: Tensor | Tensor[], update: Tensor | Tensor[], statePl
     const [ini, upd, st] = [inits[i], updates[i], states[i]];
     const which = inits.length > 1 ? ` (state ${i})` : "";
     if (!(st.op instanceof PlaceholderOp)) {
-      throw new Error(`${what}: statePlaceholder '${st.name}'${which} must be a placeholder (te.placeholder of the state's shape), got the output of ${st.op.constructor.name} '${st.op.name}'`);
+      throw new ShapeError(`${what}: statePlaceholder '${st.name}'${which} must be a placeholder (te.placeholder of the state's shape), got the output of ${st.op.constructor.name} '${st.op.name}'`);
     }
-    if (st.ndim === 0) throw new Error(`${what}: state '${st.name}'${which} has no dimensions; its first dimension is the scan's time axis`);
+    if (st.ndim === 0) throw new DTypeError(`${what}: state '${st.name}'${which} has no dimensions; its first dimension is the scan's time axis`);
     if (ini.dtype !== st.dtype || upd.dtype !== st.dtype) {
-      throw new Error(`${what}: init '${ini.name}' (${ini.dtype}), update '${upd.name}' (${upd.dtype}) and state '${st.name}' (${st.dtype})${which} must have one dtype`);
+      throw new DTypeError(`${what}: init '${ini.name}' (${ini.dtype}), update '${upd.name}' (${upd.dtype}) and state '${st.name}' (${st.dtype})${which} must have one dtype`);
     }
-    if (ini.ndim !== st.ndim) throw new Error(`${what}: init '${ini.name}' has ${ini.ndim} dimensions ${shapeText(ini)} but state '${st.name}' has ${st.ndim} ${shapeText(st)}`);
-    if (upd.ndim !== st.ndim) throw new Error(`${what}: update '${upd.name}' has ${upd.ndim} dimensions ${shapeText(upd)} but state '${st.name}' has ${st.ndim} ${shapeText(st)}`);
-    if (!same(ini.shape[0], axisMin)) throw new Error(`${what}: init '${ini.name}' has ${ini.shape[0]} steps but init '${inits[0].name}' has ${axisMin}; every init must cover the same steps`);
+    if (ini.ndim !== st.ndim) throw new ShapeError(`${what}: init '${ini.name}' has ${ini.ndim} dimensions ${shapeText(ini)} but state '${st.name}' has ${st.ndim} ${shapeText(st)}`);
+    if (upd.ndim !== st.ndim) throw new ShapeError(`${what}: update '${upd.name}' has ${upd.ndim} dimensions ${shapeText(upd)} but state '${st.name}' has ${st.ndim} ${shapeText(st)}`);
+    if (!same(ini.shape[0], axisMin)) throw new ShapeError(`${what}: init '${ini.name}' has ${ini.shape[0]} steps but init '${inits[0].name}' has ${axisMin}; every init must cover the same steps`);
     if (!same(st.shape[0], axisEnd)) {
-      throw new Error(`${what}: state '${st.name}' has ${st.shape[0]} steps (dimension 0) but the update '${updates[0].name}' has ${axisEnd}; they must match`);
+      throw new ShapeError(`${what}: state '${st.name}' has ${st.shape[0]} steps (dimension 0) but the update '${updates[0].name}' has ${axisEnd}; they must match`);
     }
     for (let k = 0; k < upd.ndim; k++) {
       if (!same(upd.shape[k], st.shape[k])) {
-        throw new Error(`${what}: update '${upd.name}' has shape ${shapeText(upd)} but state '${st.name}' has ${shapeText(st)} (dimension ${k} differs); the update must have the state's shape`);
+        throw new ShapeError(`${what}: update '${upd.name}' has shape ${shapeText(upd)} but state '${st.name}' has ${shapeText(st)} (dimension ${k} differs); the update must have the state's shape`);
       }
       if (k > 0 && !same(ini.shape[k], st.shape[k])) {
-        throw new Error(`${what}: init '${ini.name}' has shape ${shapeText(ini)} but state '${st.name}' has ${shapeText(st)} (dimension ${k} differs); init must match the state in every dimension but the first`);
+        throw new ShapeError(`${what}: init '${ini.name}' has shape ${shapeText(ini)} but state '${st.name}' has ${shapeText(st)} (dimension ${k} differs); init must match the state in every dimension but the first`);
       }
       if (k > 0) spatial.push(new IterVar(new Range(new IntImm(upd.shape[k].dtype, 0), upd.shape[k]), new Var(`${name}.out${i}.i${k}`, upd.shape[k].dtype), "Opaque"));
     }
   }
   if (ana.canProve(sub(axisEnd, axisMin).le(0))) {
-    throw new Error(`${what}: init covers ${axisMin} steps but the state has ${axisEnd}: nothing is left for the update to compute`);
+    throw new ShapeError(`${what}: init covers ${axisMin} steps but the state has ${axisEnd}: nothing is left for the update to compute`);
   }
   const axisDom = new Range(axisMin, ana.simplify(sub(axisEnd, axisMin)));
   const scanAxis = new IterVar(axisDom, new Var(`${name}.idx`, axisMin.dtype), "Ordered");

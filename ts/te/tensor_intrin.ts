@@ -12,6 +12,7 @@ import { ComputeOp } from "./compute.js";
 import type { Operation } from "./operation.js";
 import { PlaceholderOp } from "./placeholder.js";
 import type { Tensor } from "./tensor.js";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 
 /** A statement of an intrinsic, or an expression (a call) evaluated as one; null/undefined: none. */
 export type IntrinStmt = Stmt | PrimExpr | null | undefined;
@@ -59,7 +60,7 @@ function asStmt(s: IntrinStmt, what: string): Stmt | undefined {
   if (s === null || s === undefined) return undefined;
   if (s instanceof Stmt) return s;
   if (s instanceof PrimExpr) return new Evaluate(s);
-  throw new Error(`${what} must be a statement, an expression (a call) or null, got ${describe(s)}`);
+  throw new ArgumentError(`${what} must be a statement, an expression (a call) or null, got ${describe(s)}`);
 }
 
 /**
@@ -85,26 +86,26 @@ export function declTensorIntrin(
 ): TensorIntrin {
   const name = opts.name ?? "tensor_intrin";
   if (!(op instanceof ComputeOp)) {
-    throw new Error(`declTensorIntrin '${name}': the pattern must be a compute op (te.compute(...).op), got ${describe(op)}`);
+    throw new ArgumentError(`declTensorIntrin '${name}': the pattern must be a compute op (te.compute(...).op), got ${describe(op)}`);
   }
-  if (typeof fcompute !== "function") throw new Error(`declTensorIntrin '${name}': fcompute must be a function (ins, outs) => body, got ${describe(fcompute)}`);
+  if (typeof fcompute !== "function") throw new ArgumentError(`declTensorIntrin '${name}': fcompute must be a function (ins, outs) => body, got ${describe(fcompute)}`);
   const inputs = op.inputTensors();
   for (const t of inputs) {
     if (!(t.op instanceof PlaceholderOp)) {
-      throw new Error(`declTensorIntrin '${name}': input '${t.name}' of '${op.name}' must be a placeholder (an intrinsic's pattern reads placeholders only), got ${t.op}`);
+      throw new ArgumentError(`declTensorIntrin '${name}': input '${t.name}' of '${op.name}' must be a placeholder (an intrinsic's pattern reads placeholders only), got ${t.op}`);
     }
   }
   const tensors = [...inputs, ...op.outputs];
   for (const t of opts.binds?.keys() ?? []) {
-    if (!tensors.includes(t)) throw new Error(`declTensorIntrin '${name}': binds has '${t.name}', which is neither an input nor an output of '${op.name}'`);
+    if (!tensors.includes(t)) throw new ArgumentError(`declTensorIntrin '${name}': binds has '${t.name}', which is neither an input nor an output of '${op.name}'`);
   }
   const params = opts.defaultBufferParams ?? {};
   const buffers = tensors.map((t) => {
     const b = opts.binds?.get(t);
     if (b !== undefined) {
-      if (!(b instanceof Buffer)) throw new Error(`declTensorIntrin '${name}': the bind of '${t.name}' must be a Buffer (tir.declBuffer), got ${describe(b)}`);
-      if (b.dtype !== t.dtype) throw new Error(`declTensorIntrin '${name}': buffer '${b.name}' bound to '${t.name}' has dtype ${b.dtype}, the tensor ${t.dtype}`);
-      if (b.shape.length !== t.ndim) throw new Error(`declTensorIntrin '${name}': buffer '${b.name}' bound to '${t.name}' has ${b.shape.length} dimensions, the tensor ${t.ndim}`);
+      if (!(b instanceof Buffer)) throw new DTypeError(`declTensorIntrin '${name}': the bind of '${t.name}' must be a Buffer (tir.declBuffer), got ${describe(b)}`);
+      if (b.dtype !== t.dtype) throw new DTypeError(`declTensorIntrin '${name}': buffer '${b.name}' bound to '${t.name}' has dtype ${b.dtype}, the tensor ${t.dtype}`);
+      if (b.shape.length !== t.ndim) throw new ShapeError(`declTensorIntrin '${name}': buffer '${b.name}' bound to '${t.name}' has ${b.shape.length} dimensions, the tensor ${t.ndim}`);
       return b;
     }
     return declBuffer(t.shape, t.dtype, t.op.name, { ...params });
@@ -112,9 +113,9 @@ export function declTensorIntrin(
   const result = fcompute(buffers.slice(0, inputs.length), buffers.slice(inputs.length));
   const list = Array.isArray(result) ? result : [result];
   if (list.length === 0 || list.length > 3) {
-    throw new Error(`declTensorIntrin '${name}': fcompute must return a body or [body, reset, update], got ${list.length} values`);
+    throw new ArgumentError(`declTensorIntrin '${name}': fcompute must return a body or [body, reset, update], got ${list.length} values`);
   }
   const [body, reset, update] = [0, 1, 2].map((i) => asStmt(list[i], `declTensorIntrin '${name}': ${["the body", "the reset", "the update"][i]}`));
-  if (!body && !update) throw new Error(`declTensorIntrin '${name}': fcompute returned neither a body nor an update`);
+  if (!body && !update) throw new ArgumentError(`declTensorIntrin '${name}': fcompute returned neither a body nor an update`);
   return new TensorIntrin(name, op, inputs, buffers, body, reset, update);
 }

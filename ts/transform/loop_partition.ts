@@ -32,6 +32,7 @@ import { IntSet, intersectSets } from "../arith/int_set.js";
 import { convertSSA } from "./convert_ssa.js";
 import { deduceBound } from "../arith/deduce_bound.js";
 import { checkPrimFunc } from "./check_func.js";
+import { ScheduleError } from "../errors.js";
 
 export interface LoopPartitionOptions {
   /**
@@ -440,7 +441,7 @@ function partitionHintVars(body: Stmt): Set<Var> {
     if (!(n instanceof AttrStmt) || n.key !== PARTITION_HINT) return;
     if (n.value instanceof IntImm ? n.value.value === 0 : !(n.value.dtype.isBool() && ana.canProve(n.value))) return;
     const v = n.node instanceof IterVar ? n.node.var : n.node;
-    if (!(v instanceof Var)) throw new Error(`loopPartition: pragma loop_partition_hint must be on a loop variable, got ${String(n.node)}`);
+    if (!(v instanceof Var)) throw new ScheduleError(`loopPartition: pragma loop_partition_hint must be on a loop variable, got ${String(n.node)}`);
     vars.add(v);
   });
   return vars;

@@ -220,7 +220,7 @@ class StorageFlattener extends BufferVarMutator {
     if (diff <= 0) return slice;
     for (let i = 0; i < diff; i++) {
       if (!isConstInt(this.ana.simplify(slice.shape[i]), 1)) {
-        throw new Error(`buffer '${placeholder.name}' has ${placeholder.shape.length} dimensions, bound to a region of '${target.name}' of shape [${slice.shape.join(", ")}]: the leading ${diff} must have extent 1`);
+        throw new IRError(`buffer '${placeholder.name}' has ${placeholder.shape.length} dimensions, bound to a region of '${target.name}' of shape [${slice.shape.join(", ")}]: the leading ${diff} must have extent 1`);
       }
     }
     return new Buffer(slice.data, slice.dtype, slice.shape.slice(diff), slice.strides.slice(diff), slice.elemOffset, slice.name, slice.scope, slice.dataAlignment, slice.offsetFactor, slice.bufferType);
@@ -233,7 +233,7 @@ class StorageFlattener extends BufferVarMutator {
     if (isConstInt(cond, 1)) return [];
     const what = `buffer '${placeholder.name}' bound to '${target.name}'`;
     if (isConstInt(cond, 0)) {
-      throw new Error(`${what}: the region starts at element offset ${this.ana.simplify(slice.elemOffset)}, not a multiple of the buffer's offset factor ${placeholder.offsetFactor}`);
+      throw new IRError(`${what}: the region starts at element offset ${this.ana.simplify(slice.elemOffset)}, not a multiple of the buffer's offset factor ${placeholder.offsetFactor}`);
     }
     return [new AssertStmt(cond, new StringImm(`${what}: the element offset is not a multiple of the offset factor ${placeholder.offsetFactor}`), noOp())];
   }

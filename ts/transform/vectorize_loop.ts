@@ -645,7 +645,7 @@ class LoopVectorizer extends StmtExprMutator {
         `(const [o, i] = stage.split(axis, {factor: 16}); stage.vectorize(i))`);
     }
     if (holdsWhile(s.body)) {
-      throw new Error(
+      throw new ScheduleError(
         `vectorize: loop '${s.loopVar.name}' holds a while loop; a while loop inside a vectorized loop is not supported ` +
         `(as in TVM): make '${s.loopVar.name}' serial, or move the while loop out of it`);
     }

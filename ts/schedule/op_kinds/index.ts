@@ -8,6 +8,7 @@ import { computeKind } from "./compute.js";
 import { externKind } from "./extern.js";
 import { placeholderKind } from "./placeholder.js";
 import { scanKind } from "./scan.js";
+import { UnsupportedError } from "../../errors.js";
 
 /** Every op kind, looked up in order by {@link opKindOf}. */
 export const OP_KINDS: readonly OpKind[] = [placeholderKind, computeKind, externKind, scanKind] as readonly OpKind[];
@@ -18,5 +19,5 @@ export const OP_KINDS: readonly OpKind[] = [placeholderKind, computeKind, extern
  */
 export function opKindOf(op: Operation): OpKind {
   for (const k of OP_KINDS) if (k.matches(op)) return k;
-  throw new Error(`op '${op.name}' is a ${op.constructor.name}, which no op kind handles; register one in ts/schedule/op_kinds/index.ts`);
+  throw new UnsupportedError(`op '${op.name}' is a ${op.constructor.name}, which no op kind handles; register one in ts/schedule/op_kinds/index.ts`);
 }

@@ -5,6 +5,7 @@ import { IntImm } from "../../ir/expr.js";
 import { Range } from "../../ir/iter_var.js";
 import { PlaceholderOp } from "../../te/placeholder.js";
 import type { OpKind } from "../op_kind.js";
+import { InternalError } from "../../errors.js";
 
 export const placeholderKind: OpKind<PlaceholderOp> = {
   name: "placeholder",
@@ -13,10 +14,10 @@ export const placeholderKind: OpKind<PlaceholderOp> = {
   propBoundToInputs() {},
   gatherBound() {},
   buildProvide(op) {
-    throw new Error(`placeholder '${op.name}' is an input: it has no statement to build`);
+    throw new InternalError(`placeholder '${op.name}' is an input: it has no statement to build`);
   },
   buildRealize(op) {
-    throw new Error(`placeholder '${op.name}' is an input: its storage is the argument passed in`);
+    throw new InternalError(`placeholder '${op.name}' is an input: its storage is the argument passed in`);
   },
   explain(op) {
     return { kind: "placeholder", ranges: op.shape.map((e) => new Range(new IntImm(e.dtype, 0), e)), reasons: ["an input: its whole shape"] };
