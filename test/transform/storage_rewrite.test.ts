@@ -1,5 +1,6 @@
 import test from "ava";
-import { te, lower } from "../../ts/index.js";
+import { build, lower, nd, te } from "../../ts/index.js";
+import { interpret } from "../../ts/interp/index.js";
 import { declBuffer } from "../../ts/ir/buffer.js";
 import { callPacked } from "../../ts/ir/builtin.js";
 import type { Var } from "../../ts/ir/expr.js";
@@ -295,4 +296,27 @@ test("setScope checks its scope and refuses an output stage", (t) => {
   t.throws(() => s.stage(C).setScope("local"), { message: "stage 'C' is an output of the schedule: its storage is the argument passed in, so it has no scope to set" });
   s.stage(B).setScope("local");
   t.regex(lower(s, [In, C]).toString(), /attr \[B: Pointer\(float32\)\] "storage_scope" = "local";/);
+});
+
+test("float32, int8 and int16 temporaries: the int16 one is a typed view of the dead float32 one, built and interpreted", (t) => {
+  const n = 64;
+  const In = te.placeholder([n], "float32", "A");
+  const B = te.compute([n], (i) => In.at(i).mul(2), "B");
+  const C = te.compute([n], (i) => B.at(i).cast("int8"), "C");
+  const D = te.compute([n], (i) => C.at(i).cast("int16").mul(3), "D");
+  const E = te.compute([n], (i) => D.at(i).cast("float32").add(0.5), "E");
+  const s = te.createSchedule(E.op);
+  const f = lower(s, [In, E]).get("main");
+  // C (int8) is live with B and with D; D is born when B dies and takes its 2048 bits.
+  t.deepEqual(allocations(f.body), ["B:float32:64", "C:int8:64"]);
+  t.regex(bodyText(f), /B\[i_2\] = \(cast\(int16, \(int8\*\)C\[i_2\]\)\*3i16\)/);
+  t.regex(bodyText(f), /E_2\[i_3\] = \(cast\(float32, \(int16\*\)B\[i_3\]\) \+ 0\.5f32\)/);
+  const a = Float32Array.from({ length: n }, (_, i) => i * 0.75 - 20);
+  const want = Array.from(a, (v) => Math.trunc(Math.fround(v * 2)) * 3 + 0.5);
+  const o1 = nd.empty([n]);
+  build(s, [In, E]).getFunction("main")(nd.array(a, [n]), o1);
+  t.deepEqual(Array.from(o1.toTypedArray() as Float32Array), want);
+  const o2 = nd.empty([n]);
+  interpret(f, [nd.array(a, [n]), o2], { poisonAllocations: true });
+  t.deepEqual(Array.from(o2.toTypedArray() as Float32Array), want);
 });
