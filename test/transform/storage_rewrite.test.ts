@@ -6,6 +6,7 @@ import { callPacked } from "../../ts/ir/builtin.js";
 import type { Var } from "../../ts/ir/expr.js";
 import { postOrderVisit } from "../../ts/ir/functor.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
+import { select } from "../../ts/ir/op.js";
 import { Allocate, type Stmt } from "../../ts/ir/stmt.js";
 import { registerFunc, removeGlobalFunc } from "../../ts/runtime/registry.js";
 import type { NDArray } from "../../ts/runtime/ndarray.js";
@@ -319,4 +320,43 @@ test("float32, int8 and int16 temporaries: the int16 one is a typed view of the 
   const o2 = nd.empty([n]);
   interpret(f, [nd.array(a, [n]), o2], { poisonAllocations: true });
   t.deepEqual(Array.from(o2.toTypedArray() as Float32Array), want);
+});
+
+test("a bool buffer counts a byte an element when another type takes its memory", (t) => {
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  const o = ib.bufferPtr(O);
+  const x = ib.allocate("bool", 64, "x", "global");
+  const y = ib.allocate("int32", 16, "y", "global");
+  ib.forRange(0, 64, "i", (i) => x.set(i, a.get(i).gt(0)));
+  ib.forRange(0, 64, "i", (i) => o.set(i, select(x.get(i), 1, 0).cast("float32")));
+  ib.forRange(0, 16, "i", (i) => y.set(i, a.get(i).cast("int32").mul(2)));
+  ib.forRange(0, 16, "i", (i) => o.set(i, o.get(i).add(y.get(i).cast("float32"))));
+  const f = primFunc([A, O], ib.get());
+  const g = storageRewrite(f);
+  // 64 bools are 64 bytes: the 16 int32 (64 bytes) fit in them.
+  t.deepEqual(allocations(g.body), ["x:bool:64"]);
+  t.regex(bodyText(g), /O_1\[i_0\] = \(\(float32\*\)O_1\[i_0\] \+ cast\(float32, \(int32\*\)x\[i_0\]\)\)/);
+  assertSameResults(t, f, g);
+  const av = Float32Array.from({ length: 64 }, (_, i) => (i % 3) * 2.5 - 2);
+  const want = Array.from(av, (v, i) => (v > 0 ? 1 : 0) + (i < 16 ? Math.trunc(v) * 2 : 0));
+  const out = nd.empty([64]);
+  build(g).getFunction("main")(nd.array(av, [64]), out);
+  t.deepEqual(Array.from(out.toTypedArray() as Float32Array), want);
+});
+
+test("256 bools do not fit in the dead memory of 64 int8 (256 bytes, not 256 bits)", (t) => {
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  const o = ib.bufferPtr(O);
+  const x = ib.allocate("int8", 64, "x", "global");
+  const y = ib.allocate("bool", 256, "y", "global");
+  ib.forRange(0, 64, "i", (i) => x.set(i, a.get(i).cast("int8")));
+  ib.forRange(0, 64, "i", (i) => o.set(i, x.get(i).cast("float32")));
+  ib.forRange(0, 256, "i", (i) => y.set(i, i.floormod(3).eq(0)));
+  ib.forRange(0, 64, "i", (i) => o.set(i, o.get(i).add(select(y.get(i.mul(4)), 1, 0).cast("float32"))));
+  const f = primFunc([A, O], ib.get());
+  const g = storageRewrite(f);
+  t.deepEqual(allocations(g.body), ["x:int8:64", "y:bool:256"]);
+  assertSameResults(t, f, g);
 });

@@ -76,6 +76,14 @@ function isThreadScope(s: Stmt): s is AttrStmt {
   return s instanceof AttrStmt && (s.key === "thread_extent" || s.key === "virtual_thread");
 }
 
+/**
+ * Bits an element of `t` takes in memory: bool is a byte (TVM counts it as 1 bit, which would
+ * size memory shared with other types too small).
+ */
+function storageBits(t: DataType): number {
+  return (t.isBool() ? 8 : t.bits) * t.lanes;
+}
+
 /** The number of elements of an allocation when all its extents are constants, else 0. */
 function constantSize(a: Allocate): number {
   let n = 1;
@@ -426,7 +434,7 @@ class StoragePlanner {
 
   private bitsOf(info: AllocInfo): number {
     const t = info.alloc.dtype;
-    return constantSize(info.alloc) * t.bits * t.lanes;
+    return constantSize(info.alloc) * storageBits(t);
   }
 
   private findInplace(stmt: Stmt, dst: Var, info: AllocInfo, kills: Var[], inplaceFlag: Set<Var>): StorageEntry | undefined {
@@ -514,10 +522,10 @@ class StoragePlanner {
       }
       let combo: PrimExpr | undefined;
       for (const a of e.allocs) {
-        const bits = op.mul(flatExtent(a.alloc.extents), a.alloc.dtype.bits * a.alloc.dtype.lanes);
+        const bits = op.mul(flatExtent(a.alloc.extents), storageBits(a.alloc.dtype));
         combo = combo === undefined ? bits : op.max(combo, bits);
       }
-      const typeBits = type.bits * type.lanes;
+      const typeBits = storageBits(type);
       const divided = this.ana.canProve(op.eq(op.floormod(combo!, typeBits), 0));
       let size = op.floordiv(combo!, typeBits);
       if (!divided) size = op.add(size, 1);
@@ -543,9 +551,9 @@ class StoragePlanner {
     for (const group of groups.values()) {
       if (group.length < 2) continue;
       const [parent, ...children] = group;
-      const widestElement = (e: StorageEntry): number => Math.max(...e.allocs.map((a) => a.alloc.dtype.bits));
+      const widestElement = (e: StorageEntry): number => Math.max(...e.allocs.map((a) => storageBits(a.alloc.dtype)));
       const { offsets, totalBits } = layoutMerged(group.map((e) => ({ bits: e.constBits, elemBits: widestElement(e) })));
-      const elemBits = parent.elemType.bits;
+      const elemBits = storageBits(parent.elemType);
       children.forEach((c, k) => {
         c.mergedInto = parent;
         c.bitsOffset = offsets[k + 1];
@@ -609,10 +617,11 @@ class StoragePlanRewriter extends BufferVarMutator {
   private shifted(v: Var, t: DataType, index: PrimExpr): PrimExpr {
     const bits = this.planner.allocMap.get(v)?.bitsOffset;
     if (!bits) return index;
-    if (bits % t.bits !== 0) {
-      throw new Error(`storageRewrite: '${v.name}' is merged at bit offset ${bits}, which is not a whole number of its ${t} elements`);
+    const elemBits = storageBits(t.element());
+    if (bits % elemBits !== 0) {
+      throw new Error(`storageRewrite: '${v.name}' is merged at bit offset ${bits}, which is not a whole number of its ${t.element()} elements`);
     }
-    const off = op.constant(bits / t.bits, index.dtype.element());
+    const off = op.constant(bits / elemBits, index.dtype.element());
     return op.add(index, index.dtype.lanes > 1 ? new Broadcast(off, index.dtype.lanes) : off);
   }
 
