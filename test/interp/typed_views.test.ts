@@ -86,3 +86,19 @@ test("poisoned byte memory reads NaN as a float and -1 as an integer where nothi
   t.true(Number.isNaN(x));
   t.is(y, -1);
 });
+
+test("bounds-checked builds count a typed view's own elements in the allocation's bytes", (t) => {
+  const f = primFunc([O], withBlock((m) => [
+    new Store(m, new IntImm("int8", 7), i32(15)),
+    out(0, new Load("int8", m, i32(15))),
+    new Store(m, new IntImm("int16", -3), i32(7)),
+    out(1, new Load("int16", m, i32(7))),
+  ]));
+  const o = array(new Int32Array(4), [4]);
+  build(f, undefined, { boundsCheck: true }).getFunction("main")(o);
+  t.deepEqual(Array.from(o.toTypedArray() as Int32Array), [7, -3, 0, 0]);
+  const past = primFunc([O], withBlock((m) => [new Store(m, new IntImm("int8", 1), i32(16)), out(0, new Load("int32", m, i32(0)))]));
+  t.throws(() => build(past, undefined, { boundsCheck: true }).getFunction("main")(array(new Int32Array(4), [4])), {
+    message: /out-of-bounds store to 'M': index 16 is outside \[0, 16\)/,
+  });
+});
