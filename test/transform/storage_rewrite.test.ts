@@ -1,10 +1,12 @@
 import test from "ava";
-import { te, lower } from "../../ts/index.js";
+import { build, lower, nd, te } from "../../ts/index.js";
+import { interpret } from "../../ts/interp/index.js";
 import { declBuffer } from "../../ts/ir/buffer.js";
 import { callPacked } from "../../ts/ir/builtin.js";
 import type { Var } from "../../ts/ir/expr.js";
 import { postOrderVisit } from "../../ts/ir/functor.js";
 import { irBuilder } from "../../ts/ir/ir_builder.js";
+import { select } from "../../ts/ir/op.js";
 import { Allocate, type Stmt } from "../../ts/ir/stmt.js";
 import { registerFunc, removeGlobalFunc } from "../../ts/runtime/registry.js";
 import type { NDArray } from "../../ts/runtime/ndarray.js";
@@ -107,10 +109,10 @@ test("reuse across sizes: larger dead buffers first (up to 16x), then smaller on
   assertSameResults(t, f2, g2);
 });
 
-test("no sharing between element types, for buffers of 32 bits or less, or in local memory", (t) => {
+test("sharing across element types (a typed view of the larger dead buffer); none for buffers of 32 bits or less, or in local memory", (t) => {
   for (const [what, dt2, n, scope, shared] of [
     ["same type", "float32", 64, "global", true],
-    ["int32 after float32", "int32", 64, "global", false],
+    ["int32 after float32", "int32", 64, "global", true],
     ["one element", "float32", 1, "global", false],
     ["local scope", "float32", 64, "local", false],
   ] as const) {
@@ -269,7 +271,7 @@ test("tagged memory: the buffers of one tag share one allocation side by side, a
   assertPipelinePreserves(t, s, [In, B], { seeds: [1, 2] });
 });
 
-test("tagged memory: different tags, element types and handle uses keep their own allocations", (t) => {
+test("tagged memory: buffers of one tag merge across element types; different tags keep their own allocations", (t) => {
   const In = te.placeholder([16], "float32", "A");
   const B = te.compute([16], (i) => In.at(i).mul(2), "B");
   const C = te.compute([16], (i) => B.at(i).cast("int32").add(1), "C");
@@ -280,7 +282,9 @@ test("tagged memory: different tags, element types and handle uses keep their ow
   s.stage(C).setScope("global:x");
   s.stage(D).setScope("global:y");
   const f = lower(s, [In, E]).get("main");
-  t.deepEqual(allocations(f.body).sort(), ["B:float32:16", "C:int32:16", "D:float32:16"]);
+  // B (float32) and C (int32) of tag x are live together: one allocation, C an int32 view at 16.
+  t.deepEqual(allocations(f.body).sort(), ["B:float32:32", "D:float32:16"]);
+  t.regex(bodyText(f), /B\[\(i_1 \+ 16\)\] = \(cast\(int32, \(float32\*\)B\[i_1\]\) \+ 1\)/);
   assertPipelinePreserves(t, s, [In, E], { seeds: [3] });
 });
 
@@ -293,4 +297,66 @@ test("setScope checks its scope and refuses an output stage", (t) => {
   t.throws(() => s.stage(C).setScope("local"), { message: "stage 'C' is an output of the schedule: its storage is the argument passed in, so it has no scope to set" });
   s.stage(B).setScope("local");
   t.regex(lower(s, [In, C]).toString(), /attr \[B: Pointer\(float32\)\] "storage_scope" = "local";/);
+});
+
+test("float32, int8 and int16 temporaries: the int16 one is a typed view of the dead float32 one, built and interpreted", (t) => {
+  const n = 64;
+  const In = te.placeholder([n], "float32", "A");
+  const B = te.compute([n], (i) => In.at(i).mul(2), "B");
+  const C = te.compute([n], (i) => B.at(i).cast("int8"), "C");
+  const D = te.compute([n], (i) => C.at(i).cast("int16").mul(3), "D");
+  const E = te.compute([n], (i) => D.at(i).cast("float32").add(0.5), "E");
+  const s = te.createSchedule(E.op);
+  const f = lower(s, [In, E]).get("main");
+  // C (int8) is live with B and with D; D is born when B dies and takes its 2048 bits.
+  t.deepEqual(allocations(f.body), ["B:float32:64", "C:int8:64"]);
+  t.regex(bodyText(f), /B\[i_2\] = \(cast\(int16, \(int8\*\)C\[i_2\]\)\*3i16\)/);
+  t.regex(bodyText(f), /E_2\[i_3\] = \(cast\(float32, \(int16\*\)B\[i_3\]\) \+ 0\.5f32\)/);
+  const a = Float32Array.from({ length: n }, (_, i) => i * 0.75 - 20);
+  const want = Array.from(a, (v) => Math.trunc(Math.fround(v * 2)) * 3 + 0.5);
+  const o1 = nd.empty([n]);
+  build(s, [In, E]).getFunction("main")(nd.array(a, [n]), o1);
+  t.deepEqual(Array.from(o1.toTypedArray() as Float32Array), want);
+  const o2 = nd.empty([n]);
+  interpret(f, [nd.array(a, [n]), o2], { poisonAllocations: true });
+  t.deepEqual(Array.from(o2.toTypedArray() as Float32Array), want);
+});
+
+test("a bool buffer counts a byte an element when another type takes its memory", (t) => {
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  const o = ib.bufferPtr(O);
+  const x = ib.allocate("bool", 64, "x", "global");
+  const y = ib.allocate("int32", 16, "y", "global");
+  ib.forRange(0, 64, "i", (i) => x.set(i, a.get(i).gt(0)));
+  ib.forRange(0, 64, "i", (i) => o.set(i, select(x.get(i), 1, 0).cast("float32")));
+  ib.forRange(0, 16, "i", (i) => y.set(i, a.get(i).cast("int32").mul(2)));
+  ib.forRange(0, 16, "i", (i) => o.set(i, o.get(i).add(y.get(i).cast("float32"))));
+  const f = primFunc([A, O], ib.get());
+  const g = storageRewrite(f);
+  // 64 bools are 64 bytes: the 16 int32 (64 bytes) fit in them.
+  t.deepEqual(allocations(g.body), ["x:bool:64"]);
+  t.regex(bodyText(g), /O_1\[i_0\] = \(\(float32\*\)O_1\[i_0\] \+ cast\(float32, \(int32\*\)x\[i_0\]\)\)/);
+  assertSameResults(t, f, g);
+  const av = Float32Array.from({ length: 64 }, (_, i) => (i % 3) * 2.5 - 2);
+  const want = Array.from(av, (v, i) => (v > 0 ? 1 : 0) + (i < 16 ? Math.trunc(v) * 2 : 0));
+  const out = nd.empty([64]);
+  build(g).getFunction("main")(nd.array(av, [64]), out);
+  t.deepEqual(Array.from(out.toTypedArray() as Float32Array), want);
+});
+
+test("256 bools do not fit in the dead memory of 64 int8 (256 bytes, not 256 bits)", (t) => {
+  const ib = irBuilder();
+  const a = ib.bufferPtr(A);
+  const o = ib.bufferPtr(O);
+  const x = ib.allocate("int8", 64, "x", "global");
+  const y = ib.allocate("bool", 256, "y", "global");
+  ib.forRange(0, 64, "i", (i) => x.set(i, a.get(i).cast("int8")));
+  ib.forRange(0, 64, "i", (i) => o.set(i, x.get(i).cast("float32")));
+  ib.forRange(0, 256, "i", (i) => y.set(i, i.floormod(3).eq(0)));
+  ib.forRange(0, 64, "i", (i) => o.set(i, o.get(i).add(select(y.get(i.mul(4)), 1, 0).cast("float32"))));
+  const f = primFunc([A, O], ib.get());
+  const g = storageRewrite(f);
+  t.deepEqual(allocations(g.body), ["x:int8:64", "y:bool:256"]);
+  assertSameResults(t, f, g);
 });

@@ -32,11 +32,23 @@ export function flatIndex(em: FnEmitter, b: Buffer, indices: PrimExpr[]): PrimEx
   return b.elemOffsetOf(indices);
 }
 
-/** The pointer expression of `v` typed as pointing to `elem` elements. */
+/** True when memory of `a` elements read as `b` elements reinterprets its bytes (not just signedness). */
+function reinterprets(a: DataType, b: DataType): boolean {
+  const byteLike = (x: DataType): boolean => x.isBool() || (x.isIntegral() && x.bits === 8);
+  if (byteLike(a) && byteLike(b)) return false;
+  return !(a.isIntegral() && b.isIntegral() && a.bits === b.bits) && a !== b;
+}
+
+/**
+ * The pointer expression of `v` typed as pointing to `elem` elements. Memory declared as another
+ * type (storage rewrite's typed views of one allocation: `float A[500]` read as int16) is read
+ * through a may_alias type, so gcc's strict-aliasing rules do not apply to it.
+ */
 export function typedPointer(em: FnEmitter, v: Var, elem: DataType): string {
   const name = em.varName(v);
   const pointee = em.pointee(v);
   if (pointee && (pointee === elem || (pointee.isBool() && elem.isBool()))) return name;
+  if (pointee && reinterprets(pointee.element(), elem)) return `((${em.types.mayAlias(elem)}*)${name})`;
   return `((${em.types.mem(elem)}*)${name})`;
 }
 

@@ -2,7 +2,8 @@
 // vector extensions (`typedef float float32x8 __attribute__((vector_size(32)))`), declared on
 // first use, with two memory-access variants: `_u` (element-aligned, for loads and stores that may
 // be unaligned) and `_a` (naturally aligned, used where the alignment is proven). Both carry
-// may_alias, so reading floats through a vector type is never a strict-aliasing violation. A bool
+// may_alias, so reading floats through a vector type is never a strict-aliasing violation; so do
+// the `<dtype>_may_alias` scalar types of typed views into memory of another type. A bool
 // vector is a lane mask (-1 / 0) of a signed integer vector, as vector comparisons produce it.
 
 import { UnsupportedError } from "../errors.js";
@@ -39,6 +40,18 @@ export class CTypes {
   mem(t: DataType, what = "memory"): string {
     if (t.lanes === 1) return t.isBool() ? "uint8_t" : scalarName(t, what);
     return this.vector(t.isBool() ? DataType.uint(8, t.lanes) : t, "", what);
+  }
+
+  /**
+   * The scalar type `t` (in memory) marked may_alias (`float32_may_alias`): the pointee of a cast
+   * pointer that reads or writes memory declared as another type (a typed view of memory shared
+   * by storage rewrite), so the access is not subject to strict aliasing.
+   */
+  mayAlias(t: DataType, what = "memory"): string {
+    const scalar = this.mem(t, what);
+    const name = `${t.isBool() ? "bool8" : t.toString()}_may_alias`;
+    if (!this.vectors.has(name)) this.vectors.set(name, `typedef ${scalar} ${name} __attribute__((may_alias));`);
+    return name;
   }
 
   /** A signed integer vector type of `bits`-bit lanes: the mask type of comparisons. */

@@ -1,6 +1,7 @@
 // Flat memory access: Load and Store of a buffer variable at an element index (scalar, or a
 // vector of lane indices with a per-lane predicate), every index checked against the memory the
-// variable points to. Masked-off lanes are not touched and load as zero.
+// variable points to. Masked-off lanes are not touched and load as zero. An access of another
+// element type than byte-addressed memory holds reads or writes its bytes (raw_memory.ts).
 
 import { IRError } from "../errors.js";
 import type { DataType } from "../ir/dtype.js";
@@ -9,6 +10,7 @@ import { TIRTextPrinter, printExpr } from "../ir/printer.js";
 import type { Store, Stmt } from "../ir/stmt.js";
 import type { Context, Eval, Exec, Slots } from "./context.js";
 import { type Cells, type Mem, outOfBounds, reinterpretLoad, reinterpretStore } from "./memory.js";
+import { rawLoad, rawStore } from "./raw_memory.js";
 import { type Scalar, zeroOf } from "./values.js";
 
 /** True for a predicate that is constantly true (the default of Load and Store). */
@@ -38,12 +40,13 @@ export function loadElement(m: Mem, i: number, t: DataType, where: () => string)
   if (m == null || !(i >= m.lo && i < m.hi)) throw outOfBounds("load from", m, i, where);
   const v = m.data[m.base + i];
   if (m.dtype === t) return v;
-  return reinterpretLoad(m, t, where)(v);
+  return m.raw ? rawLoad(m, i, t, where) : reinterpretLoad(m, t, where)(v);
 }
 
 /** Writes element `i` (relative to the pointer) of `m` with a value of dtype `t`, bounds-checked. */
 export function storeElement(m: Mem, i: number, v: Scalar, t: DataType, where: () => string): void {
   if (m == null || !(i >= m.lo && i < m.hi)) throw outOfBounds("store to", m, i, where);
+  if (m.dtype !== t && m.raw) return rawStore(m, i, v, t, where);
   (m.data as unknown as Cells)[m.base + i] = m.dtype === t ? v : reinterpretStore(m, t, where)(v);
 }
 
@@ -66,7 +69,7 @@ export function compileLoad(ctx: Context, e: Load): Eval {
       if (m == null || !(i >= m.lo && i < m.hi)) throw outOfBounds("load from", m, i, where);
       const v = m.data[m.base + i];
       if (m.dtype === t) return bool ? (v !== 0 ? 1 : 0) : v;
-      return reinterpretLoad(m, t, where)(v);
+      return m.raw ? rawLoad(m, i, t, where) : reinterpretLoad(m, t, where)(v);
     };
     if (!pred) return load;
     return (s) => (pred(s) ? load(s) : zero);
@@ -108,6 +111,7 @@ export function compileStore(ctx: Context, st: Store): Exec {
       const m = s[slot] as Mem;
       const i = idx(s);
       if (m == null || !(i >= m.lo && i < m.hi)) throw outOfBounds("store to", m, i, where);
+      if (m.dtype !== t && m.raw) return rawStore(m, i, v, t, where);
       (m.data as unknown as Cells)[m.base + i] = m.dtype === t ? v : reinterpretStore(m, t, where)(v);
     };
     if (!pred) return store;

@@ -14,6 +14,7 @@ import type { Context, Exec, ParallelOrder, Slots } from "./context.js";
 import { compileIndex, compileStore } from "./access.js";
 import { compileBindScope, compileBufferRealize, compileBufferStore } from "./buffers.js";
 import { allocate } from "./memory.js";
+import { accessedAsOtherTypes, allocateRaw, elementBytes } from "./raw_memory.js";
 import { prng } from "./prng.js";
 import { type Scalar, converter, isBig } from "./values.js";
 import { unhandledKind } from "../ir/unhandled_kind.js";
@@ -72,12 +73,15 @@ function compileAllocate(ctx: Context, st: Allocate): Exec {
   const name = st.bufferVar.name;
   const dtype = st.dtype;
   const poison = ctx.options.poisonAllocations ?? false;
+  // Memory accessed as several element types (storage rewrite shared it) is held as bytes.
+  const raw = accessedAsOtherTypes(st.body, st.bufferVar, dtype.element());
+  const bytesPerElement = elementBytes(dtype.element()) * dtype.lanes;
   return ctx.withVar(st.bufferVar, (slot) => {
     const body = ctx.stmt(st.body);
     return (s) => {
       let n = 1;
       for (const e of exts) n *= e(s);
-      s[slot] = allocate(name, dtype, n, undefined, poison);
+      s[slot] = raw ? allocateRaw(name, n * bytesPerElement, poison) : allocate(name, dtype, n, undefined, poison);
       body(s);
       s[slot] = undefined;
     };

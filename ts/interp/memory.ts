@@ -32,6 +32,11 @@ export class Mem {
     readonly dtype: DataType,
     /** Set for memory created by BufferRealize. */
     readonly layout?: RealizeLayout,
+    /**
+     * Set for byte-addressed memory (raw_memory.ts): `data` is its bytes, `dtype` uint8, base, lo
+     * and hi count bytes, and accesses of other element types go through this view.
+     */
+    readonly raw?: DataView,
   ) {}
 
   describeRange(): string {
@@ -132,6 +137,7 @@ export function viewOf(mem: Mem, dtype: DataType, shape: number[], strides: numb
   const name = ndDtypeName(dtype, what);
   const info = dtypeInfo(name);
   let data = mem.data;
+  if (mem.raw) return viewOfRaw(mem, info, name, shape, strides, elemOffset, what);
   if (!(data instanceof info.ctor) || (name === "bool" && !(data instanceof Uint8Array))) {
     if (data.BYTES_PER_ELEMENT !== info.bytes) {
       throw new UnsupportedError(`${what}: a ${dtype} view of '${mem.name}', which holds ${mem.dtype}, is not supported (element sizes differ)`);
@@ -154,12 +160,43 @@ export function viewOf(mem: Mem, dtype: DataType, shape: number[], strides: numb
   return NDArray.view(data, shape, strides, (mem.base + elemOffset) * info.bytes, name);
 }
 
+/** The element range [lo, hi] (inclusive) a view of `shape` and `strides` spans from elemOffset. */
+function viewSpan(shape: number[], str: number[], elemOffset: number): { lo: number; hi: number; size: number } {
+  let lo = elemOffset;
+  let hi = elemOffset;
+  let size = 1;
+  for (let d = 0; d < shape.length; d++) {
+    size *= shape[d];
+    const s = (shape[d] - 1) * str[d];
+    if (s < 0) lo += s;
+    else hi += s;
+  }
+  return { lo, hi, size };
+}
+
+/** An NDArray view of byte-addressed memory: its elements must be aligned to their size. */
+function viewOfRaw(mem: Mem, info: ReturnType<typeof dtypeInfo>, name: string, shape: number[], strides: number[] | null, elemOffset: number, what: string): AnyNDArray {
+  const bytes = info.bytes;
+  const start = mem.data.byteOffset + mem.base + elemOffset * bytes;
+  if (start % bytes !== 0) {
+    throw new ShapeError(`${what}: the ${name} view of '${mem.name}' starts at byte ${mem.base + elemOffset * bytes}, not a multiple of its ${bytes}-byte elements`);
+  }
+  const str = strides ?? compactStrides(shape);
+  const { lo, hi, size } = viewSpan(shape, str, elemOffset);
+  if (size > 0 && (mem.base + lo * bytes < mem.base + mem.lo || mem.base + (hi + 1) * bytes > mem.base + mem.hi)) {
+    throw new ShapeError(`${what}: the view of '${mem.name}' with shape [${shape.join(", ")}], strides [${str.join(", ")}] and elem_offset ${elemOffset} reaches ${name} elements ${lo}..${hi}, outside the ${mem.hi - mem.lo} bytes of '${mem.name}'`);
+  }
+  const data = new info.ctor(mem.data.buffer, 0, Math.floor(mem.data.buffer.byteLength / bytes));
+  return NDArray.view(data, shape, strides, start, name);
+}
+
 /** The Error for an access outside a pointer's memory. */
 export function outOfBounds(kind: "load from" | "store to", mem: unknown, index: number, where: () => string): Error {
   if (!(mem instanceof Mem)) {
     return new KernelError(`interpreter: ${kind} a variable that holds no memory (${where()})`);
   }
-  return new KernelError(`interpreter: out-of-bounds ${kind} '${mem.name}': index ${index} is outside ${mem.describeRange()} (${mem.hi - mem.lo} elements) in ${where()}`);
+  const unit = mem.raw ? "bytes" : "elements";
+  return new KernelError(`interpreter: out-of-bounds ${kind} '${mem.name}': index ${index} is outside ${mem.describeRange()} (${mem.hi - mem.lo} ${unit}) in ${where()}`);
 }
 
 /**

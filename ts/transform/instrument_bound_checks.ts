@@ -11,6 +11,7 @@
 
 import { ArgumentError } from "../errors.js";
 import type { Analyzer } from "../arith/analyzer.js";
+import type { DataType } from "../ir/dtype.js";
 import { Broadcast, IntImm, type Load, type PrimExpr, Ramp, type Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprVisitor } from "../ir/functor.js";
@@ -26,6 +27,13 @@ interface Extent {
   readonly shape: readonly PrimExpr[];
   readonly begin: PrimExpr;
   readonly size: PrimExpr;
+  /** For an allocation, the bits of its element in memory (a typed view of another type counts its own elements). */
+  readonly elemBits?: number;
+}
+
+/** Bits an element of the scalar type `t` takes in memory (bool: a byte). */
+function memoryBits(t: DataType): number {
+  return t.isBool() ? 8 : t.bits;
 }
 
 function product(es: readonly PrimExpr[]): PrimExpr {
@@ -46,7 +54,7 @@ function bufferExtents(f: PrimFunc): Map<Var, Extent> {
     override visitExpr(): void {}
     override visitAllocate(s: Allocate): void {
       const size = s.dtype.lanes === 1 ? product(s.extents) : op.mul(product(s.extents), s.dtype.lanes);
-      out.set(s.bufferVar, { name: s.bufferVar.name, shape: s.extents, begin: new IntImm("int32", 0), size });
+      out.set(s.bufferVar, { name: s.bufferVar.name, shape: s.extents, begin: new IntImm("int32", 0), size, elemBits: memoryBits(s.dtype.element()) });
       super.visitAllocate(s);
     }
   }
@@ -65,17 +73,22 @@ class BoundChecks extends CheckCollector {
 
   override visitLoad(e: Load): void {
     super.visitLoad(e);
-    this.access("load from", e.bufferVar, e.index, e.dtype.lanes, e.predicate);
+    this.access("load from", e.bufferVar, e.index, e.dtype, e.predicate);
   }
 
   override visitStoreTarget(s: Store): void {
-    this.access("store to", s.bufferVar, s.index, s.value.dtype.lanes, s.predicate);
+    this.access("store to", s.bufferVar, s.index, s.value.dtype, s.predicate);
   }
 
-  private access(what: string, buffer: Var, index: PrimExpr, lanes: number, predicate: PrimExpr): void {
+  private access(what: string, buffer: Var, index: PrimExpr, dtype: DataType, predicate: PrimExpr): void {
     const ext = this.extents.get(buffer);
     if (!ext) return;
-    const end = op.add(ext.begin, ext.size);
+    const lanes = dtype.lanes;
+    // A typed view of an allocation of another element type (storage rewrite's shared memory)
+    // holds as many of its own elements as fit in the allocation's bytes.
+    const viewBits = memoryBits(dtype.element());
+    const size = ext.elemBits === undefined || ext.elemBits === viewBits ? ext.size : op.floordiv(op.mul(ext.size, ext.elemBits), viewBits);
+    const end = op.add(ext.begin, size);
     const inside = (i: PrimExpr): PrimExpr => op.logicalAnd(op.ge(i, ext.begin), op.lt(i, end));
     // A scalar index of a vector access names a vector element of a buffer of vectors.
     const idx = index.dtype.lanes === 1 && lanes > 1 ? new Ramp(op.mul(index, lanes), new IntImm(index.dtype, 1), lanes) : index;

@@ -9,23 +9,25 @@
 //    charged to the outermost statement at the allocation's level that contains it, so a buffer
 //    used in a loop lives through the whole loop, and an extern_scope is one opaque block. A
 //    buffer is born at its first touch and dies after its last.
-//  - Reuse: a buffer born when another of the same attach scope, storage scope and element type
-//    is dead takes that buffer's memory (the allocation grows to the larger size, searched from
-//    sizes >= the request up to 16x, then smaller down to 1/16); a statement that writes dst[i]
-//    from src[i] only, where src dies, may run in place (dst shares src's memory); extern code
-//    is never run in place. As in TVM, buffers of at most 32 bits, handles and "local"/"warp"
-//    memory are never shared; allocations never touched disappear.
+//  - Reuse: a buffer born when another of the same attach scope and storage scope is dead takes
+//    that buffer's memory: a dead buffer of at least the size wanted (up to 16x) of any element
+//    type, else a smaller one (down to 1/16) of the same element type, which grows; buffers of
+//    symbolic size need the same element type. Memory shared by several element types is one
+//    allocation of the first buffer's type sized in bits (the largest member, rounded up to whole
+//    elements); the others access it as typed views (`(int16*)A[i]`), as in TVM. A statement that
+//    writes dst[i] from src[i] only, where src dies, may run in place (dst shares src's memory,
+//    same element type); extern code is never run in place. As in TVM, buffers of at most 32
+//    bits, handles and "local"/"warp" memory are never shared; allocations never touched vanish.
 //  - Vector allocation: an allocation accessed only as one vector type (after vectorizing) is
 //    declared with that type, its extent divided by the lanes (`allocate(B, float32x32, [n/32])`).
 //  - Tagged memory ("global:tag", see storage_tagged.ts): the buffers of one tag at one attach
-//    scope, after reuse, share one allocation side by side, each at an aligned offset added to
-//    its indices (TVM's merge of special tagged memory). Such buffers take part in reuse even
-//    when small or "local", as in TVM.
-// Unlike TVM, reuse and tag merging need equal element types (TVM also lets a buffer take a
-// larger dead buffer of another type: tejit's interpreter and C code do not reinterpret
-// memory); a tagged buffer whose handle is used other than by loads and stores (passed to a
-// call) or of symbolic size keeps its own allocation; nested parallel loops each keep their own
-// allocations.
+//    scope, after reuse and whatever their element types, share one allocation side by side, each
+//    at an aligned offset (in its own elements) added to its indices (TVM's merge of special
+//    tagged memory). Such buffers take part in reuse even when small or "local", as in TVM.
+// Unlike TVM, a tagged buffer whose handle is used other than by loads and stores (passed to a
+// call), of vector type or of symbolic size keeps its own allocation; a merged buffer is aligned
+// to its widest element when that is wider than 32 bits; nested parallel loops each keep their
+// own allocations.
 
 import { BufferVarMutator } from "../ir/buffer_var_mutator.js";
 import { DataType } from "../ir/dtype.js";
@@ -42,6 +44,7 @@ import { usesVar } from "../ir/substitute.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { checkPrimFunc } from "./check_func.js";
 import { isSpecialTagged, layoutMerged } from "./storage_tagged.js";
+import { InternalError } from "../errors.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -72,6 +75,14 @@ function tooSmallToShare(scope: string, constBits: number): boolean {
 
 function isThreadScope(s: Stmt): s is AttrStmt {
   return s instanceof AttrStmt && (s.key === "thread_extent" || s.key === "virtual_thread");
+}
+
+/**
+ * Bits an element of `t` takes in memory: bool is a byte (TVM counts it as 1 bit, which would
+ * size memory shared with other types too small).
+ */
+function storageBits(t: DataType): number {
+  return (t.isBool() ? 8 : t.bits) * t.lanes;
 }
 
 /** The number of elements of an allocation when all its extents are constants, else 0. */
@@ -424,7 +435,7 @@ class StoragePlanner {
 
   private bitsOf(info: AllocInfo): number {
     const t = info.alloc.dtype;
-    return constantSize(info.alloc) * t.bits * t.lanes;
+    return constantSize(info.alloc) * storageBits(t);
   }
 
   private findInplace(stmt: Stmt, dst: Var, info: AllocInfo, kills: Var[], inplaceFlag: Set<Var>): StorageEntry | undefined {
@@ -451,15 +462,17 @@ class StoragePlanner {
     const t = info.alloc.dtype;
     const constBits = this.bitsOf(info);
     if (keptApart(info.scope, t) || tooSmallToShare(info.scope, constBits)) return this.newAlloc(info, constBits);
-    const fits = (e: StorageEntry): boolean => e.attach === info.attach && e.scope === info.scope && e.elemType === t.element();
+    const sameMemory = (e: StorageEntry): boolean => e.attach === info.attach && e.scope === info.scope;
+    const fits = (e: StorageEntry): boolean => sameMemory(e) && e.elemType === t.element();
     if (constBits !== 0) {
       const list = this.constFree;
       let mid = 0;
       while (mid < list.length && list[mid].bits < constBits) mid++;
-      // Larger (or equal) dead buffers first, up to 16 times the size.
+      // Larger (or equal) dead buffers first, up to 16 times the size, of any element type (the
+      // buffer becomes a typed view of that memory, as in TVM).
       for (let i = mid; i < list.length && list[i].bits <= constBits * 16; i++) {
         const e = list[i].entry;
-        if (!fits(e)) continue;
+        if (!sameMemory(e)) continue;
         e.constBits = Math.max(constBits, e.constBits);
         list.splice(i, 1);
         return e;
@@ -510,10 +523,10 @@ class StoragePlanner {
       }
       let combo: PrimExpr | undefined;
       for (const a of e.allocs) {
-        const bits = op.mul(flatExtent(a.alloc.extents), a.alloc.dtype.bits * a.alloc.dtype.lanes);
+        const bits = op.mul(flatExtent(a.alloc.extents), storageBits(a.alloc.dtype));
         combo = combo === undefined ? bits : op.max(combo, bits);
       }
-      const typeBits = type.bits * type.lanes;
+      const typeBits = storageBits(type);
       const divided = this.ana.canProve(op.eq(op.floormod(combo!, typeBits), 0));
       let size = op.floordiv(combo!, typeBits);
       if (!divided) size = op.add(size, 1);
@@ -522,7 +535,10 @@ class StoragePlanner {
     this.mergeTagged();
   }
 
-  /** Places the entries of one tag, attach scope and element type side by side in one allocation. */
+  /**
+   * Places the entries of one tag and attach scope side by side in one allocation of the first
+   * entry's element type; the others become typed views at their offsets (TVM's tag merging).
+   */
   private mergeTagged(): void {
     const groups = new Map<string, StorageEntry[]>();
     const attachIds = new Map<Stmt | null, number>();
@@ -530,14 +546,15 @@ class StoragePlanner {
       if (!isSpecialTagged(e.scope) || e.constBits === 0 || e.elemType.isHandle()) continue;
       if (e.allocs.some((a) => a.alloc.dtype.lanes !== 1 || this.finder.handleUsed.has(a.alloc.bufferVar))) continue;
       if (!attachIds.has(e.attach)) attachIds.set(e.attach, attachIds.size);
-      const key = `${attachIds.get(e.attach)} ${e.scope} ${e.elemType}`;
+      const key = `${attachIds.get(e.attach)} ${e.scope}`;
       groups.set(key, [...(groups.get(key) ?? []), e]);
     }
     for (const group of groups.values()) {
       if (group.length < 2) continue;
       const [parent, ...children] = group;
-      const { offsets, totalBits } = layoutMerged(group.map((e) => e.constBits));
-      const elemBits = parent.elemType.bits;
+      const widestElement = (e: StorageEntry): number => Math.max(...e.allocs.map((a) => storageBits(a.alloc.dtype)));
+      const { offsets, totalBits } = layoutMerged(group.map((e) => ({ bits: e.constBits, elemBits: widestElement(e) })));
+      const elemBits = storageBits(parent.elemType);
       children.forEach((c, k) => {
         c.mergedInto = parent;
         c.bitsOffset = offsets[k + 1];
@@ -601,7 +618,11 @@ class StoragePlanRewriter extends BufferVarMutator {
   private shifted(v: Var, t: DataType, index: PrimExpr): PrimExpr {
     const bits = this.planner.allocMap.get(v)?.bitsOffset;
     if (!bits) return index;
-    const off = op.constant(bits / t.bits, index.dtype.element());
+    const elemBits = storageBits(t.element());
+    if (bits % elemBits !== 0) {
+      throw new InternalError(`storageRewrite: '${v.name}' is merged at bit offset ${bits}, which is not a whole number of its ${t.element()} elements`);
+    }
+    const off = op.constant(bits / elemBits, index.dtype.element());
     return op.add(index, index.dtype.lanes > 1 ? new Broadcast(off, index.dtype.lanes) : off);
   }
 
