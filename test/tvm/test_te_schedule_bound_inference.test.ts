@@ -3,8 +3,7 @@
 // GPU-only cases left out: test_bound_warp (warp scope and two thread axes: nothing is left
 // without them). test_bound3, test_bound_nest_thread and test_gemm_bound bind loops to GPU
 // threads; they are ported without the binding, with the extents that follow (TVM's in the
-// comments). test_bound_scan needs te.scan and test_bound_tensor_compute_op needs tensorize:
-// todos until those land.
+// comments). test_bound_tensor_compute_op needs TensorComputeOp (a todo).
 
 import test from "ava";
 import { te, lower, schedule } from "../../ts/index.js";
@@ -15,6 +14,8 @@ import { evalInt } from "../schedule/helpers.js";
 import { nd } from "../../ts/index.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import { buildAndRun, randomF32, values } from "./helpers.js";
+import { scheduleOps } from "../../ts/schedule/schedule_ops.js";
+import { runBoth, table, onesScan } from "./scan_helpers.js";
 
 /** Builds `s` (A2 = A + 3 over m x l) and checks it on an m x l input. */
 function checkAddThree(t: import("ava").ExecutionContext, s: Schedule, A: te.Tensor, A2: te.Tensor, m: number, l: number): void {
@@ -238,7 +239,21 @@ test("test_bound_rfactor", (t) => {
   t.deepEqual(values(out), [0]);
 });
 
-test.todo("test_bound_scan: needs te.scan");
+test("test_bound_scan", (t) => {
+  const { m, n, x, sUpdate, res } = onesScan();
+  t.deepEqual(res.shape, [m, n]);
+  const s0 = te.createSchedule(res.op);
+  const XX = s0.cacheRead(x, "local", [sUpdate]);
+  const [xo] = s0.stage(sUpdate).split(sUpdate.op.axis[1], { factor: 4 });
+  s0.stage(XX).computeAt(s0.stage(sUpdate), xo);
+  const s = s0.normalize();
+  const bounds = schedule.inferBound(s);
+  t.notThrows(() => scheduleOps(s, bounds));
+  const e = bounds.get(XX.op.axis[1])!.extent;
+  t.true(e instanceof IntImm && e.value === 4, `XX's axis 1 has extent ${e}`);
+  // n = 10: the split by 4 is uneven; the cache tile stays 4 wide and the tail is guarded.
+  t.deepEqual(runBoth(s0, [x, res], [], [[3, 10], [3, 10]])[1], table(3, 10, (tt) => tt + 1));
+});
 
 function groupChain() {
   const m = te.var("m");
@@ -349,7 +364,7 @@ test("test_gemm_bound (without thread binding)", (t) => {
   t.is(constExtent(bounds, bx), nn / blockFactor);
 });
 
-test.todo("test_bound_tensor_compute_op: needs tensorize");
+test.todo("test_bound_tensor_compute_op: needs TensorComputeOp (te.compute over a tensor intrinsic), which tejit does not have");
 
 test("test_bound_simplification_failure", (t) => {
   const A = te.compute([2], (j) => j, "A");

@@ -4,8 +4,9 @@
 // GPU-only cases left out: test_local_stage_predicate and test_local_stage_predicate2 (thread
 // and vthread binding). Not ported: test_schedule_record_gemm and test_schedule_record_misc
 // (TVM's "te.keep_schedule_record" debugging record of schedule copies, which tejit does not
-// keep). Todos: test_schedule_scan, test_scan_inline1, test_scan_inline2 need te.scan;
-// test_schedule_tensor_compute1..3 need tensorize.
+// keep). Todos:
+// test_schedule_tensor_compute1..3 need TensorComputeOp. Where TVM lowers `[s_state]`, lower()
+// here takes the scan's output (the state placeholder is the scan's own output).
 
 import test, { type ExecutionContext } from "ava";
 import { te, nd, schedule, scheduleToPrimFunc, tir } from "../../ts/index.js";
@@ -13,6 +14,11 @@ import { IntImm, ProducerLoad, type PrimExpr } from "../../ts/ir/expr.js";
 import { postOrderVisit } from "../../ts/ir/functor.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import { buildAndRun, randomF32, values } from "./helpers.js";
+import { build, lower } from "../../ts/index.js";
+import { ScanOp } from "../../ts/te/scan.js";
+import type { Tensor } from "../../ts/te/tensor.js";
+import { scheduleOps } from "../../ts/schedule/schedule_ops.js";
+import { runBoth, table, onesScan, twoStateInputs } from "./scan_helpers.js";
 
 /** Builds `s` over inputs and outputs and checks outputs against `reference(inputs)`. */
 function check(t: ExecutionContext, s: Schedule, inputs: te.Tensor[], outputs: te.Tensor[], shapes: number[][], reference: (ins: number[][]) => number[][], tol = 0, scalars: [tir.Var, number][] = []): void {
@@ -69,7 +75,17 @@ test("test_schedule2", (t) => {
   check(t, s, [A], [A2], [[19, 3], [19, 3]], ([a]) => [a.map((v) => f32(v + 3))]);
 });
 
-test.todo("test_schedule_scan: needs te.scan");
+test("test_schedule_scan", (t) => {
+  const { m, n, res } = onesScan();
+  t.deepEqual(res.shape, [m, n]);
+  const s = te.createSchedule(res.op).normalize();
+  t.notThrows(() => lower(s, [res], { simpleMode: true }));
+  const bounds = schedule.inferBound(s);
+  const min = bounds.get((res.op as ScanOp).scanAxis)!.min;
+  t.true(min instanceof IntImm && min.value === 1);
+  t.notThrows(() => scheduleOps(s, bounds));
+  t.deepEqual(runBoth(s, [res], [], [[4, 3]])[0], table(4, 3, (tt) => tt + 1));
+});
 
 test("test_inline_multi_reduce", (t) => {
   const argmaxComp = (x: PrimExpr[], y: PrimExpr[]): PrimExpr[] => {
@@ -192,8 +208,53 @@ test("test_inline_mixed", (t) => {
   check(t, s, [A], [C], [[21], [21]], ([a]) => [a.map((v) => f32(f32(f32(v + 1) + 2) + f32(v + 1)))]);
 });
 
-test.todo("test_scan_inline1: needs te.scan");
-test.todo("test_scan_inline2: needs te.scan");
+test("test_scan_inline1", (t) => {
+  const { m, n, x, sState1, sState2, sInit1, sInit2 } = twoStateInputs();
+  const sX1 = te.compute([m, n], (tt, i) => sState1.at(tt.sub(1), i).add(x.at(tt, i)), "x1");
+  const sX2 = te.compute([m, n], (tt, i) => sState2.at(tt.sub(1), i).add(1), "x2");
+  const sUpdate1 = te.compute([m, n], (tt, i) => sX1.at(tt, i), "u1");
+  const sUpdate2 = te.compute([m, n], (tt, i) => sX2.at(tt, i), "u2");
+  const [res1, res2] = te.scan([sInit1, sInit2], [sUpdate1, sUpdate2], [sState1, sState2]) as Tensor[];
+  const s = te.createSchedule(res1.op);
+  s.stage(sX1).computeInline();
+  const text = String(lower(s, [x, res1, res2]));
+  t.false(/\bx1\b/.test(text), "x1 is inlined into u1");
+  t.true(/allocate\(x2, float32, \[n\]\)/.test(text), "x2 is computed inside the scan, one step of storage");
+  const [r1, r2, xv] = [nd.empty([4, 3]), nd.empty([4, 3]), nd.empty([4, 3])];
+  build(s, [x, res1, res2]).getFunction("main")(xv, r1, r2);
+  t.deepEqual(Array.from(r1.toTypedArray()), table(4, 3, (tt) => tt + 1));
+  t.deepEqual(Array.from(r2.toTypedArray()), table(4, 3, (tt) => tt + 1));
+  t.deepEqual(Array.from(xv.toTypedArray()), table(4, 3, () => 1));
+});
+test("test_scan_inline2", (t) => {
+  const { m, n, x, sState1, sState2, sInit1, sInit2 } = twoStateInputs();
+  const sXX = te.compute([m, n], (tt, i) => sState1.at(tt.sub(1), i).add(x.at(tt, i)), "xx");
+  const sX1 = te.compute([m, n], (tt, i) => sXX.at(tt, i).add(1), "x1");
+  const sX2 = te.compute([m, n], (tt, i) => sXX.at(tt, i).add(sState2.at(tt.sub(1), 2)), "x2");
+  const sUpdate1 = te.compute([m, n], (tt, i) => sX1.at(tt, i), "u1");
+  const sUpdate2 = te.compute([m, n], (tt, i) => sX2.at(tt, i), "u2");
+  const [res1, res2] = te.scan([sInit1, sInit2], [sUpdate1, sUpdate2], [sState1, sState2]) as Tensor[];
+  const s = te.createSchedule(res1.op);
+  s.stage(sXX).computeInline();
+  s.stage(sX1).computeInline();
+  s.stage(sX2).computeInline();
+  const text = String(lower(s, [x, res1, res2]));
+  t.false(/\b(xx|x1|x2)\b/.test(text), "the three stages are inlined");
+  const [M, N] = [5, 4];
+  const r1 = new Float32Array(M * N);
+  const r2 = new Float32Array(M * N);
+  for (let i = 0; i < N; i++) r1[i] = r2[i] = 1;
+  for (let tt = 1; tt < M; tt++) {
+    for (let i = 0; i < N; i++) {
+      r1[tt * N + i] = r1[(tt - 1) * N + i] + 2;
+      r2[tt * N + i] = r1[(tt - 1) * N + i] + 1 + r2[(tt - 1) * N + 2];
+    }
+  }
+  const [o1, o2] = [nd.empty([M, N]), nd.empty([M, N])];
+  build(s, [x, res1, res2]).getFunction("main")(nd.empty([M, N]), o1, o2);
+  t.deepEqual(Array.from(o1.toTypedArray()), Array.from(r1));
+  t.deepEqual(Array.from(o2.toTypedArray()), Array.from(r2));
+});
 
 function mulAB() {
   const m = te.var("m");
@@ -284,9 +345,9 @@ test("test_schedule_cache_relayout4", (t) => {
   check(t, s, [A, B], [C1, C2], [[4, 3], [4, 3], [4, 3], [4, 3]], ([a, b]) => [a.map((v) => f32(v + 1)), b.map((v) => f32(v / 2))], 0, [[m, 1]]);
 });
 
-test.todo("test_schedule_tensor_compute1: needs tensorize");
-test.todo("test_schedule_tensor_compute2: needs tensorize");
-test.todo("test_schedule_tensor_compute3: needs tensorize");
+test.todo("test_schedule_tensor_compute1: needs TensorComputeOp (te.compute over a tensor intrinsic), which tejit does not have");
+test.todo("test_schedule_tensor_compute2: needs TensorComputeOp (te.compute over a tensor intrinsic), which tejit does not have");
+test.todo("test_schedule_tensor_compute3: needs TensorComputeOp (te.compute over a tensor intrinsic), which tejit does not have");
 
 test("test_loop_dep_reduce", (t) => {
   // The reduction's extent is the loop variable: Y[i] = sum of X[0..i).

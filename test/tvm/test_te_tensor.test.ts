@@ -3,8 +3,9 @@
 // program can run is also built and checked against a JS reference.
 // GPU-only cases left out: none. Not ported: the save_json/load_json round trips of
 // test_tensor_reduce and test_scan_multi_out (tejit does not serialize TE). Todos:
-// test_tensor_compute1, test_tensor_compute2 and test_tensor_pool need tensorize (test_tensor_pool
-// also TOPI's pool), test_tensor_scan and test_scan_multi_out need te.scan.
+// test_tensor_compute1, test_tensor_compute2 (TensorComputeOp) and test_tensor_pool.
+// test_scan_multi_out: the outputs' value indices and the op's kind are checked, and it is built
+// (no JSON round trip).
 
 import test from "ava";
 import { te, tir, nd, registerFunc, schedule } from "../../ts/index.js";
@@ -12,6 +13,9 @@ import type { PrimExpr } from "../../ts/ir/expr.js";
 import { postOrderVisit } from "../../ts/ir/functor.js";
 import { AttrStmt, ProducerRealize } from "../../ts/ir/stmt.js";
 import { buildAndRun, randomF32, values } from "./helpers.js";
+import { ScanOp } from "../../ts/te/scan.js";
+import type { Tensor } from "../../ts/te/tensor.js";
+import { runBoth } from "./scan_helpers.js";
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b));
 
@@ -131,10 +135,54 @@ test("test_tensor_reduce", (t) => {
   t.is(String((C.op as te.ComputeOp).body[0]), 'reduce(comm_reducer(result=[(x + y)], lhs=[x], rhs=[y], identity_element=[0f32]), [compute[i, j, (k + 1)]], [IterVar(k, [0:l], "CommReduce", "")], 0, [])');
 });
 
-test.todo("test_tensor_compute1: needs tensorize");
-test.todo("test_tensor_compute2: needs tensorize");
-test.todo("test_tensor_scan: needs te.scan");
-test.todo("test_scan_multi_out: needs te.scan");
+test.todo("test_tensor_compute1: needs TensorComputeOp (te.compute over a tensor intrinsic), which tejit does not have");
+test.todo("test_tensor_compute2: needs TensorComputeOp (te.compute over a tensor intrinsic), which tejit does not have");
+test("test_tensor_scan", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const x = te.placeholder([m, n]);
+  const s = te.placeholder([m, n]);
+  const res = te.scan(
+    te.compute([1, n], (_, i) => x.at(0, i)),
+    te.compute([m, n], (tt, i) => s.at(tt.sub(1), i).add(x.at(tt, i))),
+    s,
+  );
+  t.deepEqual(res.shape, [m, n]);
+  const xv = new Float32Array([1, 2, 3, 4, 5, 6]);
+  t.deepEqual(runBoth(te.createSchedule(res.op), [x, res], [nd.array(xv, [3, 2])], [[3, 2]])[0], [1, 2, 4, 6, 9, 12]);
+});
+test("test_scan_multi_out", (t) => {
+  const m = te.sizeVar("m");
+  const n = te.sizeVar("n");
+  const x1 = te.placeholder([m, n]);
+  const s1 = te.placeholder([m, n]);
+  const x2 = te.placeholder([m, n]);
+  const s2 = te.placeholder([m, n]);
+  const s1Init = te.compute([1, n], (_, i) => x1.at(0, i));
+  const s2Init = te.compute([1, n], (_, i) => x2.at(0, i));
+  const s1Update = te.compute([m, n], (tt, i) => s1.at(tt.sub(1), i).add(s2.at(tt.sub(1), i)).add(x1.at(tt, i)));
+  const s2Update = te.compute([m, n], (tt, i) => x2.at(tt, i).add(s2.at(tt.sub(1), i)));
+  const [r0, r1] = te.scan([s1Init, s2Init], [s1Update, s2Update], [s1, s2]) as Tensor[];
+  t.is(r0.valueIndex, 0);
+  t.is(r1.valueIndex, 1);
+  t.true(r0.op instanceof ScanOp && r0.op === r1.op);
+  const [M, N] = [4, 3];
+  const a = Float32Array.from({ length: M * N }, (_, k) => k % 5);
+  const b = Float32Array.from({ length: M * N }, (_, k) => (k * 3) % 7);
+  const w0 = new Float32Array(M * N);
+  const w1 = new Float32Array(M * N);
+  for (let i = 0; i < N; i++) [w0[i], w1[i]] = [a[i], b[i]];
+  for (let tt = 1; tt < M; tt++) {
+    for (let i = 0; i < N; i++) {
+      const k = tt * N + i;
+      w0[k] = w0[k - N] + w1[k - N] + a[k];
+      w1[k] = b[k] + w1[k - N];
+    }
+  }
+  const [g0, g1] = runBoth(te.createSchedule(r0.op), [x1, x2, r0, r1], [nd.array(a, [M, N]), nd.array(b, [M, N])], [[M, N], [M, N]]);
+  t.deepEqual(g0, Array.from(w0));
+  t.deepEqual(g1, Array.from(w1));
+});
 
 test("test_extern", (t) => {
   const m = te.sizeVar("m");
