@@ -284,7 +284,51 @@ test("test_tensor_intrin", (t) => {
   t.is(calls, 2);
   t.deepEqual(values(out), values(a).map((v, i) => Math.fround(v + values(b)[i])));
 });
-test.todo("test_tensor_intrin_scalar_params: needs tensorize");
+test("test_tensor_intrin_scalar_params", (t) => {
+  const n = te.sizeVar("n");
+  const x = te.placeholder([n], "float32", "x");
+  const v = te.sizeVar("v");
+  const w = te.sizeVar("w");
+  const z = te.compute([n], (i) => x.at(i).mul(v).add(w), "z");
+  const intrinFunc = (fname: string) => (ins: Buffer[], outs: Buffer[], sp: tir.Var[]) => {
+    t.true(ins[0] instanceof Buffer);
+    t.is(ins[0].shape[0], n);
+    t.is(sp[0], v);
+    t.is(sp[1], w);
+    return tir.callPacked(fname, ins[0].data, outs[0].data, sp[0], sp[1]);
+  };
+  const intrin = te.declTensorIntrin(z.op, intrinFunc("hw_func"), { scalarParams: [v, w], defaultBufferParams: { offsetFactor: 1 } });
+  t.is(intrin.op, z.op);
+  t.is(intrin.reduceInit, undefined);
+  t.deepEqual(intrin.inputs, z.op.inputTensors());
+  t.is(intrin.buffers[0].shape[0], n);
+  t.deepEqual(intrin.scalarParams, [v, w]);
+  const A = te.placeholder([10, 10], "float32", "A");
+  // Scalar inputs interleaved with the tensor input (TVM's A[i, j] is a one-element slice).
+  const C = te.compute([10, 10], (i, j) => intrin.call(i.mul(i), te.slice(A, i, j), i.add(j)), "C");
+  const s = te.createSchedule(C.op);
+  const stmt = lower(s, [A, C]).functions.get("main")!.body as For;
+  t.true((stmt.body as For).body instanceof Evaluate);
+  const args = (((stmt.body as For).body as Evaluate).value as Call).args;
+  t.is(args.length, 5);
+  t.is(printExpr(args[3]), "(i*i)");
+  t.is(printExpr(args[4]), "(i + j)");
+  // Run: an intrinsic taking the buffers, z = x * v + w on one element, v = i * i, w = i + j.
+  const fname = `test_tensor_intrin_scalar_params_${process.pid}`;
+  let calls = 0;
+  registerFunc(fname, (xs: NDArray, zs: NDArray, vs: number, ws: number) => {
+    calls++;
+    zs.set([0], xs.get([0]) * vs + ws);
+  });
+  const runnable = te.declTensorIntrin(z.op, (ins, outs, sp) => tir.callPacked(fname, ins[0], outs[0], sp[0], sp[1]), { scalarParams: [v, w], defaultBufferParams: { offsetFactor: 1 } });
+  const C2 = te.compute([10, 10], (i, j) => runnable.call(i.mul(i), te.slice(A, i, j), i.add(j)), "C");
+  const s2 = te.createSchedule(C2.op);
+  const a = randomF32([10, 10], 23);
+  const out = nd.empty([10, 10], "float32");
+  buildAndRun(s2, [A, C2], [a, out]);
+  t.is(calls, 100);
+  t.deepEqual(values(out), values(a).map((e, k) => Math.fround(e * Math.floor(k / 10) ** 2 + Math.floor(k / 10) + (k % 10))));
+});
 
 test("test_legalize_invalid_attach", (t) => {
   const A = te.compute([10, 10], () => te.const(1, "float32"), "A");
