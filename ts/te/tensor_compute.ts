@@ -145,10 +145,13 @@ export function makeTensorComputeOp(name: string, tag: string, attrs: Readonly<R
   const outShape = intrin.op.outputs[0].shape;
   const rest = shape.slice(axes.length);
   const ana = new Analyzer();
-  const differs = rest.length > 0 && (rest.length !== outShape.length || rest.some((d, i) => {
-    const diff = ana.simplify(d.sub(outShape[i]));
+  // Their trailing dimensions must match where both are known (the intrinsic's output may have
+  // leading unit dimensions more, as TVM allows; the binding checks the rest).
+  const common = Math.min(rest.length, outShape.length);
+  const differs = rest.slice(rest.length - common).some((d, i) => {
+    const diff = ana.simplify(d.sub(outShape[outShape.length - common + i]));
     return isConstInt(diff) && diff.value !== 0;
-  }));
+  });
   if (differs) {
     throw new ShapeError(`compute '${name}': its fcompute takes ${axes.length} indices, so the other dimensions [${rest.join(", ")}] must be the output shape of intrinsic '${intrin.name}', [${outShape.join(", ")}]`);
   }
