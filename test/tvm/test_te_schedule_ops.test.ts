@@ -4,8 +4,7 @@
 // GPU-only cases left out: test_local_stage_predicate and test_local_stage_predicate2 (thread
 // and vthread binding). Not ported: test_schedule_record_gemm and test_schedule_record_misc
 // (TVM's "te.keep_schedule_record" debugging record of schedule copies, which tejit does not
-// keep). test_schedule_tensor_compute2: tejit does not cache-write a tensor compute (refused;
-// the cache reads run). Where TVM lowers `[s_state]`, lower()
+// keep). Where TVM lowers `[s_state]`, lower()
 // here takes the scan's output (the state placeholder is the scan's own output).
 
 import test, { type ExecutionContext } from "ava";
@@ -444,26 +443,33 @@ function registerVadd(fname: string): { calls: number } {
 }
 
 test("test_schedule_tensor_compute2", (t) => {
-  // cache_read, cache_write. tejit's cacheWrite takes compute stages only, so the cache write of
-  // the tensor compute is refused (TVM relays it out as a second tensor compute); the reads of
-  // A and B into "local" caches are scheduled and run.
+  // cache_read, cache_write: the intrinsic's buffers are in "local" scope, A and B are cached
+  // into it and C's calls write a local cache that C copies out.
   const M = 1024;
   const factor = 16;
   const fname = `stc2_vadd_${process.pid}`;
   const seen = registerVadd(fname);
   const A = te.placeholder([M / factor, factor], "float32", "A");
   const B = te.placeholder([M / factor, factor], "float32", "B");
-  const vadd = intrinVadd(factor, fname, true, false);
+  const vadd = intrinVadd(factor, fname, true, true);
   const C = te.compute([M / factor, factor], (i) => vadd.call(te.slice(A, i, [0, factor]), te.slice(B, i, [0, factor])), "C");
   const s = te.createSchedule(C.op);
   const AL = s.cacheRead(A, "local", [C]);
   const BL = s.cacheRead(B, "local", [C]);
-  t.throws(() => s.cacheWrite(C, "local"), { message: "cacheWrite of 'C': only compute stages can be cache-written; 'C' is a TensorComputeOp" });
-  t.deepEqual((s.stage(C).op as te.TensorComputeOp).inputs, [AL, BL]);
+  const CL = s.cacheWrite(C, "local");
+  t.true(CL.op instanceof te.TensorComputeOp);
+  t.deepEqual((CL.op as te.TensorComputeOp).inputs, [AL, BL]);
+  t.true(s.stage(C).op instanceof te.ComputeOp);
   const sn = s.normalize();
   t.truthy(schedule.scheduleOps(sn, schedule.inferBound(sn)));
+  const text = lower(s, [A, B, C], { simpleMode: true }).toString();
+  t.true(text.includes("allocate(C.local, float32, [1024])"), text);
   check(t, s, [A, B], [C], [[M / factor, factor], [M / factor, factor], [M / factor, factor]], ([a, b]) => [a.map((v, i) => f32(v + b[i]))]);
   t.is(seen.calls, M / factor);
+  // A split tensor compute is refused: the cache is laid out along its own axes.
+  const s2 = te.createSchedule(C.op);
+  s2.stage(C).split(C.op.axis[0], { factor: 4 });
+  t.throws(() => s2.cacheWrite(C, "local"), { message: /^cacheWrite of 'C': 'C' is a tensor compute whose loops were split or fused/ });
 });
 
 test("test_schedule_tensor_compute3", (t) => {

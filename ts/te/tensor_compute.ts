@@ -16,7 +16,12 @@ import type { TensorIntrin } from "./tensor_intrin.js";
 
 /** A region of a tensor passed to a tensor intrinsic (TVM's `A[i, 0:16]`): one range a dimension. */
 export class TensorSlice {
+  /**
+   * @param tensor The tensor sliced.
+   * @param region One range a dimension of it.
+   */
   constructor(readonly tensor: Tensor, readonly region: Range[]) {}
+  /** `A[min:+extent, ...]`. */
   toString(): string { return `${this.tensor.name}[${this.region.map((r) => `${r.min}:+${r.extent}`).join(", ")}]`; }
 }
 
@@ -50,6 +55,13 @@ export interface TensorIntrinCallOptions {
 
 /** A call of a tensor intrinsic (TVM's TensorIntrinCall): what an fcompute returns to make a {@link TensorComputeOp}. */
 export class TensorIntrinCall {
+  /**
+   * @param intrin The intrinsic called.
+   * @param tensors The sliced tensors, one per input of the intrinsic.
+   * @param regions The slice of each.
+   * @param reduceAxis The reductions the call accumulates over.
+   * @param scalarInputs The values of the intrinsic's scalar parameters.
+   */
   constructor(
     readonly intrin: TensorIntrin,
     readonly tensors: Tensor[],

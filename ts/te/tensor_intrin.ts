@@ -48,6 +48,7 @@ export class TensorIntrin {
    * @param body The whole computation (undefined when not given).
    * @param reduceInit The reset of a split reduction (undefined: the body is used in the first iteration).
    * @param reduceUpdate The accumulation of a split reduction.
+   * @param scalarParams Variables of the pattern that are scalar arguments (TVM's scalar_params).
    */
   constructor(
     readonly name: string,
