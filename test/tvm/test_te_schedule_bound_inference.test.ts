@@ -3,11 +3,11 @@
 // GPU-only cases left out: test_bound_warp (warp scope and two thread axes: nothing is left
 // without them). test_bound3, test_bound_nest_thread and test_gemm_bound bind loops to GPU
 // threads; they are ported without the binding, with the extents that follow (TVM's in the
-// comments). test_bound_scan needs te.scan and test_bound_tensor_compute_op needs tensorize:
-// todos until those land.
+// comments). test_bound_tensor_compute_op: its intrinsic is a packed call of the buffers (TVM: an extern of access_ptr pointers), run over the rows each slice has.
 
 import test from "ava";
-import { te, lower, schedule } from "../../ts/index.js";
+import { te, tir, lower, schedule, registerFunc } from "../../ts/index.js";
+import type { NDArray } from "../../ts/runtime/ndarray.js";
 import { IntImm, Var } from "../../ts/ir/expr.js";
 import { floordiv, floormod, max, min, mul, sub, add, truncdiv } from "../../ts/ir/op.js";
 import type { IterVar } from "../../ts/ir/iter_var.js";
@@ -15,6 +15,8 @@ import { evalInt } from "../schedule/helpers.js";
 import { nd } from "../../ts/index.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import { buildAndRun, randomF32, values } from "./helpers.js";
+import { scheduleOps } from "../../ts/schedule/schedule_ops.js";
+import { runBoth, table, onesScan } from "./scan_helpers.js";
 
 /** Builds `s` (A2 = A + 3 over m x l) and checks it on an m x l input. */
 function checkAddThree(t: import("ava").ExecutionContext, s: Schedule, A: te.Tensor, A2: te.Tensor, m: number, l: number): void {
@@ -238,7 +240,21 @@ test("test_bound_rfactor", (t) => {
   t.deepEqual(values(out), [0]);
 });
 
-test.todo("test_bound_scan: needs te.scan");
+test("test_bound_scan", (t) => {
+  const { m, n, x, sUpdate, res } = onesScan();
+  t.deepEqual(res.shape, [m, n]);
+  const s0 = te.createSchedule(res.op);
+  const XX = s0.cacheRead(x, "local", [sUpdate]);
+  const [xo] = s0.stage(sUpdate).split(sUpdate.op.axis[1], { factor: 4 });
+  s0.stage(XX).computeAt(s0.stage(sUpdate), xo);
+  const s = s0.normalize();
+  const bounds = schedule.inferBound(s);
+  t.notThrows(() => scheduleOps(s, bounds));
+  const e = bounds.get(XX.op.axis[1])!.extent;
+  t.true(e instanceof IntImm && e.value === 4, `XX's axis 1 has extent ${e}`);
+  // n = 10: the split by 4 is uneven; the cache tile stays 4 wide and the tail is guarded.
+  t.deepEqual(runBoth(s0, [x, res], [], [[3, 10], [3, 10]])[1], table(3, 10, (tt) => tt + 1));
+});
 
 function groupChain() {
   const m = te.var("m");
@@ -349,7 +365,53 @@ test("test_gemm_bound (without thread binding)", (t) => {
   t.is(constExtent(bounds, bx), nn / blockFactor);
 });
 
-test.todo("test_bound_tensor_compute_op: needs tensorize");
+test("test_bound_tensor_compute_op", (t) => {
+  const fname = `test_bound_tensor_compute_op_${process.pid}`;
+  const seen: number[][] = [];
+  // TVM's intrinsic calls an extern "test" with access_ptr pointers; here a packed call of the
+  // buffers: c[0, j] = a[0, j] + a[1, j] + a[2, j], over the rows the slice has (the last calls'
+  // slices have fewer than 3; TVM's extern would read past them).
+  registerFunc(fname, (cc: NDArray, aa: NDArray) => {
+    seen.push([...aa.shape]);
+    for (let j = 0; j < aa.shape[1]; j++) {
+      let acc = 0;
+      for (let r = 0; r < Math.min(3, aa.shape[0]); r++) acc = Math.fround(acc + aa.get([r, j]));
+      cc.set([0, j], acc);
+    }
+  });
+  const intrinTest = () => {
+    const m1 = te.var("m1");
+    const n1 = te.var("n1");
+    const a = te.placeholder([m1, n1], "float32", "a");
+    const c = te.compute([1, n1], (i, j) => a.at(0, j).add(a.at(1, j)).add(a.at(2, j)), "c");
+    const Ab = tir.declBuffer(a.shape, "float32", "Abuf", { offsetFactor: 1 });
+    const Cb = tir.declBuffer(c.shape, "float32", "Cbuf", { offsetFactor: 1 });
+    return te.declTensorIntrin(c.op, (ins, outs) => tir.callPacked(fname, outs[0], ins[0]), { binds: new Map([[a, Ab], [c, Cb]]), defaultBufferParams: { offsetFactor: 1 } });
+  };
+  const testFunc = intrinTest();
+  const A = te.placeholder([20, 20], "float32", "A");
+  const B = te.compute(A.shape, (i, j) => A.at(i, j), "B");
+  const C = te.compute([10, 20], (i) => testFunc.call(te.slice(B, [i, 10], [0, 20])), "C");
+  const s = te.createSchedule(C.op);
+  const bounds = schedule.inferBound(s);
+  t.is((bounds.get(B.op.axis[0])!.extent as IntImm).value, 10);
+  t.is((bounds.get(B.op.axis[1])!.extent as IntImm).value, 20);
+  // Run: call i gets rows i..9 of B.
+  const a = randomF32([20, 20], 41);
+  const out = nd.empty([10, 20], "float32");
+  buildAndRun(s, [A, C], [a, out]);
+  t.deepEqual(seen, Array.from({ length: 10 }, (_, i) => [10 - i, 20]));
+  const av = values(a);
+  const want: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    for (let j = 0; j < 20; j++) {
+      let acc = 0;
+      for (let r = 0; r < Math.min(3, 10 - i); r++) acc = Math.fround(acc + av[(i + r) * 20 + j]);
+      want.push(acc);
+    }
+  }
+  t.deepEqual(values(out), want);
+});
 
 test("test_bound_simplification_failure", (t) => {
   const A = te.compute([2], (j) => j, "A");

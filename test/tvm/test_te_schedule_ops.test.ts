@@ -3,15 +3,22 @@
 // built and run against a JS reference (TVM's cases mostly stop at ScheduleOps).
 // GPU-only cases left out: test_local_stage_predicate and test_local_stage_predicate2 (thread
 // and vthread binding). In test_schedule_record_misc, te.create_schedule([]) is an error in
-// tejit (a schedule needs an output), so that part checks the refusal. Todos: test_schedule_scan, test_scan_inline1, test_scan_inline2 need te.scan;
-// test_schedule_tensor_compute1..3 need tensorize.
+// tejit (a schedule needs an output), so that part checks the refusal. Where TVM lowers
+// `[s_state]`, lower() here takes the scan's output (the state placeholder is the scan's own output).
 
 import test, { type ExecutionContext } from "ava";
-import { te, nd, schedule, scheduleToPrimFunc, tir } from "../../ts/index.js";
+import { te, nd, schedule, scheduleToPrimFunc, tir, registerFunc } from "../../ts/index.js";
+import type { NDArray } from "../../ts/runtime/ndarray.js";
+import { printExpr } from "../../ts/ir/printer.js";
 import { IntImm, ProducerLoad, type PrimExpr } from "../../ts/ir/expr.js";
 import { postOrderVisit } from "../../ts/ir/functor.js";
 import type { Schedule } from "../../ts/schedule/schedule.js";
 import { buildAndRun, randomF32, values } from "./helpers.js";
+import { build, lower } from "../../ts/index.js";
+import { ScanOp } from "../../ts/te/scan.js";
+import type { Tensor } from "../../ts/te/tensor.js";
+import { scheduleOps } from "../../ts/schedule/schedule_ops.js";
+import { runBoth, table, onesScan, twoStateInputs } from "./scan_helpers.js";
 
 /** Builds `s` over inputs and outputs and checks outputs against `reference(inputs)`. */
 function check(t: ExecutionContext, s: Schedule, inputs: te.Tensor[], outputs: te.Tensor[], shapes: number[][], reference: (ins: number[][]) => number[][], tol = 0, scalars: [tir.Var, number][] = []): void {
@@ -68,7 +75,17 @@ test("test_schedule2", (t) => {
   check(t, s, [A], [A2], [[19, 3], [19, 3]], ([a]) => [a.map((v) => f32(v + 3))]);
 });
 
-test.todo("test_schedule_scan: needs te.scan");
+test("test_schedule_scan", (t) => {
+  const { m, n, res } = onesScan();
+  t.deepEqual(res.shape, [m, n]);
+  const s = te.createSchedule(res.op).normalize();
+  t.notThrows(() => lower(s, [res], { simpleMode: true }));
+  const bounds = schedule.inferBound(s);
+  const min = bounds.get((res.op as ScanOp).scanAxis)!.min;
+  t.true(min instanceof IntImm && min.value === 1);
+  t.notThrows(() => scheduleOps(s, bounds));
+  t.deepEqual(runBoth(s, [res], [], [[4, 3]])[0], table(4, 3, (tt) => tt + 1));
+});
 
 test("test_inline_multi_reduce", (t) => {
   const argmaxComp = (x: PrimExpr[], y: PrimExpr[]): PrimExpr[] => {
@@ -191,8 +208,53 @@ test("test_inline_mixed", (t) => {
   check(t, s, [A], [C], [[21], [21]], ([a]) => [a.map((v) => f32(f32(f32(v + 1) + 2) + f32(v + 1)))]);
 });
 
-test.todo("test_scan_inline1: needs te.scan");
-test.todo("test_scan_inline2: needs te.scan");
+test("test_scan_inline1", (t) => {
+  const { m, n, x, sState1, sState2, sInit1, sInit2 } = twoStateInputs();
+  const sX1 = te.compute([m, n], (tt, i) => sState1.at(tt.sub(1), i).add(x.at(tt, i)), "x1");
+  const sX2 = te.compute([m, n], (tt, i) => sState2.at(tt.sub(1), i).add(1), "x2");
+  const sUpdate1 = te.compute([m, n], (tt, i) => sX1.at(tt, i), "u1");
+  const sUpdate2 = te.compute([m, n], (tt, i) => sX2.at(tt, i), "u2");
+  const [res1, res2] = te.scan([sInit1, sInit2], [sUpdate1, sUpdate2], [sState1, sState2]) as Tensor[];
+  const s = te.createSchedule(res1.op);
+  s.stage(sX1).computeInline();
+  const text = String(lower(s, [x, res1, res2]));
+  t.false(/\bx1\b/.test(text), "x1 is inlined into u1");
+  t.true(/allocate\(x2, float32, \[n\]\)/.test(text), "x2 is computed inside the scan, one step of storage");
+  const [r1, r2, xv] = [nd.empty([4, 3]), nd.empty([4, 3]), nd.empty([4, 3])];
+  build(s, [x, res1, res2]).getFunction("main")(xv, r1, r2);
+  t.deepEqual(Array.from(r1.toTypedArray()), table(4, 3, (tt) => tt + 1));
+  t.deepEqual(Array.from(r2.toTypedArray()), table(4, 3, (tt) => tt + 1));
+  t.deepEqual(Array.from(xv.toTypedArray()), table(4, 3, () => 1));
+});
+test("test_scan_inline2", (t) => {
+  const { m, n, x, sState1, sState2, sInit1, sInit2 } = twoStateInputs();
+  const sXX = te.compute([m, n], (tt, i) => sState1.at(tt.sub(1), i).add(x.at(tt, i)), "xx");
+  const sX1 = te.compute([m, n], (tt, i) => sXX.at(tt, i).add(1), "x1");
+  const sX2 = te.compute([m, n], (tt, i) => sXX.at(tt, i).add(sState2.at(tt.sub(1), 2)), "x2");
+  const sUpdate1 = te.compute([m, n], (tt, i) => sX1.at(tt, i), "u1");
+  const sUpdate2 = te.compute([m, n], (tt, i) => sX2.at(tt, i), "u2");
+  const [res1, res2] = te.scan([sInit1, sInit2], [sUpdate1, sUpdate2], [sState1, sState2]) as Tensor[];
+  const s = te.createSchedule(res1.op);
+  s.stage(sXX).computeInline();
+  s.stage(sX1).computeInline();
+  s.stage(sX2).computeInline();
+  const text = String(lower(s, [x, res1, res2]));
+  t.false(/\b(xx|x1|x2)\b/.test(text), "the three stages are inlined");
+  const [M, N] = [5, 4];
+  const r1 = new Float32Array(M * N);
+  const r2 = new Float32Array(M * N);
+  for (let i = 0; i < N; i++) r1[i] = r2[i] = 1;
+  for (let tt = 1; tt < M; tt++) {
+    for (let i = 0; i < N; i++) {
+      r1[tt * N + i] = r1[(tt - 1) * N + i] + 2;
+      r2[tt * N + i] = r1[(tt - 1) * N + i] + 1 + r2[(tt - 1) * N + 2];
+    }
+  }
+  const [o1, o2] = [nd.empty([M, N]), nd.empty([M, N])];
+  build(s, [x, res1, res2]).getFunction("main")(nd.empty([M, N]), o1, o2);
+  t.deepEqual(Array.from(o1.toTypedArray()), Array.from(r1));
+  t.deepEqual(Array.from(o2.toTypedArray()), Array.from(r2));
+});
 
 function mulAB() {
   const m = te.var("m");
@@ -283,9 +345,155 @@ test("test_schedule_cache_relayout4", (t) => {
   check(t, s, [A, B], [C1, C2], [[4, 3], [4, 3], [4, 3], [4, 3]], ([a, b]) => [a.map((v) => f32(v + 1)), b.map((v) => f32(v / 2))], 0, [[m, 1]]);
 });
 
-test.todo("test_schedule_tensor_compute1: needs tensorize");
-test.todo("test_schedule_tensor_compute2: needs tensorize");
-test.todo("test_schedule_tensor_compute3: needs tensorize");
+/** intrin_gemv(m, n): z[i] = sum over k of w[i, k] * x[k], w bound to a strided buffer; gemm / fill_zero / gemv_add in JS. */
+function intrinGemv(m: number, n: number, tag: string) {
+  const w = te.placeholder([m, n], "float32", "w");
+  const x = te.placeholder([n], "float32", "x");
+  const k = te.reduceAxis([0, n], "k");
+  const z = te.compute([m], (i) => te.sum(w.at(i, k.var).mul(x.at(k.var)), [k]), "z");
+  const Wb = tir.declBuffer(w.shape, w.dtype, "W", { offsetFactor: 16, strides: [te.var("ldw"), 1] });
+  const calls = { body: 0, reset: 0, update: 0 };
+  const names = { body: `${tag}_gemm_${process.pid}`, reset: `${tag}_fill_zero_${process.pid}`, update: `${tag}_gemv_add_${process.pid}` };
+  const gemv = (ws: NDArray, xs: NDArray, zs: NDArray, accumulate: boolean) => {
+    for (let i = 0; i < m; i++) {
+      let acc = accumulate ? zs.get([i]) : 0;
+      for (let q = 0; q < n; q++) acc = f32(acc + f32(ws.get([i, q]) * xs.get([q])));
+      zs.set([i], acc);
+    }
+  };
+  registerFunc(names.body, (ws: NDArray, xs: NDArray, zs: NDArray) => { calls.body++; gemv(ws, xs, zs, false); });
+  registerFunc(names.reset, (zs: NDArray) => { calls.reset++; for (let i = 0; i < m; i++) zs.set([i], 0); });
+  registerFunc(names.update, (ws: NDArray, xs: NDArray, zs: NDArray) => { calls.update++; gemv(ws, xs, zs, true); });
+  // TVM's calls take access_ptr pointers, n and the stride of w; tejit's take the buffers.
+  const intrin = te.declTensorIntrin(z.op, (ins, outs) => [
+    tir.callPacked(names.body, ins[0], ins[1], outs[0], n, ins[0].strides[0]),
+    tir.callPacked(names.reset, outs[0], n),
+    tir.callPacked(names.update, ins[0], ins[1], outs[0], n, ins[0].strides[0]),
+  ], { binds: new Map([[w, Wb]]), defaultBufferParams: { dataAlignment: 16, offsetFactor: 16 } });
+  return { intrin, calls };
+}
+
+test("test_schedule_tensor_compute1", (t) => {
+  // basic: split, reorder, tile. TVM's A has N // factor rows but C reads row i < N of it (past
+  // its end: TVM only runs ScheduleOps); here A has N rows, so that it can run, at N = 256,
+  // M = 128, L = 32 (TVM's 1024, 2048, 512 are scheduled too).
+  const factor = 16;
+  const rfactor = 16;
+  const make = (M: number, N: number, L: number, tag: string) => {
+    const A = te.placeholder([N, L / rfactor, factor, rfactor], "float32", "A");
+    const B = te.placeholder([M, L / rfactor, rfactor], "float32", "B");
+    const k = te.reduceAxis([0, L / rfactor], "k");
+    const { intrin: gemv, calls } = intrinGemv(factor, rfactor, tag);
+    const C = te.compute([N, M / factor, factor],
+      (i, j) => gemv.call(te.slice(A, i, k.var, [0, factor], [0, factor]), te.slice(B, j, k.var, [0, rfactor]), { reduceAxis: k }), "C");
+    const s = te.createSchedule(C.op);
+    const [ai, aj] = s.stage(C).op.axis;
+    const [aio, aii] = s.stage(C).split(ai, 16);
+    s.stage(C).reorder(aio, aj, aii);
+    s.stage(C).tile(aio, aj, 16, 4);
+    return { A, B, C, s, calls };
+  };
+  {
+    const { s } = make(2048, 1024, 512, "stc1big");
+    const sn = s.normalize();
+    t.truthy(schedule.scheduleOps(sn, schedule.inferBound(sn)));
+  }
+  const [M, N, L] = [128, 256, 32];
+  const { A, B, C, s, calls } = make(M, N, L, "stc1small");
+  t.deepEqual(s.stage(C).leafIterVars.map((iv) => iv.var.name), ["i.outer.outer", "j.outer", "i.outer.inner", "j.inner", "i.inner", "k"]);
+  check(t, s, [A, B], [C], [[N, L / rfactor, factor, rfactor], [M, L / rfactor, rfactor], [N, M / factor, factor]], ([a, b]) => {
+    const out: number[] = [];
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < M / factor; j++) {
+        for (let p = 0; p < factor; p++) {
+          let acc = 0;
+          for (let k = 0; k < L / rfactor; k++) for (let q = 0; q < rfactor; q++) acc = f32(acc + f32(a[((i * (L / rfactor) + k) * factor + p) * rfactor + q] * b[(j * (L / rfactor) + k) * rfactor + q]));
+          out.push(acc);
+        }
+      }
+    }
+    return [out];
+  }, 1e-4);
+  t.deepEqual(calls, { body: 0, reset: N * (M / factor), update: N * (M / factor) * (L / rfactor) });
+});
+
+/** intrin_vadd(n, cacheRead, cacheWrite): z = x + y over n elements, optionally on "local" buffers; a JS vadd. */
+function intrinVadd(n: number, fname: string, cacheRead = false, cacheWrite = false) {
+  const x = te.placeholder([n], "float32", "vx");
+  const y = te.placeholder([n], "float32", "vy");
+  const z = te.compute(x.shape, (i) => x.at(i).add(y.at(i)), "z");
+  const buffer = (t: te.Tensor) => tir.declBuffer(t.shape, t.dtype, `W${t.name}`, { scope: "local", offsetFactor: 16 });
+  const binds = new Map<te.Tensor, tir.Buffer>();
+  if (cacheRead) {
+    binds.set(x, buffer(x));
+    binds.set(y, buffer(y));
+  }
+  if (cacheWrite) binds.set(z, buffer(z));
+  return te.declTensorIntrin(z.op, (ins, outs) => tir.callPacked(fname, ins[0], ins[1], outs[0]), { binds, defaultBufferParams: { offsetFactor: 16 } });
+}
+
+function registerVadd(fname: string): { calls: number } {
+  const seen = { calls: 0 };
+  registerFunc(fname, (a: NDArray, b: NDArray, c: NDArray) => {
+    seen.calls++;
+    for (let i = 0; i < c.shape[0]; i++) c.set([i], a.get([i]) + b.get([i]));
+  });
+  return seen;
+}
+
+test("test_schedule_tensor_compute2", (t) => {
+  // cache_read, cache_write: the intrinsic's buffers are in "local" scope, A and B are cached
+  // into it and C's calls write a local cache that C copies out.
+  const M = 1024;
+  const factor = 16;
+  const fname = `stc2_vadd_${process.pid}`;
+  const seen = registerVadd(fname);
+  const A = te.placeholder([M / factor, factor], "float32", "A");
+  const B = te.placeholder([M / factor, factor], "float32", "B");
+  const vadd = intrinVadd(factor, fname, true, true);
+  const C = te.compute([M / factor, factor], (i) => vadd.call(te.slice(A, i, [0, factor]), te.slice(B, i, [0, factor])), "C");
+  const s = te.createSchedule(C.op);
+  const AL = s.cacheRead(A, "local", [C]);
+  const BL = s.cacheRead(B, "local", [C]);
+  const CL = s.cacheWrite(C, "local");
+  t.true(CL.op instanceof te.TensorComputeOp);
+  t.deepEqual((CL.op as te.TensorComputeOp).inputs, [AL, BL]);
+  t.true(s.stage(C).op instanceof te.ComputeOp);
+  const sn = s.normalize();
+  t.truthy(schedule.scheduleOps(sn, schedule.inferBound(sn)));
+  const text = lower(s, [A, B, C], { simpleMode: true }).toString();
+  t.true(text.includes("allocate(C.local, float32, [1024])"), text);
+  check(t, s, [A, B], [C], [[M / factor, factor], [M / factor, factor], [M / factor, factor]], ([a, b]) => [a.map((v, i) => f32(v + b[i]))]);
+  t.is(seen.calls, M / factor);
+  // A split tensor compute is refused: the cache is laid out along its own axes.
+  const s2 = te.createSchedule(C.op);
+  s2.stage(C).split(C.op.axis[0], { factor: 4 });
+  t.throws(() => s2.cacheWrite(C, "local"), { message: /^cacheWrite of 'C': 'C' is a tensor compute whose loops were split or fused/ });
+});
+
+test("test_schedule_tensor_compute3", (t) => {
+  // compute_at: Bi's row i is computed in C's loop i, before the call that reads it.
+  const M = 1024;
+  const factor = 16;
+  const fname = `stc3_vadd_${process.pid}`;
+  const seen = registerVadd(fname);
+  const A = te.placeholder([M / factor, factor], "float32", "A");
+  const B = te.placeholder([M / factor, factor], "float32", "B");
+  const Bi = te.compute([M / factor, factor], (i, j) => B.at(i, j).add(5), "Bi");
+  const vadd = intrinVadd(factor, fname);
+  const C = te.compute([M / factor, factor], (i) => vadd.call(te.slice(A, i, [0, factor]), te.slice(Bi, i, [0, factor])), "C");
+  const s = te.createSchedule(C.op);
+  s.stage(Bi).computeAt(s.stage(C), C.op.axis[0]);
+  const sn = s.normalize();
+  const bounds = schedule.inferBound(sn);
+  // One row of Bi per iteration of C's i.
+  t.deepEqual(sn.stage(Bi).op.axis.map((iv) => printExpr(bounds.get(iv)!.extent)), ["1", "16"]);
+  t.truthy(schedule.scheduleOps(sn, bounds));
+  const text = lower(s, [A, B, C], { simpleMode: true }).toString();
+  t.true(text.includes("allocate(Bi, float32, [16])"), text);
+  check(t, s, [A, B], [C], [[M / factor, factor], [M / factor, factor], [M / factor, factor]], ([a, b]) => [a.map((v, i) => f32(v + f32(b[i] + 5)))]);
+  t.is(seen.calls, M / factor);
+});
 
 test("test_loop_dep_reduce", (t) => {
   // The reduction's extent is the loop variable: Y[i] = sum of X[0..i).

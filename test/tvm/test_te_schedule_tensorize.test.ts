@@ -14,9 +14,8 @@
 //   uses select (docs/schedule.md, "Differences from TVM"), so the intrinsic declares its tail
 //   with te.ifThenElse. It is lowered, not run: as TVM's comment says, the tail tile's call
 //   reads past the 129 elements of x and y (the intrinsic always covers 16).
-// Left out:
-// - test_tensorize_tensor_compute_op: it calls an intrinsic as an op (TensorComputeOp,
-//   `vadd(A[i, 0:16], ...)`), which tejit does not have.
+// - test_tensorize_tensor_compute_op: TVM ignores a tensorize of a TensorComputeOp stage; tejit
+//   refuses it (the case asserts the refusal, then that the loop stays and the op runs).
 
 import test from "ava";
 import "../runtime/helpers.js"; // a private compile cache for this test process
@@ -382,4 +381,34 @@ test("test_tensorize_op", (t) => {
   const c = nd.empty([9, 9]);
   interpret(lower(s, [A, B]), [nd.array(a, [5, 5]), c]);
   t.deepEqual([...c.toTypedArray()], [...want]);
+});
+
+test("test_tensorize_tensor_compute_op", (t) => {
+  // TVM asserts that tensorize has no effect on a TensorComputeOp (the loop stays); tejit refuses
+  // the tensorize instead. TVM's "multivadd" pattern is a compute of call_extern over access_ptr
+  // pointers, which tejit cannot write: any compute pattern shows the refusal.
+  const M = 1024;
+  const factor = 16;
+  const fname = uniqueName("vadd");
+  const seen = registerVadd(fname);
+  const vx = te.placeholder([factor], "float32", "vx");
+  const vy = te.placeholder([factor], "float32", "vy");
+  const vz = te.compute(vx.shape, (i) => vx.at(i).add(vy.at(i)), "z");
+  const buffer = (x: Tensor) => tir.declBuffer(x.shape, x.dtype, `W${x.name}`, { offsetFactor: 16 });
+  const vadd = te.declTensorIntrin(vz.op, (ins, outs) => tir.callPacked(fname, ins[0], ins[1], outs[0]),
+    { binds: new Map([[vx, buffer(vx)], [vy, buffer(vy)], [vz, buffer(vz)]]) });
+  const A = te.placeholder([M / factor, factor], "float32", "A");
+  const B = te.placeholder([M / factor, factor], "float32", "B");
+  const C = te.compute([M / factor, factor], (i) => vadd.call(te.slice(A, i, [0, factor]), te.slice(B, i, [0, factor])), "C");
+  const s = te.createSchedule(C.op);
+  const multivadd = add(64)[2];
+  const intrin = te.declTensorIntrin(multivadd.op, () => tir.callPacked("multivadd"), { name: "multivadd" });
+  t.throws(() => s.stage(C).tensorize(C.op.axis[0], intrin), { message: "stage 'C': only compute stages can be tensorized (this is a TensorComputeOp)" });
+  // The loop over C's rows stays, one vadd call a row.
+  t.deepEqual(bodyText(lower(s, [A, B, C], { simpleMode: true }))[0], `  for (${C.op.axis[0].var.name}: int32, 0, 64) {`);
+  const [a, b] = [rand(M, 5), rand(M, 6)];
+  const c = nd.empty([M / factor, factor]);
+  build(s, [A, B, C]).getFunction("main")(nd.array(a, [M / factor, factor]), nd.array(b, [M / factor, factor]), c);
+  closeTo(t, c.toTypedArray(), a.map((v, i) => v + b[i]));
+  t.is(seen.calls, M / factor);
 });

@@ -19,6 +19,8 @@ import { constant, ifThenElse, logicalAnd } from "../ir/op.js";
 import { shareReduction, substituteBody } from "./body_substitute.js";
 import { Analyzer } from "../arith/analyzer.js";
 import { ComputeOp } from "../te/compute.js";
+import { TensorComputeOp } from "../te/tensor_compute.js";
+import { cacheWriteTensorCompute } from "./cache_write_tensor_compute.js";
 import { Tensor } from "../te/tensor.js";
 import { checkScope } from "./cache_read.js";
 import { makeBoundCheck } from "./loop_nest.js";
@@ -53,7 +55,7 @@ export function cacheWrite(sch: Schedule, tensors: Tensor | Tensor[], scope: str
     }
   }
   const op = stage.op;
-  if (!(op instanceof ComputeOp)) {
+  if (!(op instanceof ComputeOp) && !(op instanceof TensorComputeOp)) {
     const kind = op.constructor.name === "PlaceholderOp" ? "a placeholder (an input of the program)" : `a ${op.constructor.name}`;
     throw new ScheduleError(`${what}: only compute stages can be cache-written; '${stage.name}' is ${kind}`);
   }
@@ -63,6 +65,8 @@ export function cacheWrite(sch: Schedule, tensors: Tensor | Tensor[], scope: str
   if (stage.attachType === "inlinedAlready") {
     throw new ScheduleError(`${what}: '${stage.name}' was already inlined into its consumers (this schedule is normalized); cache-write it on the schedule before normalize()`);
   }
+  // A tensor compute's cache is another tensor compute (cache_write_tensor_compute.ts).
+  if (op instanceof TensorComputeOp) return cacheWriteTensorCompute(sch, stage, op, list, scope, what);
   const reduceAxes = new Set(op.reduceAxis);
   const dataLeaves = stage.leafIterVars.filter((iv) => !reduceAxes.has(iv));
   for (const iv of dataLeaves) {

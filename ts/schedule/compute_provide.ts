@@ -12,6 +12,7 @@ import { tuple } from "../ir/builtin.js";
 import { ComputeOp } from "../te/compute.js";
 import { makeBoundCheck, makeIfNest, makeLoopNest, mergeNest } from "./loop_nest.js";
 import { passDownBitMaskOr } from "./message_passing.js";
+import type { Operation } from "../te/operation.js";
 import type { Stage } from "./stage.js";
 import type { Var } from "../ir/expr.js";
 
@@ -95,7 +96,7 @@ export function buildComputeProvide(op: ComputeOp, stage: Stage, domMap: Readonl
 }
 
 /** ProducerRealize of every output over the inferred ranges of the axes (+ storage alignment). */
-export function buildComputeRealize(op: ComputeOp, stage: Stage, domMap: ReadonlyMap<IterVar, Range>, body: Stmt): Stmt {
+export function buildComputeRealize(op: Operation, stage: Stage, domMap: ReadonlyMap<IterVar, Range>, body: Stmt): Stmt {
   const bounds = op.axis.map((iv) => domMap.get(iv)!);
   let realize = body;
   for (let k = op.numOutputs - 1; k >= 0; k--) {

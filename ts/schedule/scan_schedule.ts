@@ -1,9 +1,11 @@
 // The scan part of making and checking a schedule: every stage of a scan's body (the ops
 // between its updates and its states, scan_graph.ts) is marked as computing that scan's update,
-// so that at the root it runs inside the scan's time loop (TVM puts these stages in a group
-// attached with kScanUpdate); and a scan's init or update may not be inlined.
+// so that at the root it runs inside the scan's time loop, and grouped (as TVM's scan group,
+// attached with kScanUpdate): a body stage can be computed only at body stages, and
+// `s.createGroup` can nest groups in the body; and a scan's init or update may not be inlined.
 
 import type { ScanOp } from "../te/scan.js";
+import { createGroup } from "./group.js";
 import { scanGetBody } from "./scan_graph.js";
 import type { Schedule } from "./schedule.js";
 import type { Stage } from "./stage.js";
@@ -17,6 +19,8 @@ export function markScanBody(st: Stage, sch: Schedule): void {
     const body = sch.stage(op);
     body.scanStage ??= st;
   }
+  const op = st.op as ScanOp;
+  createGroup(sch, op.update, [...op.statePlaceholder, ...op.inputs], false);
 }
 
 /**

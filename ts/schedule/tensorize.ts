@@ -16,6 +16,7 @@ import { tuple } from "../ir/builtin.js";
 import { substitute, usesVar } from "../ir/substitute.js";
 import { Analyzer } from "../arith/analyzer.js";
 import type { ComputeOp } from "../te/compute.js";
+import type { Operation } from "../te/operation.js";
 import type { Tensor } from "../te/tensor.js";
 import type { Buffer } from "../ir/buffer.js";
 import { BUFFER_BIND_SCOPE } from "./extern_provide.js";
@@ -31,20 +32,22 @@ export function isTensorized(stage: Stage): boolean {
   return tensorizedLeaf(stage) >= 0;
 }
 
-function varMap(valueMap: ReadonlyMap<IterVar, PrimExpr>): Map<Var, PrimExpr> {
+/** The substitution of a loop nest's value map (root axis variables to their values). */
+export function varMap(valueMap: ReadonlyMap<IterVar, PrimExpr>): Map<Var, PrimExpr> {
   const m = new Map<Var, PrimExpr>();
   for (const [iv, v] of valueMap) if (v !== iv.var) m.set(iv.var, v);
   return m;
 }
 
-function bindScope(buffer: Buffer, tensor: Tensor, region: readonly Range[]): Stmt {
+/** A `buffer_bind_scope` binding `buffer` to `region` of `tensor` (TVM's tensorize and TensorComputeOp binds). */
+export function bindScope(buffer: Buffer, tensor: Tensor, region: readonly Range[]): Stmt {
   const args: PrimExpr[] = [];
   for (const r of region) args.push(r.min, r.extent);
   return new AttrStmt([buffer, tensor], BUFFER_BIND_SCOPE, tuple(args), noOp());
 }
 
 /** The loop nests of the stage (TVM's ComputeLoopNest): the main nest and a reduction's init nest. */
-interface LoopNests {
+export interface LoopNests {
   main: Stmt[][];
   mainVmap: Map<IterVar, PrimExpr>;
   mainPreds: PrimExpr[];
@@ -55,7 +58,8 @@ interface LoopNests {
   initPreds: PrimExpr[];
 }
 
-function makeLoopNests(op: ComputeOp, stage: Stage, domMap: ReadonlyMap<IterVar, Range>): LoopNests {
+/** The loop nests of a compute-like stage (ComputeOp or TensorComputeOp). */
+export function makeLoopNests(op: Operation, stage: Stage, domMap: ReadonlyMap<IterVar, Range>): LoopNests {
   const leaves = stage.leafIterVars;
   const mainVmap = new Map<IterVar, PrimExpr>();
   const main = makeLoopNest(stage, domMap, 0, false, new Set(), mainVmap);

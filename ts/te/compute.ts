@@ -10,7 +10,8 @@ import { describe, toExpr } from "../ir/op.js";
 import { Operation } from "./operation.js";
 import { Tensor } from "./tensor.js";
 import { toShape } from "./shape.js";
-import { axisNames } from "./fn_params.js";
+import { axisNames, paramNames } from "./fn_params.js";
+import { TensorIntrinCall, makeTensorComputeOp } from "./tensor_compute.js";
 import { checkName } from "./name.js";
 import { isReduceAxisVar } from "./reduce.js";
 
@@ -198,7 +199,7 @@ export type ComputeResult<R> = 0 extends 1 & R ? Tensor : [R] extends [readonly 
  * const C = te.compute([n, m], (i, j) => A.at(i, j).mul(2).add(1), "C");
  * ```
  */
-export function compute<R extends ExprLike | ExprLike[]>(
+export function compute<R extends ExprLike | ExprLike[] | TensorIntrinCall>(
   shape: ExprLike[] | number | PrimExpr,
   fcompute: (...indices: Var[]) => R,
   name = "compute",
@@ -207,13 +208,21 @@ export function compute<R extends ExprLike | ExprLike[]>(
   checkName("compute", name);
   if (typeof fcompute !== "function") throw new ArgumentError(`compute '${name}': fcompute must be a function of the indices, got ${describe(fcompute)}`);
   const dims = toShape(shape, `compute '${name}'`);
+  // Fewer indices than dimensions: a tensor intrinsic's call over the rest (te/tensor_compute.ts).
+  const params = opts.axisNames === undefined ? paramNames(fcompute) : undefined;
+  if (params && !params.variadic && params.names.length > 0 && params.names.length < dims.length) {
+    const outer = dims.slice(0, params.names.length).map((d, i) => new IterVar(new Range(toExpr(0, d.dtype), d), new Var(params.names[i], d.dtype), "DataPar"));
+    const call = fcompute(...outer.map((iv) => iv.var));
+    if (call instanceof TensorIntrinCall) return tensorComputeResult(name, opts, dims, outer, call) as ComputeResult<R>;
+  }
   const names = opts.axisNames === undefined ? axisNames(fcompute, dims.length, `compute '${name}'`) : checkAxisNames(opts.axisNames, dims.length, name);
   const axes = dims.map((d, i) => new IterVar(new Range(toExpr(0, d.dtype), d), new Var(names[i], d.dtype), "DataPar"));
-  const result: ExprLike | ExprLike[] = fcompute(...axes.map((iv) => iv.var));
+  const result = fcompute(...axes.map((iv) => iv.var));
+  if (result instanceof TensorIntrinCall) return tensorComputeResult(name, opts, dims, axes, result) as ComputeResult<R>;
   if (result === undefined || result === null) {
     throw new ArgumentError(`compute '${name}': fcompute returned ${result}; it must return an expression (e.g. A.at(i).add(1))`);
   }
-  const list = Array.isArray(result) ? result : [result];
+  const list: unknown[] = Array.isArray(result) ? result : [result];
   const body = list.map((e, i) => {
     if (!(e instanceof PrimExpr) && typeof e !== "number" && typeof e !== "boolean") {
       throw new ArgumentError(`compute '${name}': fcompute must return an expression, got ${describe(e)}${list.length > 1 ? ` for output ${i}` : ""}`);
@@ -223,4 +232,9 @@ export function compute<R extends ExprLike | ExprLike[]>(
   const op = new ComputeOp(name, opts.tag ?? "", opts.attrs ?? {}, axes, body);
   checkReduceAxesInReducers(name, body);
   return (Array.isArray(result) ? op.outputs : op.output(0)) as ComputeResult<R>;
+}
+
+function tensorComputeResult(name: string, opts: ComputeOptions, dims: PrimExpr[], axes: IterVar[], call: TensorIntrinCall): Tensor | Tensor[] {
+  const op = makeTensorComputeOp(name, opts.tag ?? "", opts.attrs ?? {}, dims, axes, call);
+  return op.numOutputs === 1 ? op.output(0) : op.outputs;
 }

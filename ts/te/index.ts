@@ -13,6 +13,7 @@ export { ComputeOp, compute } from "./compute.js";
 export { ExternOp, extern, type ExternOptions, type Region, type RegionMap } from "./extern.js";
 export { TensorIntrin, declTensorIntrin, type TensorIntrinOptions, type IntrinStmt } from "./tensor_intrin.js";
 export { ScanOp, scan, type ScanOptions } from "./scan.js";
+export { TensorComputeOp, TensorSlice, TensorIntrinCall, slice, type TensorIntrinCallOptions } from "./tensor_compute.js";
 export { reduceAxis, commReducer, sum, max, min, type Reducer } from "./reduce.js";
 export { Schedule, createSchedule } from "../schedule/schedule.js";
 export { Stage } from "../schedule/stage.js";

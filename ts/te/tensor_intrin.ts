@@ -5,7 +5,8 @@
 // and an update (accumulate into it). `s.stage(C).tensorize(axis, intrin)` uses it.
 
 import { Buffer, type BufferOptions, declBuffer } from "../ir/buffer.js";
-import { PrimExpr } from "../ir/expr.js";
+import { type ExprLike, PrimExpr, Var } from "../ir/expr.js";
+import { type TensorIntrinCall, type TensorIntrinCallOptions, type TensorSlice, callTensorIntrin } from "./tensor_compute.js";
 import { Evaluate, Stmt } from "../ir/stmt.js";
 import { describe } from "../ir/op.js";
 import { ComputeOp } from "./compute.js";
@@ -29,6 +30,12 @@ export interface TensorIntrinOptions {
    * variable), `dataAlignment`, `strides`, `scope`.
    */
   defaultBufferParams?: Pick<BufferOptions, "offsetFactor" | "dataAlignment" | "strides" | "scope">;
+  /**
+   * Variables of the pattern that are scalar arguments of the intrinsic (TVM's scalar_params):
+   * fcompute gets them as its third argument; a call (`intrin.call(...)`, a tensor compute)
+   * gives their values, which replace them in its statements.
+   */
+  scalarParams?: Var[];
 }
 
 /** A declared tensor intrinsic (TVM's TensorIntrin). */
@@ -41,6 +48,7 @@ export class TensorIntrin {
    * @param body The whole computation (undefined when not given).
    * @param reduceInit The reset of a split reduction (undefined: the body is used in the first iteration).
    * @param reduceUpdate The accumulation of a split reduction.
+   * @param scalarParams Variables of the pattern that are scalar arguments (TVM's scalar_params).
    */
   constructor(
     readonly name: string,
@@ -50,7 +58,18 @@ export class TensorIntrin {
     readonly body: Stmt | undefined,
     readonly reduceInit: Stmt | undefined,
     readonly reduceUpdate: Stmt | undefined,
+    readonly scalarParams: Var[] = [],
   ) {}
+
+  /**
+   * A call of the intrinsic over tensor slices, as the body of a te.compute (TVM's
+   * TensorIntrin.__call__; the op is a tensor compute, te/tensor_compute.ts): `te.slice`
+   * arguments are its inputs in order, expressions its scalar parameters, and a trailing
+   * `{ reduceAxis }` the reductions the call accumulates over.
+   */
+  call(...args: (TensorSlice | ExprLike | TensorIntrinCallOptions)[]): TensorIntrinCall {
+    return callTensorIntrin(this, args);
+  }
 
   /** `TensorIntrin(name)`. */
   toString(): string { return `TensorIntrin(${this.name})`; }
@@ -81,7 +100,7 @@ function asStmt(s: IntrinStmt, what: string): Stmt | undefined {
  */
 export function declTensorIntrin(
   op: Operation,
-  fcompute: (ins: Buffer[], outs: Buffer[]) => IntrinStmt | IntrinStmt[],
+  fcompute: (ins: Buffer[], outs: Buffer[], scalarParams: Var[]) => IntrinStmt | IntrinStmt[],
   opts: TensorIntrinOptions = {},
 ): TensorIntrin {
   const name = opts.name ?? "tensor_intrin";
@@ -110,12 +129,16 @@ export function declTensorIntrin(
     }
     return declBuffer(t.shape, t.dtype, t.op.name, { ...params });
   });
-  const result = fcompute(buffers.slice(0, inputs.length), buffers.slice(inputs.length));
+  const scalarParams = opts.scalarParams ?? [];
+  if (!Array.isArray(scalarParams) || scalarParams.some((v) => !(v instanceof Var))) {
+    throw new ArgumentError(`declTensorIntrin '${name}': scalarParams must be an array of variables, got ${describe(scalarParams)}`);
+  }
+  const result = fcompute(buffers.slice(0, inputs.length), buffers.slice(inputs.length), [...scalarParams]);
   const list = Array.isArray(result) ? result : [result];
   if (list.length === 0 || list.length > 3) {
     throw new ArgumentError(`declTensorIntrin '${name}': fcompute must return a body or [body, reset, update], got ${list.length} values`);
   }
   const [body, reset, update] = [0, 1, 2].map((i) => asStmt(list[i], `declTensorIntrin '${name}': ${["the body", "the reset", "the update"][i]}`));
   if (!body && !update) throw new ArgumentError(`declTensorIntrin '${name}': fcompute returned neither a body nor an update`);
-  return new TensorIntrin(name, op, inputs, buffers, body, reset, update);
+  return new TensorIntrin(name, op, inputs, buffers, body, reset, update, [...scalarParams]);
 }

@@ -9,9 +9,10 @@ import { externKind } from "./extern.js";
 import { placeholderKind } from "./placeholder.js";
 import { scanKind } from "./scan.js";
 import { UnsupportedError } from "../../errors.js";
+import { tensorComputeKind } from "./tensor_compute.js";
 
 /** Every op kind, looked up in order by {@link opKindOf}. */
-export const OP_KINDS: readonly OpKind[] = [placeholderKind, computeKind, externKind, scanKind] as readonly OpKind[];
+export const OP_KINDS: readonly OpKind[] = [placeholderKind, computeKind, externKind, scanKind, tensorComputeKind] as readonly OpKind[];
 
 /**
  * The kind of `op`.
