@@ -12,7 +12,7 @@
 // against its parameter list are planned once, and any argument off the plan's fast path goes
 // through encodeArgs, which gives the error.
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
-import { NDArray, isTypedArray, layoutOf } from "./ndarray.js";
+import { NDArray, type NDLayout, isTypedArray, layoutOf } from "./ndarray.js";
 import { checkNoOverlap, noaliasPairs } from "./overlap.js";
 
 /** A kernel parameter, as described to createModuleFromSource (and embedded in the library). */
@@ -48,6 +48,31 @@ function paramLabel(fname: string, i: number, p?: ParamInfo): string {
 }
 
 /**
+ * Writes the descriptor of the tensor laid out as `l` at `meta[pos]` (kind, DLPack dtype, byte
+ * offset, rank, whether strides follow, the shape, the strides when not compact), as
+ * native/call.cc reads it; returns the position after it. The caller checked the room.
+ */
+function writeTensor(meta: Float64Array, pos: number, l: NDLayout): number {
+  const nd = l.shape.length;
+  const strided = !l.contiguous;
+  meta[pos] = TENSOR;
+  meta[pos + 1] = l.info.code;
+  meta[pos + 2] = l.info.bits;
+  meta[pos + 3] = 1;
+  meta[pos + 4] = l.byteOffset;
+  meta[pos + 5] = nd;
+  meta[pos + 6] = strided ? 1 : 0;
+  pos += 7;
+  for (let d = 0; d < nd; d++) meta[pos + d] = l.shape[d];
+  pos += nd;
+  if (strided) {
+    for (let d = 0; d < nd; d++) meta[pos + d] = l.strides[d];
+    pos += nd;
+  }
+  return pos;
+}
+
+/**
  * Fills `meta` for `args` and returns the values to pass to the addon after the kernel handle:
  * in `out` (its first args.length entries; a caller reusing one array per kernel saves an
  * allocation a call), else in a new array.
@@ -78,23 +103,8 @@ export function encodeArgs(fname: string, args: readonly unknown[], params: read
       if (data.length < l.minLength) {
         throw new ArgumentError(`${paramLabel(fname, i, p)}: the NDArray's data is ${data.length === 0 ? "detached (its ArrayBuffer was transferred away, e.g. by structuredClone or postMessage)" : `shorter than its layout`}: ${info.name} shape [${shape.join(", ")}] needs ${l.minLength * info.bytes} bytes, the data has ${data.byteLength}`);
       }
-      const strided = !l.contiguous;
       if (pos + 7 + 2 * nd > cap) throw new ArgumentError(`${fname}: too many arguments or dimensions for one call`);
-      meta[pos] = TENSOR;
-      meta[pos + 1] = info.code;
-      meta[pos + 2] = info.bits;
-      meta[pos + 3] = 1;
-      meta[pos + 4] = l.byteOffset;
-      meta[pos + 5] = nd;
-      meta[pos + 6] = strided ? 1 : 0;
-      pos += 7;
-      for (let d = 0; d < nd; d++) meta[pos + d] = shape[d];
-      pos += nd;
-      if (strided) {
-        const strides = l.strides;
-        for (let d = 0; d < nd; d++) meta[pos + d] = strides[d];
-        pos += nd;
-      }
+      pos = writeTensor(meta, pos, l);
       values[i] = data;
       continue;
     }
@@ -206,22 +216,7 @@ export function argEncoder(fname: string, params: readonly ParamInfo[] | undefin
           (a as NDArray).released || data.length < l.minLength || pos + 7 + 2 * nd > cap) {
         return general(args, meta, out);
       }
-      const strided = !l.contiguous;
-      meta[pos] = TENSOR;
-      meta[pos + 1] = info.code;
-      meta[pos + 2] = info.bits;
-      meta[pos + 3] = 1;
-      meta[pos + 4] = l.byteOffset;
-      meta[pos + 5] = nd;
-      meta[pos + 6] = strided ? 1 : 0;
-      pos += 7;
-      for (let d = 0; d < nd; d++) meta[pos + d] = shape[d];
-      pos += nd;
-      if (strided) {
-        const strides = l.strides;
-        for (let d = 0; d < nd; d++) meta[pos + d] = strides[d];
-        pos += nd;
-      }
+      pos = writeTensor(meta, pos, l);
       out[i] = data;
       if (paired[i]) {
         // In memory another buffer object may show: the full check compares addresses.
