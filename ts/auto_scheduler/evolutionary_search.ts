@@ -1,6 +1,6 @@
 // The evolutionary search over measured candidates. The first batch holds the seeds (the
-// unscheduled program, the default schedule when there is one, the best records of this workload
-// on this target); then every batch is filled with mutants of good candidates (a parent is the
+// unscheduled program, the default schedule when there is one, the rules' first guess
+// (rule_seed.ts), the best records of this workload on this target); then every batch is filled with mutants of good candidates (a parent is the
 // better of two drawn from the fastest eight; one or two of its decisions change: a tile level,
 // the compute location, the parallel depth, the unroll step) and, a quarter of the time, a fresh
 // sample of the rules' space. A candidate already measured (or recorded) is never proposed again,
@@ -14,7 +14,7 @@ import type { SearchSpace } from "./search_space.js";
 import type { Trace } from "./trace.js";
 
 /** Where a candidate came from. */
-export type Origin = "unscheduled" | "default" | "record" | "sample" | "mutation";
+export type Origin = "unscheduled" | "default" | "rules" | "record" | "sample" | "mutation";
 
 /** A schedule to measure: a trace (with the decisions behind it, for rule-made ones). */
 export interface Candidate {

@@ -15,6 +15,7 @@ import type { Tensor } from "../te/tensor.js";
 import { version } from "../version.js";
 import { defaultSchedule, type DefaultScheduleHook, hasDefaultSchedule } from "./default_schedule.js";
 import type { Decisions } from "./decisions.js";
+import { ruleSeed } from "./rule_seed.js";
 import { type Candidate, EvolutionarySearch, type Measured, type Origin, traceKey } from "./evolutionary_search.js";
 import type { MeasureError, MeasureJob, MeasureQueue, MeasureResult } from "./measure_job.js";
 import { type JobSettings, makeJob, measureArgs, referenceSource, scheduleSource } from "./measure_jobs.js";
@@ -70,7 +71,7 @@ export interface TuneOptions extends TargetOptions {
 export interface Trial {
   /** Its position in the run (0 first). */
   index: number;
-  /** Where it came from: the unscheduled program, the default schedule, a sample of the rules' space, a mutation. */
+  /** Where it came from: the unscheduled program, the default schedule, the rules' first guess, a record, a sample of the rules' space, a mutation. */
   origin: Origin;
   /** Its schedule. */
   trace: Trace;
@@ -178,6 +179,14 @@ export async function tune(outputs: Tensor | Operation | readonly (Tensor | Oper
   const seeds: Candidate[] = [{ trace: [], origin: "unscheduled" }];
   // Only a default that is not the unscheduled program (a hook may decline a program).
   if (hasDefaultSchedule(opts.defaultSchedule) && defaultSchedule(ops, opts.defaultSchedule).from === "hook") seeds.push({ trace: [], origin: "default" });
+  const rules = ruleSeed(space, target.cores);
+  if (rules) {
+    try {
+      seeds.push({ trace: space.build(rules), decisions: rules, origin: "rules" });
+    } catch {
+      // The schedule API refused the guess (a shape the rules did not foresee): the search samples instead.
+    }
+  }
   const search = new EvolutionarySearch(space, seed, seeds, known);
 
   const settings: JobSettings = {
