@@ -121,8 +121,47 @@ export function defineVectorMath(host: VectorMathHost, fn: string, t: DataType):
   }
 }
 
+/**
+ * exp / exp2 of 16 float32 lanes with AVX-512F instructions, defined only when the compiler targets
+ * AVX-512F (`#if defined(__AVX512F__)`; the portable code below is used otherwise): the clamp by
+ * vminps / vmaxps (a NaN operand in the second place is passed through), n = round(x/ln2) by
+ * vrndscaleps, and the scaling by 2^n by one vscalefps (p·2^n rounded once: subnormal results
+ * round once, 2^128 overflows to +inf). The same polynomial as the portable code, so the two
+ * agree to the last bit but where x/ln2 lies within a rounding of a half-integer (n then differs
+ * by one and r by ln2, inside the polynomial's interval either way).
+ */
+function defineExpAvx512(host: VectorMathHost, which: "exp" | "exp2"): string {
+  const F = host.types.value(DataType.float(32, 16));
+  const bF = host.broadcast(DataType.float(32, 16));
+  const name = `__tejit_v${which}_avx512_${F}`;
+  const [lo, hi] = which === "exp" ? ["-104.0f", "88.7600021f"] : ["-151.0f", "128.399994f"];
+  // vminps(a, b) and vmaxps(a, b) give b when either is NaN: the constant goes first so a NaN x
+  // stays NaN. gcc and clang name the 512-bit builtins differently (the masked form in gcc).
+  const reduce = which === "exp"
+    ? `  ${F} n = __builtin_ia32_rndscaleps_mask(xc * 1.44269502f, 0, xc, (unsigned short)0xffff, 4);
+  ${F} r = xc - n * 0.693359375f;
+  r = r - n * -2.12194442e-4f;`
+    : `  ${F} n = __builtin_ia32_rndscaleps_mask(xc, 0, xc, (unsigned short)0xffff, 4);
+  ${F} r = (xc - n) * 0.693147182f;`;
+  return host.define(name, () => `#if defined(__AVX512F__)
+/* ${which}(x), 16 float32 lanes with AVX-512F: clamp by vminps/vmaxps, n by vrndscaleps, e^r by the polynomial, times 2^n by vscalefps. */
+static inline ${F} ${name}(${F} x) {
+#if defined(__clang__)
+  ${F} xc = __builtin_ia32_minps512(${bF}(${hi}), x, 4);
+  xc = __builtin_ia32_maxps512(${bF}(${lo}), xc, 4);
+#else
+  ${F} xc = __builtin_ia32_minps512_mask(${bF}(${hi}), x, x, (unsigned short)0xffff, 4);
+  xc = __builtin_ia32_maxps512_mask(${bF}(${lo}), xc, xc, (unsigned short)0xffff, 4);
+#endif
+${reduce}
+  ${F} p = 1.0f + (r + (r * r) * (${horner("r", EXP_P)}));
+  return __builtin_ia32_scalefps512_mask(p, n, p, (unsigned short)0xffff, 4);
+}
+#endif`);
+}
+
 function defineExpCore(host: VectorMathHost, n: Names, which: "exp" | "exp2"): string {
-  const { F, I, U, sel, bF } = n;
+  const { F, I, U, N, sel, bF } = n;
   const name = `__tejit_v${which}_${n.suffix}`;
   // exp: clamp to [−104, 88.76] (round(x/ln2) stays in [−150, 128]); exp2: to [−151, 128.4].
   const [lo, hi] = which === "exp" ? ["-104.0f", "88.7600021f"] : ["-151.0f", "128.399994f"];
@@ -138,9 +177,17 @@ function defineExpCore(host: VectorMathHost, n: Names, which: "exp" | "exp2"): s
   ${I} ni = (${I})t - 0x4B400000;
   ${F} n = __builtin_convertvector(ni, ${F});
   ${F} r = (xc - n) * 0.693147182f;`;
+  // With AVX-512F, 16 lanes (one register) go through the AVX-512 core. (Wider vectors are
+  // split to the target's width before the C is written, split_wide_vectors.ts.)
+  const avx512 = N === 16
+    ? `#if defined(__AVX512F__)
+  return ${defineExpAvx512(host, which)}(x);
+#endif
+`
+    : "";
   return host.define(name, () => `/* ${which}(x), float32 lanes: range reduction to |r| <= ln2/2, e^r by a polynomial, times 2^n in two steps. */
 static inline ${F} ${name}(${F} x) {
-  /* A NaN fails both comparisons and stays NaN through the polynomial; the integer steps on its
+${avx512}  /* A NaN fails both comparisons and stays NaN through the polynomial; the integer steps on its
      bits cannot overflow (n1 + 127 < 2^30). */
   ${F} xc = ${sel}(x > ${hi}, ${bF}(${hi}), x);
   xc = ${sel}(xc < ${lo}, ${bF}(${lo}), xc);
