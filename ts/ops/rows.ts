@@ -38,6 +38,17 @@ export function rowReduction(s: Schedule, R: Tensor, at: Stage, row: IterVar, la
     // Rows outer, the remaining reduction next, the lanes innermost and vectorized.
     sf.reorder(...rest, sf.op.reduceAxis[0], lane);
     sf.vectorize(lane);
+    // The partials added up as a tree: halved by vector steps (p/2 lanes from p) down to two,
+    // instead of one scalar chain of f dependent steps at the end of the row.
+    for (let p = f; p > 2; p /= 2) {
+      const [kk] = sr.op.reduceAxis;
+      const [, half] = sr.split(kk, { factor: p / 2 });
+      const sh = s.stage(s.rfactor(R, half));
+      sh.computeAt(at, row);
+      const [l, ...others] = sh.op.axis;
+      sh.reorder(...others, sh.op.reduceAxis[0], l);
+      sh.vectorize(l);
+    }
   }
   sr.computeAt(at, row);
 }
