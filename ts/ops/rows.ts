@@ -3,8 +3,8 @@
 // rfactored into two vectors of partial results where the row allows (two independent vector
 // max / add chains, so a step does not wait for the last one's latency), the partials then
 // added up as a tree of vector steps (rfactor again, halving the lanes: five dependent steps for
-// 32 partials instead of a 32-step scalar chain, which cost about as much as a pass over a row of
-// 1024 in L2), and the row's elementwise work is vectorized.
+// 32 partials instead of a 32-step scalar chain of add latencies a reduction), and the row's
+// elementwise work is vectorized.
 
 import type { IterVar } from "../ir/iter_var.js";
 import type { Schedule } from "../schedule/schedule.js";
