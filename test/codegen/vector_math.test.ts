@@ -229,8 +229,8 @@ test("float32 vector pow: max error over the sweep and a set of exponents, C's s
   cases.forEach(([x, y, want], i) => t.true(Object.is(special[i], want), `pow(${x}, ${y}) = ${special[i]}, C gives ${want}`));
 });
 
-/** Checks the special values of every function in `fns` (16 lanes, built with `cflags`). */
-function checkSpecialValues(t: ExecutionContext, fns: readonly Fn[], cflags: readonly string[], what: string): void {
+/** Checks the special values of every function in `fns` (vectorized by `lanes`, built with `cflags`). */
+function checkSpecialValues(t: ExecutionContext, fns: readonly Fn[], cflags: readonly string[], what: string, lanes = 16): void {
   const inf = Infinity;
   const min = 2 ** -149;
   const fexp = (x: number): number => Math.fround(Math.exp(Math.fround(x)));
@@ -249,7 +249,7 @@ function checkSpecialValues(t: ExecutionContext, fns: readonly Fn[], cflags: rea
   fns = fns.filter((f) => cases[f.name]);
   const size = 16;
   const xs = new Float32Array(size * fns.length * 2);
-  const vec = buildAll(fns, xs.length, 16, "float32", cflags);
+  const vec = buildAll(fns, xs.length, lanes, "float32", cflags);
   const inputs = fns.map((f) => cases[f.name]);
   // Function k reads its cases from A[k·32 ...]; the rest of A is 1.
   xs.fill(1);
@@ -280,6 +280,8 @@ test("vector math at every lane count (2, 4, 8; 16 above) and float64 (sqrt vect
       const m = measure(xs, got[k], (i) => f.ref(xs[i]));
       t.true(m.ulp <= f.bound, `${f.name} x${lanes}: ${m.ulp} ULP at ${xs[m.at]}`);
     });
+    // The clamps are minps/maxps at 4 and 8 lanes (SSE, AVX), a select at 2: special values on each.
+    checkSpecialValues(t, EXP_FAMILY, [], `x${lanes}`, lanes);
   }
   const xd = Float64Array.from(xs, (x) => Math.abs(x) < 1e300 ? x : 1);
   const f64 = FNS.filter((f) => ["sqrt", "tanh"].includes(f.name));

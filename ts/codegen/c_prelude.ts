@@ -277,7 +277,7 @@ ${insn}  return ${sel}(a ${cmp} b, a, b);
   vectorMath(externName: string, t: DataType): string | undefined {
     const fn = vectorMathFunction(externName, t);
     if (fn === undefined) return undefined;
-    const host = { types: this.types, define: (n: string, d: () => string) => this.need(n, d), select: (x: DataType) => this.select(x), broadcast: (x: DataType) => this.broadcast(x) };
+    const host = { types: this.types, define: (n: string, d: () => string) => this.need(n, d), select: (x: DataType) => this.select(x), broadcast: (x: DataType) => this.broadcast(x), minMax: (k: "min" | "max", x: DataType) => this.minMax(k, x) };
     return defineVectorMath(host, fn, t);
   }
 
