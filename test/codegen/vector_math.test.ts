@@ -5,13 +5,14 @@
 // NaN, zeros, overflow and underflow thresholds, subnormals) are exact. The measured figures are
 // printed with `npx ava test/codegen/vector_math.test.ts --verbose` and recorded in
 // docs/vector_math.md.
-import test from "ava";
+import { spawnSync } from "node:child_process";
+import test, { type ExecutionContext } from "ava";
 import { CLANG, compileWithClang } from "./helpers.js";
 import { te, build, nd, lower, interpret } from "../../ts/index.js";
 import type { PrimExpr } from "../../ts/ir/expr.js";
 import { erf } from "../../ts/interp/libm.js";
 import type { Module } from "../../ts/runtime/module.js";
-import { compilerFlags } from "../../ts/runtime/compile.js";
+import { compilerFlags, compileSource } from "../../ts/runtime/compile.js";
 import { nativeVectorBytes } from "../../ts/codegen/vector_width.js";
 
 // -Wno-psabi: gcc notes that a static helper passing a vector wider than the target's registers
@@ -74,7 +75,7 @@ function relError(got: number, want: number): number {
 }
 
 /** One module computing every function of `fns` elementwise on A, vectorized by `lanes` (1: scalar). */
-function buildAll(fns: readonly Fn[], n: number, lanes: number, dtype = "float32"): Module {
+function buildAll(fns: readonly Fn[], n: number, lanes: number, dtype = "float32", cflags: readonly string[] = []): Module {
   const A = te.placeholder([n], dtype, "A");
   const outs = fns.map((f) => te.compute([n], (i) => f.te(A.at(i)), `B_${f.name}`));
   const s = te.createSchedule(outs.map((o) => o.op));
@@ -84,7 +85,7 @@ function buildAll(fns: readonly Fn[], n: number, lanes: number, dtype = "float32
       s.stage(o).vectorize(xi);
     }
   }
-  return build(s, [A, ...outs], { cflags: STRICT });
+  return build(s, [A, ...outs], { cflags: [...STRICT, ...cflags] });
 }
 
 function runAll(mod: Module, xs: Float32Array | Float64Array, count: number): (Float32Array | Float64Array)[] {
@@ -126,6 +127,48 @@ test("float32 vector math: max error over every 2^10-th bit pattern, against flo
     t.true(exact.ulp <= f.bound, `${f.name}(${SWEEP[exact.at]}) = ${gotVec[k][exact.at]}, exact ${f.ref(SWEEP[exact.at])}: ${exact.ulp} ULP > ${f.bound}`);
     t.true(vsLibm.ulp <= f.bound + 1, `${f.name}: ${vsLibm.ulp} ULP from libm at x = ${SWEEP[vsLibm.at]}`);
   });
+});
+
+/** The functions on the exp core, which has an AVX-512F form (vscalefps) besides the portable one. */
+const EXP_FAMILY = FNS.filter((f) => ["exp", "exp2", "tanh", "sigmoid", "erf"].includes(f.name));
+/** Turns the AVX-512F form off: the portable code of the same 16-lane functions. */
+const PORTABLE = ["-mno-avx512f"];
+
+/** The x86 instructions of `source` compiled with the strict flags and `cflags` (objdump), or undefined without objdump. */
+function disassembly(source: string, cflags: readonly string[]): string | undefined {
+  const lib = compileSource(source, { cflags: [...STRICT, ...cflags] });
+  const r = spawnSync("objdump", ["-d", "--no-show-raw-insn", lib], { encoding: "utf8", maxBuffer: 1 << 28 });
+  return r.error || r.status !== 0 ? undefined : r.stdout;
+}
+
+test("exp's AVX-512F form (vscalefps) is used where the target has AVX-512F and the portable form otherwise; both within the bounds over the sweep, special values exact", (t) => {
+  const source = (cflags: readonly string[]) => buildAll(EXP_FAMILY, 64, 16, "float32", cflags).getSource();
+  const native = disassembly(source([]), []);
+  const portable = disassembly(source(PORTABLE), PORTABLE);
+  if (portable !== undefined) t.notRegex(portable, /vscalefps/, "-mno-avx512f: the portable code");
+  if (NATIVE_F32 !== 16) {
+    if (native !== undefined) t.notRegex(native, /vscalefps/);
+    t.log("the host has no AVX-512F: only the portable form can run here (the test above measured it)");
+    return;
+  }
+  if (native !== undefined) {
+    t.regex(native, /vscalefps/, "AVX-512F: the 2^n scaling by vscalefps");
+    t.regex(native, /vrndscaleps/, "AVX-512F: n rounded by vrndscaleps");
+  } else {
+    t.log("objdump is not installed: the instruction check is skipped");
+  }
+  const vec = buildAll(EXP_FAMILY, SWEEP.length, 16, "float32", PORTABLE);
+  const gotPortable = runAll(vec, SWEEP, EXP_FAMILY.length);
+  const gotNative = runAll(buildAll(EXP_FAMILY, SWEEP.length, 16), SWEEP, EXP_FAMILY.length);
+  EXP_FAMILY.forEach((f, k) => {
+    const exact = measure(SWEEP, gotPortable[k], (i) => f.ref(SWEEP[i]));
+    const between = measure(SWEEP, gotNative[k], (i) => gotPortable[k][i]);
+    let differ = 0;
+    for (let i = 0; i < SWEEP.length; i++) if (!Object.is(gotNative[k][i], gotPortable[k][i])) differ++;
+    t.log(`${f.name}, portable: ${exact.ulp.toFixed(3)} ULP (relative ${exact.rel.toExponential(2)}) at x = ${SWEEP[exact.at]}; AVX-512F vs portable ${between.ulp.toFixed(3)} ULP, ${differ} of ${SWEEP.length} differ`);
+    t.true(exact.ulp <= f.bound, `portable ${f.name}(${SWEEP[exact.at]}) = ${gotPortable[k][exact.at]}: ${exact.ulp} ULP > ${f.bound}`);
+  });
+  checkSpecialValues(t, EXP_FAMILY, PORTABLE, "portable");
 });
 
 /** C's pow: pow(x, ±0) = 1, pow(1, y) = 1, pow(-1, ±inf) = 1 (JS's Math.pow gives NaN for the last two). */
@@ -186,7 +229,8 @@ test("float32 vector pow: max error over the sweep and a set of exponents, C's s
   cases.forEach(([x, y, want], i) => t.true(Object.is(special[i], want), `pow(${x}, ${y}) = ${special[i]}, C gives ${want}`));
 });
 
-test("float32 vector math: special values are exact", (t) => {
+/** Checks the special values of every function in `fns` (vectorized by `lanes`, built with `cflags`). */
+function checkSpecialValues(t: ExecutionContext, fns: readonly Fn[], cflags: readonly string[], what: string, lanes = 16): void {
   const inf = Infinity;
   const min = 2 ** -149;
   const fexp = (x: number): number => Math.fround(Math.exp(Math.fround(x)));
@@ -202,10 +246,10 @@ test("float32 vector math: special values are exact", (t) => {
     sqrt: [[-1, NaN], [-0, -0], [0, 0], [inf, inf], [-inf, NaN], [NaN, NaN], [4, 2], [min, Math.fround(Math.sqrt(min))]],
     rsqrt: [[0, inf], [inf, 0], [-1, NaN], [NaN, NaN], [4, 0.5]],
   };
-  const fns = FNS.filter((f) => cases[f.name]);
+  fns = fns.filter((f) => cases[f.name]);
   const size = 16;
   const xs = new Float32Array(size * fns.length * 2);
-  const vec = buildAll(fns, xs.length, 16);
+  const vec = buildAll(fns, xs.length, lanes, "float32", cflags);
   const inputs = fns.map((f) => cases[f.name]);
   // Function k reads its cases from A[k·32 ...]; the rest of A is 1.
   xs.fill(1);
@@ -214,9 +258,13 @@ test("float32 vector math: special values are exact", (t) => {
   fns.forEach((f, k) => {
     inputs[k].forEach(([x, want], i) => {
       const g = got[k][k * 2 * size + i];
-      t.true(Object.is(g, want), `${f.name}(${x}) = ${g}, expected ${want}`);
+      t.true(Object.is(g, want), `${what}: ${f.name}(${x}) = ${g}, expected ${want}`);
     });
   });
+}
+
+test("float32 vector math: special values are exact", (t) => {
+  checkSpecialValues(t, FNS, [], "native");
 });
 
 test("vector math at every lane count (2, 4, 8; 16 above) and float64 (sqrt vectorized, tanh lane by lane through libm)", (t) => {
@@ -232,6 +280,8 @@ test("vector math at every lane count (2, 4, 8; 16 above) and float64 (sqrt vect
       const m = measure(xs, got[k], (i) => f.ref(xs[i]));
       t.true(m.ulp <= f.bound, `${f.name} x${lanes}: ${m.ulp} ULP at ${xs[m.at]}`);
     });
+    // The clamps are minps/maxps at 4 and 8 lanes (SSE, AVX), a select at 2: special values on each.
+    checkSpecialValues(t, EXP_FAMILY, [], `x${lanes}`, lanes);
   }
   const xd = Float64Array.from(xs, (x) => Math.abs(x) < 1e300 ? x : 1);
   const f64 = FNS.filter((f) => ["sqrt", "tanh"].includes(f.name));

@@ -63,11 +63,15 @@ test("softmax: the row's reductions rfactored into vector partials at the row, t
   const X = te.placeholder([8, 64], "float32", "X");
   const Y = ops.softmax(X);
   const text = lower(ops.schedule(Y, { vectorBytes: 32, numThreads: 2 }), [X, Y]).toString();
-  // Per row: two vectors (16 lanes: two independent chains) of partial maxima, the max, 16
-  // partial sums, the sum; the row's exp (64 floats) shares the partial maxima's buffer once they
-  // are reduced (storage rewrite).
-  t.deepEqual(allocations(text), ["softmax_max.rf float32 [64]", "softmax_max float32 [1]", "softmax_sum.rf float32 [16]", "softmax_sum float32 [1]"]);
+  // Per row: two vectors (16 lanes: two independent chains) of partial maxima, halved as a tree
+  // (8, 4, 2 lanes) into the max, the same for the sum; the tree's steps ping-pong between two
+  // buffers, and the row's exp (64 floats) shares the partial maxima's buffer once they are
+  // reduced (storage rewrite).
+  t.deepEqual(allocations(text), ["softmax_max.rf float32 [64]", "softmax_max.repl.rf float32 [16]", "softmax_max float32 [1]", "softmax_sum.repl.rf float32 [8]", "softmax_sum float32 [1]"]);
   t.true(text.includes("softmax_max.rf[ramp(0, 1, 16)] = max((float32x16*)softmax_max.rf[ramp(0, 1, 16)], (float32x16*)X_2[ramp(((ax0*64) + (k.outer*16)), 1, 16)])"));
+  t.true(text.includes("softmax_max.repl.rf[ramp(0, 1, 8)] = max((float32x8*)softmax_max.repl.rf[ramp(0, 1, 8)], (float32x8*)softmax_max.rf[ramp((k.inner.v.outer*8), 1, 8)])"), "16 partial maxima halved to 8");
+  t.true(text.includes("softmax_max[0] = max((float32*)softmax_max[0], (float32*)softmax_max.repl.rf[k.inner.v.inner.v.inner.v.inner.v])"), "the last two");
+  t.true(/for \(k\.inner\.v\.inner\.v\.inner\.v\.inner\.v: int32, 0, 2\)/.test(text), "the scalar step is over 2 partials");
   t.true(text.includes("= @tir.exp(((float32x8*)X_2[ramp(((ax0*64) + (ax1.outer*8)), 1, 8)] - broadcast((float32*)softmax_max[0], 8)), dtype=float32x8)"));
   // One loop nest: the parallel rows, everything else inside.
   t.deepEqual(text.split("\n").filter((l) => /^ {2}for \(/.test(l)), ['  for (ax0: int32, 0, 8) "parallel" {']);

@@ -48,6 +48,8 @@ export interface VectorMathHost {
   define(name: string, def: () => string): string;
   select(t: DataType): string;
   broadcast(t: DataType): string;
+  /** The vector min/max helper (`a < b ? a : b` / `a > b ? a : b`; minps/maxps where the target has them). */
+  minMax(kind: "min" | "max", t: DataType): string;
 }
 
 /** A float literal of a float32 value (exactly representable digits, `f` suffix). */
@@ -87,7 +89,7 @@ const ERF_LARGE_P = [0.216770872, -0.123717494, 0.0670120716, -0.0346638523, 0.0
 interface Names {
   readonly F: string; readonly I: string; readonly U: string; readonly N: number; readonly suffix: string;
   /** Helpers, defined when first read (clang warns about an unused static function). */
-  readonly sel: string; readonly bF: string; readonly bI: string;
+  readonly sel: string; readonly bF: string; readonly bI: string; readonly min: string; readonly max: string;
 }
 
 function names(host: VectorMathHost, t: DataType): Names {
@@ -100,6 +102,8 @@ function names(host: VectorMathHost, t: DataType): Names {
     get sel() { return host.select(t); },
     get bF() { return host.broadcast(t); },
     get bI() { return host.broadcast(DataType.int(32, N)); },
+    get min() { return host.minMax("min", t); },
+    get max() { return host.minMax("max", t); },
   };
 }
 
@@ -121,8 +125,44 @@ export function defineVectorMath(host: VectorMathHost, fn: string, t: DataType):
   }
 }
 
+/**
+ * exp / exp2 of 16 float32 lanes with AVX-512F instructions, defined only when the compiler targets
+ * AVX-512F (`#if defined(__AVX512F__)`; the portable code below is used otherwise): the clamp by
+ * vminps / vmaxps (the min/max helpers; a NaN operand in the second place is passed through), n = round(x/ln2) by
+ * vrndscaleps, and the scaling by 2^n by one vscalefps (p·2^n rounded once: subnormal results
+ * round once, 2^128 overflows to +inf). The same polynomial as the portable code, so the two
+ * agree to the last bit but where x/ln2 lies within a rounding of a half-integer (n then differs
+ * by one and r by ln2, inside the polynomial's interval either way).
+ */
+function defineExpAvx512(host: VectorMathHost, which: "exp" | "exp2"): string {
+  const F = host.types.value(DataType.float(32, 16));
+  const t16 = DataType.float(32, 16);
+  const bF = host.broadcast(t16);
+  const min = host.minMax("min", t16);
+  const max = host.minMax("max", t16);
+  const name = `__tejit_v${which}_avx512_${F}`;
+  const [lo, hi] = which === "exp" ? ["-104.0f", "88.7600021f"] : ["-151.0f", "128.399994f"];
+  // The min/max helpers are vminps/vmaxps here, which give b when either is NaN: the constant
+  // goes first so a NaN x stays NaN.
+  const reduce = which === "exp"
+    ? `  ${F} n = __builtin_ia32_rndscaleps_mask(xc * 1.44269502f, 0, xc, (unsigned short)0xffff, 4);
+  ${F} r = xc - n * 0.693359375f;
+  r = r - n * -2.12194442e-4f;`
+    : `  ${F} n = __builtin_ia32_rndscaleps_mask(xc, 0, xc, (unsigned short)0xffff, 4);
+  ${F} r = (xc - n) * 0.693147182f;`;
+  return host.define(name, () => `#if defined(__AVX512F__)
+/* ${which}(x), 16 float32 lanes with AVX-512F: clamp by vminps/vmaxps, n by vrndscaleps, e^r by the polynomial, times 2^n by vscalefps. */
+static inline ${F} ${name}(${F} x) {
+  ${F} xc = ${max}(${bF}(${lo}), ${min}(${bF}(${hi}), x));
+${reduce}
+  ${F} p = 1.0f + (r + (r * r) * (${horner("r", EXP_P)}));
+  return __builtin_ia32_scalefps512_mask(p, n, p, (unsigned short)0xffff, 4);
+}
+#endif`);
+}
+
 function defineExpCore(host: VectorMathHost, n: Names, which: "exp" | "exp2"): string {
-  const { F, I, U, sel, bF } = n;
+  const { F, I, U, N, bF, min, max } = n;
   const name = `__tejit_v${which}_${n.suffix}`;
   // exp: clamp to [−104, 88.76] (round(x/ln2) stays in [−150, 128]); exp2: to [−151, 128.4].
   const [lo, hi] = which === "exp" ? ["-104.0f", "88.7600021f"] : ["-151.0f", "128.399994f"];
@@ -138,12 +178,20 @@ function defineExpCore(host: VectorMathHost, n: Names, which: "exp" | "exp2"): s
   ${I} ni = (${I})t - 0x4B400000;
   ${F} n = __builtin_convertvector(ni, ${F});
   ${F} r = (xc - n) * 0.693147182f;`;
+  // With AVX-512F, 16 lanes (one register) go through the AVX-512 core. (Wider vectors are
+  // split to the target's width before the C is written, split_wide_vectors.ts.)
+  const avx512 = N === 16
+    ? `#if defined(__AVX512F__)
+  return ${defineExpAvx512(host, which)}(x);
+#endif
+`
+    : "";
   return host.define(name, () => `/* ${which}(x), float32 lanes: range reduction to |r| <= ln2/2, e^r by a polynomial, times 2^n in two steps. */
 static inline ${F} ${name}(${F} x) {
-  /* A NaN fails both comparisons and stays NaN through the polynomial; the integer steps on its
-     bits cannot overflow (n1 + 127 < 2^30). */
-  ${F} xc = ${sel}(x > ${hi}, ${bF}(${hi}), x);
-  xc = ${sel}(xc < ${lo}, ${bF}(${lo}), xc);
+${avx512}  /* The clamp: min(hi, x) is hi < x ? hi : x and max(lo, .) alike (minps/maxps where the target
+     has them), so a NaN fails both comparisons and stays NaN through the polynomial; the integer
+     steps on its bits cannot overflow (n1 + 127 < 2^30). */
+  ${F} xc = ${max}(${bF}(${lo}), ${min}(${bF}(${hi}), x));
 ${reduce}
   ${F} p = 1.0f + (r + (r * r) * (${horner("r", EXP_P)}));
   ${I} n1 = ni >> 1;
@@ -201,7 +249,7 @@ static inline ${F} ${name}(${F} x) {
 }
 
 function defineErf(host: VectorMathHost, n: Names): string {
-  const { F, I, U, sel, bF } = n;
+  const { F, I, U, sel, bF, min } = n;
   const exp = defineExpCore(host, n, "exp");
   const name = `__tejit_verf_${n.suffix}`;
   return host.define(name, () => `/* erf(x), float32 lanes: x P(x^2) below |x| = 0.84375, 1 - e^(-x^2) Q(|x|) up to 4, 1 beyond. */
@@ -211,7 +259,7 @@ static inline ${F} ${name}(${F} x) {
   ${F} z = x * x;
   ${F} us = z * ${f32(1 / ERF_SMALL_HALF)} - 1.0f;
   ${F} small = x + x * (${horner("us", ERF_SMALL_P)});
-  ${F} axc = ${sel}(ax > 4.0f, ${bF}(4.0f), ax);
+  ${F} axc = ${min}(${bF}(4.0f), ax);
   ${F} ul = (axc - ${f32(ERF_LARGE_MID)}) * ${f32(1 / ERF_LARGE_HALF)};
   ${F} big = 1.0f - ${exp}(-(axc * axc)) * (${horner("ul", ERF_LARGE_P)});
   big = (${F})((${U})big | sign);

@@ -1,8 +1,10 @@
 // The row schedule softmax and layer norm share: the axes before the normalized (last) axis
 // are the rows, fused into one parallel loop; each row's reductions are computed at the row,
 // rfactored into two vectors of partial results where the row allows (two independent vector
-// max / add chains, so a step does not wait for the last one's latency; one horizontal
-// reduction a row) and the row's elementwise work is vectorized.
+// max / add chains, so a step does not wait for the last one's latency), the partials then
+// added up as a tree of vector steps (rfactor again, halving the lanes: five dependent steps for
+// 32 partials instead of a 32-step scalar chain of add latencies a reduction), and the row's
+// elementwise work is vectorized.
 
 import type { IterVar } from "../ir/iter_var.js";
 import type { Schedule } from "../schedule/schedule.js";
@@ -38,6 +40,17 @@ export function rowReduction(s: Schedule, R: Tensor, at: Stage, row: IterVar, la
     // Rows outer, the remaining reduction next, the lanes innermost and vectorized.
     sf.reorder(...rest, sf.op.reduceAxis[0], lane);
     sf.vectorize(lane);
+    // The partials added up as a tree: halved by vector steps (p/2 lanes from p) down to two,
+    // instead of one scalar chain of f dependent steps at the end of the row.
+    for (let p = f; p > 2; p /= 2) {
+      const [kk] = sr.op.reduceAxis;
+      const [, half] = sr.split(kk, { factor: p / 2 });
+      const sh = s.stage(s.rfactor(R, half));
+      sh.computeAt(at, row);
+      const [l, ...others] = sh.op.axis;
+      sh.reorder(...others, sh.op.reduceAxis[0], l);
+      sh.vectorize(l);
+    }
   }
   sr.computeAt(at, row);
 }

@@ -4,7 +4,7 @@
 // cheaper: docs/vector_math.md).
 //
 // Schedule along the last axis (rows.ts): rows parallel; at each row the max and the sum
-// rfactored into two vectors of partials; the row's exp staged in a row buffer (computed at the
+// rfactored into two vectors of partials (added up as a tree); the row's exp staged in a row buffer (computed at the
 // row: one exp an element, the buffer stays in L1) and scaled by 1/sum, all vectorized. Along
 // another axis: the reductions at the root with the innermost (contiguous) axis vectorized.
 
