@@ -23,8 +23,10 @@ import * as te from "../te/index.js";
 import type { Tensor } from "../te/tensor.js";
 import { checkFloat, checkOptions, checkRank, checkSameDType, checkTensor, constDim, pair, who } from "./checks.js";
 import { axisNames } from "./elementwise.js";
-import { familyOf, familyTag } from "./family.js";
+import { familyTag } from "./family.js";
+import { conv2dChannelBlocked, scheduleConv2dChannelBlocked, useChannelBlocks } from "./conv2d_channel_blocks.js";
 import { parallelize, vectorFactor } from "./loops.js";
+import { schedulePadAtRoot } from "./pad_at_root.js";
 import type { TargetInfo } from "./target.js";
 
 /** Options of ops.conv2d and ops.depthwiseConv2d. */
@@ -112,6 +114,9 @@ export function conv2d(X: Tensor, W: Tensor, opts: Conv2dOptions = {}): Tensor {
   const ry = te.reduceAxis([0, KH], "ry");
   const rx = te.reduceAxis([0, KW], "rx");
   const attrs = familyTag("conv2d", { layout, stride: [sh, sw], dilation: [dh, dw] });
+  if (!blocked && useChannelBlocks(OW, ws[0])) {
+    return conv2dChannelBlocked(Xp, W, { n, C: cb, CO: ws[0], KH, KW, OH, OW, sh, sw, dh, dw }, { layout, stride: [sh, sw], dilation: [dh, dw] });
+  }
   if (!blocked) {
     const rc = te.reduceAxis([0, cb], "rc");
     return te.compute([n, ws[0], OH, OW], (b, co, y, x) => te.sum(
@@ -155,19 +160,6 @@ export function depthwiseConv2d(X: Tensor, W: Tensor, opts: Omit<Conv2dOptions, 
     [ry, rx]), "depthwise_conv2d", { ...familyTag("depthwise_conv2d", { stride: [sh, sw] }), axisNames: ["n", "c", "y", "x"] });
 }
 
-/** The pad op `conv` reads, computed once at the root: vectorized rows, parallel over channels. */
-function schedulePadAtRoot(s: Schedule, conv: Tensor, t: TargetInfo): void {
-  const P = conv.op.inputTensors().find((x) => familyOf(x.op) === "pad");
-  if (!P) return;
-  const sp = s.stage(P);
-  sp.computeRoot();
-  const ax = sp.op.axis;
-  const last = ax[ax.length - 1];
-  const [, li] = sp.split(last, { factor: vectorFactor((last.dom!.extent as IntImm).value, t.lanes(P.dtype)) });
-  sp.vectorize(li);
-  parallelize(sp, ax.slice(0, 2), t.numThreads);
-}
-
 const ext = (x: Tensor, i: number) => (x.shape[i] as IntImm).value;
 
 /** Machine vectors a vector of `n` lanes takes (`lanes` a native vector): whole vectors, then halves, quarters, ... for the rest. */
@@ -184,6 +176,10 @@ function machineVectors(n: number, lanes: number): number {
 
 /** The default schedule of a conv2d `C` whose values end in `out` (C or its fused elementwise consumer). */
 export function scheduleConv2d(s: Schedule, C: Tensor, out: Tensor, t: TargetInfo): void {
+  if (C.op.attrs.channelBlock !== undefined) {
+    scheduleConv2dChannelBlocked(s, C, out, t);
+    return;
+  }
   schedulePadAtRoot(s, C, t);
   const acc = out === C ? (s.cacheWrite(C, "global") as Tensor) : C;
   const so = s.stage(out);
