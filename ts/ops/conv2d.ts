@@ -12,6 +12,10 @@
 // computed at the tile with the reduction (ci, ky, kx) outermost and kx, the tile's channels
 // and rows unrolled: a step is YB vector loads of the input and 4 broadcasts of weights for
 // 4·YB FMAs.
+// Rows not a whole number of 8-float vectors (14, 28, 7) take the channel-blocked form instead
+// (conv2d_channel_blocks.ts: vectors over output channels, weights packed). A pointwise conv
+// (1x1, stride 1) uses native-width vectors with a tail and, with small weights, runs the channel
+// tiles inside the row tiles.
 // NCHWc schedule: the output's channel block is the vector (whatever the width), a tile is a
 // row of OWB columns of it, the reduction (ci block, ky, kx, ci) outside the tile.
 
