@@ -85,6 +85,26 @@ export function pixelTile(OH: number, OW: number, maxPixels: number): { xt: numb
   return best;
 }
 
+/**
+ * The tile: `tb` blocks (1 or 2, dividing `blocks`; `perBlock` vectors each) x `yt` rows x `xt`
+ * columns of pixels, with the most accumulators (channel vectors x pixels) within `budget`, then
+ * the fewest loads and broadcasts a step for them (channel vectors + pixels). AVX-512 at 14 or 28
+ * columns: 2 blocks (two vectors) x 7 or 4 x 2 pixels; AVX2 (two vectors a block): 1 block,
+ * or 2 when the rows and columns leave a single pixel (7x7: four accumulators rather than two).
+ */
+export function channelBlockTile(blocks: number, perBlock: number, OH: number, OW: number, budget: number): { tb: number; xt: number; yt: number } {
+  let best = { tb: 1, xt: 1, yt: 1, acc: 0, traffic: Infinity };
+  for (const tb of [1, 2]) {
+    if (blocks % tb !== 0) continue;
+    const cv = tb * perBlock;
+    if (cv > budget && tb > 1) continue;
+    const { xt, yt } = pixelTile(OH, OW, Math.max(1, Math.floor(budget / cv)));
+    const acc = cv * xt * yt, traffic = cv + xt * yt;
+    if (acc > best.acc || (acc === best.acc && traffic < best.traffic)) best = { tb, xt, yt, acc, traffic };
+  }
+  return { tb: best.tb, xt: best.xt, yt: best.yt };
+}
+
 /** The default schedule of the channel-blocked form: `C` its output op, `out` C or its fused elementwise consumer. */
 export function scheduleConv2dChannelBlocked(s: Schedule, C: Tensor, out: Tensor, t: TargetInfo): void {
   const Cb = C.op.inputTensors().find((x) => x.op.attrs.part === "blocked")!;
@@ -96,13 +116,7 @@ export function scheduleConv2dChannelBlocked(s: Schedule, C: Tensor, out: Tensor
   if (out !== C) s.stage(C).computeInline();
 
   const lanes = Math.min(t.lanes(C.dtype), CHANNEL_BLOCK);
-  const perBlock = CHANNEL_BLOCK / lanes;
-  const blocks = ext(Cb, 1);
-  // Two channel vectors a tile column: two blocks when a block is one vector.
-  const tb = perBlock === 1 && blocks % 2 === 0 ? 2 : 1;
-  const cv = tb * perBlock;
-  const budget = Math.floor((t.vectorRegisters * 3) / 4);
-  const { xt, yt } = pixelTile(ext(C, 2), ext(C, 3), Math.max(1, Math.floor(budget / cv)));
+  const { tb, xt, yt } = channelBlockTile(ext(Cb, 1), CHANNEL_BLOCK / lanes, ext(C, 2), ext(C, 3), Math.floor((t.vectorRegisters * 3) / 4));
 
   const so = s.stage(out);
   const sb = s.stage(Cb);
