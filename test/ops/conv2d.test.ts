@@ -139,7 +139,7 @@ test("conv2d NCHW, a 14-wide row: one 14-lane vector a row, 2 rows a tile on AVX
   for (const vectorBytes of [64, 32]) assertClose(t, runOps(Y, [X, W], [x, w], "compiled", { vectorBytes }), out, 1e-5, `${vectorBytes}-byte vectors`);
 });
 
-// The channel-blocked NCHW form (rows not a multiple of 8 floats, >= 16 output channels): the
+// The channel-blocked NCHW form (rows not a multiple of 8 floats or a stride, >= 16 output channels): the
 // weights packed into 16-channel blocks, vectors over output channels, the tile copied out to NCHW.
 const BLOCKED: { x: number[]; w: number[]; g: Geometry; what: string }[] = [
   { x: [1, 5, 7, 14], w: [32, 5, 3, 3], g: G1, what: "two whole blocks" },
@@ -147,6 +147,8 @@ const BLOCKED: { x: number[]; w: number[]; g: Geometry; what: string }[] = [
   { x: [2, 3, 9, 11], w: [20, 3, 3, 3], g: { sh: 1, sw: 1, ph: 1, pw: 1, dh: 2, dw: 2 }, what: "a partial block, dilation 2" },
   // Stride 2, output 7x7 (a prime width), 48 channels: three blocks (an odd count: one block a tile).
   { x: [1, 4, 13, 13], w: [48, 4, 3, 3], g: { sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1 }, what: "stride 2, three blocks" },
+  // 7x7 stride 2 (ResNet's first layer, small): output width 16, a multiple of 8, blocked for the stride.
+  { x: [1, 3, 21, 32], w: [32, 3, 7, 7], g: { sh: 2, sw: 2, ph: 3, pw: 3, dh: 1, dw: 1 }, what: "7x7 stride 2" },
   // Uneven padding and a 1x3 kernel, output width 12.
   { x: [1, 3, 4, 12], w: [16, 3, 1, 3], g: { sh: 1, sw: 1, ph: 0, pw: 1, dh: 1, dw: 1 }, what: "a 1x3 kernel" },
 ];

@@ -12,7 +12,8 @@
 // computed at the tile with the reduction (ci, ky, kx) outermost and kx, the tile's channels
 // and rows unrolled: a step is YB vector loads of the input and 4 broadcasts of weights for
 // 4·YB FMAs.
-// Rows not a whole number of 8-float vectors (14, 28, 7) take the channel-blocked form instead
+// Rows not a whole number of 8-float vectors (14, 28, 7), and strided convs, with at least 16
+// output channels take the channel-blocked form instead
 // (conv2d_channel_blocks.ts: vectors over output channels, weights packed). A pointwise conv
 // (1x1, stride 1) uses native-width vectors with a tail and, with small weights, runs the channel
 // tiles inside the row tiles.
@@ -118,7 +119,7 @@ export function conv2d(X: Tensor, W: Tensor, opts: Conv2dOptions = {}): Tensor {
   const ry = te.reduceAxis([0, KH], "ry");
   const rx = te.reduceAxis([0, KW], "rx");
   const attrs = familyTag("conv2d", { layout, stride: [sh, sw], dilation: [dh, dw], kernel: [KH, KW], inChannels: blocked ? cb * xs[4] : cb });
-  if (!blocked && useChannelBlocks(OW, ws[0])) {
+  if (!blocked && useChannelBlocks(OW, ws[0], sw)) {
     return conv2dChannelBlocked(Xp, W, { n, C: cb, CO: ws[0], KH, KW, OH, OW, sh, sw, dh, dw }, { layout, stride: [sh, sw], dilation: [dh, dw], kernel: [KH, KW], inChannels: cb });
   }
   if (!blocked) {

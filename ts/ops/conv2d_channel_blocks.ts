@@ -1,8 +1,10 @@
-// ops.conv2d's NCHW form for narrow rows, vectorized over output channels, and its schedule.
+// ops.conv2d's NCHW form for narrow rows and strided convs, vectorized over output channels, and
+// its schedule.
 //
 // When the output row is not a whole number of 8-lane vectors (14, 28, 7: ResNet's later stages),
 // vectorizing over the width gives partial vectors (14 floats: 8 + 4 + 2 lanes) and few pixels
-// a tile, and the accumulators spill. This form vectorizes over output channels instead
+// a tile, and the accumulators spill; with a stride, a vector of the width is a strided gather
+// of the input. This form vectorizes over output channels instead
 // (TOPI's NCHWc idea, inside an NCHW op): the weights are packed once a call into blocks of 16
 // output channels, Wp[co / 16, ci, ky, kx, co % 16] (zero past the last channel), the convolution
 // is computed into a channel-blocked buffer Cb[n, co / 16, y, x, co % 16], and the output
@@ -29,9 +31,14 @@ import type { TargetInfo } from "./target.js";
 /** Output channels a block of the packed weights and of the blocked buffer. */
 export const CHANNEL_BLOCK = 16;
 
-/** Whether ops.conv2d (NCHW) takes the channel-blocked form: rows not a multiple of 8 floats, and at least a block of output channels. */
-export function useChannelBlocks(outWidth: number, outChannels: number): boolean {
-  return outWidth % 8 !== 0 && outChannels >= CHANNEL_BLOCK;
+/**
+ * Whether ops.conv2d (NCHW) takes the channel-blocked form: at least a block of output channels,
+ * and rows not a multiple of 8 floats or a horizontal stride above 1 (vectors over the width
+ * would then be strided gathers of the input: at 224²x3→64 7x7 stride 2 this form was 1.26x
+ * the width-vectorized one on Zen 4; at 56²x64→64 3x3 stride 1 it was 0.93x, at 1x1 0.45x).
+ */
+export function useChannelBlocks(outWidth: number, outChannels: number, strideW: number): boolean {
+  return (outWidth % 8 !== 0 || strideW > 1) && outChannels >= CHANNEL_BLOCK;
 }
 
 /** The geometry of an NCHW convolution. */
