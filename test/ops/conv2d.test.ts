@@ -138,3 +138,78 @@ test("conv2d NCHW, a 14-wide row: one 14-lane vector a row, 2 rows a tile on AVX
   const { out } = convRef(x, w, xs, ws, G1);
   for (const vectorBytes of [64, 32]) assertClose(t, runOps(Y, [X, W], [x, w], "compiled", { vectorBytes }), out, 1e-5, `${vectorBytes}-byte vectors`);
 });
+
+// The channel-blocked NCHW form (rows not a multiple of 8 floats or a stride, >= 16 output channels): the
+// weights packed into 16-channel blocks, vectors over output channels, the tile copied out to NCHW.
+const BLOCKED: { x: number[]; w: number[]; g: Geometry; what: string }[] = [
+  { x: [1, 5, 7, 14], w: [32, 5, 3, 3], g: G1, what: "two whole blocks" },
+  // 20 channels: a partial second block (zero-padded weights); dilation 2: output width 9.
+  { x: [2, 3, 9, 11], w: [20, 3, 3, 3], g: { sh: 1, sw: 1, ph: 1, pw: 1, dh: 2, dw: 2 }, what: "a partial block, dilation 2" },
+  // Stride 2, output 7x7 (a prime width), 48 channels: three blocks (an odd count: one block a tile).
+  { x: [1, 4, 13, 13], w: [48, 4, 3, 3], g: { sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1 }, what: "stride 2, three blocks" },
+  // 7x7 stride 2 (ResNet's first layer, small): output width 16, a multiple of 8, blocked for the stride.
+  { x: [1, 3, 21, 32], w: [32, 3, 7, 7], g: { sh: 2, sw: 2, ph: 3, pw: 3, dh: 1, dw: 1 }, what: "7x7 stride 2" },
+  // Uneven padding and a 1x3 kernel, output width 12.
+  { x: [1, 3, 4, 12], w: [16, 3, 1, 3], g: { sh: 1, sw: 1, ph: 0, pw: 1, dh: 1, dw: 1 }, what: "a 1x3 kernel" },
+];
+
+for (const { x: xs, w: ws, g, what } of BLOCKED) {
+  test(`conv2d NCHW channel-blocked (${what}): ${xs.join("x")} * ${ws.join("x")}, AVX-512 and AVX2 tiles and the interpreter against JS`, (t) => {
+    const X = te.placeholder(xs, "float32", "X");
+    const W = te.placeholder(ws, "float32", "W");
+    const Y = ops.conv2d(X, W, { stride: [g.sh, g.sw], padding: [g.ph, g.pw], dilation: [g.dh, g.dw] });
+    t.truthy(Y.op.inputTensors().some((p) => p.name === "conv2d_blocked"), "the output reads the channel-blocked buffer");
+    const x = input(X, 11), w = input(W, 12);
+    const { out, OH, OW } = convRef(x, w, xs, ws, g);
+    t.deepEqual(Y.shape.map(String), [xs[0], ws[0], OH, OW].map(String));
+    for (const vectorBytes of [64, 32, 16]) assertClose(t, runOps(Y, [X, W], [x, w], "compiled", { vectorBytes }), out, 1e-5, `${vectorBytes}-byte vectors`);
+    assertClose(t, runOps(Y, [X, W], [x, w], "compiled", { vectorBytes: 64, numThreads: 2 }), out, 1e-5, "2 threads");
+    checkModes(t, Y, [X, W], [x, w], out, 1e-5, ["interpreted", "interpreted, unscheduled"]);
+  });
+}
+
+test("conv2d NCHW channel-blocked, 14-wide rows: a tile of 2 blocks x 7 pixels on AVX-512, 2 blocks x 2 pixels on AVX2 (16 registers); weights packed once", (t) => {
+  const xs = [1, 5, 7, 14], ws = [32, 5, 3, 3];
+  const X = te.placeholder(xs, "float32", "X");
+  const W = te.placeholder(ws, "float32", "W");
+  const Y = ops.conv2d(X, W, { padding: 1 });
+  const alloc = (vectorBytes: number) => {
+    const text = lower(ops.schedule(Y, { vectorBytes, numThreads: 1 }), [X, W, Y]).toString();
+    const m = /allocate\(conv2d_blocked, float32(?:x(\d+))?, \[(\d+)\]\)/.exec(text);
+    t.truthy(/allocate\(W_packed, float32, \[1440\]\)/.test(text), `${vectorBytes}: the packed weights, 2 blocks x 5 x 3 x 3 x 16`);
+    return m ? Number(m[1] ?? 1) * Number(m[2]) : -1;
+  };
+  t.is(alloc(64), 2 * 7 * 16, "AVX-512: 2 blocks x 7 columns x 16 channels");
+  // AVX2: a block is 2 vectors; 12 accumulators: 1 block x 2 columns (the largest divisor of 14
+  // within 6; 7 rows: prime) is 4, 2 blocks x 2 columns is 8.
+  t.is(alloc(32), 2 * 2 * 16, "AVX2: 2 blocks x 2 columns x 16 channels");
+});
+
+test("conv2d NCHW channel-blocked with a fused bias + relu: the copy-out applies them", (t) => {
+  const xs = [1, 3, 6, 14], ws = [16, 3, 3, 3];
+  const X = te.placeholder(xs, "float32", "X");
+  const W = te.placeholder(ws, "float32", "W");
+  const bias = te.placeholder([16, 1, 1], "float32", "bias");
+  const Y = ops.relu(ops.add(ops.conv2d(X, W, { padding: 1 }), bias));
+  const x = input(X, 13), w = input(W, 14), b = input(bias, 15);
+  const { out } = convRef(x, w, xs, ws, G1);
+  const want = out.map((v, i) => Math.max(0, v + b[Math.floor(i / (6 * 14))]));
+  const text = lower(ops.schedule(Y, { vectorBytes: 64, numThreads: 1 }), [X, W, bias, Y]).toString();
+  t.false(/allocate\(conv2d,/.test(text), "the NCHW read-out is inlined into the relu");
+  checkModes(t, Y, [X, W, bias], [x, w, b], want, 1e-5, ["compiled", "interpreted"]);
+  for (const vectorBytes of [32]) assertClose(t, runOps(Y, [X, W, bias], [x, w, b], "compiled", { vectorBytes }), want, 1e-5, `${vectorBytes}-byte vectors`);
+});
+
+test("conv2d NCHW pointwise (1x1, stride 1): native-width vectors with a tail, channel tiles inside row tiles; numbers against JS", (t) => {
+  const xs = [1, 5, 8, 40], ws = [6, 5, 1, 1];
+  const X = te.placeholder(xs, "float32", "X");
+  const W = te.placeholder(ws, "float32", "W");
+  const Y = ops.conv2d(X, W);
+  const text = lower(ops.schedule(Y, { vectorBytes: 64, numThreads: 1 }), [X, W, Y]).toString();
+  t.truthy(/float32x16/.test(text) && /float32x8/.test(text), "vectors of 16 and a tail of 8 on AVX-512 (40 = 2 x 16 + 8)");
+  t.regex(text, /for \(n\.y\.outer\.fused\.co\.outer\.fused/, "the row tiles outside the channel tiles");
+  const x = input(X, 16), w = input(W, 17);
+  const { out } = convRef(x, w, xs, ws, { sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1 });
+  for (const vectorBytes of [64, 32]) assertClose(t, runOps(Y, [X, W], [x, w], "compiled", { vectorBytes }), out, 1e-5, `${vectorBytes}-byte vectors`);
+  checkModes(t, Y, [X, W], [x, w], out, 1e-5, ["interpreted"]);
+});

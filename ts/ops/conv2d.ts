@@ -12,6 +12,11 @@
 // computed at the tile with the reduction (ci, ky, kx) outermost and kx, the tile's channels
 // and rows unrolled: a step is YB vector loads of the input and 4 broadcasts of weights for
 // 4·YB FMAs.
+// Rows not a whole number of 8-float vectors (14, 28, 7), and strided convs, with at least 16
+// output channels take the channel-blocked form instead
+// (conv2d_channel_blocks.ts: vectors over output channels, weights packed). A pointwise conv
+// (1x1, stride 1) uses native-width vectors with a tail and, with small weights, runs the channel
+// tiles inside the row tiles.
 // NCHWc schedule: the output's channel block is the vector (whatever the width), a tile is a
 // row of OWB columns of it, the reduction (ci block, ky, kx, ci) outside the tile.
 
@@ -23,8 +28,10 @@ import * as te from "../te/index.js";
 import type { Tensor } from "../te/tensor.js";
 import { checkFloat, checkOptions, checkRank, checkSameDType, checkTensor, constDim, pair, who } from "./checks.js";
 import { axisNames } from "./elementwise.js";
-import { familyOf, familyTag } from "./family.js";
+import { familyTag } from "./family.js";
+import { conv2dChannelBlocked, scheduleConv2dChannelBlocked, useChannelBlocks } from "./conv2d_channel_blocks.js";
 import { parallelize, vectorFactor } from "./loops.js";
+import { schedulePadAtRoot } from "./pad_at_root.js";
 import type { TargetInfo } from "./target.js";
 
 /** Options of ops.conv2d and ops.depthwiseConv2d. */
@@ -111,7 +118,10 @@ export function conv2d(X: Tensor, W: Tensor, opts: Conv2dOptions = {}): Tensor {
   const Xp = pad(X, blocked ? [0, 0, ph, pw, 0] : [0, 0, ph, pw]);
   const ry = te.reduceAxis([0, KH], "ry");
   const rx = te.reduceAxis([0, KW], "rx");
-  const attrs = familyTag("conv2d", { layout, stride: [sh, sw], dilation: [dh, dw] });
+  const attrs = familyTag("conv2d", { layout, stride: [sh, sw], dilation: [dh, dw], kernel: [KH, KW], inChannels: blocked ? cb * xs[4] : cb });
+  if (!blocked && useChannelBlocks(OW, ws[0], sw)) {
+    return conv2dChannelBlocked(Xp, W, { n, C: cb, CO: ws[0], KH, KW, OH, OW, sh, sw, dh, dw }, { layout, stride: [sh, sw], dilation: [dh, dw], kernel: [KH, KW], inChannels: cb });
+  }
   if (!blocked) {
     const rc = te.reduceAxis([0, cb], "rc");
     return te.compute([n, ws[0], OH, OW], (b, co, y, x) => te.sum(
@@ -155,19 +165,6 @@ export function depthwiseConv2d(X: Tensor, W: Tensor, opts: Omit<Conv2dOptions, 
     [ry, rx]), "depthwise_conv2d", { ...familyTag("depthwise_conv2d", { stride: [sh, sw] }), axisNames: ["n", "c", "y", "x"] });
 }
 
-/** The pad op `conv` reads, computed once at the root: vectorized rows, parallel over channels. */
-function schedulePadAtRoot(s: Schedule, conv: Tensor, t: TargetInfo): void {
-  const P = conv.op.inputTensors().find((x) => familyOf(x.op) === "pad");
-  if (!P) return;
-  const sp = s.stage(P);
-  sp.computeRoot();
-  const ax = sp.op.axis;
-  const last = ax[ax.length - 1];
-  const [, li] = sp.split(last, { factor: vectorFactor((last.dom!.extent as IntImm).value, t.lanes(P.dtype)) });
-  sp.vectorize(li);
-  parallelize(sp, ax.slice(0, 2), t.numThreads);
-}
-
 const ext = (x: Tensor, i: number) => (x.shape[i] as IntImm).value;
 
 /** Machine vectors a vector of `n` lanes takes (`lanes` a native vector): whole vectors, then halves, quarters, ... for the rest. */
@@ -184,6 +181,10 @@ function machineVectors(n: number, lanes: number): number {
 
 /** The default schedule of a conv2d `C` whose values end in `out` (C or its fused elementwise consumer). */
 export function scheduleConv2d(s: Schedule, C: Tensor, out: Tensor, t: TargetInfo): void {
+  if (C.op.attrs.channelBlock !== undefined) {
+    scheduleConv2dChannelBlocked(s, C, out, t);
+    return;
+  }
   schedulePadAtRoot(s, C, t);
   const acc = out === C ? (s.cacheWrite(C, "global") as Tensor) : C;
   const so = s.stage(out);
@@ -211,8 +212,16 @@ export function scheduleConv2d(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
   // The widest vector dividing the width (56: 8 on AVX-512, 112: 16), but at least 8 lanes when
   // the row has more: 28 is 3 vectors of 8 and a tail of 4 (loop partition), not 7 of 4
   // (measured 1.6x at 28²x128 on AVX-512); a row narrower than a vector is one vector (14).
+  // A pointwise (1x1, stride 1) conv is a GEMM over the channels, K = C short (64): whole native
+  // vectors with a partitioned tail (56 on AVX-512: 3 of 16 and one of 8), as gcc folds each
+  // input load into its FMA and a step is load-bound (16 folded loads and 4 broadcasts for 16
+  // FMAs with the 4 x 4 tile): zmm halves the loads a flop (with that tile, 1.05x at
+  // 56²x64→256 on Zen 4, 1.22x with the row-outer order below).
+  const stride = C.op.attrs.stride as number[];
+  const [KH, KW] = C.op.attrs.kernel as number[];
+  const pointwise = KH * KW === 1 && stride[0] === 1 && stride[1] === 1;
   const xdiv = vectorFactor(ext(C, 3), lanes);
-  const xv = xdiv < 8 && ext(C, 3) > 8 && lanes >= 8 ? 8 : xdiv;
+  const xv = pointwise && ext(C, 3) > lanes ? lanes : xdiv < 8 && ext(C, 3) > 8 && lanes >= 8 ? 8 : xdiv;
   // 4 channels x 4 rows of vectors with 32 registers (16 accumulators: a step is 4 input loads
   // and 4 weight broadcasts for 16 FMAs; measured ahead of 8 x 2 and 4 x 2), 4 x 2 with 16; fewer
   // rows when a tile vector takes several machine registers (14 lanes: 8 + 4 + 2, three), so the
@@ -220,11 +229,15 @@ export function scheduleConv2d(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
   // 2 rows were 1.6x faster).
   const pieces = machineVectors(xv, lanes);
   const budget = Math.floor((t.vectorRegisters * 3) / 4);
-  const stride = C.op.attrs.stride as number[];
   let cb: number, yb: number;
   if (stride[1] === 1) {
-    cb = Math.min(4, ext(C, 1));
-    yb = Math.max(1, Math.min(t.vectorBytes >= 64 ? 4 : 2, ext(C, 2), Math.floor(budget / (cb * pieces))));
+    // Pointwise with 32 registers: 8 channels x 2 rows. gcc folds an input vector used by 4 FMAs
+    // into each of them (4 x 4: 16 loads and 4 broadcasts for 16 FMAs) but keeps one used by 8
+    // in a register (8 x 2: 2 loads and 8 broadcasts): 1.4x at 56²x64→256 on Zen 4 (4 x 8 and
+    // 2 x 8 fold too; 16 x 1, 1 load and 16 broadcasts, was level with 8 x 2).
+    const wide = pointwise && t.vectorRegisters >= 32;
+    cb = Math.min(wide ? 8 : 4, ext(C, 1));
+    yb = Math.max(1, Math.min(wide ? 2 : t.vectorBytes >= 64 ? 4 : 2, ext(C, 2), Math.floor(budget / (cb * pieces))));
   } else {
     // At stride 2 a tap's input vector is a strided gather, shared by the tile's channels but not
     // its rows: one row, and as many channels as the budget holds (16 with AVX-512: 3.1x faster
@@ -235,7 +248,13 @@ export function scheduleConv2d(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
   const [coo, coi] = so.split(co, { factor: cb });
   const [yo, yi] = so.split(y, { factor: yb });
   const [xo, xi] = so.split(x, { factor: xv });
-  so.reorder(n, coo, yo, xo, coi, yi, xi);
+  // Pointwise with weights that fit in half of L2: the channel tiles inside the row tiles, so a
+  // row tile's input slab (64 channels x 2 rows: 28 KB) is read from memory once and reused by
+  // every channel tile while it is in cache (with the 4 x 4 tile: 1.15x at 56²x64→256; 0.98x at
+  // 7x7, so not there).
+  const weightBytes = ext(C, 1) * (C.op.attrs.inChannels as number) * KH * KW * (C.dtype.bits / 8);
+  const rowsOuter = pointwise && weightBytes <= t.caches.l2 / 2;
+  so.reorder(...(rowsOuter ? [n, yo, coo] : [n, coo, yo]), xo, coi, yi, xi);
   so.vectorize(xi);
   // The accumulator tile (cb x yb vectors of xv) at the column block: it stays in registers.
   sa.computeAt(so, xo);
@@ -249,7 +268,7 @@ export function scheduleConv2d(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
   sa.unroll(ac);
   sa.unroll(ay);
   sa.vectorize(ax);
-  parallelize(so, [n, coo, yo], t.numThreads);
+  parallelize(so, rowsOuter ? [n, yo, coo] : [n, coo, yo], t.numThreads);
 }
 
 /** The default schedule of a depthwise conv: rows of vectors, the taps unrolled, channels parallel. */
