@@ -26,6 +26,8 @@ import { emitStmt } from "./c_stmt.js";
 export interface Inherited {
   ranges: Map<Var, Range>;
   aligned: Set<Var>;
+  /** The depth of `pragma_nontemporal_store` regions around the outlined code. */
+  streaming: number;
 }
 
 /** Prints the body of one C function. */
@@ -41,6 +43,10 @@ export class FnEmitter {
   readonly ranges = new Map<Var, Range>();
   /** The `void*` holding each workspace allocation, freed by its cleanup attribute. */
   readonly workspaceHolder = new Map<Var, string>();
+  /** The depth of `pragma_nontemporal_store` regions in scope: full-vector stores in them stream (c_memory.ts). */
+  streaming = 0;
+  /** Whether a streaming store was printed since this was last cleared (a store fence is due). */
+  streamed = false;
   readonly bounds = new ConstIntBoundAnalyzer();
   readonly modular: ModularSetAnalyzer;
 
@@ -50,6 +56,7 @@ export class FnEmitter {
     if (inherited) {
       for (const [v, r] of inherited.ranges) this.bindRange(v, r);
       for (const v of inherited.aligned) this.aligned.add(v);
+      this.streaming = inherited.streaming;
     }
   }
 
@@ -113,7 +120,7 @@ export class FnEmitter {
 
   /** What a function outlined from here inherits. */
   inherited(): Inherited {
-    return { ranges: new Map(this.ranges), aligned: new Set(this.aligned) };
+    return { ranges: new Map(this.ranges), aligned: new Set(this.aligned), streaming: this.streaming };
   }
 
   /** The printer of a function outlined from this one: same module, name and noalias, inheriting what is known here. */

@@ -110,6 +110,15 @@ export function bufferLoad(em: FnEmitter, dtype: DataType, b: Buffer, indices: P
   return load(em, new Load(dtype, b.data, flatIndex(em, b, indices)));
 }
 
+/**
+ * The pragma (`stage.pragma(axis, "nontemporal_store")`) under which full-vector stores of
+ * float32/float64 stream past the caches (movntps/movntpd of the vector's width when the target
+ * has it and the address is aligned to it; an ordinary store otherwise): for outputs too large
+ * to stay in the last-level cache, so that writing them neither reads their lines first nor
+ * evicts the inputs.
+ */
+export const NONTEMPORAL_STORE = "pragma_nontemporal_store";
+
 export function store(em: FnEmitter, s: Store): void {
   const t = s.value.dtype;
   const elem = t.element();
@@ -127,6 +136,12 @@ export function store(em: FnEmitter, s: Store): void {
   }
   const base = contiguous(s.index, t.lanes);
   if (base && allTrue) {
+    const stream = em.streaming > 0 ? em.helpers.streamStore(t) : undefined;
+    if (stream) {
+      em.line(`${stream}(${offsetPointer(em, s.bufferVar, elem, base)}, ${value});`);
+      em.streamed = true;
+      return;
+    }
     const aligned = provablyAligned(em, s.bufferVar, base, elem, t.lanes);
     em.line(`*(${em.types.access(t, aligned)}*)${offsetPointer(em, s.bufferVar, elem, base)} = ${value};`);
     return;

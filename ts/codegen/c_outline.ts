@@ -44,6 +44,7 @@ export function outlineCompute(em: FnEmitter, s: AttrStmt): void {
     if (child.aligned.has(v) && v.dtype.isHandle()) child.line(`${child.varName(v)} = ${assumeAligned(child, v, child.varName(v))};`);
   }
   child.stmt(s.body);
+  if (child.streamed) child.line(`${child.helpers.storeFence()}();`);
   em.mod.functions.push(`static __attribute__((noinline)) int32_t ${fn}(${params.length ? params.join(", ") : "void"}) {\n${child.text()}\n  return 0;\n}\n`);
   const args = captured.map((v) => em.varName(v));
   em.line(`if (${fn}(${args.join(", ")}) != 0) return -1;`);
@@ -96,7 +97,9 @@ export function outlineParallel(em: FnEmitter, s: For): void {
   child.stmt(s.body);
   const head = `typedef struct {\n${fields.join("\n")}\n} ${structName};\n\n`;
   const unpack = `  ${structName}* ${closure} = (${structName}*)cdata;\n`;
-  em.mod.functions.push(`${head}static int32_t ${fn}(int32_t task_id, TVMParallelGroupEnv* penv, void* cdata) {\n  (void)task_id;\n${unpack}${pre.join("\n")}\n${child.text()}\n    }\n  }\n  return 0;\n}\n`);
+  // Streaming stores of this task ordered before its end (the barrier the launcher waits on).
+  const fence = child.streamed ? `  ${child.helpers.storeFence()}();\n` : "";
+  em.mod.functions.push(`${head}static int32_t ${fn}(int32_t task_id, TVMParallelGroupEnv* penv, void* cdata) {\n  (void)task_id;\n${unpack}${pre.join("\n")}\n${child.text()}\n    }\n  }\n${fence}  return 0;\n}\n`);
   const c = em.names.fresh(`${fn}_closure`);
   const init = [...captured.map((v) => `.${em.varName(v)} = ${em.varName(v)}`), `.${next} = 0`].join(", ");
   em.line(`{`);

@@ -260,6 +260,42 @@ ${insn}  return ${sel}(a ${cmp} b, a, b);
 }`);
   }
 
+  /**
+   * Stores a full vector of float32 or float64 lanes at `p` bypassing the caches where the
+   * target has the instruction of the vector's width (SSE 16 bytes, AVX 32, AVX-512F 64) and `p`
+   * is aligned to it, else as an ordinary unaligned store; undefined for other vectors (they
+   * store as usual).
+   */
+  streamStore(t: DataType): string | undefined {
+    const bytes = (t.bits / 8) * t.lanes;
+    if (!t.isFloat() || (t.bits !== 32 && t.bits !== 64)) return undefined;
+    const feature = bytes === 16 ? "__SSE2__" : bytes === 32 ? "__AVX__" : bytes === 64 ? "__AVX512F__" : undefined;
+    if (!feature) return undefined;
+    const ty = this.types.value(t);
+    const el = this.types.mem(t.element());
+    const unaligned = this.types.access(t, false);
+    const insn = `__builtin_ia32_movnt${t.bits === 32 ? "ps" : "pd"}${bytes === 16 ? "" : bytes * 8}`;
+    const name = `__tejit_stream_${ty}`;
+    return this.need(name, () => `static inline void ${name}(${el}* p, ${ty} v) {
+#if defined(${feature})
+  if (((uintptr_t)p & ${bytes - 1}) == 0) {
+    ${insn}(p, v);
+    return;
+  }
+#endif
+  *(${unaligned}*)p = v;
+}`);
+  }
+
+  /** Orders the streaming stores before it before later stores (sfence; nothing off x86). */
+  storeFence(): string {
+    return this.need("__tejit_store_fence", () => `static inline void __tejit_store_fence(void) {
+#if defined(__SSE__)
+  __builtin_ia32_sfence();
+#endif
+}`);
+  }
+
   /** Loads lanes p[idx[k]] (where mask lane k is set, when there is a mask; 0 elsewhere). */
   gather(t: DataType, idx: DataType, masked: boolean): string {
     const ty = this.types.value(t);

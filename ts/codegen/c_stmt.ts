@@ -16,6 +16,7 @@ import {
   ALLOC_WORKSPACE, CALL_PACKED_LOWERED, FORMAT, FREE_WORKSPACE, STACK_ALLOCA, STRUCT_SET, THROW_LAST_ERROR,
 } from "../transform/host_builtins.js";
 import { COMPUTE_SCOPE, RET } from "../transform/make_packed_api.js";
+import { NONTEMPORAL_STORE } from "./c_memory.js";
 import { freeVars, isPure } from "./c_analysis.js";
 import { intLiteral } from "./c_lanes.js";
 import type { FnEmitter } from "./c_function.js";
@@ -77,7 +78,27 @@ function letStmt(em: FnEmitter, s: LetStmt): void {
 
 function attrStmt(em: FnEmitter, s: AttrStmt): void {
   if (s.key === COMPUTE_SCOPE) return outlineCompute(em, s);
+  if (s.key === NONTEMPORAL_STORE) return streamingRegion(em, s);
   em.stmt(s.body);
+}
+
+/**
+ * A `pragma_nontemporal_store` region: its full-vector stores bypass the caches (c_memory.ts),
+ * and a store fence after it orders them before whatever follows (a parallel task's end, the
+ * kernel's return), as the weakly ordered streaming stores need.
+ */
+function streamingRegion(em: FnEmitter, s: AttrStmt): void {
+  const before = em.streamed;
+  em.streamed = false;
+  em.streaming++;
+  try {
+    em.stmt(s.body);
+  } finally {
+    em.streaming--;
+  }
+  // Fenced here, the region's stores need no fence at the task's end; earlier ones still may.
+  if (em.streamed) em.line(`${em.helpers.storeFence()}();`);
+  em.streamed = before;
 }
 
 function assertStmt(em: FnEmitter, s: AssertStmt): void {

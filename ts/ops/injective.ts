@@ -5,6 +5,7 @@
 import type { Schedule } from "../schedule/schedule.js";
 import type { Tensor } from "../te/tensor.js";
 import { extentOf, parallelize, vectorFactor } from "./loops.js";
+import { streamStores } from "./streaming.js";
 import type { TargetInfo } from "./target.js";
 
 /** Below this many elements a parallel launch costs more than it saves. */
@@ -23,13 +24,16 @@ export function scheduleInjective(s: Schedule, T: Tensor, t: TargetInfo): void {
   // does not divide, is the guarded last iteration).
   const [lo, li] = st.split(last, { factor: f });
   st.vectorize(li);
-  if (t.numThreads < 2 || total < PARALLEL_MIN_ELEMENTS) return;
-  if (axes.length > 1) {
-    // Outer axes fused: one parallel loop with rows of work.
-    parallelize(st, axes.slice(0, -1), t.numThreads);
-  } else {
-    // One axis: a few chunks a thread, so no thread waits long for the slowest.
-    const [po] = st.split(lo, { nparts: t.numThreads * 4 });
-    st.parallel(po);
+  if (t.numThreads >= 2 && total >= PARALLEL_MIN_ELEMENTS) {
+    if (axes.length > 1) {
+      // Outer axes fused: one parallel loop with rows of work.
+      parallelize(st, axes.slice(0, -1), t.numThreads);
+    } else {
+      // One axis: a few chunks a thread, so no thread waits long for the slowest.
+      const [po] = st.split(lo, { nparts: t.numThreads * 4 });
+      st.parallel(po);
+    }
   }
+  // The loop around the vector stores (inside the parallel one).
+  streamStores(st, st.leafIterVars[st.leafIterVars.length - 2], T, t);
 }

@@ -14,6 +14,7 @@ import { checkFloat, checkOptions, checkSameDType, checkTensor, constDim, normal
 import { axisNames } from "./elementwise.js";
 import { familyTag } from "./family.js";
 import { rowLoop, rowReduction } from "./rows.js";
+import { streamStores } from "./streaming.js";
 import type { TargetInfo } from "./target.js";
 
 /** Options of ops.layerNorm. */
@@ -95,4 +96,5 @@ export function scheduleLayerNorm(s: Schedule, Y: Tensor, out: Tensor, t: Target
   const row = rowLoop(so, lanes, t.numThreads);
   rowReduction(s, S1, so, row, lanes);
   rowReduction(s, V, so, row, lanes);
+  streamStores(so, so.leafIterVars[so.leafIterVars.length - 2], out, t);
 }

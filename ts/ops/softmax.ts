@@ -20,6 +20,7 @@ import { familyTag } from "./family.js";
 import { scheduleInjective } from "./injective.js";
 import { parallelize, vectorFactor, extentOf } from "./loops.js";
 import { rowLoop, rowReduction } from "./rows.js";
+import { streamStores } from "./streaming.js";
 import type { TargetInfo } from "./target.js";
 
 /** Options of ops.softmax. */
@@ -90,6 +91,7 @@ export function scheduleSoftmax(s: Schedule, Y: Tensor, out: Tensor, t: TargetIn
     const last = se.op.axis[se.op.axis.length - 1];
     const [, ei] = se.split(last, { factor: vectorFactor(extentOf(last), lanes) });
     se.vectorize(ei);
+    streamStores(so, so.leafIterVars[so.leafIterVars.length - 2], out, t);
     return;
   }
   // Along an outer axis: exp recomputed in the sum and the scale (no buffer), the reductions
