@@ -13,9 +13,9 @@
 // broadcasts of A and two vector loads of packed B for 2·MR FMAs, the tile in registers. Around
 // it, from the shapes and the target's caches (docs/ops.md, "What each family's schedule does"):
 // blocked (k split into L1-sized blocks outside the tile with rfactor, B packed a k block at a
-// time, A's block copied per task, column x row block tasks in parallel), skinny (few rows: B
-// streamed once, k blocks in parallel), or the plain tile over all of k (a fused bias / relu is
-// then the tile's copy-out).
+// time, A's block copied per task, column x row block tasks in parallel, in a task the row
+// slivers outside the B panels), skinny (few rows: B streamed once, k blocks in parallel), or
+// the plain tile over all of k (a fused bias / relu is then the tile's copy-out).
 
 import { ArgumentError, ShapeError } from "../errors.js";
 import { IntImm, type PrimExpr } from "../ir/expr.js";
@@ -263,8 +263,9 @@ interface BlockSizes {
  * The blocked product (GotoBLAS's loop nest, in TE): k split by KC and the block loop factored
  * out with rfactor, so C (now the sum over k blocks) adds a partial MR x NR tile (C.rf, in
  * registers) into memory once a k block; A's block, MC rows x KC, copied (cacheRead) at the
- * row-block loop so the micro-kernel reads it from L2 at a short stride; B read from its packed
- * panels, whose KC x NR sliver stays in L1 while the row slivers of the A block pass by it.
+ * task loop so the micro-kernel reads it at a short stride; in a task, each MR x KC sliver of
+ * the A block stays in L1 while the KC x NR slivers of packed B stream past it (from L2 or L3),
+ * its tiles walking along C's rows.
  */
 function scheduleBlocked(s: Schedule, C: Tensor, packed: Tensor, z: BlockSizes, t: TargetInfo): void {
   const { M, N, MR, NR, KC, lanes } = z;
