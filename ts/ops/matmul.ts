@@ -166,16 +166,18 @@ function divisorAtMost(n: number, max: number, step = 1): number | undefined {
 }
 
 /**
- * The k block of a blocked product: an NR-wide panel of packed B, KC x NR floats, is to stay in
- * L1 while the MR-row slivers of a packed A block pass by it; a divisor of K (an uneven split
- * would guard the micro-kernel's every step), at least a quarter of that size, else undefined
- * (the product is not blocked). Among those divisors, one that is a multiple of the vector width
- * (else of half of it, ... down to 4 floats) first: the copy of A's block runs along k in whole
- * vectors, with no guarded tail (a guard there makes loop partition cut the k-block loop, and
- * the function, with its unrolled tiles, twice over).
+ * The k block of a blocked product: KC rows of a 32-float panel of packed B (KC x P floats) in
+ * L1, KC a power of two up to 512 (256 with a 32 KiB or 48 KiB L1, whatever the vector width:
+ * with AVX2's 16-float NR, KC = 512 measured 0.79-0.93x of KC = 256 at 2048² on Zen 4, an AVX2
+ * build, 1 thread); a divisor
+ * of K (an uneven split would guard the micro-kernel's every step), at least a quarter of that
+ * size, else undefined (the product is not blocked). Among those divisors, one that is a
+ * multiple of the vector width (else of half of it, ... down to 4 floats) first: the copy of
+ * A's block runs along k in whole vectors, with no guarded tail (a guard there makes loop
+ * partition cut the k-block loop, and the function, with its unrolled tiles, twice over).
  */
-export function kBlock(K: number, NR: number, dtypeBytes: number, t: TargetInfo): number | undefined {
-  const fit = Math.max(64, Math.floor(t.caches.l1 / (NR * dtypeBytes)));
+export function kBlock(K: number, dtypeBytes: number, t: TargetInfo): number | undefined {
+  const fit = Math.max(64, Math.floor(t.caches.l1 / (PANEL * dtypeBytes)));
   const target = Math.min(512, 2 ** Math.floor(Math.log2(fit)));
   if (K <= target * 1.5) return undefined;
   const lanes = Math.max(1, Math.floor(t.vectorBytes / dtypeBytes));
@@ -205,7 +207,7 @@ export function scheduleMatmul(s: Schedule, C: Tensor, out: Tensor, t: TargetInf
   const MR = Math.min(rowsPerTile(t), M);
   const packed = (C.op.inputTensors() as Tensor[]).find((x) => familyOf(x.op) === "pack");
   // Blocked when B's panels are many enough to reuse a copied A block (4 or more).
-  const KC = !batched && packed && Math.ceil(N / NR) >= 4 ? kBlock(K.value, NR, C.dtype.bits / 8, t) : undefined;
+  const KC = !batched && packed && Math.ceil(N / NR) >= 4 ? kBlock(K.value, C.dtype.bits / 8, t) : undefined;
   if (KC !== undefined) {
     scheduleBlocked(s, C, packed!, { M, N, K: K.value, MR, NR, KC, lanes }, t);
     // A fused elementwise tail is a vectorized pass of its own over C (it cannot be the tile's
