@@ -3,7 +3,7 @@
 // modes (default schedule built and interpreted, unscheduled built and interpreted).
 
 import test from "ava";
-import { lower, ops, te } from "../../ts/index.js";
+import { build, lower, ops, te } from "../../ts/index.js";
 import { prng } from "../helpers/random.js";
 import { ALL_MODES, assertClose, checkModes, input, type Mode, runOps } from "./helpers.js";
 
@@ -96,6 +96,9 @@ const PATHS: { M: number; K: number; N: number; ta?: boolean; tb?: boolean; cach
   // 500 is a multiple of 8), 61 rows (a guarded last sliver), a zero-padded last panel.
   { M: 61, K: 500, N: 150, ta: true, cacheBytes: { l1: 32768 }, numThreads: 2 },
   { M: 100, K: 1000, N: 136, tb: true, numThreads: 2 },
+  // K = 1005: k blocks of 201, which no vector width divides (A's block copied by a plain loop).
+  { M: 40, K: 1005, N: 136, numThreads: 2 },
+  { M: 45, K: 1005, N: 136, ta: true },
 ];
 
 for (const { M, K, N, ta = false, tb = false, ...opts } of PATHS) {
@@ -159,6 +162,23 @@ test("matmul 1000x1000x1000: k blocks of 200 (a multiple of the vector width), b
     }
   }
   t.pass();
+});
+
+test("matmul 1000x1000x1005 and 300x700x1005: k blocks of 201, one k-block loop, built within the unroll budget", (t) => {
+  // No vector width divides 201: a guarded vector tail in the copy of A's block made loop
+  // partition peel the last k block, and with the column and row tails the unrolled tiles went
+  // past the unroll budget.
+  for (const [M, N] of [[1000, 1000], [300, 700]]) {
+    const A = te.placeholder([M, 1005], "float32", "A");
+    const B = te.placeholder([1005, N], "float32", "B");
+    const C = ops.matmul(A, B);
+    for (const vectorBytes of [64, 32]) {
+      const s = ops.schedule(C, { vectorBytes, numThreads: 2, cacheBytes: { l1: 32768, l2: 1 << 20, l3: 32 << 20 } });
+      const text = lower(s, [A, B, C]).toString();
+      t.is(text.match(/for \(k\.outer\.v: int32, 0, \d+\)/g)?.join(), "for (k.outer.v: int32, 0, 5)", `${M}x${N}, ${vectorBytes}-byte vectors: one loop of 5 k blocks`);
+      t.notThrows(() => build(s, [A, B, C]), `${M}x${N}, ${vectorBytes}-byte vectors: builds`);
+    }
+  }
 });
 
 test("the skinny schedule: k blocks in parallel, partial rows added up", (t) => {

@@ -323,9 +323,16 @@ function scheduleBlocked(s: Schedule, C: Tensor, packed: Tensor, z: BlockSizes, 
     const AA = s.cacheRead(A, "global", [CR.op]);
     const sa = s.stage(AA);
     sa.computeAt(sc, task);
+    // Its rows copied in whole vectors when a vector width (down to 4 floats) divides them; else
+    // left to the C compiler: a guarded vector tail here would make loop partition cut the
+    // k-block loop (the guard depends on it), doubling the function's unrolled tiles.
     const inner = sa.op.axis[sa.op.axis.length - 1];
-    const [, av] = sa.split(inner, { factor: vectorFactor(C.op.attrs.transposeA === true ? MC : KC, lanes) });
-    sa.vectorize(av);
+    const rowLength = C.op.attrs.transposeA === true ? MC : KC;
+    const vf = vectorFactor(rowLength, lanes);
+    if (rowLength % vf === 0) {
+      const [, av] = sa.split(inner, { factor: vf });
+      sa.vectorize(av);
+    }
   }
 }
 /**
