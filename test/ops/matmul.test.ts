@@ -3,7 +3,8 @@
 // modes (default schedule built and interpreted, unscheduled built and interpreted).
 
 import test from "ava";
-import { lower, ops, te } from "../../ts/index.js";
+import { build, lower, ops, te } from "../../ts/index.js";
+import { prng } from "../helpers/random.js";
 import { ALL_MODES, assertClose, checkModes, input, type Mode, runOps } from "./helpers.js";
 
 /** C = op(A)·op(B) in float64, row-major. */
@@ -91,6 +92,13 @@ const PATHS: { M: number; K: number; N: number; ta?: boolean; tb?: boolean; cach
   { M: 37, K: 300, N: 200, cacheBytes: { l1: 8192 }, numThreads: 2 },
   { M: 50, K: 130, N: 140, ta: true, cacheBytes: { l1: 4096 }, numThreads: 3 },
   { M: 33, K: 192, N: 260, tb: true, cacheBytes: { l1: 4096 } },
+  // Blocked with odd sizes everywhere: K = 500 (k blocks of 100 at a 32 KiB L1: no divisor of
+  // 500 is a multiple of 8), 61 rows (a guarded last sliver), a zero-padded last panel.
+  { M: 61, K: 500, N: 150, ta: true, cacheBytes: { l1: 32768 }, numThreads: 2 },
+  { M: 100, K: 1000, N: 136, tb: true, numThreads: 2 },
+  // K = 1005: k blocks of 201, which no vector width divides (A's block copied by a plain loop).
+  { M: 40, K: 1005, N: 136, numThreads: 2 },
+  { M: 45, K: 1005, N: 136, ta: true },
 ];
 
 for (const { M, K, N, ta = false, tb = false, ...opts } of PATHS) {
@@ -108,19 +116,69 @@ for (const { M, K, N, ta = false, tb = false, ...opts } of PATHS) {
   });
 }
 
-test("the blocked schedule: k blocks of the register tile's partial sums, A's block copied at the row block", (t) => {
+test("the blocked schedule: k blocks of the register tile's partial sums, A's block copied at the task, row slivers outside the panels", (t) => {
   const [M, K, N] = [64, 512, 128];
   const A = te.placeholder([M, K], "float32", "A");
   const B = te.placeholder([K, N], "float32", "B");
   const C = ops.matmul(A, B);
-  // L1 of 32 KiB: a KC x 32 sliver of B in it gives KC = 256; L2 of 64 KiB: a 256 x 32 block of
-  // packed B in half of it (4 column blocks, enough tasks for a thread), a 32 x 256 block of A.
-  const text = lower(ops.schedule(C, { vectorBytes: 64, numThreads: 1, cacheBytes: { l1: 32768, l2: 65536 } }), [A, B, C]).toString();
+  // L1 of 32 KiB gives KC = 256; L3 of 256 KiB: a 256 x 64 block of packed B in a quarter of it
+  // (2 column blocks), 2 row blocks of 32 rows (4 tasks for a thread): a 32 x 256 block of A.
+  const sched = (l3: number) => lower(ops.schedule(C, { vectorBytes: 64, numThreads: 1, cacheBytes: { l1: 32768, l2: 65536, l3 } }), [A, B, C]).toString();
+  const text = sched(262144);
   t.regex(text, /for \(k\.outer\.v: int32, 0, 2\)/, "two k blocks of 256");
   t.regex(text, /allocate\(matmul\.rf, float32x32, \[8\]\)|allocate\(matmul\.rf, float32, \[256\]\)/, "an 8 x 32 register tile");
   t.regex(text, /allocate\(A\.global, float32, \[8192\]\)/, "a 32 x 256 block of A");
   t.regex(text, /allocate\(matmul_packedB, float32, \[32768\]\)/, "B packed a k block at a time: 256 x 128");
-  t.regex(text, /for \(k\.inner: int32, 0, 256\)/);
+  t.regex(text, /for \(ax1\.outer\.ax0\.outer\.fused: int32, 0, 4\)/, "2 column blocks x 2 row blocks: 4 tasks");
+  // Inside a task: the 4 row slivers of 8, then the 2 panels of 32 (each tile along C's rows), then k.
+  t.regex(text, /for \(ax0\.inner\.outer: int32, 0, 4\) \{\s*for \(ax1\.inner\.outer: int32, 0, 2\) \{[^]*?for \(k\.inner: int32, 0, 256\)/);
+  // A larger L3 holds all of N's columns a k block: one column block, A copied once a k block,
+  // 4 row blocks of 16 rows.
+  const wide = sched(1 << 20);
+  t.regex(wide, /allocate\(A\.global, float32, \[4096\]\)/, "a 16 x 256 block of A");
+  t.regex(wide, /for \(ax0\.outer: int32, 0, 4\)/, "4 row blocks");
+  t.notRegex(wide, /ax1\.outer\.ax0\.outer\.fused/, "no column blocks");
+});
+
+test("matmul 1000x1000x1000: k blocks of 200 (a multiple of the vector width), built within the unroll budget and right", (t) => {
+  // With k blocks of 250, A's block copy had a guarded vector tail a row; loop partition then
+  // cut the k-block loop too, and the four copies of the unrolled tile went past the unroll
+  // budget: the build failed.
+  const n = 1000;
+  const A = te.placeholder([n, n], "float32", "A");
+  const B = te.placeholder([n, n], "float32", "B");
+  const C = ops.matmul(A, B);
+  const a = input(A, 21), b = input(B, 22);
+  const r = prng(23);
+  const samples = Array.from({ length: 300 }, () => [Math.floor(r() * n), Math.floor(r() * n)]);
+  for (const vectorBytes of [64, 32]) {
+    const opts = { vectorBytes, numThreads: 2, cacheBytes: { l1: 32768, l2: 1 << 20, l3: 32 << 20 } };
+    t.regex(lower(ops.schedule(C, opts), [A, B, C]).toString(), /for \(k\.outer\.v: int32, 0, 5\)/, `${vectorBytes}-byte vectors: 5 k blocks of 200`);
+    const got = runOps(C, [A, B], [a, b], "compiled", opts);
+    for (const [i, j] of samples) {
+      let want = 0;
+      for (let k = 0; k < n; k++) want += a[i * n + k] * b[k * n + j];
+      if (!(Math.abs(got[i * n + j] - want) <= 4e-6 * Math.sqrt(n))) return t.fail(`${vectorBytes}-byte vectors: C[${i}, ${j}] is ${got[i * n + j]}, expected ${want}`);
+    }
+  }
+  t.pass();
+});
+
+test("matmul 1000x1000x1005 and 300x700x1005: k blocks of 201, one k-block loop, built within the unroll budget", (t) => {
+  // No vector width divides 201: a guarded vector tail in the copy of A's block made loop
+  // partition peel the last k block, and with the column and row tails the unrolled tiles went
+  // past the unroll budget.
+  for (const [M, N] of [[1000, 1000], [300, 700]]) {
+    const A = te.placeholder([M, 1005], "float32", "A");
+    const B = te.placeholder([1005, N], "float32", "B");
+    const C = ops.matmul(A, B);
+    for (const vectorBytes of [64, 32]) {
+      const s = ops.schedule(C, { vectorBytes, numThreads: 2, cacheBytes: { l1: 32768, l2: 1 << 20, l3: 32 << 20 } });
+      const text = lower(s, [A, B, C]).toString();
+      t.is(text.match(/for \(k\.outer\.v: int32, 0, \d+\)/g)?.join(), "for (k.outer.v: int32, 0, 5)", `${M}x${N}, ${vectorBytes}-byte vectors: one loop of 5 k blocks`);
+      t.notThrows(() => build(s, [A, B, C]), `${M}x${N}, ${vectorBytes}-byte vectors: builds`);
+    }
+  }
 });
 
 test("the skinny schedule: k blocks in parallel, partial rows added up", (t) => {
