@@ -17,6 +17,8 @@ napi_value TimeKernel(napi_env env, napi_callback_info info);
 napi_value FileStamp(napi_env env, napi_callback_info info);
 napi_value CpuStamp(napi_env env, napi_callback_info info);
 napi_value CommandStamp(napi_env env, napi_callback_info info);
+napi_value FileStampBegin(napi_env env, napi_callback_info info);
+napi_value FileStampEnd(napi_env env, napi_callback_info info);
 
 namespace {
 
@@ -205,6 +207,8 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   AddRaw(env, exports, "fileStamp", FileStamp, nullptr);
   AddRaw(env, exports, "cpuStamp", CpuStamp, nullptr);
   AddRaw(env, exports, "commandStamp", CommandStamp, nullptr);
+  AddRaw(env, exports, "fileStampBegin", FileStampBegin, nullptr);
+  AddRaw(env, exports, "fileStampEnd", FileStampEnd, nullptr);
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

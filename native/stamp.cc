@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <node_api.h>
@@ -188,6 +189,79 @@ napi_value FileStamp(napi_env env, napi_callback_info info) {
   std::vector<std::string> records;
   for (const std::string& p : paths) StampPath(p, &records);
   return Join(env, records);
+}
+
+// fileStampBegin(paths: string[]) -> job: fileStamp(paths) computed on a thread of its own, so
+// that the walk overlaps whatever the JS thread does meanwhile (build_stamp.ts starts the one of
+// tejit's code when it is imported); fileStampEnd(job) waits for it and returns the stamp, once.
+// A job never ended is waited for when it is collected.
+namespace {
+
+struct StampJob {
+  std::thread thread;
+  std::string result;
+  bool ended = false;
+};
+
+void FinalizeStampJob(napi_env, void* data, void*) {
+  auto* job = static_cast<StampJob*>(data);
+  if (job->thread.joinable()) job->thread.join();
+  delete job;
+}
+
+}  // namespace
+
+napi_value FileStampBegin(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
+  std::vector<std::string> paths;
+  if (argc < 1 || !StringArray(env, arg, &paths)) {
+    napi_throw_type_error(env, nullptr, "fileStampBegin: expected an array of paths");
+    return nullptr;
+  }
+  auto* job = new StampJob();
+  try {
+    job->thread = std::thread([job, paths = std::move(paths)] {
+      std::vector<std::string> records;
+      for (const std::string& p : paths) StampPath(p, &records);
+      for (const std::string& r : records) job->result += r;
+    });
+  } catch (const std::exception&) {
+    delete job;
+    napi_throw_error(env, nullptr, "fileStampBegin: cannot start a thread");
+    return nullptr;
+  }
+  napi_value out;
+  if (napi_create_external(env, job, FinalizeStampJob, nullptr, &out) != napi_ok) {
+    job->thread.join();
+    delete job;
+    return nullptr;
+  }
+  return out;
+}
+
+napi_value FileStampEnd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
+  napi_valuetype type = napi_undefined;
+  void* data = nullptr;
+  if (argc < 1 || napi_typeof(env, arg, &type) != napi_ok || type != napi_external || napi_get_value_external(env, arg, &data) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "fileStampEnd: expected a job of fileStampBegin");
+    return nullptr;
+  }
+  auto* job = static_cast<StampJob*>(data);
+  if (job->ended) {
+    napi_throw_error(env, nullptr, "fileStampEnd: this job has already ended");
+    return nullptr;
+  }
+  if (job->thread.joinable()) job->thread.join();
+  job->ended = true;
+  napi_value out;
+  napi_create_string_utf8(env, job->result.data(), job->result.size(), &out);
+  std::string().swap(job->result);
+  return out;
 }
 
 }  // namespace tejit

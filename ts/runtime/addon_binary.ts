@@ -11,6 +11,7 @@ import { addonBinaryPath, packageRoot } from "./paths.js";
 /** Opaque handles owned by the addon. */
 export type LibraryHandle = { readonly __tejitLibrary: unique symbol };
 export type KernelHandle = { readonly __tejitKernel: unique symbol };
+export type FileStampJob = { readonly __tejitFileStampJob: unique symbol };
 
 export interface Addon {
   init(dispatch: (id: number, ...values: unknown[]) => unknown, callbackMeta: Float64Array, callMeta: Float64Array): void;
@@ -32,6 +33,10 @@ export interface Addon {
   allocAligned(bytes: number): ArrayBuffer;
   /** The sorted stat records of the files at and under `paths` (native/stamp.cc). */
   fileStamp(paths: readonly string[]): string;
+  /** fileStamp(paths) started on a thread of its own; {@link Addon.fileStampEnd} waits for it. */
+  fileStampBegin(paths: readonly string[]): FileStampJob;
+  /** The stamp a {@link Addon.fileStampBegin} job computed (once a job). */
+  fileStampEnd(job: FileStampJob): string;
   /** The CPU's identity and features as -march=native sees them (native/stamp.cc). */
   cpuStamp(): string;
   /** The executables a command line runs (found in PATH) with their stat records (native/stamp.cc). */
