@@ -37,6 +37,10 @@ export interface Addon {
   fileStampBegin(paths: readonly string[]): FileStampJob;
   /** The stamp a {@link Addon.fileStampBegin} job computed (once a job). */
   fileStampEnd(job: FileStampJob): string;
+  /** The bytes of a regular file of this user, not through a symlink; undefined otherwise (cache_entry.ts). */
+  readOwnFile(path: string): Buffer | undefined;
+  /** Sets a file's access and modification times to now; false when it cannot. */
+  touchFile(path: string): boolean;
   /** The CPU's identity and features as -march=native sees them (native/stamp.cc). */
   cpuStamp(): string;
   /** The executables a command line runs (found in PATH) with their stat records (native/stamp.cc). */

@@ -6,7 +6,8 @@
 // Links and other files are left alone.
 
 import { ConfigError } from "../errors.js";
-import { existsSync, lstatSync, readdirSync, rmSync, utimesSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, rmSync } from "node:fs";
+import { touchFile } from "./cache_entry.js";
 import { join } from "node:path";
 
 /** The cache's size limit in bytes from TEJIT_CACHE_MAX_MB (default 1024 MiB), or undefined for none. */
@@ -19,12 +20,7 @@ export function cacheLimitBytes(): number | undefined {
 
 /** Records a use of the entry whose file is `path` (its modification time becomes now). */
 export function markUsed(path: string): void {
-  try {
-    const now = new Date();
-    utimesSync(path, now, now);
-  } catch {
-    // a read-only cache still works; its order is just older
-  }
+  touchFile(path); // false on a read-only cache, which still works; its order is just older
 }
 
 /** Prunes `dir` to TEJIT_CACHE_MAX_MB, never removing the entry `keep` (the one just built). */
