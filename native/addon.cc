@@ -22,6 +22,9 @@ napi_value FileStampBegin(napi_env env, napi_callback_info info);
 napi_value FileStampEnd(napi_env env, napi_callback_info info);
 napi_value ReadOwnFile(napi_env env, napi_callback_info info);
 napi_value TouchFile(napi_env env, napi_callback_info info);
+napi_value CacheBytes(napi_env env, napi_callback_info info);
+napi_value CacheBytesBegin(napi_env env, napi_callback_info info);
+napi_value CacheBytesEnd(napi_env env, napi_callback_info info);
 
 namespace {
 
@@ -214,6 +217,9 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   AddRaw(env, exports, "fileStampEnd", FileStampEnd, nullptr);
   AddRaw(env, exports, "readOwnFile", ReadOwnFile, nullptr);
   AddRaw(env, exports, "touchFile", TouchFile, nullptr);
+  AddRaw(env, exports, "cacheBytes", CacheBytes, nullptr);
+  AddRaw(env, exports, "cacheBytesBegin", CacheBytesBegin, nullptr);
+  AddRaw(env, exports, "cacheBytesEnd", CacheBytesEnd, nullptr);
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

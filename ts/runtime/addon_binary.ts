@@ -12,6 +12,7 @@ import { addonBinaryPath, packageRoot } from "./paths.js";
 export type LibraryHandle = { readonly __tejitLibrary: unique symbol };
 export type KernelHandle = { readonly __tejitKernel: unique symbol };
 export type FileStampJob = { readonly __tejitFileStampJob: unique symbol };
+export type CacheBytesJob = { readonly __tejitCacheBytesJob: unique symbol };
 
 export interface Addon {
   init(dispatch: (id: number, ...values: unknown[]) => unknown, callbackMeta: Float64Array, callMeta: Float64Array): void;
@@ -41,6 +42,12 @@ export interface Addon {
   readOwnFile(path: string): Buffer | undefined;
   /** Sets a file's access and modification times to now; false when it cannot. */
   touchFile(path: string): boolean;
+  /** The total size of the cache entries' files in a directory (what listCacheEntries counts); -1 when unreadable. */
+  cacheBytes(dir: string): number;
+  /** cacheBytes(dir) started on a thread of its own; {@link Addon.cacheBytesEnd} waits for it. */
+  cacheBytesBegin(dir: string): CacheBytesJob;
+  /** The size a {@link Addon.cacheBytesBegin} job found (once a job). */
+  cacheBytesEnd(job: CacheBytesJob): number;
   /** The CPU's identity and features as -march=native sees them (native/stamp.cc). */
   cpuStamp(): string;
   /** The executables a command line runs (found in PATH) with their stat records (native/stamp.cc). */

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheDir, openCacheDir } from "./cache_dir.js";
 import { manifestPath, storeLibrary, uniqueSuffix, verifyLibrary, writeFileAtomic } from "./cache_entry.js";
-import { enforceCacheLimit, markUsed } from "./cache_index.js";
+import { enforceCacheLimit, markUsed, startCacheUsage } from "./cache_index.js";
 import { log, since } from "../log.js";
 import { guardedLoadFlagSteps } from "./compiler_probe.js";
 import { hostCpuStamp } from "./build_stamp.js";
@@ -141,6 +141,7 @@ function* compileSteps(cSource: string, opts: CompileOptions): Steps<string> {
   const src = join(dir, `${hash}.c`);
   writeFileAtomic(src, cSource, 0o600);
   const tmpLib = `${lib}.${uniqueSuffix()}`;
+  const usage = useCache ? startCacheUsage(dir) : undefined;
   compilerRuns++;
   const r = yield* compilerStep(compiler, [...flags, "-I", nativeIncludeDir(), "-o", tmpLib, src, "-lm"], `on ${src}`);
   const failed = (what: string, output: string): Error => {
@@ -152,7 +153,7 @@ function* compileSteps(cSource: string, opts: CompileOptions): Steps<string> {
   if (r.status !== 0) throw failed(r.status === null ? `was killed by ${r.signal}` : `exited with ${r.status}`, r.output);
   if (!storeLibrary(tmpLib, lib)) throw failed(`exited with 0 but wrote no library to ${tmpLib}`, r.output);
   log("info", "compile", `cache miss: ${compiler.argv.join(" ")} ${flags.join(" ")} ${src}`, since(start));
-  if (useCache) enforceCacheLimit(dir, hash);
+  if (useCache) enforceCacheLimit(dir, hash, usage);
   return lib;
 }
 
