@@ -4,7 +4,8 @@
 // wraps: library loading, kernel lookup, calls (sync, async, timed), the packed-function name
 // table, the thread-pool size, 64-byte aligned ArrayBuffers for NDArrays, the file and CPU
 // stamps build's warm path keys with and the cache-file reads of its hits (stamp.cc), and two
-// baselines for the call-overhead benchmark.
+// baselines for the call-overhead benchmark; and a command run on a thread of its own
+// (prefetch_run.cc: the compiler's --version, overlapping lowering).
 #include <napi.h>
 
 #include "library.h"
@@ -25,6 +26,8 @@ napi_value TouchFile(napi_env env, napi_callback_info info);
 napi_value CacheBytes(napi_env env, napi_callback_info info);
 napi_value CacheBytesBegin(napi_env env, napi_callback_info info);
 napi_value CacheBytesEnd(napi_env env, napi_callback_info info);
+napi_value RunBegin(napi_env env, napi_callback_info info);
+napi_value RunEnd(napi_env env, napi_callback_info info);
 
 namespace {
 
@@ -220,6 +223,8 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   AddRaw(env, exports, "cacheBytes", CacheBytes, nullptr);
   AddRaw(env, exports, "cacheBytesBegin", CacheBytesBegin, nullptr);
   AddRaw(env, exports, "cacheBytesEnd", CacheBytesEnd, nullptr);
+  AddRaw(env, exports, "runBegin", RunBegin, nullptr);
+  AddRaw(env, exports, "runEnd", RunEnd, nullptr);
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

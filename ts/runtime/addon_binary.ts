@@ -13,6 +13,11 @@ export type LibraryHandle = { readonly __tejitLibrary: unique symbol };
 export type KernelHandle = { readonly __tejitKernel: unique symbol };
 export type FileStampJob = { readonly __tejitFileStampJob: unique symbol };
 export type CacheBytesJob = { readonly __tejitCacheBytesJob: unique symbol };
+export type RunJob = { readonly __tejitRunJob: unique symbol };
+/** How a command run by runBegin ended: its exit status or signal and output, or why it did not start. */
+export type RunOutcome =
+  | { error: string }
+  | { error?: undefined; status: number | null; signal: number | null; timedOut: boolean; stdout: string; stderr: string };
 
 export interface Addon {
   init(dispatch: (id: number, ...values: unknown[]) => unknown, callbackMeta: Float64Array, callMeta: Float64Array): void;
@@ -48,6 +53,10 @@ export interface Addon {
   cacheBytesBegin(dir: string): CacheBytesJob;
   /** The size a {@link Addon.cacheBytesBegin} job found (once a job). */
   cacheBytesEnd(job: CacheBytesJob): number;
+  /** Runs a command on a thread of its own (native/prefetch_run.cc); {@link Addon.runEnd} waits for it. */
+  runBegin(argv: readonly string[], timeoutMs: number): RunJob;
+  /** The outcome of a {@link Addon.runBegin} job (once a job). */
+  runEnd(job: RunJob): RunOutcome;
   /** The CPU's identity and features as -march=native sees them (native/stamp.cc). */
   cpuStamp(): string;
   /** The executables a command line runs (found in PATH) with their stat records (native/stamp.cc). */
