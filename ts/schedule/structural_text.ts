@@ -42,6 +42,8 @@ function keyText(key: string): string {
 /** The structural text of `roots` (see the file header); UnkeyableError when part of it cannot be seen. */
 export function structuralText(roots: readonly unknown[]): string {
   const ids = new Map<object, number>();
+  // What opens an object of each prototype met: `{<class name>,`, or "" for an opaque class.
+  const classOpen = new Map<object, string>();
   // The pieces, each followed by a comma (the last one dropped at the end).
   let out = "";
   const visit = (v: unknown): void => {
@@ -82,10 +84,15 @@ export function structuralText(roots: readonly unknown[]): string {
       out += `B${o.constructor.name}:${Buffer.from(bytes).toString("base64")},`;
       return;
     }
-    const proto = Object.getPrototypeOf(o) as { constructor?: { name?: string } } | null;
-    const cls = proto === null ? "null" : (proto.constructor?.name ?? "?");
-    if (OPAQUE.has(cls)) throw new UnkeyableError(`a ${cls} is part of the program`);
-    out += `{${cls},`;
+    const proto = Object.getPrototypeOf(o) as object | null;
+    let open = proto === null ? "{null," : classOpen.get(proto);
+    if (open === undefined) {
+      const cls = (proto as { constructor?: { name?: string } }).constructor?.name ?? "?";
+      open = OPAQUE.has(cls) ? "" : `{${cls},`;
+      classOpen.set(proto!, open);
+    }
+    if (open === "") throw new UnkeyableError(`a ${(proto as { constructor?: { name?: string } }).constructor?.name} is part of the program`);
+    out += open;
     for (const key of Object.keys(o)) {
       if (DERIVED.has(key)) continue;
       out += `${keyText(key)},`;
