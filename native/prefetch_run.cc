@@ -56,10 +56,15 @@ void Run(RunJob* job, std::vector<std::string> argv, double timeout_ms) {
   posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  sigset_t none;
+  // As libuv's spawn: no signal blocked, every signal at its default action (Node ignores SIGPIPE).
+  sigset_t none, all;
   sigemptyset(&none);
+  sigfillset(&all);
+  sigdelset(&all, SIGKILL);
+  sigdelset(&all, SIGSTOP);
   posix_spawnattr_setsigmask(&attr, &none);
-  short flags = POSIX_SPAWN_SETSIGMASK;
+  posix_spawnattr_setsigdefault(&attr, &all);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
 #ifdef POSIX_SPAWN_SETSID
   flags |= POSIX_SPAWN_SETSID;
 #else
