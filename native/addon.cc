@@ -3,7 +3,9 @@
 // threadsafe function for off-thread callbacks) and exports the functions ts/runtime/addon.ts
 // wraps: library loading, kernel lookup, calls (sync, async, timed), the packed-function name
 // table, the thread-pool size, 64-byte aligned ArrayBuffers for NDArrays, the file and CPU
-// stamps build's warm path keys with (stamp.cc), and two baselines for the call-overhead benchmark.
+// stamps build's warm path keys with and the cache-file reads of its hits (stamp.cc), and two
+// baselines for the call-overhead benchmark; and a command run on a thread of its own
+// (prefetch_run.cc: the compiler's --version, overlapping lowering).
 #include <napi.h>
 
 #include "library.h"
@@ -17,6 +19,15 @@ napi_value TimeKernel(napi_env env, napi_callback_info info);
 napi_value FileStamp(napi_env env, napi_callback_info info);
 napi_value CpuStamp(napi_env env, napi_callback_info info);
 napi_value CommandStamp(napi_env env, napi_callback_info info);
+napi_value FileStampBegin(napi_env env, napi_callback_info info);
+napi_value FileStampEnd(napi_env env, napi_callback_info info);
+napi_value ReadOwnFile(napi_env env, napi_callback_info info);
+napi_value TouchFile(napi_env env, napi_callback_info info);
+napi_value CacheBytes(napi_env env, napi_callback_info info);
+napi_value CacheBytesBegin(napi_env env, napi_callback_info info);
+napi_value CacheBytesEnd(napi_env env, napi_callback_info info);
+napi_value RunBegin(napi_env env, napi_callback_info info);
+napi_value RunEnd(napi_env env, napi_callback_info info);
 
 namespace {
 
@@ -205,6 +216,15 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   AddRaw(env, exports, "fileStamp", FileStamp, nullptr);
   AddRaw(env, exports, "cpuStamp", CpuStamp, nullptr);
   AddRaw(env, exports, "commandStamp", CommandStamp, nullptr);
+  AddRaw(env, exports, "fileStampBegin", FileStampBegin, nullptr);
+  AddRaw(env, exports, "fileStampEnd", FileStampEnd, nullptr);
+  AddRaw(env, exports, "readOwnFile", ReadOwnFile, nullptr);
+  AddRaw(env, exports, "touchFile", TouchFile, nullptr);
+  AddRaw(env, exports, "cacheBytes", CacheBytes, nullptr);
+  AddRaw(env, exports, "cacheBytesBegin", CacheBytesBegin, nullptr);
+  AddRaw(env, exports, "cacheBytesEnd", CacheBytesEnd, nullptr);
+  AddRaw(env, exports, "runBegin", RunBegin, nullptr);
+  AddRaw(env, exports, "runEnd", RunEnd, nullptr);
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

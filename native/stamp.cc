@@ -4,9 +4,13 @@
 // inode, sorted. build()'s warm path (ts/runtime/build_stamp.ts) keys its cache with the stamp
 // of tejit's own code and of the C compiler's executables, so an edited compiler pass or an
 // upgraded compiler never finds a library built by the old one. Stat records rather than
-// contents: the walk must cost well under a millisecond; a missing path gives "missing".
+// contents: the walk must cost well under a millisecond; a missing path gives "missing". Also
+// the walk on a thread of its own (fileStampBegin/End), and the two file operations of a warm
+// build's cache hit in one call each (readOwnFile, touchFile), and the cache's size (cacheBytes).
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -21,6 +25,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <node_api.h>
@@ -188,6 +193,249 @@ napi_value FileStamp(napi_env env, napi_callback_info info) {
   std::vector<std::string> records;
   for (const std::string& p : paths) StampPath(p, &records);
   return Join(env, records);
+}
+
+// fileStampBegin(paths: string[]) -> job: fileStamp(paths) computed on a thread of its own, so
+// that the walk overlaps whatever the JS thread does meanwhile (build_stamp.ts starts the one of
+// tejit's code when it is imported); fileStampEnd(job) waits for it and returns the stamp, once.
+// A job never ended is waited for when it is collected.
+namespace {
+
+struct StampJob {
+  std::thread thread;
+  std::string result;
+  bool ended = false;
+};
+
+void FinalizeStampJob(napi_env, void* data, void*) {
+  auto* job = static_cast<StampJob*>(data);
+  if (job->thread.joinable()) job->thread.join();
+  delete job;
+}
+
+}  // namespace
+
+napi_value FileStampBegin(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
+  std::vector<std::string> paths;
+  if (argc < 1 || !StringArray(env, arg, &paths)) {
+    napi_throw_type_error(env, nullptr, "fileStampBegin: expected an array of paths");
+    return nullptr;
+  }
+  auto* job = new StampJob();
+  try {
+    job->thread = std::thread([job, paths = std::move(paths)] {
+      std::vector<std::string> records;
+      for (const std::string& p : paths) StampPath(p, &records);
+      for (const std::string& r : records) job->result += r;
+    });
+  } catch (const std::exception&) {
+    delete job;
+    napi_throw_error(env, nullptr, "fileStampBegin: cannot start a thread");
+    return nullptr;
+  }
+  napi_value out;
+  if (napi_create_external(env, job, FinalizeStampJob, nullptr, &out) != napi_ok) {
+    job->thread.join();
+    delete job;
+    return nullptr;
+  }
+  return out;
+}
+
+napi_value FileStampEnd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
+  napi_valuetype type = napi_undefined;
+  void* data = nullptr;
+  if (argc < 1 || napi_typeof(env, arg, &type) != napi_ok || type != napi_external || napi_get_value_external(env, arg, &data) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "fileStampEnd: expected a job of fileStampBegin");
+    return nullptr;
+  }
+  auto* job = static_cast<StampJob*>(data);
+  if (job->ended) {
+    napi_throw_error(env, nullptr, "fileStampEnd: this job has already ended");
+    return nullptr;
+  }
+  if (job->thread.joinable()) job->thread.join();
+  job->ended = true;
+  napi_value out;
+  napi_create_string_utf8(env, job->result.data(), job->result.size(), &out);
+  std::string().swap(job->result);
+  return out;
+}
+
+// readOwnFile(path) -> Buffer | undefined: the bytes of `path` when it is a regular file owned by
+// this user, opened without following a symlink (O_NOFOLLOW) and without blocking on a FIFO;
+// undefined when it is missing, a symlink, anything but a regular file, another user's, or
+// changes size while read. The rule of ts/runtime/cache_entry.ts's readOwnFile in one call: a
+// cache hit reads three files, and Node's fs calls cost more than the reads on their first use.
+napi_value ReadOwnFile(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
+  size_t len = 0;
+  if (argc < 1 || napi_get_value_string_utf8(env, arg, nullptr, 0, &len) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "readOwnFile: expected a path");
+    return nullptr;
+  }
+  std::string path(len, '\0');
+  napi_get_value_string_utf8(env, arg, path.data(), len + 1, &len);
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  if (path.find('\0') != std::string::npos) return undef;
+  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return undef;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != getuid()) {
+    close(fd);
+    return undef;
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  void* data = nullptr;
+  napi_value buf;
+  if (napi_create_buffer(env, size, &data, &buf) != napi_ok) {
+    close(fd);
+    return nullptr;
+  }
+  size_t off = 0;
+  while (off < size) {
+    ssize_t n = pread(fd, static_cast<char*>(data) + off, size - off, static_cast<off_t>(off));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    off += static_cast<size_t>(n);
+  }
+  close(fd);
+  return off == size ? buf : undef;
+}
+
+// touchFile(path) -> boolean: sets the file's access and modification times to now (following a
+// symlink, as utimes does); false when it cannot. The cache's LRU order (cache_index.ts markUsed).
+napi_value TouchFile(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
+  size_t len = 0;
+  if (argc < 1 || napi_get_value_string_utf8(env, arg, nullptr, 0, &len) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "touchFile: expected a path");
+    return nullptr;
+  }
+  std::string path(len, '\0');
+  napi_get_value_string_utf8(env, arg, path.data(), len + 1, &len);
+  bool ok = path.find('\0') == std::string::npos && utimensat(AT_FDCWD, path.c_str(), nullptr, 0) == 0;
+  napi_value out;
+  napi_get_boolean(env, ok, &out);
+  return out;
+}
+
+// cacheBytes(dir) -> number: the total size of the compile cache's entries in `dir`, the regular
+// files (not links) whose names are 64 lowercase hex digits, a dot and more, other than
+// temporary ones (ending in .tmp): what cache_index.ts's listCacheEntries counts, in one call
+// (every build checks the cache against its size limit; lstat-ing hundreds of files from JS
+// costs tens of milliseconds). -1 when the directory cannot be read.
+namespace {
+
+double DirCacheBytes(const std::string& dir) {
+  DIR* d = dir.find('\0') == std::string::npos ? opendir(dir.c_str()) : nullptr;
+  if (d == nullptr) return -1;
+  double total = 0;
+  while (struct dirent* e = readdir(d)) {
+    const char* n = e->d_name;
+    size_t nl = strlen(n);
+    if (nl < 65 || n[64] != '.') continue;
+    bool hex = true;
+    for (int i = 0; i < 64 && hex; i++) hex = (n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f');
+    if (!hex || (nl >= 4 && strcmp(n + nl - 4, ".tmp") == 0)) continue;
+    struct stat st;
+    if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+    total += static_cast<double>(st.st_size);
+  }
+  closedir(d);
+  return total;
+}
+
+bool PathArg(napi_env env, napi_callback_info info, const char* what, std::string* out) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
+  size_t len = 0;
+  if (argc < 1 || napi_get_value_string_utf8(env, arg, nullptr, 0, &len) != napi_ok) {
+    napi_throw_type_error(env, nullptr, what);
+    return false;
+  }
+  out->assign(len, '\0');
+  napi_get_value_string_utf8(env, arg, out->data(), len + 1, &len);
+  return true;
+}
+
+struct CacheBytesJob {
+  std::thread thread;
+  double result = -1;
+  bool ended = false;
+};
+
+void FinalizeCacheBytesJob(napi_env, void* data, void*) {
+  auto* job = static_cast<CacheBytesJob*>(data);
+  if (job->thread.joinable()) job->thread.join();
+  delete job;
+}
+
+}  // namespace
+
+napi_value CacheBytes(napi_env env, napi_callback_info info) {
+  std::string dir;
+  if (!PathArg(env, info, "cacheBytes: expected a directory", &dir)) return nullptr;
+  napi_value out;
+  napi_create_double(env, DirCacheBytes(dir), &out);
+  return out;
+}
+
+// cacheBytesBegin(dir) -> job: cacheBytes(dir) on a thread of its own (the compile driver starts
+// it with the compiler, so the walk of a large cache overlaps the compile); cacheBytesEnd(job)
+// waits for it and returns the size, once.
+napi_value CacheBytesBegin(napi_env env, napi_callback_info info) {
+  std::string dir;
+  if (!PathArg(env, info, "cacheBytesBegin: expected a directory", &dir)) return nullptr;
+  auto* job = new CacheBytesJob();
+  try {
+    job->thread = std::thread([job, dir = std::move(dir)] { job->result = DirCacheBytes(dir); });
+  } catch (const std::exception&) {
+    delete job;
+    napi_throw_error(env, nullptr, "cacheBytesBegin: cannot start a thread");
+    return nullptr;
+  }
+  napi_value out;
+  if (napi_create_external(env, job, FinalizeCacheBytesJob, nullptr, &out) != napi_ok) {
+    job->thread.join();
+    delete job;
+    return nullptr;
+  }
+  return out;
+}
+
+napi_value CacheBytesEnd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
+  napi_valuetype type = napi_undefined;
+  void* data = nullptr;
+  if (argc < 1 || napi_typeof(env, arg, &type) != napi_ok || type != napi_external || napi_get_value_external(env, arg, &data) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "cacheBytesEnd: expected a job of cacheBytesBegin");
+    return nullptr;
+  }
+  auto* job = static_cast<CacheBytesJob*>(data);
+  if (job->ended) {
+    napi_throw_error(env, nullptr, "cacheBytesEnd: this job has already ended");
+    return nullptr;
+  }
+  if (job->thread.joinable()) job->thread.join();
+  job->ended = true;
+  napi_value out;
+  napi_create_double(env, job->result, &out);
+  return out;
 }
 
 }  // namespace tejit

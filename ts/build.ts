@@ -13,6 +13,7 @@ import { Schedule } from "./schedule/schedule.js";
 import { type BuildOptions, generateC, targetFlags, withTirNames } from "./codegen/build_module.js";
 import { createModuleFromSource, createModuleFromSourceAsync } from "./runtime/module.js";
 import { flagList } from "./runtime/run_compiler.js";
+import { findCompiler, prefetchCompilerIdentity } from "./runtime/compile.js";
 import { emitOpaqueExternWarning, recordWarm, type WarmKey, warmHit, warmKey } from "./warm_build.js";
 
 export type { BuildOptions } from "./codegen/build_module.js";
@@ -112,6 +113,8 @@ function prepare(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefined
       lowerOpts = { ...opts, onWarning: (m: string) => { warnings.push(m); forward(m); } };
     }
   }
+  // A cold build: the compiler's --version (its identity) runs while lowering and C generation do.
+  prefetchCompilerIdentity(findCompiler(opts.cc));
   const mod = toModule(s, args, lowerOpts);
   return {
     mod,

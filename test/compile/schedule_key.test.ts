@@ -18,6 +18,9 @@ import { PassContext } from "../../ts/transform/pass_context.js";
 import { PassTimingInstrument } from "../../ts/transform/instrument.js";
 import { createPrimFuncPass } from "../../ts/transform/pass.js";
 import { warmKey } from "../../ts/warm_build.js";
+import { codeStamp } from "../../ts/runtime/build_stamp.js";
+import { abiHeaderPath } from "../../ts/runtime/paths.js";
+import { version } from "../../ts/version.js";
 import { makeCase } from "../../fuzz/check.js";
 import { buildProgram } from "../../fuzz/build_program.js";
 import { applyStep, freshSchedule } from "../../fuzz/gen_schedule.js";
@@ -145,6 +148,15 @@ test("every schedule primitive, tensor attribute, body and argument list changes
   t.is(keyOf(back.s, back.args), base);
 });
 
+test("tejit's code stamp is its version and the stat records of its tree and ABI header, walked once a process", (t) => {
+  const addon = getAddon();
+  const tree = join(import.meta.dirname, "..", "..", "ts");
+  const stamp = codeStamp();
+  t.is(stamp, `tejit ${version}\n${addon.fileStamp([tree, abiHeaderPath()])}`);
+  t.true(stamp.includes(`${join(tree, "runtime", "build_stamp.ts")}\0`), "its own files are in it");
+  t.is(codeStamp(), stamp, "once a process");
+});
+
 test("every lower and build option, the environment build reads and the PassContext change the key", (t) => {
   const p = program();
   const base = keyOf(p.s, p.args)!;
@@ -207,6 +219,12 @@ test("fileStamp changes with a file's size, time or presence; commandStamp resol
   writeFileSync(join(dir, "b.ts"), "");
   t.not(addon.fileStamp([dir]), s2, "a new file");
   t.regex(addon.fileStamp([join(dir, "gone")]), /gone\0missing\n$/);
+  // The walk on a thread of its own (build_stamp.ts starts tejit's at import) gives the same stamp, once.
+  const job = addon.fileStampBegin([dir, join(dir, "gone")]);
+  t.is(addon.fileStampEnd(job), addon.fileStamp([dir, join(dir, "gone")]));
+  t.throws(() => addon.fileStampEnd(job), { message: /already ended/ });
+  t.throws(() => addon.fileStampEnd({} as never), { message: /expected a job/ });
+  t.not(addon.fileStampEnd(addon.fileStampBegin([dir])), s2, "a job sees the new file");
   const bin = mkdtempSync(join(work, "bin-"));
   writeFileSync(join(bin, "fakecc"), "#!/bin/sh\n", { mode: 0o755 });
   const c0 = withEnv({ PATH: `${bin}:${process.env.PATH}` }, () => addon.commandStamp(["fakecc", "-O2"]));

@@ -220,6 +220,37 @@ export function matchPattern(p: Pat, e: PrimExpr, m: Partial<Match>): boolean {
   }
 }
 
+/**
+ * The node kinds an expression must have for `p` to match it, or undefined when any kind may
+ * (a pattern variable). A necessary condition only: used to skip rules that cannot match.
+ */
+export function patternKinds(p: Pat): readonly string[] | undefined {
+  switch (p.t) {
+    case "any": return undefined;
+    case "int": case "bool": return ["IntImm"];
+    case "float": return ["FloatImm"];
+    case "lanes": return [];
+    case "lit": return ["IntImm", "FloatImm"];
+    case "bin": return [BIN_KIND[p.op]];
+    case "not": return ["Not"];
+    case "call": {
+      const kind = CALL_KIND[p.name];
+      if (kind !== undefined) return [kind];
+      if (p.name === "select") return ["Select"];
+      if (p.name === "ramp") return ["Ramp"];
+      if (p.name === "broadcast") return ["Broadcast"];
+      return [];
+    }
+  }
+}
+
+/** The two operand patterns of a binary pattern (an operator or a two-operand call), else undefined. */
+export function operandPatterns(p: Pat): [Pat, Pat] | undefined {
+  if (p.t === "bin") return [p.a, p.b];
+  if (p.t === "call" && CALL_KIND[p.name] !== undefined) return [p.args[0], p.args[1]];
+  return undefined;
+}
+
 function matchLanes(lanes: number, m: Partial<Match>): boolean {
   if (m.lanes === undefined) {
     m.lanes = lanes;

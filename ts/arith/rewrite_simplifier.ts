@@ -24,6 +24,7 @@ import type { AnalyzerCore } from "./analyzer_core.js";
 import { tryConstFold, tryConstFoldNot } from "./const_fold.js";
 import { buildPattern, type Match, matchPattern } from "./pattern.js";
 import type { Rule, RuleContext } from "./rewrite_rule.js";
+import { rulesFor } from "./rule_index.js";
 import {
   ADD_ANY, ADD_INDEX, ADD_VECTOR, MUL_INDEX, MUL_VECTOR, SUB_ANY, SUB_INDEX, SUB_VECTOR,
 } from "./rewrite_add_sub_mul.js";
@@ -167,7 +168,7 @@ export class RewriteSimplifier extends ExprMutator implements RuleContext {
   }
 
   protected applyRules(ret: PrimExpr, rules: readonly Rule[]): PrimExpr | undefined {
-    for (const rule of rules) {
+    for (const rule of rulesFor(rules, ret)) {
       const m: Partial<Match> = {};
       if (!matchPattern(rule.pat, ret, m)) continue;
       const full = m as Match;

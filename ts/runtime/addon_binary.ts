@@ -11,6 +11,13 @@ import { addonBinaryPath, packageRoot } from "./paths.js";
 /** Opaque handles owned by the addon. */
 export type LibraryHandle = { readonly __tejitLibrary: unique symbol };
 export type KernelHandle = { readonly __tejitKernel: unique symbol };
+export type FileStampJob = { readonly __tejitFileStampJob: unique symbol };
+export type CacheBytesJob = { readonly __tejitCacheBytesJob: unique symbol };
+export type RunJob = { readonly __tejitRunJob: unique symbol };
+/** How a command run by runBegin ended: its exit status or signal and output, or why it did not start. */
+export type RunOutcome =
+  | { error: string }
+  | { error?: undefined; status: number | null; signal: number | null; timedOut: boolean; stdout: string; stderr: string };
 
 export interface Addon {
   init(dispatch: (id: number, ...values: unknown[]) => unknown, callbackMeta: Float64Array, callMeta: Float64Array): void;
@@ -32,6 +39,24 @@ export interface Addon {
   allocAligned(bytes: number): ArrayBuffer;
   /** The sorted stat records of the files at and under `paths` (native/stamp.cc). */
   fileStamp(paths: readonly string[]): string;
+  /** fileStamp(paths) started on a thread of its own; {@link Addon.fileStampEnd} waits for it. */
+  fileStampBegin(paths: readonly string[]): FileStampJob;
+  /** The stamp a {@link Addon.fileStampBegin} job computed (once a job). */
+  fileStampEnd(job: FileStampJob): string;
+  /** The bytes of a regular file of this user, not through a symlink; undefined otherwise (cache_entry.ts). */
+  readOwnFile(path: string): Buffer | undefined;
+  /** Sets a file's access and modification times to now; false when it cannot. */
+  touchFile(path: string): boolean;
+  /** The total size of the cache entries' files in a directory (what listCacheEntries counts); -1 when unreadable. */
+  cacheBytes(dir: string): number;
+  /** cacheBytes(dir) started on a thread of its own; {@link Addon.cacheBytesEnd} waits for it. */
+  cacheBytesBegin(dir: string): CacheBytesJob;
+  /** The size a {@link Addon.cacheBytesBegin} job found (once a job). */
+  cacheBytesEnd(job: CacheBytesJob): number;
+  /** Runs a command on a thread of its own (native/prefetch_run.cc); {@link Addon.runEnd} waits for it. */
+  runBegin(argv: readonly string[], timeoutMs: number): RunJob;
+  /** The outcome of a {@link Addon.runBegin} job (once a job). */
+  runEnd(job: RunJob): RunOutcome;
   /** The CPU's identity and features as -march=native sees them (native/stamp.cc). */
   cpuStamp(): string;
   /** The executables a command line runs (found in PATH) with their stat records (native/stamp.cc). */

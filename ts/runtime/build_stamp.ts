@@ -7,21 +7,43 @@
 // (compile.ts) identifies the compiler by running `--version`, which costs milliseconds; here
 // the stat records of the executables stand for it, so an upgraded compiler (a new file) or an
 // edited compiler pass (a new mtime) never finds a library built by the old one. What the stamp
-// does not see is in docs/compile-cache.md. Both are computed once a process.
+// does not see is in docs/compile-cache.md. Both are computed once a process. The walk of
+// tejit's code starts on a native thread when this file is imported (fileStampBegin), so it
+// overlaps the program's own start (its imports, building its schedules) and build() only
+// collects it; the stamp is then of the files as they were when tejit's code was loaded, which
+// is the code the process runs.
 
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addonBinary } from "./addon_binary.js";
+import { type FileStampJob, addonBinary } from "./addon_binary.js";
 import { abiHeaderPath } from "./paths.js";
 import { version } from "../version.js";
+
+/** What the code stamp covers: the tree of tejit's code this file is in, and the ABI header. */
+function codePaths(): string[] {
+  return [resolve(dirname(fileURLToPath(import.meta.url)), ".."), abiHeaderPath()];
+}
+
+/** The walk of tejit's code started at import; undefined without an addon that can (codeStamp walks then). */
+let pendingCode: FileStampJob | undefined = (() => {
+  if (process.env.TEJIT_DISABLE_CACHE === "1" || process.env.TEJIT_SCHEDULE_CACHE === "0") return undefined;
+  try {
+    const a = addonBinary();
+    return typeof a.fileStampBegin === "function" ? a.fileStampBegin(codePaths()) : undefined;
+  } catch {
+    return undefined; // no addon (NDArray works without one): build() says why when it needs it
+  }
+})();
 
 let code: string | undefined;
 
 /** tejit's version and the stat records of its code and headers. */
 export function codeStamp(): string {
   if (code === undefined) {
-    const tree = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-    code = `tejit ${version}\n${addonBinary().fileStamp([tree, abiHeaderPath()])}`;
+    const job = pendingCode;
+    pendingCode = undefined;
+    const records = job !== undefined ? addonBinary().fileStampEnd(job) : addonBinary().fileStamp(codePaths());
+    code = `tejit ${version}\n${records}`;
   }
   return code;
 }

@@ -3,9 +3,12 @@
 // following symlinks and only when they are regular files of this user, and libraries verified
 // before they are loaded: `<key>.so` has a sidecar manifest `<key>.json` written after it with
 // the library's size and SHA-256. A library whose manifest is missing, unreadable or different
-// (truncated, corrupt, replaced, a symlink) is not an entry: the caller rebuilds it.
+// (truncated, corrupt, replaced, a symlink) is not an entry: the caller rebuilds it. Reads and
+// the LRU touch go through the addon when it is built (one call each; a warm build's hit is a
+// few of them, and Node's fs functions cost more on their first use than the reads themselves).
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readSync, renameSync, rmSync, utimesSync, writeSync } from "node:fs";
+import { type Addon, addonBinary } from "./addon_binary.js";
 
 const MANIFEST_FORMAT = "tejit-library-1";
 
@@ -34,11 +37,47 @@ function myUid(): number | undefined {
   return typeof process.getuid === "function" ? process.getuid() : undefined;
 }
 
+/** The addon when it is built and reads files (one native call, not four first uses of Node's fs). */
+function nativeFiles(): Addon | undefined {
+  if (files === undefined) {
+    try {
+      const a = addonBinary();
+      files = typeof a.readOwnFile === "function" && typeof a.touchFile === "function" ? a : null;
+    } catch {
+      files = null;
+    }
+  }
+  return files ?? undefined;
+}
+let files: Addon | null | undefined;
+
+/** Sets `path`'s access and modification times to now (following a symlink, as utimes does); false when it cannot. */
+export function touchFile(path: string): boolean {
+  const a = nativeFiles();
+  if (a !== undefined) return a.touchFile(path);
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The bytes of `path` when it is a regular file owned by this user, opened without following a
  * symlink; undefined when it is missing or anything else. With `mode`, also sets its mode.
  */
 export function readOwnFile(path: string, mode?: number): Buffer | undefined {
+  if (mode === undefined) {
+    const a = nativeFiles();
+    if (a !== undefined) return a.readOwnFile(path);
+  }
+  return readOwnFileJs(path, mode);
+}
+
+/** readOwnFile with Node's fs (also what sets a mode; the addon's does the rest). */
+export function readOwnFileJs(path: string, mode?: number): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);

@@ -2,11 +2,14 @@
 // C source, its manifest) is one entry, last used when one of its files was last written (a cache
 // hit touches the manifest: markUsed). listCacheEntries gives them newest first; pruneCache
 // removes the least recently used entries until the cache fits a size; the compile driver calls
-// enforceCacheLimit after every build, with TEJIT_CACHE_MAX_MB (default 1024; 0: no limit).
+// enforceCacheLimit after every build, with TEJIT_CACHE_MAX_MB (default 1024; 0: no limit),
+// which sums the entries' sizes in one addon call and lists them only when over the limit.
 // Links and other files are left alone.
 
 import { ConfigError } from "../errors.js";
-import { existsSync, lstatSync, readdirSync, rmSync, utimesSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, rmSync } from "node:fs";
+import { type Addon, type CacheBytesJob, addonBinary } from "./addon_binary.js";
+import { touchFile } from "./cache_entry.js";
 import { join } from "node:path";
 
 /** The cache's size limit in bytes from TEJIT_CACHE_MAX_MB (default 1024 MiB), or undefined for none. */
@@ -19,18 +22,65 @@ export function cacheLimitBytes(): number | undefined {
 
 /** Records a use of the entry whose file is `path` (its modification time becomes now). */
 export function markUsed(path: string): void {
+  touchFile(path); // false on a read-only cache, which still works; its order is just older
+}
+
+/** A walk of the cache's size started with a compile (startCacheUsage). */
+export interface CacheUsage {
+  job: CacheBytesJob;
+  addon: Addon;
+}
+
+function addonWith(fn: keyof Addon): Addon | undefined {
   try {
-    const now = new Date();
-    utimesSync(path, now, now);
+    const a = addonBinary();
+    return typeof a[fn] === "function" ? a : undefined;
   } catch {
-    // a read-only cache still works; its order is just older
+    return undefined;
   }
 }
 
-/** Prunes `dir` to TEJIT_CACHE_MAX_MB, never removing the entry `keep` (the one just built). */
-export function enforceCacheLimit(dir: string, keep: string): void {
+/**
+ * Starts summing `dir`'s size on a thread of its own, for enforceCacheLimit after the compile
+ * (the walk overlaps the compiler); undefined without a limit or an addon that can.
+ */
+export function startCacheUsage(dir: string): CacheUsage | undefined {
+  try {
+    if (cacheLimitBytes() === undefined) return undefined;
+  } catch {
+    return undefined; // a bad TEJIT_CACHE_MAX_MB: enforceCacheLimit says so after the build, as before
+  }
+  const addon = addonWith("cacheBytesBegin");
+  return addon === undefined ? undefined : { job: addon.cacheBytesBegin(dir), addon };
+}
+
+/** The size of the files of entry `key` in `dir`. */
+function entryBytes(dir: string, key: string): number {
+  let n = 0;
+  for (const ext of [".so", ".c", ".json"]) n += lstatSync(join(dir, key + ext), { throwIfNoEntry: false })?.size ?? 0;
+  return n;
+}
+
+/**
+ * Prunes `dir` to TEJIT_CACHE_MAX_MB, never removing the entry `keep` (the one just built). The
+ * size is summed in one addon call (or taken from `started`, a walk begun before entry `keep` was
+ * written, plus that entry's files: never less than the cache holds); the entries are listed
+ * only when that is over the limit.
+ */
+export function enforceCacheLimit(dir: string, keep: string, started?: CacheUsage): void {
   const limit = cacheLimitBytes();
-  if (limit !== undefined) pruneCache(dir, limit, new Set([keep]));
+  if (limit === undefined) return;
+  let bytes: number | undefined;
+  if (started !== undefined) {
+    const before = started.addon.cacheBytesEnd(started.job);
+    bytes = before < 0 ? undefined : before + entryBytes(dir, keep);
+  } else {
+    const a = addonWith("cacheBytes");
+    const n = a?.cacheBytes(dir);
+    bytes = n === undefined || n < 0 ? undefined : n;
+  }
+  if (bytes !== undefined && bytes <= limit) return;
+  pruneCache(dir, limit, new Set([keep]));
 }
 
 export interface CacheEntry {

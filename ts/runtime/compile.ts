@@ -15,14 +15,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheDir, openCacheDir } from "./cache_dir.js";
 import { manifestPath, storeLibrary, uniqueSuffix, verifyLibrary, writeFileAtomic } from "./cache_entry.js";
-import { enforceCacheLimit, markUsed } from "./cache_index.js";
+import { enforceCacheLimit, markUsed, startCacheUsage } from "./cache_index.js";
 import { log, since } from "../log.js";
 import { guardedLoadFlagSteps } from "./compiler_probe.js";
 import { hostCpuStamp } from "./build_stamp.js";
+import { type Addon, type RunJob, addonBinary } from "./addon_binary.js";
 import { libraryKey } from "./library_key.js";
 import { abiHeaderPath, nativeIncludeDir } from "./paths.js";
 import {
-  type Compiler, type Steps, chosenBy, compilerStep, flagList, resolveExecutable, runStepsAsync, runStepsSync, splitWords,
+  type Compiler, type CompilerRun, type Steps, chosenBy, compilerStep, compilerTimeoutMs, flagList, resolveExecutable, runStepsAsync, runStepsSync, splitWords,
 } from "./run_compiler.js";
 
 export { cacheDir } from "./cache_dir.js";
@@ -69,12 +70,52 @@ export function compilerIdentity(c: Compiler): string {
   return runStepsSync(compilerIdentitySteps(c));
 }
 
-function* compilerIdentitySteps(c: Compiler): Steps<string> {
+function identityKey(c: Compiler): { path: string; key: string } {
   const path = resolveExecutable(c.argv[0]) ?? c.argv[0];
-  const key = `${path}\0${c.argv.join("\0")}`;
+  return { path, key: `${path}\0${c.argv.join("\0")}` };
+}
+
+/** What a `--version` run started early sees besides its command line: the environment and directory. */
+function runContext(): string {
+  return `${process.cwd()}\0${Object.entries(process.env).map(([k, v]) => `${k}=${v}`).join("\0")}`;
+}
+
+/** `--version` runs started by prefetchCompilerIdentity, by identity key. */
+const prefetched = new Map<string, { job: RunJob; addon: Addon; context: string }>();
+
+/**
+ * Starts `<compiler> --version` on a thread of the addon's own when the compiler's identity is
+ * not known in this process yet, so that the compile finds it done: build() calls this before
+ * lowering, and the run overlaps lowering and C generation. Only a clean exit in the same
+ * environment is used; anything else runs the command again on the ordinary path, which reports it.
+ */
+export function prefetchCompilerIdentity(c: Compiler): void {
+  try {
+    const { key } = identityKey(c);
+    if (identities.has(key) || prefetched.has(key)) return;
+    const addon = addonBinary();
+    if (typeof addon.runBegin !== "function") return;
+    prefetched.set(key, { job: addon.runBegin([...c.argv, "--version"], compilerTimeoutMs()), addon, context: runContext() });
+  } catch {
+    // no addon, a bad TEJIT_CC_TIMEOUT: the compile says so
+  }
+}
+
+/** The outcome of a prefetched `--version` run of identity `key`, when it ended cleanly in the same environment. */
+function takePrefetched(key: string): CompilerRun | undefined {
+  const p = prefetched.get(key);
+  if (p === undefined) return undefined;
+  prefetched.delete(key);
+  const o = p.addon.runEnd(p.job);
+  if (o.error !== undefined || o.status !== 0 || o.signal !== null || o.timedOut || p.context !== runContext()) return undefined;
+  return { status: 0, signal: null, output: `${o.stderr}${o.stdout}`.trim(), stdout: o.stdout };
+}
+
+function* compilerIdentitySteps(c: Compiler): Steps<string> {
+  const { path, key } = identityKey(c);
   const known = identities.get(key);
   if (known !== undefined) return known;
-  const r = yield* compilerStep(c, ["--version"], "reporting its version");
+  const r = takePrefetched(key) ?? (yield* compilerStep(c, ["--version"], "reporting its version"));
   if (r.status !== 0) throw new CompileError(`C compiler '${c.argv.join(" ")}' (chosen by ${chosenBy(c)}) failed to report its version (${r.status === null ? `killed by ${r.signal}` : `exit ${r.status}`}): ${r.output}`);
   const id = `${c.argv.join(" ")}\n${path}\n${r.stdout}`;
   identities.set(key, id);
@@ -141,6 +182,7 @@ function* compileSteps(cSource: string, opts: CompileOptions): Steps<string> {
   const src = join(dir, `${hash}.c`);
   writeFileAtomic(src, cSource, 0o600);
   const tmpLib = `${lib}.${uniqueSuffix()}`;
+  const usage = useCache ? startCacheUsage(dir) : undefined;
   compilerRuns++;
   const r = yield* compilerStep(compiler, [...flags, "-I", nativeIncludeDir(), "-o", tmpLib, src, "-lm"], `on ${src}`);
   const failed = (what: string, output: string): Error => {
@@ -152,7 +194,7 @@ function* compileSteps(cSource: string, opts: CompileOptions): Steps<string> {
   if (r.status !== 0) throw failed(r.status === null ? `was killed by ${r.signal}` : `exited with ${r.status}`, r.output);
   if (!storeLibrary(tmpLib, lib)) throw failed(`exited with 0 but wrote no library to ${tmpLib}`, r.output);
   log("info", "compile", `cache miss: ${compiler.argv.join(" ")} ${flags.join(" ")} ${src}`, since(start));
-  if (useCache) enforceCacheLimit(dir, hash);
+  if (useCache) enforceCacheLimit(dir, hash, usage);
   return lib;
 }
 

@@ -27,64 +27,80 @@ const DERIVED = new Set(["outputsCache"]);
 /** Classes whose state lives in JS-private fields (invisible to the walk) or is not data. */
 const OPAQUE = new Set(["NDArray", "Module", "PassContext", "WeakMap", "WeakSet", "WeakRef", "Promise"]);
 
-function numberText(v: number): string {
-  return Object.is(v, -0) ? "-0" : String(v);
+/** JSON text of property names (a program has few distinct ones; each is written many times). */
+const keyTexts = new Map<string, string>();
+
+function keyText(key: string): string {
+  let t = keyTexts.get(key);
+  if (t === undefined) {
+    t = JSON.stringify(key);
+    keyTexts.set(key, t);
+  }
+  return t;
 }
 
 /** The structural text of `roots` (see the file header); UnkeyableError when part of it cannot be seen. */
 export function structuralText(roots: readonly unknown[]): string {
   const ids = new Map<object, number>();
-  const out: string[] = [];
+  // What opens an object of each prototype met: `{<class name>,`, or "" for an opaque class.
+  const classOpen = new Map<object, string>();
+  // The pieces, each followed by a comma (the last one dropped at the end).
+  let out = "";
   const visit = (v: unknown): void => {
     switch (typeof v) {
-      case "undefined": out.push("u"); return;
-      case "boolean": out.push(v ? "t" : "f"); return;
-      case "number": out.push(numberText(v)); return;
-      case "bigint": out.push(`${v}n`); return;
-      case "string": out.push(JSON.stringify(v)); return;
-      case "symbol": out.push(`y${JSON.stringify(String(v))}`); return;
+      case "undefined": out += "u,"; return;
+      case "boolean": out += v ? "t," : "f,"; return;
+      case "number": out += Object.is(v, -0) ? "-0," : `${v},`; return;
+      case "bigint": out += `${v}n,`; return;
+      case "string": out += `${JSON.stringify(v)},`; return;
+      case "symbol": out += `y${JSON.stringify(String(v))},`; return;
       case "function": throw new UnkeyableError(`a function (${(v as { name?: string }).name || "anonymous"}) is part of the program`);
     }
-    if (v === null) { out.push("n"); return; }
+    if (v === null) { out += "n,"; return; }
     const o = v as object;
     const seen = ids.get(o);
-    if (seen !== undefined) { out.push(`@${seen}`); return; }
+    if (seen !== undefined) { out += `@${seen},`; return; }
     ids.set(o, ids.size);
     if (Array.isArray(o)) {
-      out.push("[");
+      out += "[,";
       for (let i = 0; i < o.length; i++) visit(o[i]);
-      out.push("]");
+      out += "],";
       return;
     }
     if (o instanceof Map) {
-      out.push("M{");
+      out += "M{,";
       for (const [k, x] of o) { visit(k); visit(x); }
-      out.push("}");
+      out += "},";
       return;
     }
     if (o instanceof Set) {
-      out.push("S{");
+      out += "S{,";
       for (const x of o) visit(x);
-      out.push("}");
+      out += "},";
       return;
     }
     if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) {
       const bytes = o instanceof ArrayBuffer ? new Uint8Array(o) : new Uint8Array(o.buffer, o.byteOffset, o.byteLength);
-      out.push(`B${o.constructor.name}:${Buffer.from(bytes).toString("base64")}`);
+      out += `B${o.constructor.name}:${Buffer.from(bytes).toString("base64")},`;
       return;
     }
-    const proto = Object.getPrototypeOf(o) as { constructor?: { name?: string } } | null;
-    const cls = proto === null ? "null" : (proto.constructor?.name ?? "?");
-    if (OPAQUE.has(cls)) throw new UnkeyableError(`a ${cls} is part of the program`);
-    out.push(`{${cls}`);
+    const proto = Object.getPrototypeOf(o) as object | null;
+    let open = proto === null ? "{null," : classOpen.get(proto);
+    if (open === undefined) {
+      const cls = (proto as { constructor?: { name?: string } }).constructor?.name ?? "?";
+      open = OPAQUE.has(cls) ? "" : `{${cls},`;
+      classOpen.set(proto!, open);
+    }
+    if (open === "") throw new UnkeyableError(`a ${(proto as { constructor?: { name?: string } }).constructor?.name} is part of the program`);
+    out += open;
     for (const key of Object.keys(o)) {
       if (DERIVED.has(key)) continue;
-      out.push(JSON.stringify(key));
+      out += `${keyText(key)},`;
       const x = (o as Record<string, unknown>)[key];
       if (key === "regionMap" && typeof x === "function" && o instanceof ExternOp) visitRegionMap(o, x as (r: Region) => Region[]);
       else visit(x);
     }
-    out.push("}");
+    out += "},";
   };
   const visitRegionMap = (op: ExternOp, map: (r: Region) => Region[]): void => {
     const region: Region = op.outputShape(0).map((e, d) => ({ min: new Var(`min${d}`, e.dtype), extent: new Var(`extent${d}`, e.dtype) }));
@@ -94,10 +110,10 @@ export function structuralText(roots: readonly unknown[]): string {
     } catch (e) {
       throw new UnkeyableError(`extern '${op.name}': its regionMap threw on a symbolic region (${(e as Error)?.message ?? e})`);
     }
-    out.push(`F${JSON.stringify(map.toString())}`);
+    out += `F${JSON.stringify(map.toString())},`;
     visit(region);
     visit(result);
   };
   for (const r of roots) visit(r);
-  return out.join(",");
+  return out.slice(0, -1);
 }
