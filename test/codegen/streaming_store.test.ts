@@ -108,6 +108,10 @@ test("ops: an output of half the last-level cache or more streams, a smaller one
   const text = (o: ops.OpsScheduleOptions) => generateC(lower(ops.schedule(Y, o), [X, gamma, beta, Y])).source;
   t.true(text(big).includes("__tejit_stream_"), "16 KiB of output against a 32 KiB cache: streamed");
   t.false(text(small).includes("__tejit_stream_"), "against 64 KiB: cached");
+  // The row's partial sums live in stack buffers the row reads back: only the output streams.
+  const calls = trimmed(text({ ...big, numThreads: 2 })).filter((l) => l.startsWith("__tejit_stream_"));
+  t.true(calls.length > 0 && calls.every((l) => /^__tejit_stream_float32x\d+\(\(?layer_norm \+/.test(l)), calls.join("\n"));
+  t.is(trimmed(text({ ...big, numThreads: 2 })).filter((l) => l === "__tejit_store_fence();").length, 1, "one fence, at the end of the parallel task");
   const r = prng(5);
   const x = Float32Array.from({ length: 64 * 64 }, () => r() * 4 - 2);
   const g = Float32Array.from({ length: 64 }, () => r());

@@ -112,7 +112,8 @@ export function bufferLoad(em: FnEmitter, dtype: DataType, b: Buffer, indices: P
 
 /**
  * The pragma (`stage.pragma(axis, "nontemporal_store")`) under which full-vector stores of
- * float32/float64 stream past the caches (movntps/movntpd of the vector's width when the target
+ * float32/float64 to the kernel's arguments (never to its own stack or workspace buffers) stream
+ * past the caches (movntps/movntpd of the vector's width when the target
  * has it and the address is aligned to it; an ordinary store otherwise): for outputs too large
  * to stay in the last-level cache, so that writing them neither reads their lines first nor
  * evicts the inputs.
@@ -136,7 +137,8 @@ export function store(em: FnEmitter, s: Store): void {
   }
   const base = contiguous(s.index, t.lanes);
   if (base && allTrue) {
-    const stream = em.streaming > 0 ? em.helpers.streamStore(t) : undefined;
+    // Only to memory the kernel was given (an output): its own buffers are read back soon.
+    const stream = em.streaming > 0 && !em.aligned.has(s.bufferVar) ? em.helpers.streamStore(t) : undefined;
     if (stream) {
       em.line(`${stream}(${offsetPointer(em, s.bufferVar, elem, base)}, ${value});`);
       em.streamed = true;

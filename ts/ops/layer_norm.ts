@@ -96,5 +96,5 @@ export function scheduleLayerNorm(s: Schedule, Y: Tensor, out: Tensor, t: Target
   const row = rowLoop(so, lanes, t.numThreads);
   rowReduction(s, S1, so, row, lanes);
   rowReduction(s, V, so, row, lanes);
-  streamStores(so, so.leafIterVars[so.leafIterVars.length - 2], out, t);
+  streamStores(so, row, out, t);
 }

@@ -91,7 +91,7 @@ export function scheduleSoftmax(s: Schedule, Y: Tensor, out: Tensor, t: TargetIn
     const last = se.op.axis[se.op.axis.length - 1];
     const [, ei] = se.split(last, { factor: vectorFactor(extentOf(last), lanes) });
     se.vectorize(ei);
-    streamStores(so, so.leafIterVars[so.leafIterVars.length - 2], out, t);
+    streamStores(so, row, out, t);
     return;
   }
   // Along an outer axis: exp recomputed in the sum and the scale (no buffer), the reductions

@@ -1,6 +1,6 @@
 // Streaming stores for outputs too large to stay in the cache: an output of at least half the
-// last-level cache is written with non-temporal stores (the `nontemporal_store` pragma on the loop
-// whose body stores it; the C backend's streaming store and a store fence, c_memory.ts). Written
+// last-level cache is written with non-temporal stores (the `nontemporal_store` pragma on a loop
+// around its stores: a row loop, or the vector loop; the C backend's streaming store and a store fence, c_memory.ts). Written
 // through the cache, each of its lines is first read from memory and then evicts what the next
 // call (or the next row) reads; streamed, it goes to memory once and the inputs keep the cache.
 // A smaller output is left in the cache, where its consumer will find it.
