@@ -45,7 +45,7 @@ int32_t run_${name}(void* args, int32_t* codes, int32_t n, void* ret, int32_t* r
   halide_buffer_t b[${nt}];
   halide_dimension_t d[${nt}][8];
   for (int i = 0; i < ${nt}; i++) if (wrap((DLTensor*)v[i].v_handle, &b[i], d[i]) != 0) return -1;
-  halide_set_num_threads((int)v[${nt + p.floats}].v_int64);
+  set_threads((int)v[${nt + p.floats}].v_int64);
   int rc = ((int (*)())${name})(${call});
   if (rc != 0) { __TVMAPISetLastError("run_${name}: the Halide pipeline failed"); return -1; }
   return 0;
@@ -56,6 +56,17 @@ int32_t run_${name}(void* args, int32_t* codes, int32_t n, void* ret, int32_t* r
 #include "tejit_abi.h"
 #include <HalideRuntime.h>
 TEJIT_DEFINE_RUNTIME_GLOBALS
+/* Halide's pool keeps the workers of an earlier, larger count busy after halide_set_num_threads
+   lowers it (a 1-thread round after a 2-thread one ran at 2-thread speed): a change of count
+   shuts the pool down first, so it starts again with only the threads asked for. */
+static int current_threads = -1;
+static void set_threads(int n) {
+  if (n != current_threads) {
+    if (current_threads != -1) halide_shutdown_thread_pool();
+    current_threads = n;
+  }
+  halide_set_num_threads(n);
+}
 /* A compact float32 DLTensor as a halide_buffer_t: Halide's dimension 0 is the innermost. */
 static int wrap(DLTensor* t, halide_buffer_t* b, halide_dimension_t* d) {
   if (t->ndim > 8 || t->dtype.code != kDLFloat || t->dtype.bits != 32) { __TVMAPISetLastError("halide wrapper: expected float32 of rank <= 8"); return -1; }
