@@ -1,11 +1,13 @@
 // LocalQueue: the in-process MeasureQueue, the default of autoScheduler.tune. Candidates are
 // compiled in parallel (the compile driver runs at most one compiler a core, off the event loop)
 // and run one at a time, in the order their compiles finish, each in a measuring child process
-// (measure_run.ts), so runs never share the machine with each other. Each job id is measured
+// (measure_run.ts), and only while no compile is in flight (compile_gate.ts), so runs share the
+// machine neither with each other nor with the compiler. Each job id is measured
 // once per queue: a repeated id, in one call or a later one, gets the first measurement's
 // result. A job that could not be measured for a reason not its own (the reference broken, a
 // child that cannot start) is a "lost" result, and is measured again if submitted again.
 import { ArgumentError } from "../errors.js";
+import { CompileGate } from "./compile_gate.js";
 import { compileJob } from "./measure_compile.js";
 import { checkMeasureJob, workerName } from "./measure.js";
 import { releaseIdleMeasuringProcesses, runCompiledJob } from "./measure_run.js";
@@ -25,6 +27,7 @@ import type { MeasureJob, MeasureQueue, MeasureResult } from "./measure_job.js";
 export class LocalQueue implements MeasureQueue {
   readonly #results = new Map<string, Promise<MeasureResult>>();
   #runs: Promise<unknown> = Promise.resolve();
+  readonly #gate = new CompileGate();
   #closed = false;
 
   /** Measures every job (each id once, here and across calls), calling `onResult` as results arrive. */
@@ -46,8 +49,12 @@ export class LocalQueue implements MeasureQueue {
     const worker = workerName();
     let r: MeasureResult;
     try {
-      const compiled = await compileJob(job, worker);
-      r = "job" in compiled ? await this.#exclusive(() => runCompiledJob(compiled, worker)) : compiled;
+      const compiled = await this.#gate.track(compileJob(job, worker));
+      // Timed alone: after the runs before it and once no compile shares the machine.
+      r = "job" in compiled ? await this.#exclusive(async () => {
+        await this.#gate.idle();
+        return runCompiledJob(compiled, worker);
+      }) : compiled;
     } catch (e) {
       r = { id: job.id, error: { kind: "lost", message: (e as Error).message }, worker };
     }
