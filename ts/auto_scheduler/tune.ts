@@ -4,8 +4,10 @@
 // search for batches of candidates; each is lowered and its C generated here, and measured by the
 // queue (compiled, run in a child process with a timeout, checked against the unscheduled
 // program's output, repeated until the median is stable). Every outcome, error or time, becomes
-// a record; an error is never chosen. The candidates of a batch are compiled while other work
-// waits on promises, so the event loop keeps running.
+// a record; an error is never chosen. At the end the fastest few (`finalists`) are timed again
+// back to back and the fastest of those times wins: on a shared machine times taken minutes
+// apart drift by more than good candidates differ. The candidates of a batch are compiled while
+// other work waits on promises, so the event loop keeps running.
 
 import { ArgumentError, ConfigError, TuneError } from "../errors.js";
 import type { LowerArg } from "../schedule/postproc_to_primfunc.js";
@@ -65,6 +67,12 @@ export interface TuneOptions extends TargetOptions {
   stableWithin?: number;
   /** Write the status line on a TTY (default true). */
   progress?: boolean;
+  /**
+   * The fastest this many candidates are timed again at the end, one right after another, and
+   * the fastest of those times wins (default 3; 1 chooses by the search's times alone). Times
+   * taken minutes apart drift on a shared machine by more than candidates differ.
+   */
+  finalists?: number;
 }
 
 /** One measured candidate of a tuning run. */
@@ -93,7 +101,7 @@ export interface TuneResult {
   schedule: Schedule;
   /** The kernel's arguments (as given). */
   args: LowerArg[];
-  /** Its median time, in seconds. */
+  /** Its median time, in seconds (from the final timing of the finalists, when there was one). */
   bestSeconds: number;
   /** The candidates measured in this run, in order. */
   trials: Trial[];
@@ -164,6 +172,7 @@ export async function tune(outputs: Tensor | Operation | readonly (Tensor | Oper
   const seed = opts.seed ?? 0;
   if (!Number.isInteger(seed)) throw new ArgumentError(`autoScheduler.tune: option seed must be an integer, got ${String(seed)}`);
   const timeoutMs = positiveInt(opts.timeoutMs, "timeoutMs", 10_000);
+  const finalists = positiveInt(opts.finalists, "finalists", 3);
   const entry = opts.name ?? "main";
   const build = { cc: opts.cc, cflags: opts.cflags, target: opts.target };
   const args = measureArgs(opts.args, ops);
@@ -223,6 +232,12 @@ export async function tune(outputs: Tensor | Operation | readonly (Tensor | Oper
     else if (Array.isArray(opts.records)) opts.records.push(rec);
   };
 
+  const jobOf = (c: Candidate, salt = ""): MeasureJob => {
+    const s = c.origin === "default" ? defaultSchedule(ops, opts.defaultSchedule).schedule : replayTrace(ops, c.trace);
+    const { source, symbol } = scheduleSource(s, opts.args, entry, build);
+    return makeJob(settings, traceKey(c) + salt, source, symbol, reference, args);
+  };
+  let final: { c: Measured; seconds: number }[] = [];
   try {
     while (done.length < trials) {
       const batch = search.next(Math.min(batchSize, trials - done.length));
@@ -238,9 +253,7 @@ export async function tune(outputs: Tensor | Operation | readonly (Tensor | Oper
           continue;
         }
         try {
-          const s = c.origin === "default" ? defaultSchedule(ops, opts.defaultSchedule).schedule : replayTrace(ops, c.trace);
-          const { source, symbol } = scheduleSource(s, opts.args, entry, build);
-          jobs.push(makeJob(settings, traceKey(c), source, symbol, reference, args));
+          jobs.push(jobOf(c));
           errors.push(undefined);
         } catch (e) {
           jobs.push(undefined);
@@ -267,19 +280,32 @@ export async function tune(outputs: Tensor | Operation | readonly (Tensor | Oper
       });
       search.tell(told);
     }
+    // The finalists timed again back to back (new job ids: a queue measures an id once).
+    const best = search.population().slice(0, finalists);
+    if (best.length > 1) {
+      const jobs = best.map((c) => jobOf(c, "\0final"));
+      const results = await queue.measure(jobs);
+      const byId = new Map(results.map((r) => [r.id, r]));
+      final = best.flatMap((c, i) => {
+        const r = byId.get(jobs[i].id);
+        return r && r.error === undefined && r.median !== undefined && Number.isFinite(r.median) ? [{ c, seconds: r.median }] : [];
+      });
+    }
   } finally {
     if (showTerminal) terminal.finish();
     if (!opts.queue) await queue.close();
   }
 
-  const winner = search.population()[0];
+  // The fastest finalist (the first of them on a tie), else the search's fastest.
+  const chosen = final.length > 0 ? final.reduce((a, b) => (b.seconds < a.seconds ? b : a)) : undefined;
+  const winner = chosen?.c ?? search.population()[0];
   if (!winner) {
     const first = done.find((t) => t.error)?.error;
     throw new TuneError(`autoScheduler.tune: no candidate ran correctly (${done.length} trials${first ? `; the first error, ${first.kind}: ${first.message.split("\n")[0]}` : ""})`);
   }
   const schedule = winner.origin === "default" ? defaultSchedule(ops, opts.defaultSchedule).schedule : replayTrace(ops, winner.trace);
   return {
-    schedule, args: opts.args, bestSeconds: winner.median!, trials: done, bestTrace: winner.trace,
+    schedule, args: opts.args, bestSeconds: chosen?.seconds ?? winner.median!, trials: done, bestTrace: winner.trace,
     bestOrigin: winner.origin, workloadKey: wkey, targetKey: tkey,
   };
 }
