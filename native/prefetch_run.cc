@@ -23,15 +23,15 @@
 
 #include <node_api.h>
 
+#include "thread_job.h"
+
 extern char** environ;
 
 namespace tejit {
 
 namespace {
 
-struct RunJob {
-  std::thread thread;
-  bool ended = false;
+struct RunJob : ThreadJob {
   int spawn_error = 0;
   int status = -1;  // exit status, or -1 when killed by a signal
   int signal = 0;
@@ -121,12 +121,6 @@ void Run(RunJob* job, std::vector<std::string> argv, double timeout_ms) {
   else if (WIFSIGNALED(wstatus)) job->signal = WTERMSIG(wstatus);
 }
 
-void FinalizeRunJob(napi_env, void* data, void*) {
-  auto* job = static_cast<RunJob*>(data);
-  if (job->thread.joinable()) job->thread.join();
-  delete job;
-}
-
 napi_value Str(napi_env env, const std::string& s) {
   napi_value v;
   napi_create_string_utf8(env, s.data(), s.size(), &v);
@@ -165,39 +159,12 @@ napi_value RunBegin(napi_env env, napi_callback_info info) {
     argv.push_back(std::move(s));
   }
   auto* job = new RunJob();
-  try {
-    job->thread = std::thread(Run, job, std::move(argv), timeout_ms);
-  } catch (const std::exception&) {
-    delete job;
-    napi_throw_error(env, nullptr, "runBegin: cannot start a thread");
-    return nullptr;
-  }
-  napi_value out;
-  if (napi_create_external(env, job, FinalizeRunJob, nullptr, &out) != napi_ok) {
-    job->thread.join();
-    delete job;
-    return nullptr;
-  }
-  return out;
+  return StartJob(env, "runBegin", job, [job, argv = std::move(argv), timeout_ms]() mutable { Run(job, std::move(argv), timeout_ms); });
 }
 
 napi_value RunEnd(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value arg;
-  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
-  napi_valuetype type = napi_undefined;
-  void* data = nullptr;
-  if (argc < 1 || napi_typeof(env, arg, &type) != napi_ok || type != napi_external || napi_get_value_external(env, arg, &data) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "runEnd: expected a job of runBegin");
-    return nullptr;
-  }
-  auto* job = static_cast<RunJob*>(data);
-  if (job->ended) {
-    napi_throw_error(env, nullptr, "runEnd: this job has already ended");
-    return nullptr;
-  }
-  if (job->thread.joinable()) job->thread.join();
-  job->ended = true;
+  auto* job = EndJob<RunJob>(env, info, "runBegin", "runEnd");
+  if (job == nullptr) return nullptr;
   napi_value out, null;
   napi_create_object(env, &out);
   napi_get_null(env, &null);

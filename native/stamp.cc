@@ -30,6 +30,8 @@
 
 #include <node_api.h>
 
+#include "thread_job.h"
+
 namespace tejit {
 
 namespace {
@@ -201,17 +203,9 @@ napi_value FileStamp(napi_env env, napi_callback_info info) {
 // A job never ended is waited for when it is collected.
 namespace {
 
-struct StampJob {
-  std::thread thread;
+struct StampJob : ThreadJob {
   std::string result;
-  bool ended = false;
 };
-
-void FinalizeStampJob(napi_env, void* data, void*) {
-  auto* job = static_cast<StampJob*>(data);
-  if (job->thread.joinable()) job->thread.join();
-  delete job;
-}
 
 }  // namespace
 
@@ -225,43 +219,16 @@ napi_value FileStampBegin(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   auto* job = new StampJob();
-  try {
-    job->thread = std::thread([job, paths = std::move(paths)] {
-      std::vector<std::string> records;
-      for (const std::string& p : paths) StampPath(p, &records);
-      for (const std::string& r : records) job->result += r;
-    });
-  } catch (const std::exception&) {
-    delete job;
-    napi_throw_error(env, nullptr, "fileStampBegin: cannot start a thread");
-    return nullptr;
-  }
-  napi_value out;
-  if (napi_create_external(env, job, FinalizeStampJob, nullptr, &out) != napi_ok) {
-    job->thread.join();
-    delete job;
-    return nullptr;
-  }
-  return out;
+  return StartJob(env, "fileStampBegin", job, [job, paths = std::move(paths)] {
+    std::vector<std::string> records;
+    for (const std::string& p : paths) StampPath(p, &records);
+    for (const std::string& r : records) job->result += r;
+  });
 }
 
 napi_value FileStampEnd(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value arg;
-  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
-  napi_valuetype type = napi_undefined;
-  void* data = nullptr;
-  if (argc < 1 || napi_typeof(env, arg, &type) != napi_ok || type != napi_external || napi_get_value_external(env, arg, &data) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "fileStampEnd: expected a job of fileStampBegin");
-    return nullptr;
-  }
-  auto* job = static_cast<StampJob*>(data);
-  if (job->ended) {
-    napi_throw_error(env, nullptr, "fileStampEnd: this job has already ended");
-    return nullptr;
-  }
-  if (job->thread.joinable()) job->thread.join();
-  job->ended = true;
+  auto* job = EndJob<StampJob>(env, info, "fileStampBegin", "fileStampEnd");
+  if (job == nullptr) return nullptr;
   napi_value out;
   napi_create_string_utf8(env, job->result.data(), job->result.size(), &out);
   std::string().swap(job->result);
@@ -371,17 +338,9 @@ bool PathArg(napi_env env, napi_callback_info info, const char* what, std::strin
   return true;
 }
 
-struct CacheBytesJob {
-  std::thread thread;
+struct CacheBytesJob : ThreadJob {
   double result = -1;
-  bool ended = false;
 };
-
-void FinalizeCacheBytesJob(napi_env, void* data, void*) {
-  auto* job = static_cast<CacheBytesJob*>(data);
-  if (job->thread.joinable()) job->thread.join();
-  delete job;
-}
 
 }  // namespace
 
@@ -400,39 +359,12 @@ napi_value CacheBytesBegin(napi_env env, napi_callback_info info) {
   std::string dir;
   if (!PathArg(env, info, "cacheBytesBegin: expected a directory", &dir)) return nullptr;
   auto* job = new CacheBytesJob();
-  try {
-    job->thread = std::thread([job, dir = std::move(dir)] { job->result = DirCacheBytes(dir); });
-  } catch (const std::exception&) {
-    delete job;
-    napi_throw_error(env, nullptr, "cacheBytesBegin: cannot start a thread");
-    return nullptr;
-  }
-  napi_value out;
-  if (napi_create_external(env, job, FinalizeCacheBytesJob, nullptr, &out) != napi_ok) {
-    job->thread.join();
-    delete job;
-    return nullptr;
-  }
-  return out;
+  return StartJob(env, "cacheBytesBegin", job, [job, dir = std::move(dir)] { job->result = DirCacheBytes(dir); });
 }
 
 napi_value CacheBytesEnd(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value arg;
-  napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
-  napi_valuetype type = napi_undefined;
-  void* data = nullptr;
-  if (argc < 1 || napi_typeof(env, arg, &type) != napi_ok || type != napi_external || napi_get_value_external(env, arg, &data) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "cacheBytesEnd: expected a job of cacheBytesBegin");
-    return nullptr;
-  }
-  auto* job = static_cast<CacheBytesJob*>(data);
-  if (job->ended) {
-    napi_throw_error(env, nullptr, "cacheBytesEnd: this job has already ended");
-    return nullptr;
-  }
-  if (job->thread.joinable()) job->thread.join();
-  job->ended = true;
+  auto* job = EndJob<CacheBytesJob>(env, info, "cacheBytesBegin", "cacheBytesEnd");
+  if (job == nullptr) return nullptr;
   napi_value out;
   napi_create_double(env, job->result, &out);
   return out;

@@ -79,6 +79,11 @@ test("the addon's cache size is what listCacheEntries counts; enforceCacheLimit 
   const job = addon.cacheBytesBegin(dir);
   t.is(addon.cacheBytesEnd(job), listed);
   t.throws(() => addon.cacheBytesEnd(job), { message: /already ended/ });
+  // A job of another kind is refused, not read as this one (native/thread_job.h).
+  const other = addon.cacheBytesBegin(dir);
+  t.throws(() => addon.fileStampEnd(other), { message: "fileStampEnd: expected a job of fileStampBegin" });
+  t.throws(() => addon.runEnd(other), { message: "runEnd: expected a job of runBegin" });
+  t.is(addon.cacheBytesEnd(other), listed, "and it still ends as its own kind");
   t.is(addon.cacheBytes(join(dir, "missing")), -1);
 
   const limited = (mb: string, f: () => void) => {
