@@ -126,6 +126,7 @@ class Pool {
 std::mutex pool_mu;
 Pool* pool = nullptr;  // leaked at exit on purpose: workers may be blocked while the process ends
 int requested_threads = 0;
+constexpr int kMaxThreads = 1024;  // MAX_NUM_THREADS of ts/runtime/addon.ts: the JS side refuses more
 
 int ResolvedThreads() {
   if (requested_threads > 0) return requested_threads;
@@ -225,7 +226,7 @@ bool SetNumThreads(int n) {
     delete pool;  // idle: its workers are waiting and join at once
     pool = nullptr;
   }
-  requested_threads = n > 0 ? n : 0;
+  requested_threads = n > 0 ? (n < kMaxThreads ? n : kMaxThreads) : 0;
   return true;
 }
 

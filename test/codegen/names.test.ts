@@ -13,6 +13,7 @@ import * as op from "../../ts/ir/op.js";
 import { array, empty, type NDArray } from "../../ts/runtime/ndarray.js";
 import { registerFunc } from "../../ts/runtime/registry.js";
 import { generateC } from "../../ts/codegen/build_module.js";
+import { NameSupply, sanitize } from "../../ts/codegen/c_names.js";
 import { IRModule, type PrimFunc } from "../../ts/ir/function.js";
 
 const EVIL = 'x; system("touch /tmp/tejit-pwned"); //';
@@ -78,3 +79,12 @@ test("exported symbols: C identifiers as named, others sanitised", (t) => {
   t.throws(() => mod.getFunction(EVIL)(array(new Float32Array(3)), empty([4]), 1), { message: `${EVIL}: argument 0 (*/ int main(){}) has shape[0] = 3, expected 4` });
 });
 clangTest("the generated C compiles without warnings under clang -Wall -Wextra", () => source);
+
+test("NameSupply names any number of '_'-like hints (no name that only ever maps to reserved ones)", (t) => {
+  const names = new NameSupply();
+  const got = ["_", "-", "+", "_", "__", "!"].map((h) => names.fresh(h));
+  t.deepEqual(got, ["v_", "v__1", "v__2", "v__3", "v__", "v__4"]);
+  t.is(new Set(got).size, got.length);
+  t.is(sanitize("_"), "v_");
+  t.is(sanitize(""), "v");
+});

@@ -103,4 +103,11 @@ test("TEJIT_NUM_THREADS sets the pool size; a bad value is a clear Error", (t) =
   const bad = child(script, { TEJIT_NUM_THREADS: "lots" });
   t.is(bad.status, 1);
   t.regex(bad.out, /TEJIT_NUM_THREADS must be a positive integer, got 'lots'/);
+  // A count that would start a million threads is refused before the pool exists.
+  const huge = child(script, { TEJIT_NUM_THREADS: "1000000" });
+  t.is(huge.status, 1);
+  t.regex(huge.out, /TEJIT_NUM_THREADS must be at most 1024, got '1000000'/);
+  // The error is the same on every use, not only the first (the addon is not left half set up).
+  const twice = child(`const { getNumThreads } = await import(${importRuntime("threads.ts")}); for (let i = 0; i < 2; i++) { try { getNumThreads(); } catch (e) { console.log(e.message); } }`, { TEJIT_NUM_THREADS: "0" });
+  t.is(twice.out, "TEJIT_NUM_THREADS must be a positive integer, got '0'\nTEJIT_NUM_THREADS must be a positive integer, got '0'");
 });

@@ -146,5 +146,8 @@ test.serial("setNumThreads resizes the pool and rejects bad counts", (t) => {
   t.is(mod.getFunction("count_tasks")(a, 0, -1), 2);
   t.throws(() => setNumThreads(-1), { message: /expected a non-negative integer, got -1/ });
   t.throws(() => setNumThreads(1.5), { message: /got 1.5/ });
+  t.throws(() => setNumThreads(1e6), { message: "setNumThreads: expected at most 1024 threads, got 1000000" });
+  t.throws(() => setNumThreads(2 ** 40), { message: /expected at most 1024 threads, got 1099511627776/ });
+  t.is(getNumThreads(), 2, "a refused count leaves the pool as it was");
   setNumThreads(POOL);
 });

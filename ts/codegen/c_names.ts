@@ -63,7 +63,9 @@ export function isExportableSymbol(name: string): boolean {
 /** A valid C identifier made from `name` (not yet unique, possibly reserved). */
 export function sanitize(name: string): string {
   let s = name.replace(/[^A-Za-z0-9_]/g, "_");
-  if (s === "") s = "v";
+  // "" and "_" get a letter: "_" would make the NameSupply's suffixed names ("__1", "__2", ...)
+  // reserved forever, and a second "_" could never be named.
+  if (s === "" || s === "_") s = `v${s}`;
   if (/^[0-9]/.test(s)) s = `v${s}`;
   if (s.startsWith("__") || /^_[A-Z]/.test(s)) s = `v${s}`;
   if (s.length > 64) s = s.slice(0, 64);

@@ -17,17 +17,22 @@ export { type Addon, type KernelHandle, type LibraryHandle, loadAddonFrom } from
 
 let addon: Addon | undefined;
 
+/** The largest thread pool tejit starts: far above any core count, far below what exhausts the process. */
+export const MAX_NUM_THREADS = 1024;
+
 function numThreadsFromEnv(): number | undefined {
   const v = process.env.TEJIT_NUM_THREADS;
   if (v === undefined || v === "") return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`TEJIT_NUM_THREADS must be a positive integer, got '${v}'`);
+  if (n > MAX_NUM_THREADS) throw new ConfigError(`TEJIT_NUM_THREADS must be at most ${MAX_NUM_THREADS}, got '${v}'`);
   return n;
 }
 
 /** The initialised addon of this thread, loaded on first use. */
 export function getAddon(): Addon {
   if (addon) return addon;
+  const threads = numThreadsFromEnv(); // before init: a bad value must fail the same way on every use
   const a = addonBinary();
   const names: string[] = [];
   const sync = (name: string, registered: boolean): void => {
@@ -36,7 +41,6 @@ export function getAddon(): Addon {
   };
   const callbackMeta = new Float64Array(CALLBACK_META_LENGTH);
   a.init(makeDispatcher(names, callbackMeta), callbackMeta, callMeta);
-  const threads = numThreadsFromEnv();
   if (threads !== undefined) a.setNumThreads(threads);
   for (const name of listGlobalFuncNames()) sync(name, true);
   onRegistryChange((name, event) => sync(name, event === "register"));

@@ -495,7 +495,7 @@ export function array(src: TypedArray | readonly (number | bigint | boolean)[], 
     data = src;
   } else if (Array.isArray(src)) {
     const d = dtypeInfo(dtype ?? "float32");
-    data = new d.ctor(alignedBuffer(src.length * d.bytes));
+    data = allocateData(d, src.length, `nd.array: ${src.length} elements of ${d.name}`);
     const dst = data as unknown as { [k: number]: number | bigint };
     src.forEach((v, k) => { dst[k] = toElement(d, v, "nd.array"); });
   } else {
@@ -515,5 +515,20 @@ export function empty(shape: readonly number[], dtype?: DType | string): NDArray
 export function empty(shape: readonly number[], dtype: DType | string = "float32"): NDArray<TypedArray> {
   const d = dtypeInfo(dtype);
   const shp = checkShape(shape, "nd.empty");
-  return new NDArray(new d.ctor(alignedBuffer(product(shp) * d.bytes)), shp, null, 0, d.name);
+  return new NDArray(allocateData(d, product(shp), `nd.empty: shape ${fmtShape(shp)} of ${d.name}`), shp, null, 0, d.name);
+}
+
+/**
+ * A new zero-filled TypedArray of `length` elements of `d`, or an ArgumentError saying `what` and
+ * how many bytes it needed when the process cannot have that much memory (the allocator's
+ * failure, the TypedArray length limit, or a size beyond 2^53 bytes).
+ */
+function allocateData(d: DTypeInfo, length: number, what: string): TypedArray {
+  const bytes = length * d.bytes;
+  if (!Number.isSafeInteger(bytes)) throw new ArgumentError(`${what} needs ${bytes} bytes, more than any process can allocate`);
+  try {
+    return new d.ctor(alignedBuffer(bytes));
+  } catch (e) {
+    throw new ArgumentError(`${what} needs ${bytes} bytes, which cannot be allocated (${e instanceof Error ? e.message : String(e)})`);
+  }
 }

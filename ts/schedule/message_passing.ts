@@ -30,6 +30,20 @@ function setRange(state: Map<IterVar, Range>, iv: IterVar, r: Range, ana: Analyz
   }
 }
 
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * A fused loop's extent is the product of its axes' extents, in the axes' (int32) index type:
+ * a product past 2^31 - 1 would wrap and the loop would run a wrong number of iterations, so it
+ * is refused when both extents are known.
+ */
+function checkFusedExtentFits(stage: Stage, outerAxis: IterVar, outer: PrimExpr, innerAxis: IterVar, inner: PrimExpr): void {
+  if (!(outer instanceof IntImm) || !(inner instanceof IntImm) || outer.dtype.bits > 32) return;
+  const product = Number(outer.value) * Number(inner.value);
+  if (product <= INT32_MAX) return;
+  throw new ScheduleError(`stage '${stage.name}': fusing '${outerAxis.name}' (extent ${outer.value}) and '${innerAxis.name}' (extent ${inner.value}) gives a loop of ${product} iterations, more than an int32 loop variable holds (${INT32_MAX}); fuse fewer axes or split first`);
+}
+
 /** Ranges of the leaf loops from the ranges of the root axes (split, fuse, rebase, singleton). */
 export function passDownDomain(stage: Stage, state: Map<IterVar, Range>, ana: Analyzer, allowMissing = false): void {
   const tighten = (parentExtent: PrimExpr, factor: PrimExpr): PrimExpr => {
@@ -58,6 +72,7 @@ export function passDownDomain(stage: Stage, state: Map<IterVar, Range>, ana: An
         if (allowMissing) continue;
         throw new InternalError(`stage '${stage.name}': no range for the axes fused into '${rel.fused.name}'`);
       }
+      checkFusedExtentFits(stage, rel.outer, outer.extent, rel.inner, inner.extent);
       setRange(state, rel.fused, new Range(zero(), mul(outer.extent, inner.extent)), ana, stage);
     } else if (rel.kind === "rebase") {
       const parent = state.get(rel.parent);
