@@ -6,7 +6,7 @@
 import { ArgumentError } from "./errors.js";
 import { IRModule, PrimFunc } from "./ir/function.js";
 import { describe } from "./ir/op.js";
-import { checkLowerOptions, lower, LOWER_OPTION_KEYS, runChecks, type LowerOptions } from "./lower.js";
+import { checkLowerOptions, lowerForBuild, LOWER_OPTION_KEYS, runChecks, type LowerOptions } from "./lower.js";
 import type { Module } from "./runtime/module.js";
 import type { LowerArg } from "./schedule/postproc_to_primfunc.js";
 import { Schedule } from "./schedule/schedule.js";
@@ -42,7 +42,7 @@ function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefine
   if (s instanceof Schedule) {
     if (!Array.isArray(args)) throw new ArgumentError(`build: building a schedule needs the argument list (tensors), got ${describe(args)}`);
     const lowerOpts = Object.fromEntries(Object.entries(opts).filter(([k]) => LOWER_OPTION_KEYS.includes(k)));
-    return lower(s, args, { ...lowerOpts, name });
+    return lowerForBuild(s, args, { ...lowerOpts, name });
   }
   // A module or function built directly gets lower()'s run-time checks too (idempotent).
   const checked = (m: IRModule) => runChecks(m, opts);

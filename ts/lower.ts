@@ -21,6 +21,7 @@ import { PassContext, type PassContextConfig } from "./transform/pass_context.js
 import { DumpIR, type PassInstrument } from "./transform/instrument.js";
 import { log, logLevel, PassLogInstrument, since } from "./log.js";
 import { assertSplitFactorsPositive } from "./schedule/split_factor_checks.js";
+import { checkCertainBounds } from "./transform/check_certain_bounds.js";
 
 /**
  * Options of {@link lower}. The loop options are also taken from the current PassContext's config; these override it.
@@ -225,11 +226,26 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
  * ```
  */
 export function lower(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
+  return lowerChecked(s, args, opts, false);
+}
+
+/**
+ * lower() for a program about to be compiled and run (build(), the auto-scheduler's candidates):
+ * the same module, after refusing a program that certainly accesses an argument out of bounds
+ * (transform/check_certain_bounds.ts). lower() itself still prints such a program.
+ */
+export function lowerForBuild(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
+  return lowerChecked(s, args, opts, true);
+}
+
+function lowerChecked(s: Schedule, args: LowerArg[], opts: LowerOptions, forBuild: boolean): IRModule {
   checkLowerOptions(opts);
   const start = process.hrtime.bigint();
   const name = opts.name ?? "main";
   const dump = opts.dumpIr === undefined ? undefined : new DumpIR(opts.dumpIr);
-  let mod = new IRModule(new Map([[name, scheduleToPrimFunc(s, args, opts)]]));
+  const func = scheduleToPrimFunc(s, args, opts);
+  if (forBuild) checkCertainBounds(func);
+  let mod = new IRModule(new Map([[name, func]]));
   log("debug", "lower", `schedule-ops of '${name}'`, since(start));
   dump?.dump("schedule_ops", mod);
   mod = runLowerPipeline(mod, opts, dump ? [dump] : []);

@@ -5,7 +5,7 @@
 
 import { ArgumentError } from "../errors.js";
 import { generateC, type BuildOptions } from "../codegen/build_module.js";
-import { lower } from "../lower.js";
+import { lowerForBuild } from "../lower.js";
 import type { Schedule } from "../schedule/schedule.js";
 import { createSchedule } from "../schedule/schedule.js";
 import type { LowerArg } from "../schedule/postproc_to_primfunc.js";
@@ -53,7 +53,7 @@ export function jobCflags(build: BuildOptions): string[] {
 
 /** C source of `s` with `args`, and its exported symbol. */
 export function scheduleSource(s: Schedule, args: readonly LowerArg[], entry: string, build: BuildOptions): { source: string; symbol: string } {
-  const mod = lower(s, [...args], { name: entry });
+  const mod = lowerForBuild(s, [...args], { name: entry });
   const { source, symbols } = generateC(mod, build);
   return { source, symbol: symbols.get(entry) ?? entry };
 }

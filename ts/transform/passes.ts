@@ -2,6 +2,7 @@
 // pass of this folder (TVM's tir.transform.* constructors): its name, the PassContext options it
 // reads, and how it reads them. The pipelines that string them together are in pipeline.ts.
 
+import { checkCertainBounds } from "./check_certain_bounds.js";
 import { compilerFlags } from "../runtime/compile.js";
 import { nativeVectorBytes } from "../codegen/vector_width.js";
 import { createPrimFuncPass, type Pass } from "./pass.js";
@@ -89,6 +90,12 @@ export const LowerIntrin = (): Pass => createPrimFuncPass((f) => lowerIntrin(f),
 
 /** Asserts every load and store inside its buffer (TVM's InstrumentBoundCheckers; the pipeline runs it when boundsCheck is on). */
 export const InstrumentBoundCheckers = (): Pass => createPrimFuncPass((f) => instrumentBoundChecks(f), { name: "InstrumentBoundCheckers" });
+
+/**
+ * Refuses a function that certainly accesses a parameter buffer out of bounds (an Error at build
+ * time naming the buffer, the index and a loop point); build() runs it on the schedule-ops output.
+ */
+export const CheckCertainBounds = (): Pass => createPrimFuncPass((f) => checkCertainBounds(f), { name: "CheckCertainBounds" });
 
 /** An assert before every integer division that could trap (by zero, or INT_MIN / -1). */
 export const InsertDivisionChecks = (): Pass => createPrimFuncPass((f) => insertDivisionChecks(f), { name: "InsertDivisionChecks" });

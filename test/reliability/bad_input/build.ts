@@ -43,12 +43,19 @@ function freshDir(mode: number): string {
   return dir;
 }
 
-/** B[i] = A[i + 1] over [8]: reads one element past A; built with `opts`, run. */
+/** B[i] = A[i + k] over [8] with the scalar argument k: built with `opts`, run with k = 1 (one element past A). */
 function readPastEnd(opts: object) {
   const A = te.placeholder([8], "float32", "A");
-  const B = te.compute([8], (i) => A.at(i.add(1)), "B");
-  const f = build(te.createSchedule(B.op), [A, B], { name: "past_end", ...opts }).getFunction("past_end");
-  return f(nd.empty([8]), nd.empty([8]));
+  const k = te.var("k");
+  const B = te.compute([8], (i) => A.at(i.add(k)), "B");
+  const f = build(te.createSchedule(B.op), [A, B, k], { name: "past_end", ...opts }).getFunction("past_end");
+  return f(nd.empty([8]), nd.empty([8]), 1);
+}
+/** B[i, j] = A[i, j + 1] over A's whole shape [4, 8]: certainly reads past each row; built (never run). */
+function certainlyPastEnd(opts: object) {
+  const A = te.placeholder([4, 8], "float32", "A");
+  const B = te.compute([4, 8], (i, j) => A.at(i, j.add(1)), "B");
+  return build(te.createSchedule(B.op), [A, B], { name: "certainly_past_end", ...opts });
 }
 /** B[i] = A[i] // d and A[i] % d (int32 [4]) built, run with d = 0. */
 function divideByArgument() {
@@ -62,6 +69,8 @@ function divideByArgument() {
 export const buildCases: BadInputCase[] = [
   { name: "a checked build reading past a buffer's end", run: () => readPastEnd({ boundsCheck: true }), error: error(/^out-of-bounds load from 'A': index 8 is outside \[0, 8\) \(shape \[8\]\)$/), child: {} },
   { name: "TEJIT_BOUNDS_CHECK=1 and a read past a buffer's end", run: () => readPastEnd({}), error: error(/^out-of-bounds load from 'A': index 8 is outside \[0, 8\) \(shape \[8\]\)$/), child: { env: { TEJIT_BOUNDS_CHECK: "1" } } },
+  { name: "a build that certainly reads past a buffer's end (B[i, j] = A[i, j + 1])", run: () => certainlyPastEnd({}), error: error(/^build: 'certainly_past_end' certainly reads 'A' out of bounds: index \(j \+ 1\) of dimension 1 is 8 at j = 7, outside \[0, 8\) \(shape \[4, 8\]\); fix the index or guard it \(te\.ifThenElse\), or lower\(\) to inspect the program$/) },
+  { name: "a checked build that certainly reads past a buffer's end is refused at build too", run: () => certainlyPastEnd({ boundsCheck: true }), error: error(/^build: 'certainly_past_end' certainly reads 'A' out of bounds: index \(j \+ 1\)/) },
   { name: "division and modulo by an argument that is 0 at call time", run: () => divideByArgument(), error: error(/^division by zero in (floordiv|floormod)\(\(int32\*\)A\[i\], d\) \(the divisor d is 0\)$/), child: {} },
   { name: "tensors whose names are all punctuation (each sanitised to '_')", run: () => { const X = te.placeholder([4], "float32", "-"); const Y = te.compute([4], (i) => X.at(i).add(1), "+"); const y = nd.empty([4]); build(te.createSchedule(Y.op), [X, Y], { name: "punct" }).getFunction("punct")(nd.array(new Float32Array([1, 2, 3, 4])), y); return Array.from(y.data).join(",") === "2,3,4,5" ? undefined : `Y = ${Array.from(y.data)}`; }, accept: (r) => r as string | undefined, child: { timeoutMs: 30000 } },
   { name: "lower of something that is not a schedule", run: () => lower(3 as never, []), error: error(/^lower: expects a schedule \(te\.createSchedule\), got number 3$/) },
