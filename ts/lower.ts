@@ -22,6 +22,7 @@ import { DumpIR, type PassInstrument } from "./transform/instrument.js";
 import { log, logLevel, PassLogInstrument, since } from "./log.js";
 import { assertSplitFactorsPositive } from "./schedule/split_factor_checks.js";
 import { checkCertainBounds } from "./transform/check_certain_bounds.js";
+import { checkIndexWidth } from "./transform/check_index_width.js";
 
 /**
  * Options of {@link lower}. The loop options are also taken from the current PassContext's config; these override it.
@@ -232,7 +233,8 @@ export function lower(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): I
 /**
  * lower() for a program about to be compiled and run (build(), the auto-scheduler's candidates):
  * the same module, after refusing a program that certainly accesses an argument out of bounds
- * (transform/check_certain_bounds.ts). lower() itself still prints such a program.
+ * (transform/check_certain_bounds.ts) or has a tensor too large for int32 indices
+ * (transform/check_index_width.ts). lower() itself still prints such a program.
  */
 export function lowerForBuild(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
   return lowerChecked(s, args, opts, true);
@@ -244,7 +246,7 @@ function lowerChecked(s: Schedule, args: LowerArg[], opts: LowerOptions, forBuil
   const name = opts.name ?? "main";
   const dump = opts.dumpIr === undefined ? undefined : new DumpIR(opts.dumpIr);
   const func = scheduleToPrimFunc(s, args, opts);
-  if (forBuild) checkCertainBounds(func);
+  if (forBuild) checkCertainBounds(checkIndexWidth(func));
   let mod = new IRModule(new Map([[name, func]]));
   log("debug", "lower", `schedule-ops of '${name}'`, since(start));
   dump?.dump("schedule_ops", mod);

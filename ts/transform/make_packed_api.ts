@@ -11,6 +11,7 @@
 // wrapped in attr "compute_scope", which the C code generator outlines into a function of its own;
 // a `tir.ret(value)` in it becomes stores to out_ret_value / out_ret_tcode and `return 0`.
 
+import { MAX_INT32_ELEMENTS } from "./check_index_width.js";
 import { ArgumentError, IRError, UnsupportedError } from "../errors.js";
 import type { Buffer } from "../ir/buffer.js";
 import { Call, Cast, IntImm, Load, type PrimExpr, StringImm, Var, pointerVar } from "../ir/expr.js";
@@ -101,6 +102,26 @@ function typeCodeName(code: PrimExpr): PrimExpr {
   return new Call("handle", TYPE_CODE_NAME, [code]);
 }
 
+/**
+ * A symbolic shape of several dimensions may hold more elements than the kernel's int32 flat
+ * indices address (check_index_width.ts refuses constant ones at build): asserts each running
+ * product of the received extents is at most 2^31 - 1 (the && chain stops at the first that is
+ * not, so no product overflows int64).
+ */
+function checkElementCount(b: ArgBinder, buf: Buffer, dims: PrimExpr[], prefix: string): void {
+  if (buf.shape.every((x) => x instanceof IntImm) || dims.length < 2) return;
+  let product: PrimExpr = dims[0];
+  let ok: PrimExpr | undefined;
+  for (let k = 1; k < dims.length; k++) {
+    product = op.mul(product, dims[k]);
+    const step = op.le(product, i64(MAX_INT32_ELEMENTS));
+    ok = ok === undefined ? step : op.logicalAnd(ok, step);
+  }
+  const shape: (string | PrimExpr)[] = [];
+  dims.forEach((d, k) => shape.push(...(k > 0 ? [", ", d] : [d])));
+  b.assert(ok!, `${prefix} has shape [`, ...shape, `], more than the ${MAX_INT32_ELEMENTS} elements that tejit's int32 indices address; split it into smaller tensors`);
+}
+
 function bindBuffer(b: ArgBinder, handle: Var, buf: Buffer, prefix: string): void {
   const nd = buf.shape.length;
   b.assert(op.logicalNot(isNullPtr(handle)), `${prefix} is a null tensor handle`);
@@ -120,6 +141,7 @@ function bindBuffer(b: ArgBinder, handle: Var, buf: Buffer, prefix: string): voi
     b.let(shapeVar, structGet("handle", handle, 0, Field.ArrShape));
     for (let k = 0; k < nd; k++) dims.push(new Load("int64", shapeVar, new IntImm("int32", k)));
     for (let k = 0; k < nd; k++) b.bind(buf.shape[k], dims[k], prefix, `shape[${k}]`);
+    checkElementCount(b, buf, dims, prefix);
     b.let(stridesVar, structGet("handle", handle, 0, Field.ArrStrides));
     const isNull = isNullPtr(stridesVar);
     if (buf.strides.length === 0) {

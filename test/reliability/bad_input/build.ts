@@ -66,11 +66,37 @@ function divideByArgument() {
   return f(nd.empty([4], "int32"), nd.empty([4], "int32"), 0);
 }
 
+/** A [3, 2^30] int8 argument: more elements than int32 flat indices address. */
+function hugeArgument() {
+  const A = te.placeholder([3, 1 << 30], "int8", "A");
+  const B = te.compute([3, 1 << 30], (i, j) => A.at(i, j).add(1), "B");
+  return build(te.createSchedule(B.op), [A, B], { name: "huge" });
+}
+/** Row sums of a [3, 2^30] intermediate computed from a small input. */
+function hugeIntermediate() {
+  const T = te.placeholder([1024], "int8", "T");
+  const U = te.compute([3, 1 << 30], (i, j) => T.at(j.floormod(1024)).add(i.cast("int8")), "U");
+  const k = te.reduceAxis([0, 1 << 30], "k");
+  const V = te.compute([3], (i) => te.sum(U.at(i, k), [k]), "V");
+  return build(te.createSchedule(V.op), [T, V], { name: "huge_mid" });
+}
+/** B = A + 1 over [n, 2^20] int8, called with n = 2048 (2^31 elements; the memory is never touched). */
+function hugeSymbolicCall() {
+  const n = te.var("n");
+  const A = te.placeholder([n, 1 << 20], "int8", "A");
+  const B = te.compute([n, 1 << 20], (i, j) => A.at(i, j).add(1), "B");
+  const f = build(te.createSchedule(B.op), [A, B], { name: "huge_n" }).getFunction("huge_n");
+  return f(nd.empty([2048, 1 << 20], "int8"), nd.empty([2048, 1 << 20], "int8"));
+}
+
 export const buildCases: BadInputCase[] = [
   { name: "a checked build reading past a buffer's end", run: () => readPastEnd({ boundsCheck: true }), error: error(/^out-of-bounds load from 'A': index 8 is outside \[0, 8\) \(shape \[8\]\)$/), child: {} },
   { name: "TEJIT_BOUNDS_CHECK=1 and a read past a buffer's end", run: () => readPastEnd({}), error: error(/^out-of-bounds load from 'A': index 8 is outside \[0, 8\) \(shape \[8\]\)$/), child: { env: { TEJIT_BOUNDS_CHECK: "1" } } },
   { name: "a build that certainly reads past a buffer's end (B[i, j] = A[i, j + 1])", run: () => certainlyPastEnd({}), error: error(/^build: 'certainly_past_end' certainly reads 'A' out of bounds: index \(j \+ 1\) of dimension 1 is 8 at j = 7, outside \[0, 8\) \(shape \[4, 8\]\); fix the index or guard it \(te\.ifThenElse\), or lower\(\) to inspect the program$/) },
   { name: "a checked build that certainly reads past a buffer's end is refused at build too", run: () => certainlyPastEnd({ boundsCheck: true }), error: error(/^build: 'certainly_past_end' certainly reads 'A' out of bounds: index \(j \+ 1\)/) },
+  { name: "an argument of more than 2^31-1 elements (int32 indices would overflow)", run: () => hugeArgument(), error: error(/^build: 'huge': the argument 'A' of shape \[3, 1073741824\] has 3221225472 elements, more than the 2147483647 that tejit's int32 indices address; split it into smaller tensors$/) },
+  { name: "an intermediate of more than 2^31-1 elements", run: () => hugeIntermediate(), error: error(/^build: 'huge_mid': the intermediate 'U' of shape \[3, 1073741824\] has 3221225472 elements, more than the 2147483647/) },
+  { name: "a symbolic shape of 2^31 elements at call time", run: () => hugeSymbolicCall(), error: error(/^huge_n: argument 0 \(A\) has shape \[2048, 1048576\], more than the 2147483647 elements that tejit's int32 indices address; split it into smaller tensors$/), child: {} },
   { name: "division and modulo by an argument that is 0 at call time", run: () => divideByArgument(), error: error(/^division by zero in (floordiv|floormod)\(\(int32\*\)A\[i\], d\) \(the divisor d is 0\)$/), child: {} },
   { name: "tensors whose names are all punctuation (each sanitised to '_')", run: () => { const X = te.placeholder([4], "float32", "-"); const Y = te.compute([4], (i) => X.at(i).add(1), "+"); const y = nd.empty([4]); build(te.createSchedule(Y.op), [X, Y], { name: "punct" }).getFunction("punct")(nd.array(new Float32Array([1, 2, 3, 4])), y); return Array.from(y.data).join(",") === "2,3,4,5" ? undefined : `Y = ${Array.from(y.data)}`; }, accept: (r) => r as string | undefined, child: { timeoutMs: 30000 } },
   { name: "lower of something that is not a schedule", run: () => lower(3 as never, []), error: error(/^lower: expects a schedule \(te\.createSchedule\), got number 3$/) },
