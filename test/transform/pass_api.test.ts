@@ -27,7 +27,7 @@ function program(vectorize = false, n = vectorize ? 24 : 20) {
 
 const PIPELINE = ["InjectPrefetch", "StorageFlatten", "Simplify", "LoopPartition", "VectorizeLoop", "StorageRewrite", "UnrollLoop", "Simplify", "RemoveNoOp"];
 /** The run-time checks that end the pipeline (a Sequential of its own). */
-const CHECKS = ["InsertDivisionChecks"];
+const CHECKS = ["InstrumentIndirectBoundCheckers", "InsertDivisionChecks"];
 
 test("lower() runs the one pipeline: every pass in TVM's order, seen by a timing instrument", (t) => {
   const { s, args } = program();

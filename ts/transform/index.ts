@@ -5,7 +5,7 @@
 export {
   InjectPrefetch, StorageFlatten, Simplify, LoopPartition, VectorizeLoop, StorageRewrite, UnrollLoop, RemoveNoOp,
   LegalizeVectorLanes, SplitWideVectors, MakePackedAPI, LowerTVMBuiltin, LowerIntrin, InstrumentBoundCheckers,
-  InsertDivisionChecks, CheckCertainBounds,
+  InsertDivisionChecks, CheckCertainBounds, InstrumentIndirectBoundCheckers,
 } from "./passes.js";
 export { Sequential, createPrimFuncPass, createModulePass, type Pass, type PassInfo, type PassSpec } from "./pass.js";
 export {

@@ -8,15 +8,22 @@
 // accesses (`if_then_else(c, A[i - 1], 0)`) are checked only under their guard, and the checks
 // go where ts/transform/check_placement.ts puts them. Buffers reached only through handles
 // (extern views, packed-call arguments) are not checked.
+//
+// Without boundsCheck, every build still checks the accesses whose index is data-dependent (read
+// from memory, as in a gather A[I[i]], directly or through a let, or returned by a call):
+// instrumentIndirectBoundChecks. Such an index comes from the caller's data at run time, so no
+// analysis at build can vouch for it, and an unchecked one reads or writes anywhere. It costs a
+// compare per gathered element; affine indices stay unchecked (CheckCertainBounds refuses the
+// ones that are certainly wrong at build).
 
 import { ArgumentError } from "../errors.js";
 import type { Analyzer } from "../arith/analyzer.js";
 import type { DataType } from "../ir/dtype.js";
-import { Broadcast, IntImm, type Load, type PrimExpr, Ramp, type Var } from "../ir/expr.js";
+import { Broadcast, type Call, IntImm, type Let, type Load, type PrimExpr, Ramp, type Var } from "../ir/expr.js";
 import type { PrimFunc } from "../ir/function.js";
 import { StmtExprVisitor } from "../ir/functor.js";
 import * as op from "../ir/op.js";
-import type { Allocate, Store } from "../ir/stmt.js";
+import type { Allocate, LetStmt, Store } from "../ir/stmt.js";
 import { format } from "./host_builtins.js";
 import { allLanes, CheckCollector, lane, placeChecks } from "./check_placement.js";
 import { checkPrimFunc } from "./check_func.js";
@@ -68,8 +75,50 @@ function allTrue(p: PrimExpr): boolean {
   return v instanceof IntImm && v.value !== 0;
 }
 
+/** Whether an expression reads memory or calls out: a Load, a tir.call_* or a variable bound to one. */
+class DataDependence extends StmtExprVisitor {
+  /** Let-bound variables whose value is data-dependent. */
+  readonly vars = new Set<Var>();
+  private found = false;
+
+  /** Collects the data-dependent let variables of `f` (TIR binds each variable once). */
+  static of(f: PrimFunc): DataDependence {
+    const d = new DataDependence();
+    d.visitStmt(f.body);
+    return d;
+  }
+
+  test(e: PrimExpr): boolean {
+    this.found = false;
+    this.visitExpr(e);
+    return this.found;
+  }
+
+  override visitLetStmt(s: LetStmt): void {
+    if (this.test(s.value)) this.vars.add(s.variable);
+    this.visitStmt(s.body);
+  }
+
+  override visitLet(e: Let): void {
+    const outer = this.found;
+    if (this.test(e.value)) this.vars.add(e.variable);
+    this.found = outer;
+    this.visitExpr(e.body);
+  }
+
+  override visitLoad(): void { this.found = true; }
+  override visitVar(v: Var): void { if (this.vars.has(v)) this.found = true; }
+  override visitCall(e: Call): void {
+    if (e.op.startsWith("tir.call_")) this.found = true;
+    else super.visitCall(e);
+  }
+}
+
+/** Which accesses get a check: all of them, or (indirect) those whose index is data-dependent. */
+type Scope = { kind: "all" } | { kind: "indirect"; dependence: DataDependence };
+
 class BoundChecks extends CheckCollector {
-  constructor(ana: Analyzer, private readonly extents: Map<Var, Extent>) { super(ana); }
+  constructor(ana: Analyzer, private readonly extents: Map<Var, Extent>, private readonly scope: Scope) { super(ana); }
 
   override visitLoad(e: Load): void {
     super.visitLoad(e);
@@ -83,6 +132,7 @@ class BoundChecks extends CheckCollector {
   private access(what: string, buffer: Var, index: PrimExpr, dtype: DataType, predicate: PrimExpr): void {
     const ext = this.extents.get(buffer);
     if (!ext) return;
+    if (this.scope.kind === "indirect" && !this.scope.dependence.test(index)) return;
     const lanes = dtype.lanes;
     // A typed view of an allocation of another element type (storage rewrite's shared memory)
     // holds as many of its own elements as fit in the allocation's bytes.
@@ -127,10 +177,27 @@ export function boundsCheckWanted(option: boolean | undefined): boolean {
   return option ?? process.env.TEJIT_BOUNDS_CHECK === "1";
 }
 
+/** The function attribute that marks the data-dependent accesses as checked (every build). */
+export const INDIRECT_BOUNDS_CHECKED_ATTR = "tejit.indirect_bounds_checked";
+
 /** Asserts before every load and store that its index is inside its buffer (see the header). */
 export function instrumentBoundChecks(f: PrimFunc): PrimFunc {
   checkPrimFunc(f, "instrumentBoundChecks");
   if (f.attrs[BOUNDS_CHECKED_ATTR] === true) return f;
   const extents = bufferExtents(f);
-  return placeChecks(f, (ana) => new BoundChecks(ana, extents)).withAttr(BOUNDS_CHECKED_ATTR, true);
+  return placeChecks(f, (ana) => new BoundChecks(ana, extents, { kind: "all" })).withAttr(BOUNDS_CHECKED_ATTR, true);
+}
+
+/**
+ * Asserts before every load and store whose index is data-dependent that it is inside its buffer
+ * (every build runs it; a function already fully checked or marked is returned as is).
+ */
+export function instrumentIndirectBoundChecks(f: PrimFunc): PrimFunc {
+  checkPrimFunc(f, "instrumentIndirectBoundChecks");
+  if (f.attrs[BOUNDS_CHECKED_ATTR] === true || f.attrs[INDIRECT_BOUNDS_CHECKED_ATTR] === true) return f;
+  const extents = bufferExtents(f);
+  const dependence = DataDependence.of(f);
+  const out = placeChecks(f, (ana) => new BoundChecks(ana, extents, { kind: "indirect", dependence }));
+  // Marked only when a check went in, so the text of functions without gathers is unchanged.
+  return out.body === f.body ? f : out.withAttr(INDIRECT_BOUNDS_CHECKED_ATTR, true);
 }

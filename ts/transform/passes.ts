@@ -18,7 +18,7 @@ import { storageFlatten } from "./storage_flatten.js";
 import { storageRewrite } from "./storage_rewrite.js";
 import { unrollLoop } from "./unroll_loop.js";
 import { vectorizeLoop } from "./vectorize_loop.js";
-import { instrumentBoundChecks } from "./instrument_bound_checks.js";
+import { instrumentBoundChecks, instrumentIndirectBoundChecks } from "./instrument_bound_checks.js";
 import { insertDivisionChecks } from "./check_division.js";
 import { injectPrefetch } from "./inject_prefetch.js";
 
@@ -90,6 +90,9 @@ export const LowerIntrin = (): Pass => createPrimFuncPass((f) => lowerIntrin(f),
 
 /** Asserts every load and store inside its buffer (TVM's InstrumentBoundCheckers; the pipeline runs it when boundsCheck is on). */
 export const InstrumentBoundCheckers = (): Pass => createPrimFuncPass((f) => instrumentBoundChecks(f), { name: "InstrumentBoundCheckers" });
+
+/** Asserts every load and store with a data-dependent index (a gather's) inside its buffer; the pipeline runs it when boundsCheck is off. */
+export const InstrumentIndirectBoundCheckers = (): Pass => createPrimFuncPass((f) => instrumentIndirectBoundChecks(f), { name: "InstrumentIndirectBoundCheckers" });
 
 /**
  * Refuses a function that certainly accesses a parameter buffer out of bounds (an Error at build

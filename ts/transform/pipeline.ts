@@ -4,7 +4,8 @@
 //    StorageFlatten, Simplify
 //    [phase 1] LoopPartition (not in simple mode), VectorizeLoop, StorageRewrite, UnrollLoop
 //    [phase 2] Simplify, RemoveNoOp [phase 3], then the run-time checks: InstrumentBoundCheckers
-//    (when boundsCheck is on) and InsertDivisionChecks;
+//    when boundsCheck is on, else InstrumentIndirectBoundCheckers (data-dependent indices only),
+//    and InsertDivisionChecks;
 //  - host (build, before C generation): LegalizeVectorLanes, SplitWideVectors, MakePackedAPI,
 //    LowerTVMBuiltin, LowerIntrin.
 // The user passes of each phase come from the context's "tir.add_lower_pass".
@@ -12,7 +13,7 @@
 import { Sequential, type Pass } from "./pass.js";
 import type { PassContext } from "./pass_context.js";
 import {
-  InjectPrefetch, InsertDivisionChecks, InstrumentBoundCheckers, LegalizeVectorLanes, LoopPartition, LowerIntrin, LowerTVMBuiltin, MakePackedAPI, RemoveNoOp, Simplify,
+  InjectPrefetch, InsertDivisionChecks, InstrumentBoundCheckers, InstrumentIndirectBoundCheckers, LegalizeVectorLanes, LoopPartition, LowerIntrin, LowerTVMBuiltin, MakePackedAPI, RemoveNoOp, Simplify,
   SplitWideVectors, StorageFlatten, StorageRewrite, UnrollLoop, VectorizeLoop,
 } from "./passes.js";
 
@@ -38,7 +39,7 @@ export function lowerPipeline(ctx: PassContext): Pass {
 
 /** The run-time checks at the end of lowering (also run by build() on a module it is given). */
 export function checkPipeline(ctx: PassContext): Pass {
-  return Sequential([...(ctx.options.boundsCheck ? [InstrumentBoundCheckers()] : []), InsertDivisionChecks()], "tir.checks");
+  return Sequential([ctx.options.boundsCheck ? InstrumentBoundCheckers() : InstrumentIndirectBoundCheckers(), InsertDivisionChecks()], "tir.checks");
 }
 
 /** The passes build() runs on every function before generating C. */
