@@ -5,10 +5,17 @@
 
 import { te, tir, nd, registerFunc } from "../ts/index.js";
 import type { PrimExpr } from "../ts/ir/expr.js";
-import type { DataType } from "../ts/ir/dtype.js";
+import { DataType } from "../ts/ir/dtype.js";
+import { wrapInt } from "../ts/arith/int_operator.js";
 import type { IterVar } from "../ts/ir/iter_var.js";
 import { type Case, type DType, type Dim, type Expr, type Program, type Stage, tensorTable } from "./spec.js";
 import { externElement } from "./extern_element.js";
+
+/** A constant of `dt` taken modulo its range (the extern's JS side computes in that arithmetic; te.const refuses -1 as uint8). */
+const wrapped = (v: number, dt: string): PrimExpr => {
+  const t = DataType.parse(dt);
+  return te.const(t.isIntegral() ? wrapInt(v, t) : v, dt);
+};
 
 export interface Built {
   inputs: te.Tensor[];
@@ -124,7 +131,7 @@ function buildStage(st: Stage, shape: PrimExpr[], tensors: te.Tensor[], n: PrimE
             if (d === dims.length) {
               let x = a.get(ix);
               if (impl === "callextern") x = tir.callExtern(st.dt, st.dt === "float32" ? "fabsf" : "fabs", x);
-              o.set(ix, x.mul(te.const(st.ext.mul, st.dt)).add(te.const(st.ext.add, st.dt)));
+              o.set(ix, x.mul(wrapped(st.ext.mul, st.dt)).add(wrapped(st.ext.add, st.dt)));
               return;
             }
             ib.forRange(0, dims[d], `e${d}`, (i) => loop(d + 1, [...ix, i]));

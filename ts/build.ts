@@ -3,6 +3,7 @@
 // the host passes (packed API, builtin lowering, intrinsic lowering), the C code generator, the
 // compile driver (cached by source, compiler and flags) and the loader. getSource() returns the C.
 
+import { guardStack } from "./stack_guard.js";
 import { ArgumentError } from "./errors.js";
 import { IRModule, PrimFunc } from "./ir/function.js";
 import { describe } from "./ir/op.js";
@@ -80,9 +81,9 @@ function toModule(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefine
  * ```
  */
 export function build(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildAndLowerOptions = {}): Module {
-  const p = prepare(s, args, opts);
+  const p = guardStack("build", () => prepare(s, args, opts));
   if (p.hit) return p.hit;
-  const { source, symbols } = generateC(p.mod, opts);
+  const { source, symbols } = guardStack("build", () => generateC(p.mod, opts));
   return p.done(createModuleFromSource(source, compileOptions(opts)), source, symbols);
 }
 
@@ -145,9 +146,9 @@ function prepare(s: Schedule | IRModule | PrimFunc, args: LowerArg[] | undefined
  */
 export function buildAsync(s: Schedule | IRModule | PrimFunc, args?: LowerArg[], opts: BuildAndLowerOptions = {}): Promise<Module> {
   try {
-    const p = prepare(s, args, opts);
+    const p = guardStack("buildAsync", () => prepare(s, args, opts));
     if (p.hit) return Promise.resolve(p.hit);
-    const { source, symbols } = generateC(p.mod, opts);
+    const { source, symbols } = guardStack("buildAsync", () => generateC(p.mod, opts));
     return createModuleFromSourceAsync(source, compileOptions(opts)).then((m) => p.done(m, source, symbols));
   } catch (e) {
     return Promise.reject(e);

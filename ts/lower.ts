@@ -23,6 +23,7 @@ import { log, logLevel, PassLogInstrument, since } from "./log.js";
 import { assertSplitFactorsPositive } from "./schedule/split_factor_checks.js";
 import { checkCertainBounds } from "./transform/check_certain_bounds.js";
 import { checkIndexWidth } from "./transform/check_index_width.js";
+import { guardStack } from "./stack_guard.js";
 
 /**
  * Options of {@link lower}. The loop options are also taken from the current PassContext's config; these override it.
@@ -227,7 +228,7 @@ export function scheduleToPrimFunc(s: Schedule, args: LowerArg[], opts: LowerOpt
  * ```
  */
 export function lower(s: Schedule, args: LowerArg[], opts: LowerOptions = {}): IRModule {
-  return lowerChecked(s, args, opts, false);
+  return guardStack("lower", () => lowerChecked(s, args, opts, false));
 }
 
 /**

@@ -59,6 +59,6 @@ test("uint8 arithmetic that wraps is bounded as it wraps: max(int32(uint8(i) - 8
   const i = te.var("i");
   ana.bind(i, new Range(te.const(0), te.const(2)));
   t.is(String(ana.constIntBound(i.cast("uint8").sub(8))), "ConstIntBound[248,249]");
-  t.is(String(ana.constIntBound(i.cast("int8").sub(200))), "ConstIntBound[56,57]");
+  t.is(String(ana.constIntBound(i.cast("int8").sub(100).sub(100))), "ConstIntBound[56,57]");
   t.is(String(ana.constIntBound(i.cast("uint8").sub(1))), "ConstIntBound[0,255]", "straddling the wrap: the whole range");
 });

@@ -3,6 +3,7 @@
 // numbers with C's semantics for every dtype and every memory access bounds-checked. Slow
 // compared with compiled C, but exact.
 
+import { guardStack } from "../stack_guard.js";
 import { ArgumentError, IRError, UnsupportedError } from "../errors.js";
 import { IRModule, type PrimFunc } from "../ir/function.js";
 import { type Binder, type Arg, compileBinder } from "./bind_args.js";
@@ -63,7 +64,7 @@ export function interpret(fn: PrimFunc | IRModule, args: readonly Arg[], opts: I
     fname = opts.name ?? fn.name ?? "main";
   }
   if (!Array.isArray(args)) throw new ArgumentError(`interpret(${fname}): args must be an array of NDArrays and numbers`);
-  const c = compile(f, fname, opts);
+  const c = guardStack(`interpret(${fname})`, () => compile(f, fname, opts));
   const slots: Slots = new Array(c.nSlots);
   c.bind(slots, args);
   try {

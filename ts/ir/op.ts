@@ -28,6 +28,26 @@ export function constant(value: number | boolean, dtype: DTypeLike = typeof valu
   return new IntImm(t, v);
 }
 
+/** te.const: {@link constant}, refusing an integer outside its dtype's range (passes build wrapped constants with constant). */
+export function userConstant(value: number | boolean, dtype?: DTypeLike): PrimExpr {
+  const c = constant(value, dtype);
+  if (typeof value === "number") checkIntRange(value, c.dtype.element());
+  return c;
+}
+
+/**
+ * Refuses an integer constant outside its dtype's range (TVM's "Literal value ... exceeds"):
+ * `A.add(300)` on int8 would otherwise be C's (int8_t)300, 44. 64-bit types take any JS integer
+ * (their range is wider than a double's exact integers).
+ */
+function checkIntRange(v: number, t: DataType): void {
+  if (!t.isIntegral() || t.isBool() || t.bits >= 64) return;
+  const [lo, hi] = t.isInt() ? [-(2 ** (t.bits - 1)), 2 ** (t.bits - 1) - 1] : [0, 2 ** t.bits - 1];
+  if (v < lo || v > hi) {
+    throw new DTypeError(`constant ${v} does not fit in ${t} (range [${lo}, ${hi}]); use a wider dtype, or cast the other operand first (x.cast("${t.isInt() ? "int" : "uint"}${Math.min(t.bits * 2, 64)}"))`);
+  }
+}
+
 /** Converts a JS value to an expression; numbers take `like`'s dtype when given. */
 export function toExpr(v: ExprLike, like?: DataType): PrimExpr {
   if (v instanceof PrimExpr) return v;
@@ -37,7 +57,11 @@ export function toExpr(v: ExprLike, like?: DataType): PrimExpr {
     throw new ArgumentError(`expected an expression or a number, got ${describe(v)}`);
   }
   if (like && !like.isHandle() && !like.isBool()) {
-    if (like.isFloat() || Number.isInteger(v)) return constant(v, like);
+    if (like.isFloat()) return constant(v, like);
+    if (Number.isInteger(v)) {
+      checkIntRange(v, like.element());
+      return constant(v, like);
+    }
     return constant(v, DataType.float(32, like.lanes));
   }
   return constant(v);

@@ -1,6 +1,7 @@
 // ComputeOp: a tensor defined elementwise by an expression of its indices (optionally a
 // reduction over reduce axes, or several outputs sharing one loop nest).
 
+import { guardStack } from "../stack_guard.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { type ExprLike, PrimExpr, ProducerLoad, Reduce, Var } from "../ir/expr.js";
@@ -229,8 +230,11 @@ export function compute<R extends ExprLike | ExprLike[] | TensorIntrinCall>(
     }
     return toExpr(e);
   });
-  const op = new ComputeOp(name, opts.tag ?? "", opts.attrs ?? {}, axes, body);
-  checkReduceAxesInReducers(name, body);
+  const op = guardStack(`compute '${name}'`, () => {
+    const made = new ComputeOp(name, opts.tag ?? "", opts.attrs ?? {}, axes, body);
+    checkReduceAxesInReducers(name, body);
+    return made;
+  });
   return (Array.isArray(result) ? op.outputs : op.output(0)) as ComputeResult<R>;
 }
 

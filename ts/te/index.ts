@@ -3,7 +3,7 @@
 import { DTypeError } from "../errors.js";
 import { DataType, type DTypeLike } from "../ir/dtype.js";
 import { SizeVar, Var } from "../ir/expr.js";
-import { constant } from "../ir/op.js";
+import { userConstant } from "../ir/op.js";
 import { checkName } from "./name.js";
 
 export { Tensor } from "./tensor.js";
@@ -38,4 +38,4 @@ export function sizeVar(name = "size", dtype: DTypeLike = "int32"): SizeVar {
   return new SizeVar(name, t);
 }
 
-export { variable as var, constant as const };
+export { variable as var, userConstant as const };

@@ -89,6 +89,13 @@ function hugeSymbolicCall() {
   return f(nd.empty([2048, 1 << 20], "int8"), nd.empty([2048, 1 << 20], "int8"));
 }
 
+/** B[i] = A[i] + 1 + 1 + ... (`depth` additions in one expression), built. */
+function deepChain(depth: number) {
+  const A = te.placeholder([4], "float32", "A");
+  const B = te.compute([4], (i) => { let e = A.at(i); for (let k = 0; k < depth; k++) e = e.add(1); return e; }, "B");
+  return build(te.createSchedule(B.op), [A, B], { name: `deep${depth}` });
+}
+
 export const buildCases: BadInputCase[] = [
   { name: "a checked build reading past a buffer's end", run: () => readPastEnd({ boundsCheck: true }), error: error(/^out-of-bounds load from 'A': index 8 is outside \[0, 8\) \(shape \[8\]\)$/), child: {} },
   { name: "TEJIT_BOUNDS_CHECK=1 and a read past a buffer's end", run: () => readPastEnd({}), error: error(/^out-of-bounds load from 'A': index 8 is outside \[0, 8\) \(shape \[8\]\)$/), child: { env: { TEJIT_BOUNDS_CHECK: "1" } } },
@@ -97,6 +104,11 @@ export const buildCases: BadInputCase[] = [
   { name: "an argument of more than 2^31-1 elements (int32 indices would overflow)", run: () => hugeArgument(), error: error(/^build: 'huge': the argument 'A' of shape \[3, 1073741824\] has 3221225472 elements, more than the 2147483647 that tejit's int32 indices address; split it into smaller tensors$/) },
   { name: "an intermediate of more than 2^31-1 elements", run: () => hugeIntermediate(), error: error(/^build: 'huge_mid': the intermediate 'U' of shape \[3, 1073741824\] has 3221225472 elements, more than the 2147483647/) },
   { name: "a symbolic shape of 2^31 elements at call time", run: () => hugeSymbolicCall(), error: error(/^huge_n: argument 0 \(A\) has shape \[2048, 1048576\], more than the 2147483647 elements that tejit's int32 indices address; split it into smaller tensors$/), child: {} },
+  { name: "an expression chain of 6,000 additions (deeper than the passes' recursion)", run: () => deepChain(6000), error: error(/^(build|compute 'B'): the program nests expressions too deeply for tejit's passes \(the JavaScript stack overflowed; a chain of a few thousand operations in one expression is the limit\); compute the chain in several stages/) },
+  { name: "an expression chain of 100,000 additions", run: () => deepChain(100000), error: error(/^(build|compute 'B'): the program nests expressions too deeply/) },
+  { name: "an int8 tensor plus 300 (a constant outside int8)", run: () => { const A = te.placeholder([4], "int8", "A"); return te.compute([4], (i) => A.at(i).add(300), "B"); }, error: error(/^constant 300 does not fit in int8 \(range \[-128, 127\]\); use a wider dtype, or cast the other operand first \(x\.cast\("int16"\)\)$/) },
+  { name: "te.const(-1, 'uint8')", run: () => te.const(-1, "uint8"), error: error(/^constant -1 does not fit in uint8 \(range \[0, 255\]\); use a wider dtype, or cast the other operand first \(x\.cast\("uint16"\)\)$/) },
+  { name: "te.const(2^32, 'int32')", run: () => te.const(2 ** 32, "int32"), error: error(/^constant 4294967296 does not fit in int32 \(range \[-2147483648, 2147483647\]\)/) },
   { name: "division and modulo by an argument that is 0 at call time", run: () => divideByArgument(), error: error(/^division by zero in (floordiv|floormod)\(\(int32\*\)A\[i\], d\) \(the divisor d is 0\)$/), child: {} },
   { name: "tensors whose names are all punctuation (each sanitised to '_')", run: () => { const X = te.placeholder([4], "float32", "-"); const Y = te.compute([4], (i) => X.at(i).add(1), "+"); const y = nd.empty([4]); build(te.createSchedule(Y.op), [X, Y], { name: "punct" }).getFunction("punct")(nd.array(new Float32Array([1, 2, 3, 4])), y); return Array.from(y.data).join(",") === "2,3,4,5" ? undefined : `Y = ${Array.from(y.data)}`; }, accept: (r) => r as string | undefined, child: { timeoutMs: 30000 } },
   { name: "lower of something that is not a schedule", run: () => lower(3 as never, []), error: error(/^lower: expects a schedule \(te\.createSchedule\), got number 3$/) },
