@@ -12,6 +12,7 @@ export function toShape(shape: ExprLike[] | number | PrimExpr, what: string): Pr
   return dims.map((d, i) => {
     if (typeof d === "number") {
       if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${what}: dimension ${i} must be a non-negative integer, got ${d}`);
+      if (d > 2 ** 31 - 1) throw new ShapeError(`${what}: dimension ${i} is ${d}, more than an int32 extent holds (2147483647)`);
       return new IntImm(DataType.int32(), d);
     }
     if (!(d instanceof PrimExpr)) throw new ShapeError(`${what}: dimension ${i} must be a number or an integer expression, got ${describe(d)}`);
